@@ -1,0 +1,109 @@
+// Demo data. Real: the district 沙河口区 (210204) and its seven streets with their 2023
+// statistical division codes (data/geo/dalian_streets_2102_codes.csv). Generated, and flagged
+// generated=true: communities, grids and departments' codes.
+#include <cstdio>
+
+#include "cli/cli.hpp"
+#include "org/org.hpp"
+
+namespace duban::cli {
+namespace {
+
+struct Street {
+    const char* code;
+    const char* name;
+};
+// From data/geo/dalian_streets_2102_codes.csv (国家统计局 统计用区划代码 2023).
+const Street kStreets[] = {{"210204006", "春柳街道"},   {"210204008", "马栏街道"},
+                           {"210204009", "南沙河口街道"}, {"210204010", "黑石礁街道"},
+                           {"210204011", "李家街道"},   {"210204017", "星海湾街道"},
+                           {"210204018", "西安路街道"}};
+const char* kDepartments[][2] = {{"FGJ", "区发展和改革局"}, {"CZJ", "区财政局"},   {"TJJ", "区统计局"},
+                                 {"SWJ", "区商务局(招商)"}, {"RSJ", "区人力资源和社会保障局"},
+                                 {"MZJ", "区民政局"},       {"CGJ", "区城市管理局"}, {"ZJJ", "区住房和城乡建设局"},
+                                 {"JYJ", "区教育局"},       {"WJJ", "区卫生健康局"}, {"XFJ", "区信访局"},
+                                 {"JWJW", "区纪委监委"}};
+const char* kDemoPassword = "Duban-Demo-2026!";
+
+}  // namespace
+
+std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db) {
+    std::vector<DemoLogin> logins = {
+        {"admin", "sysadmin", "沙河口区", kDemoPassword},
+        {"secadmin", "secadmin", "沙河口区", kDemoPassword},
+        {"auditor", "auditor", "沙河口区", kDemoPassword},
+        {"leader", "leader", "沙河口区", kDemoPassword},
+        {"chunliu.staff", "staff", "春柳街道", kDemoPassword},
+        {"malan.staff", "staff", "马栏街道", kDemoPassword},
+        {"grid.inspector", "inspector", "春柳街道 第一社区(生成) 网格1(生成)", kDemoPassword},
+    };
+    {
+        auto c = db.Read();
+        if (store::CountRows(*c, "org_units") > 0) return logins;
+    }
+    store::Actor actor{std::nullopt, "demo-seed", ""};
+    auto r = pipeline.Execute(actor, [](store::WriteTx& tx) -> core::Result<core::Json> {
+        auto all = core::Scope::All();
+        auto mk = [&](std::optional<int64_t> parent, const char* kind, const std::string& name,
+                      const std::string& code, bool generated) -> int64_t {
+            org::OrgInput in;
+            in.parent_id = parent;
+            in.kind = kind;
+            in.name = name;
+            in.code = std::optional<std::string>(code);
+            auto res = org::CreateOrgUnit(tx, all, in, generated);
+            if (!res.ok()) throw std::runtime_error("demo seed: " + res.error().message);
+            return (*res)["id"].get<int64_t>();
+        };
+        int64_t district = mk(std::nullopt, "district", "沙河口区", "210204", false);
+        std::map<std::string, int64_t> ids;
+        int64_t first_grid = 0;
+        for (const auto& s : kStreets) {
+            int64_t sid = mk(district, "street", s.name, s.code, false);
+            ids[s.code] = sid;
+            const char* communities[] = {"第一社区(生成)", "第二社区(生成)", "第三社区(生成)"};
+            for (int ci = 0; ci < 3; ++ci) {
+                std::string ccode = std::string(s.code) + "-C" + std::to_string(ci + 1);
+                int64_t cid = mk(sid, "community", communities[ci], ccode, true);
+                for (int gi = 1; gi <= 3; ++gi) {
+                    int64_t gid = mk(cid, "grid", "网格" + std::to_string(gi) + "(生成)",
+                                     ccode + "-G" + std::to_string(gi), true);
+                    if (!first_grid) first_grid = gid;
+                }
+            }
+        }
+        for (auto& d : kDepartments) mk(district, "department", d[1], std::string("210204-") + d[0], true);
+
+        org::SecurityPolicy policy;
+        auto user = [&](const char* name, const char* display, std::vector<std::string> roles,
+                        std::vector<int64_t> units) {
+            org::UserInput in;
+            in.username = name;
+            in.display_name = display;
+            in.password = kDemoPassword;
+            in.roles = roles;
+            in.units = units;
+            auto res = org::CreateUser(tx, in, policy);
+            if (!res.ok()) throw std::runtime_error("demo seed user " + std::string(name) + ": " + res.error().message);
+            // Demo accounts' passwords are public: no forced change, so the demo opens straight away.
+            auto u = store::FindUser(tx.conn(), (*res)["id"].get<int64_t>());
+            u->must_change_password = false;
+            store::UpdateUser(tx.conn(), *u);
+        };
+        user("admin", "系统管理员", {"sysadmin"}, {district});
+        user("secadmin", "安全管理员", {"secadmin"}, {district});
+        user("auditor", "安全审计员", {"auditor"}, {district});
+        user("leader", "区领导(演示)", {"leader"}, {district});
+        user("chunliu.staff", "春柳街道工作人员(演示)", {"staff"}, {ids["210204006"]});
+        user("malan.staff", "马栏街道工作人员(演示)", {"staff"}, {ids["210204008"]});
+        user("grid.inspector", "网格员(演示)", {"inspector"}, {first_grid});
+        tx.Emit("demo.seed", "system", std::nullopt,
+                {{"note", "沙河口区 and its 7 streets are real (统计用区划代码 2023; the report counted 9 "
+                          "streets around 2010); communities, grids and department codes are generated"}});
+        return core::Json{{"district", district}};
+    });
+    if (!r.ok()) throw std::runtime_error("demo seed failed: " + r.error().message);
+    return logins;
+}
+
+}  // namespace duban::cli

@@ -1,0 +1,306 @@
+// The composition root: reads the command line, opens the database, builds the pipeline and the
+// server. Nothing else in duban reads configuration.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "cli/cli.hpp"
+#include "core/core.hpp"
+#include "http/http.hpp"
+#include "org/org.hpp"
+#include "store/store.hpp"
+
+using namespace duban;
+
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+struct Args {
+    std::vector<std::string> positional;
+    std::multimap<std::string, std::string> opts;  // --key value (or "" for flags)
+    bool Has(const std::string& k) const { return opts.count(k) > 0; }
+    std::string Get(const std::string& k, const std::string& def = "") const {
+        auto it = opts.find(k);
+        return it == opts.end() ? def : it->second;
+    }
+    std::vector<std::string> All(const std::string& k) const {
+        std::vector<std::string> v;
+        auto [a, b] = opts.equal_range(k);
+        for (auto it = a; it != b; ++it) v.push_back(it->second);
+        return v;
+    }
+};
+
+const std::vector<std::string> kFlags = {"--demo", "--password-stdin", "--help", "-h", "--no-access-log", "--json"};
+
+Args Parse(int argc, char** argv, int from) {
+    Args a;
+    for (int i = from; i < argc; ++i) {
+        std::string s = argv[i];
+        if (s.rfind("--", 0) == 0 || s == "-h") {
+            auto eq = s.find('=');
+            if (eq != std::string::npos) {
+                a.opts.emplace(s.substr(0, eq), s.substr(eq + 1));
+            } else if (std::find(kFlags.begin(), kFlags.end(), s) != kFlags.end()) {
+                a.opts.emplace(s, "");
+            } else if (i + 1 < argc) {
+                a.opts.emplace(s, argv[++i]);
+            } else {
+                a.opts.emplace(s, "");
+            }
+        } else {
+            a.positional.push_back(s);
+        }
+    }
+    return a;
+}
+
+int Usage(const char* msg = nullptr) {
+    if (msg) std::fprintf(stderr, "duban: %s\n\n", msg);
+    std::fprintf(msg ? stderr : stdout,
+                 "duban %s — 督辦: runs a district's annual work plan\n\n"
+                 "usage:\n"
+                 "  duban serve [--db PATH | --postgres URL] [--listen HOST:PORT] [--demo] [--threads N]\n"
+                 "              [--no-access-log] [--login-rate N] [--password-list FILE]\n"
+                 "  duban migrate [--db PATH | --postgres URL]\n"
+                 "  duban audit verify [--db PATH | --postgres URL] [--json]\n"
+                 "  duban backup --to FILE [--db PATH]\n"
+                 "  duban user add --username U --role R [--role R]... [--scope ORG_ID]... [--display-name N]\n"
+                 "                 [--data-scope all|custom|unit|unit_and_below|self] --password-stdin [--db|--postgres]\n"
+                 "  duban token create --username U [--days N] [--name NAME] [--db|--postgres]\n"
+                 "  duban version\n\n"
+                 "defaults: --db ./var/duban.db, --listen 127.0.0.1:8080\n"
+                 "Each command takes --help.\n",
+                 kVersion);
+    return msg ? 2 : 0;
+}
+
+std::unique_ptr<store::Database> OpenDb(const Args& a, bool create_dir) {
+    store::DbOptions o;
+    o.postgres_url = a.Get("--postgres");
+    o.sqlite_path = a.Get("--db", "./var/duban.db");
+    if (a.Has("--postgres") && a.Has("--db")) throw std::runtime_error("give --db or --postgres, not both");
+    if (o.postgres_url.empty() && create_dir) {
+        auto dir = std::filesystem::path(o.sqlite_path).parent_path();
+        if (!dir.empty()) std::filesystem::create_directories(dir);
+    }
+    if (o.postgres_url.empty() && !create_dir && !std::filesystem::exists(o.sqlite_path))
+        throw std::runtime_error("no database at " + o.sqlite_path + " (run 'duban migrate' or 'duban serve' first)");
+    return std::make_unique<store::Database>(o);
+}
+
+void MigrateDb(store::Database& db, bool verbose) {
+    auto c = db.Connect();
+    auto applied = store::Migrate(*c);
+    if (verbose) {
+        if (applied.empty()) std::printf("schema is up to date (version %d)\n", store::LatestSchemaVersion());
+        for (int v : applied) std::printf("applied migration %d\n", v);
+    }
+}
+
+void LoadPasswordList(const Args& a) {
+    std::string path = a.Get("--password-list", "");
+    if (path.empty()) {
+        const char* env = std::getenv("DUBAN_PASSWORD_LIST");
+        path = env ? env : "/usr/share/john/password.lst";
+    }
+    size_t n = org::LoadCommonPasswords(path);
+    if (n == 0)
+        std::fprintf(stderr, "duban: warning: no common-password list at %s (install john-data)\n", path.c_str());
+}
+
+int CmdServe(const Args& a) {
+    if (a.Has("--help")) return Usage();
+    auto db = OpenDb(a, true);
+    MigrateDb(*db, false);
+    LoadPasswordList(a);
+    http::ServerSettings s;
+    std::string listen = a.Get("--listen", "127.0.0.1:8080");
+    auto colon = listen.rfind(':');
+    if (colon == std::string::npos) return Usage("--listen takes HOST:PORT");
+    s.host = listen.substr(0, colon);
+    s.port = static_cast<uint16_t>(std::stoi(listen.substr(colon + 1)));
+    if (a.Has("--threads")) s.threads = std::stoi(a.Get("--threads"));
+    if (a.Has("--login-rate")) s.login_rate_per_min = std::stoi(a.Get("--login-rate"));
+    s.access_log = !a.Has("--no-access-log");
+    core::SystemClock clock;
+    store::Pipeline pipeline(*db, clock);
+    pipeline.Start();
+    std::vector<cli::DemoLogin> logins;
+    if (a.Has("--demo")) logins = cli::SeedDemo(pipeline, *db);
+    http::Server server(*db, pipeline, clock, s);
+    server.Start();
+    std::string where = db->backend() == store::Backend::kSqlite ? db->options().sqlite_path : "PostgreSQL";
+    std::printf("duban %s serving http://%s:%u/ (database: %s)\n", kVersion, s.host.c_str(), server.port(), where.c_str());
+    if (!logins.empty()) {
+        std::printf("\ndemo logins (password for all: %s):\n", logins[0].password.c_str());
+        for (auto& l : logins) std::printf("  %-16s %-10s %s\n", l.username.c_str(), l.role.c_str(), l.unit.c_str());
+        std::printf("\nThe district and its streets are real (统计用区划代码 2023 lists 7 streets; the report counted 9 around 2010);\n"
+                    "communities, grids and department codes are generated and flagged generated=true.\n");
+    }
+    std::fflush(stdout);
+    server.Wait();
+    pipeline.Stop();
+    return 0;
+}
+
+int CmdMigrate(const Args& a) {
+    if (a.Has("--help")) return Usage();
+    auto db = OpenDb(a, true);
+    MigrateDb(*db, true);
+    return 0;
+}
+
+int CmdAudit(const Args& a) {
+    if (a.positional.size() < 2 || a.positional[1] != "verify" || a.Has("--help")) return Usage(a.Has("--help") ? nullptr : "usage: duban audit verify [--db PATH | --postgres URL]");
+    auto db = OpenDb(a, false);
+    auto c = db->Connect();
+    auto rep = store::VerifyChain(*c);
+    if (a.Has("--json")) {
+        core::Json j = {{"ok", !rep.first_bad_seq}, {"count", rep.count}, {"head_seq", rep.head_seq},
+                        {"head_hash", rep.head_hash},
+                        {"first_bad_seq", rep.first_bad_seq ? core::Json(*rep.first_bad_seq) : core::Json(nullptr)},
+                        {"problem", rep.problem}};
+        std::printf("%s\n", j.dump().c_str());
+    } else {
+        std::printf("events: %lld\nhead seq: %lld\nhead hash: %s\n", static_cast<long long>(rep.count),
+                    static_cast<long long>(rep.head_seq), rep.head_hash.c_str());
+        if (rep.first_bad_seq)
+            std::printf("BROKEN at seq %lld: %s\n", static_cast<long long>(*rep.first_bad_seq), rep.problem.c_str());
+        else
+            std::printf("chain: ok\n");
+    }
+    return rep.first_bad_seq ? 1 : 0;
+}
+
+int CmdBackup(const Args& a) {
+    if (a.Has("--help")) return Usage();
+    if (a.Has("--postgres")) {
+        std::fprintf(stderr, "duban: backup of PostgreSQL is pg_dump's job; see docs/operations.md\n");
+        return 2;
+    }
+    std::string to = a.Get("--to");
+    if (to.empty()) return Usage("backup needs --to FILE");
+    std::string from = a.Get("--db", "./var/duban.db");
+    if (!std::filesystem::exists(from)) {
+        std::fprintf(stderr, "duban: no database at %s\n", from.c_str());
+        return 1;
+    }
+    auto st = store::BackupSqlite(from, to);
+    if (!st.ok()) {
+        std::fprintf(stderr, "duban: %s\n", st.error().message.c_str());
+        return 1;
+    }
+    // Verify the copy's chain before calling it a backup.
+    auto conn = store::OpenSqlite(to);
+    auto rep = store::VerifyChain(*conn);
+    std::printf("backup written to %s: %lld events, head %s%s\n", to.c_str(), static_cast<long long>(rep.count),
+                rep.head_hash.c_str(), rep.first_bad_seq ? " (CHAIN BROKEN)" : ", chain ok");
+    return rep.first_bad_seq ? 1 : 0;
+}
+
+int CmdUser(const Args& a) {
+    if (a.positional.size() < 2 || a.positional[1] != "add") return Usage("usage: duban user add ...");
+    if (a.Has("--help")) return Usage();
+    if (!a.Has("--password-stdin")) return Usage("user add reads the password from standard input: give --password-stdin");
+    std::string pw;
+    std::getline(std::cin, pw);
+    while (!pw.empty() && (pw.back() == '\r' || pw.back() == '\n')) pw.pop_back();
+    auto db = OpenDb(a, true);
+    MigrateDb(*db, false);
+    LoadPasswordList(a);
+    org::UserInput in;
+    in.username = a.Get("--username");
+    if (a.Has("--display-name")) in.display_name = a.Get("--display-name");
+    in.password = pw;
+    in.roles = a.All("--role");
+    std::vector<int64_t> units;
+    for (auto& s : a.All("--scope")) {
+        try {
+            units.push_back(std::stoll(s));
+        } catch (...) {
+            return Usage("--scope takes an org unit id");
+        }
+    }
+    in.units = units;
+    if (a.Has("--data-scope")) in.data_scope = a.Get("--data-scope");
+    core::SystemClock clock;
+    store::Pipeline p(*db, clock);
+    p.Start();
+    auto policy = [&] { auto c = db->Read(); return org::LoadPolicy(*c); }();
+    auto r = p.Execute({std::nullopt, "cli", "local"}, [&](store::WriteTx& tx) { return org::CreateUser(tx, in, policy); });
+    p.Stop();
+    if (!r.ok()) {
+        std::fprintf(stderr, "duban: %s%s%s\n", r.error().message.c_str(), r.error().field.empty() ? "" : " (field: ",
+                     r.error().field.empty() ? "" : (r.error().field + ")").c_str());
+        return 1;
+    }
+    std::printf("created user %s (id %lld); the password must be changed at first login\n", in.username->c_str(),
+                static_cast<long long>((*r)["id"].get<int64_t>()));
+    return 0;
+}
+
+int CmdToken(const Args& a) {
+    if (a.positional.size() < 2 || a.positional[1] != "create") return Usage("usage: duban token create --username U [--days N]");
+    if (a.Has("--help")) return Usage();
+    auto db = OpenDb(a, false);
+    std::string username = a.Get("--username");
+    int days = std::stoi(a.Get("--days", "90"));
+    std::optional<store::User> u;
+    {
+        auto c = db->Read();
+        u = store::FindUserByName(*c, username);
+    }
+    if (!u) {
+        std::fprintf(stderr, "duban: no user %s\n", username.c_str());
+        return 1;
+    }
+    core::SystemClock clock;
+    store::Pipeline p(*db, clock);
+    p.Start();
+    std::string name = a.Get("--name", "cli");
+    int64_t uid = u->id;
+    auto r = p.Execute({std::nullopt, "cli", "local"}, [&](store::WriteTx& tx) { return org::CreateToken(tx, uid, name, days); });
+    p.Stop();
+    if (!r.ok()) {
+        std::fprintf(stderr, "duban: %s\n", r.error().message.c_str());
+        return 1;
+    }
+    std::printf("%s\n", (*r)["token"].get<std::string>().c_str());
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    core::InitCrypto();
+    std::setvbuf(stderr, nullptr, _IOLBF, 1 << 16);
+    if (argc < 2) return Usage();
+    std::string cmd = argv[1];
+    Args a = Parse(argc, argv, 1);
+    try {
+        if (cmd == "serve") return CmdServe(a);
+        if (cmd == "migrate") return CmdMigrate(a);
+        if (cmd == "audit") return CmdAudit(a);
+        if (cmd == "backup") return CmdBackup(a);
+        if (cmd == "user") return CmdUser(a);
+        if (cmd == "token") return CmdToken(a);
+        if (cmd == "version" || cmd == "--version") {
+            std::printf("duban %s (schema %d)\n", kVersion, store::LatestSchemaVersion());
+            return 0;
+        }
+        if (cmd == "--help" || cmd == "-h" || cmd == "help") return Usage();
+        return Usage(("unknown command '" + cmd + "'").c_str());
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "duban: %s\n", e.what());
+        return 1;
+    }
+}

@@ -1,0 +1,208 @@
+#include "core/core.hpp"
+
+#include <sodium.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+
+namespace duban::core {
+
+std::string CanonicalJson(const Json& j) {
+    return j.dump(-1, ' ', false, Json::error_handler_t::strict);
+}
+
+std::string FormatUtc(TimePoint t) {
+    using namespace std::chrono;
+    auto ms = duration_cast<milliseconds>(t.time_since_epoch()).count();
+    time_t secs = static_cast<time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+    int milli = static_cast<int>(ms - static_cast<long long>(secs) * 1000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, milli);
+    return buf;
+}
+
+namespace {
+bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
+    if (pos + n > s.size()) return false;
+    int v = 0;
+    for (size_t i = 0; i < n; ++i) {
+        char c = s[pos + i];
+        if (c < '0' || c > '9') return false;
+        v = v * 10 + (c - '0');
+    }
+    *out = v;
+    return true;
+}
+}  // namespace
+
+bool ParseRfc3339(std::string_view s, TimePoint* out) {
+    int y, mo, d, h, mi, se;
+    if (!Digits(s, 0, 4, &y) || s.size() < 20 || s[4] != '-' || !Digits(s, 5, 2, &mo) ||
+        s[7] != '-' || !Digits(s, 8, 2, &d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+        !Digits(s, 11, 2, &h) || s[13] != ':' || !Digits(s, 14, 2, &mi) || s[16] != ':' ||
+        !Digits(s, 17, 2, &se))
+        return false;
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return false;
+    size_t pos = 19;
+    long long frac_ms = 0;
+    if (pos < s.size() && s[pos] == '.') {
+        ++pos;
+        int digits = 0;
+        while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+            if (digits < 3) frac_ms = frac_ms * 10 + (s[pos] - '0');
+            ++digits;
+            ++pos;
+        }
+        if (digits == 0) return false;
+        for (int i = digits; i < 3; ++i) frac_ms *= 10;
+    }
+    int offset_min = 0;
+    if (pos >= s.size()) return false;
+    if (s[pos] == 'Z' || s[pos] == 'z') {
+        ++pos;
+    } else if (s[pos] == '+' || s[pos] == '-') {
+        int oh, om;
+        if (!Digits(s, pos + 1, 2, &oh) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
+            !Digits(s, pos + 4, 2, &om) || oh > 23 || om > 59)
+            return false;
+        offset_min = (oh * 60 + om) * (s[pos] == '-' ? -1 : 1);
+        pos += 6;
+    } else {
+        return false;
+    }
+    if (pos != s.size()) return false;
+    std::tm tm{};
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = se;
+    time_t t = timegm(&tm);
+    // Reject dates that timegm normalised (e.g. Feb 30).
+    std::tm back{};
+    gmtime_r(&t, &back);
+    if (back.tm_mday != d || back.tm_mon != mo - 1) return false;
+    using namespace std::chrono;
+    *out = TimePoint(seconds(t - offset_min * 60LL)) + milliseconds(frac_ms);
+    return true;
+}
+
+void InitCrypto() {
+    if (sodium_init() < 0) {
+        std::fprintf(stderr, "fatal: libsodium failed to initialise\n");
+        std::abort();
+    }
+}
+
+std::string Sha256Hex(std::string_view data) {
+    unsigned char out[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(out, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+    char hex[crypto_hash_sha256_BYTES * 2 + 1];
+    sodium_bin2hex(hex, sizeof hex, out, sizeof out);
+    return hex;
+}
+
+std::string RandomToken(size_t n_bytes) {
+    std::string raw(n_bytes, '\0');
+    randombytes_buf(raw.data(), n_bytes);
+    std::string out(sodium_base64_ENCODED_LEN(n_bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+                    '\0');
+    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()),
+                      n_bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    out.resize(std::char_traits<char>::length(out.c_str()));
+    return out;
+}
+
+std::string HashPassword(std::string_view password) {
+    char out[crypto_pwhash_STRBYTES];
+    constexpr unsigned long long kOps = 2;
+    constexpr size_t kMem = 19u * 1024u * 1024u;
+    if (crypto_pwhash_str_alg(out, password.data(), password.size(), kOps, kMem,
+                              crypto_pwhash_ALG_ARGON2ID13) != 0) {
+        throw std::runtime_error("argon2id hashing failed (out of memory?)");
+    }
+    return out;
+}
+
+bool VerifyPassword(std::string_view encoded, std::string_view password) {
+    std::string enc(encoded);
+    return crypto_pwhash_str_verify(enc.c_str(), password.data(), password.size()) == 0;
+}
+
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+bool IsValidUtf8(std::string_view s) {
+    size_t i = 0;
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    while (i < s.size()) {
+        unsigned char c = p[i];
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        int n;
+        uint32_t cp;
+        if ((c & 0xE0) == 0xC0) {
+            n = 1;
+            cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            n = 2;
+            cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            n = 3;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (i + static_cast<size_t>(n) >= s.size()) return false;
+        for (int k = 1; k <= n; ++k) {
+            unsigned char cc = p[i + k];
+            if ((cc & 0xC0) != 0x80) return false;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        i += n + 1;
+    }
+    return true;
+}
+
+size_t Utf8Length(std::string_view s) {
+    size_t n = 0;
+    for (unsigned char c : s)
+        if ((c & 0xC0) != 0x80) ++n;
+    return n;
+}
+
+std::string Trim(std::string_view s) {
+    size_t b = 0, e = s.size();
+    while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r' || s[b] == '\n')) ++b;
+    while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n'))
+        --e;
+    return std::string(s.substr(b, e - b));
+}
+
+std::vector<std::string> Split(std::string_view s, char sep) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    for (;;) {
+        size_t p = s.find(sep, start);
+        if (p == std::string_view::npos) {
+            out.emplace_back(s.substr(start));
+            return out;
+        }
+        out.emplace_back(s.substr(start, p - start));
+        start = p + 1;
+    }
+}
+
+}  // namespace duban::core

@@ -1,0 +1,92 @@
+#pragma once
+/// duban::core — the pieces every module shares: errors, JSON, time, crypto helpers.
+/// Depends on nothing else in duban.
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+
+namespace duban::core {
+
+using Json = nlohmann::json;  // std::map-backed: keys sorted, so dump() is canonical
+
+/// Canonical JSON bytes: sorted keys, no insignificant white space, UTF-8 as given.
+std::string CanonicalJson(const Json& j);
+
+// ---- time ----
+using TimePoint = std::chrono::system_clock::time_point;
+
+/// A source of the current time; tests substitute a fixed or advancing one.
+class Clock {
+public:
+    virtual ~Clock() = default;
+    virtual TimePoint Now() const = 0;
+};
+class SystemClock final : public Clock {
+public:
+    TimePoint Now() const override { return std::chrono::system_clock::now(); }
+};
+/// A clock that stands still until told to move (tests).
+class ManualClock final : public Clock {
+public:
+    explicit ManualClock(TimePoint t) : t_(t) {}
+    TimePoint Now() const override { return t_; }
+    void Advance(std::chrono::milliseconds d) { t_ += d; }
+    void Set(TimePoint t) { t_ = t; }
+
+private:
+    TimePoint t_;
+};
+
+/// RFC 3339 in UTC with milliseconds: 2026-11-28T20:48:00.123Z (sortable as text).
+std::string FormatUtc(TimePoint t);
+/// Parses RFC 3339 with 'Z' or a numeric offset; false on anything else.
+bool ParseRfc3339(std::string_view s, TimePoint* out);
+
+// ---- crypto (libsodium) ----
+/// Initialises libsodium; call once at start-up. Aborts if it cannot.
+void InitCrypto();
+std::string Sha256Hex(std::string_view data);
+/// n random bytes, base64url without padding.
+std::string RandomToken(size_t n_bytes);
+/// Argon2id (libsodium crypto_pwhash_str), t=2, m=19 MiB, p=1. Returns the encoded hash.
+std::string HashPassword(std::string_view password);
+bool VerifyPassword(std::string_view encoded, std::string_view password);
+/// Constant-time equality of two strings of equal length.
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
+// ---- text ----
+/// True if s is valid UTF-8 (no overlongs, no surrogates).
+bool IsValidUtf8(std::string_view s);
+/// Number of Unicode code points in a valid UTF-8 string.
+size_t Utf8Length(std::string_view s);
+std::string Trim(std::string_view s);
+std::vector<std::string> Split(std::string_view s, char sep);
+
+}  // namespace duban::core
+
+namespace duban::core {
+/// The org subtrees a caller may see, as materialised paths ("/1/5/").
+/// all: no restriction. subtrees: the path and everything below. exact: just that unit.
+struct Scope {
+    bool all = false;
+    std::vector<std::string> subtrees;
+    std::vector<std::string> exact;
+    static Scope All() { return Scope{true, {}, {}}; }
+    static Scope None() { return Scope{}; }
+    bool Contains(std::string_view path) const {
+        if (all) return true;
+        for (const auto& p : subtrees)
+            if (path.substr(0, p.size()) == p) return true;
+        for (const auto& p : exact)
+            if (path == p) return true;
+        return false;
+    }
+    bool Empty() const { return !all && subtrees.empty() && exact.empty(); }
+};
+}  // namespace duban::core

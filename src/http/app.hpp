@@ -1,0 +1,157 @@
+#pragma once
+// Internal to http/: request and response types, the route table, the shared application state.
+#include <utility>  // Boost 1.74 + g++ 12: before asio/awaitable.hpp (std::exchange)
+#include <boost/asio/awaitable.hpp>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "core/core.hpp"
+#include "http/http.hpp"
+#include "org/org.hpp"
+#include "store/store.hpp"
+
+namespace duban::http {
+
+namespace asio = boost::asio;
+using core::Error;
+using core::Json;
+using core::Result;
+
+struct Request {
+    std::string method, target, path;
+    std::multimap<std::string, std::string> query;
+    std::unordered_map<std::string, std::string> headers;  // lower-case names
+    std::string body;
+    std::string remote_ip;
+    std::vector<int64_t> ids;  // integers captured from {id} segments
+    std::string Header(const std::string& name) const {
+        auto it = headers.find(name);
+        return it == headers.end() ? std::string() : it->second;
+    }
+};
+
+struct Response {
+    int status = 200;
+    std::string body;
+    std::string content_type = "application/json; charset=utf-8";
+    std::vector<std::pair<std::string, std::string>> headers;
+};
+
+Response JsonResponse(int status, const Json& j);
+Response ErrorResponse(const Error& e);
+int StatusFor(core::ErrorKind k);
+
+class App;
+struct Ctx {
+    Request& req;
+    App& app;
+    std::optional<org::Principal> principal;
+};
+
+using Handler = std::function<asio::awaitable<Response>(Ctx&)>;
+
+enum class Access { kPublic, kAuthenticated, kPermission };
+
+struct Route {
+    std::string method;
+    std::string pattern;  // /api/v1/org-units/{id}
+    Handler handler;
+    Access access = Access::kPermission;
+    org::Perm perm = org::Perm::kOrgRead;
+    std::string summary;
+    std::string tag;
+    std::string object;       // object type behind {id}: "org_unit", "user", "session", "event"
+    std::string body_schema;  // name of the request body schema in the OpenAPI document, if any
+    bool allow_password_change_pending = false;  // reachable before a forced password change
+};
+
+/// Every route of the server, in matching order (literal segments before {id}).
+const std::vector<Route>& Routes();
+
+// Registration helpers, one per area.
+void AddAuthRoutes(std::vector<Route>& r);
+void AddOrgRoutes(std::vector<Route>& r);
+void AddAdminRoutes(std::vector<Route>& r);
+
+// ---- shared state
+struct CachedPrincipal {
+    org::Principal p;
+    uint64_t epoch;
+};
+struct CachedSession {
+    store::Session s;
+    core::TimePoint created, last_seen, last_persisted;
+    uint64_t epoch;
+};
+
+class Metrics {
+public:
+    void Observe(const std::string& route, int status, double seconds);
+    std::string Render(const store::PipelineStats& ps) const;
+
+private:
+    mutable std::mutex mu_;
+    std::map<std::pair<std::string, int>, uint64_t> counts_;
+    std::vector<uint64_t> buckets_ = std::vector<uint64_t>(12, 0);
+    double sum_ = 0;
+    uint64_t n_ = 0;
+};
+
+class App {
+public:
+    App(store::Database& db, store::Pipeline& p, const core::Clock& c, const ServerSettings& s)
+        : db(db), pipeline(p), clock(c), settings(s) {}
+    store::Database& db;
+    store::Pipeline& pipeline;
+    const core::Clock& clock;
+    ServerSettings settings;
+    Metrics metrics;
+
+    /// Bumped after any committed change that can alter who may do what (accounts, roles, scopes,
+    /// sessions, org moves). Cached principals and sessions from an older epoch are reloaded.
+    std::atomic<uint64_t> auth_epoch{1};
+    std::mutex cache_mu;
+    std::unordered_map<int64_t, CachedPrincipal> principals;       // GUARDED_BY(cache_mu)
+    std::unordered_map<std::string, CachedSession> sessions;       // by token hash
+    std::unordered_map<std::string, std::pair<store::ApiToken, uint64_t>> tokens;
+    // login limiter: address -> (window start, count)
+    std::mutex limiter_mu;
+    std::unordered_map<std::string, std::pair<core::TimePoint, int>> login_attempts;
+
+    org::SecurityPolicy Policy();
+    void InvalidateAuth() { auth_epoch.fetch_add(1); }
+};
+
+/// Authenticates the request (cookie session or bearer token); nullopt with error when it fails.
+Result<org::Principal> Authenticate(Ctx& ctx, bool* via_session);
+/// Loads (or takes from cache) the principal of a user.
+Result<org::Principal> LoadPrincipal(App& app, int64_t user_id);
+
+/// Runs a command through the commit pipeline and resumes when it is durable.
+asio::awaitable<Result<Json>> Commit(App& app, store::Actor actor, store::CommandFn fn);
+
+// ---- body and query helpers
+/// Requires Content-Type application/json and a JSON object; 415 / 400 otherwise.
+Result<Json> JsonBody(const Request& req);
+/// Every key must be in allowed; names the first unknown one.
+core::Status OnlyKeys(const Json& j, std::initializer_list<const char*> allowed);
+core::Status GetString(const Json& j, const char* key, std::optional<std::string>* out,
+                       bool nullable = false, std::optional<std::optional<std::string>>* nout = nullptr);
+core::Status GetInt(const Json& j, const char* key, std::optional<int64_t>* out);
+core::Status GetNullableInt(const Json& j, const char* key, std::optional<std::optional<int64_t>>* out);
+core::Status GetIntList(const Json& j, const char* key, std::optional<std::vector<int64_t>>* out);
+core::Status GetStringList(const Json& j, const char* key, std::optional<std::vector<std::string>>* out);
+core::Status GetBool(const Json& j, const char* key, std::optional<bool>* out);
+/// Paging: page >= 1, 1 <= per_page <= 500 (default 50).
+core::Status Paging(const Request& req, int64_t* page, int64_t* per_page);
+std::optional<std::string> Query(const Request& req, const std::string& key);
+core::Status QueryInt(const Request& req, const std::string& key, std::optional<int64_t>* out);
+Json ListJson(Json items, int64_t total, int64_t page, int64_t per_page);
+
+}  // namespace duban::http

@@ -1,0 +1,191 @@
+// Login, logout, me, password change, own API tokens, health and metrics.
+#include "http/app.hpp"
+
+namespace duban::http {
+namespace {
+
+Response Ok(const Json& j) { return JsonResponse(200, j); }
+
+asio::awaitable<Response> Health(Ctx& ctx) {
+    auto c = ctx.app.db.Read();
+    c->Query("SELECT 1");
+    co_return Ok({{"status", "ok"},
+                  {"backend", ctx.app.db.backend() == store::Backend::kSqlite ? "sqlite" : "postgres"},
+                  {"schema_version", store::LatestSchemaVersion()}});
+}
+
+asio::awaitable<Response> MetricsH(Ctx& ctx) {
+    Response r;
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    r.body = ctx.app.metrics.Render(ctx.app.pipeline.Stats());
+    co_return r;
+}
+
+asio::awaitable<Response> OpenApi(Ctx&) { co_return Ok(OpenApiDocument()); }
+
+asio::awaitable<Response> Login(Ctx& ctx) {
+    App& app = ctx.app;
+    auto body = JsonBody(ctx.req);
+    if (!body.ok()) co_return ErrorResponse(body.error());
+    if (auto s = OnlyKeys(*body, {"username", "password"}); !s) co_return ErrorResponse(s.error());
+    std::optional<std::string> username, password;
+    if (auto s = GetString(*body, "username", &username); !s) co_return ErrorResponse(s.error());
+    if (auto s = GetString(*body, "password", &password); !s) co_return ErrorResponse(s.error());
+    if (!username || username->empty())
+        co_return ErrorResponse(Error::Validation("username", "username is required", "missing_field"));
+    if (!password || password->empty())
+        co_return ErrorResponse(Error::Validation("password", "password is required", "missing_field"));
+    if (username->size() > 64 || password->size() > 256)
+        co_return ErrorResponse(Error::Validation("username", "username or password too long"));
+    // Per-address limiter, before any password work.
+    {
+        auto now = app.clock.Now();
+        std::lock_guard lk(app.limiter_mu);
+        auto& [start, count] = app.login_attempts[ctx.req.remote_ip];
+        if (now - start > std::chrono::minutes(1)) {
+            start = now;
+            count = 0;
+        }
+        if (++count > app.settings.login_rate_per_min) {
+            auto wait = std::chrono::duration_cast<std::chrono::seconds>(start + std::chrono::minutes(1) - now).count() + 1;
+            Error e{core::ErrorKind::kRateLimited, "rate_limited",
+                    "too many login attempts from this address; wait " + std::to_string(wait) + " s", {}};
+            e.retry_after_s = static_cast<int>(wait);
+            co_return ErrorResponse(e);
+        }
+        if (app.login_attempts.size() > 100000) app.login_attempts.clear();
+    }
+    // Verify outside the writer: argon2id costs ~10 ms and must not stall other commits.
+    bool verified = false;
+    {
+        auto c = app.db.Read();
+        auto u = store::FindUserByName(*c, *username);
+        if (u) verified = core::VerifyPassword(u->password_hash, *password);
+        else core::VerifyPassword(core::HashPassword("timing-equaliser"), *password);
+    }
+    auto policy = app.Policy();
+    std::string ip = ctx.req.remote_ip, ua = ctx.req.Header("user-agent"), un = *username;
+    auto r = co_await Commit(app, {std::nullopt, un, ip}, [=](store::WriteTx& tx) {
+        return org::RecordLogin(tx, un, verified, policy, ip, ua);
+    });
+    if (!r.ok()) co_return ErrorResponse(r.error());
+    const Json& j = *r;
+    if (j["outcome"] == "locked") {
+        app.InvalidateAuth();
+        int secs = j.value("retry_after_s", 60);
+        Error e{core::ErrorKind::kLocked, "account_locked",
+                "the account is locked after repeated failures; try again in " +
+                    std::to_string((secs + 59) / 60) + " min",
+                {}};
+        e.retry_after_s = secs;
+        Response resp = ErrorResponse(e);
+        co_return resp;
+    }
+    if (j["outcome"] != "ok")
+        co_return ErrorResponse(Error::Unauthenticated("wrong username or password", "bad_credentials"));
+    app.InvalidateAuth();
+    auto p = LoadPrincipal(app, j["user_id"].get<int64_t>());
+    Response resp = JsonResponse(201, {{"csrf_token", j["csrf_token"]},
+                                       {"must_change_password", j["must_change_password"]},
+                                       {"user", {{"id", j["user_id"]}, {"username", un},
+                                                 {"roles", p.ok() ? Json(p->roles) : Json::array()}}}});
+    std::string cookie = "duban_session=" + j["token"].get<std::string>() +
+                         "; Path=/; HttpOnly; SameSite=Strict";
+    if (app.settings.secure_cookies) cookie += "; Secure";
+    resp.headers.emplace_back("Set-Cookie", cookie);
+    co_return resp;
+}
+
+asio::awaitable<Response> LogoutH(Ctx& ctx) {
+    auto& p = *ctx.principal;
+    Response resp;
+    if (p.session_id == 0) {
+        co_return ErrorResponse(Error::Validation("Authorization", "an API token has no session to end"));
+    }
+    int64_t sid = p.session_id;
+    auto r = co_await Commit(ctx.app, p.ToActor(ctx.req.remote_ip),
+                             [sid](store::WriteTx& tx) { return org::Logout(tx, sid); });
+    if (!r.ok()) co_return ErrorResponse(r.error());
+    ctx.app.InvalidateAuth();
+    resp.status = 204;
+    resp.headers.emplace_back("Set-Cookie", "duban_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    co_return resp;
+}
+
+asio::awaitable<Response> Me(Ctx& ctx) {
+    auto& p = *ctx.principal;
+    Json perms = Json::array();
+    for (auto perm : {org::Perm::kOrgRead, org::Perm::kOrgWrite, org::Perm::kUserRead, org::Perm::kUserWrite,
+                      org::Perm::kRoleGrant, org::Perm::kUnlock, org::Perm::kSecurityPolicy,
+                      org::Perm::kSessionAdmin, org::Perm::kAuditRead})
+        if (p.Has(perm)) perms.push_back(org::PermName(perm));
+    co_return Ok({{"id", p.user_id},
+                  {"username", p.username},
+                  {"display_name", p.display_name},
+                  {"roles", p.roles},
+                  {"units", p.units},
+                  {"permissions", perms},
+                  {"must_change_password", p.must_change_password},
+                  {"csrf_token", p.session_id ? Json(p.csrf_token) : Json(nullptr)}});
+}
+
+asio::awaitable<Response> ChangePassword(Ctx& ctx) {
+    auto body = JsonBody(ctx.req);
+    if (!body.ok()) co_return ErrorResponse(body.error());
+    if (auto s = OnlyKeys(*body, {"old_password", "new_password"}); !s) co_return ErrorResponse(s.error());
+    std::optional<std::string> old_pw, new_pw;
+    if (auto s = GetString(*body, "old_password", &old_pw); !s) co_return ErrorResponse(s.error());
+    if (auto s = GetString(*body, "new_password", &new_pw); !s) co_return ErrorResponse(s.error());
+    if (!old_pw) co_return ErrorResponse(Error::Validation("old_password", "old_password is required", "missing_field"));
+    if (!new_pw) co_return ErrorResponse(Error::Validation("new_password", "new_password is required", "missing_field"));
+    auto& p = *ctx.principal;
+    auto policy = ctx.app.Policy();
+    int64_t uid = p.user_id, sid = p.session_id;
+    std::string o = *old_pw, n = *new_pw;
+    auto r = co_await Commit(ctx.app, p.ToActor(ctx.req.remote_ip), [=](store::WriteTx& tx) {
+        return org::ChangeOwnPassword(tx, uid, sid, o, n, policy);
+    });
+    if (!r.ok()) co_return ErrorResponse(r.error());
+    ctx.app.InvalidateAuth();
+    co_return Ok(*r);
+}
+
+asio::awaitable<Response> CreateOwnToken(Ctx& ctx) {
+    auto body = JsonBody(ctx.req);
+    if (!body.ok()) co_return ErrorResponse(body.error());
+    if (auto s = OnlyKeys(*body, {"name", "days"}); !s) co_return ErrorResponse(s.error());
+    std::optional<std::string> name;
+    std::optional<int64_t> days;
+    if (auto s = GetString(*body, "name", &name); !s) co_return ErrorResponse(s.error());
+    if (auto s = GetInt(*body, "days", &days); !s) co_return ErrorResponse(s.error());
+    if (!name) co_return ErrorResponse(Error::Validation("name", "name is required", "missing_field"));
+    auto& p = *ctx.principal;
+    int64_t uid = p.user_id;
+    int d = static_cast<int>(std::clamp<int64_t>(days.value_or(90), -1, 1000));
+    std::string n = *name;
+    auto r = co_await Commit(ctx.app, p.ToActor(ctx.req.remote_ip),
+                             [=](store::WriteTx& tx) { return org::CreateToken(tx, uid, n, d); });
+    if (!r.ok()) co_return ErrorResponse(r.error());
+    co_return JsonResponse(201, *r);
+}
+
+}  // namespace
+
+void AddAuthRoutes(std::vector<Route>& r) {
+    r.push_back({"GET", "/healthz", Health, Access::kPublic, {}, "Liveness and database check", "system"});
+    r.push_back({"GET", "/metrics", MetricsH, Access::kPublic, {}, "Prometheus metrics", "system"});
+    r.push_back({"GET", "/api/v1/openapi.json", OpenApi, Access::kPublic, {}, "This document", "system"});
+    r.push_back({"POST", "/api/v1/session", Login, Access::kPublic, {}, "Log in; sets the session cookie and returns the CSRF token", "session", "", "Login"});
+    Route out{"DELETE", "/api/v1/session", LogoutH, Access::kAuthenticated, {}, "Log out", "session"};
+    out.allow_password_change_pending = true;
+    r.push_back(out);
+    Route me{"GET", "/api/v1/me", Me, Access::kAuthenticated, {}, "The current account, its roles and permissions", "session"};
+    me.allow_password_change_pending = true;
+    r.push_back(me);
+    Route pw{"POST", "/api/v1/me/password", ChangePassword, Access::kAuthenticated, {}, "Change your own password", "session", "", "PasswordChange"};
+    pw.allow_password_change_pending = true;
+    r.push_back(pw);
+    r.push_back({"POST", "/api/v1/me/tokens", CreateOwnToken, Access::kAuthenticated, {}, "Create an API token for yourself (shown once)", "session", "", "TokenCreate"});
+}
+
+}  // namespace duban::http

@@ -1,0 +1,100 @@
+// The OpenAPI 3.1 document, generated from the route table so it cannot drift from the server.
+#include "http/app.hpp"
+
+namespace duban::http {
+namespace {
+
+Json Schemas() {
+    auto str = Json{{"type", "string"}};
+    auto integer = Json{{"type", "integer"}};
+    auto nint = Json{{"type", Json::array({"integer", "null"})}};
+    auto strs = Json{{"type", "array"}, {"items", str}};
+    auto ints = Json{{"type", "array"}, {"items", integer}};
+    auto kind = Json{{"type", "string"}, {"enum", {"district", "street", "community", "grid", "department"}}};
+    return {
+        {"Error", {{"type", "object"}, {"required", {"error"}},
+                   {"properties", {{"error", {{"type", "object"}, {"required", {"code", "message"}},
+                                              {"properties", {{"code", str}, {"message", str}, {"field", str}}}}}}}}},
+        {"Login", {{"type", "object"}, {"additionalProperties", false}, {"required", {"username", "password"}},
+                   {"properties", {{"username", str}, {"password", str}}}}},
+        {"PasswordChange", {{"type", "object"}, {"additionalProperties", false}, {"required", {"old_password", "new_password"}},
+                            {"properties", {{"old_password", str}, {"new_password", str}}}}},
+        {"TokenCreate", {{"type", "object"}, {"additionalProperties", false}, {"required", {"name"}},
+                         {"properties", {{"name", str}, {"days", integer}}}}},
+        {"OrgUnit", {{"type", "object"},
+                     {"properties", {{"id", integer}, {"parent_id", nint}, {"kind", kind}, {"name", str},
+                                     {"code", {{"type", Json::array({"string", "null"})}}}, {"path", str},
+                                     {"active", {{"type", "boolean"}}}, {"generated", {{"type", "boolean"}}},
+                                     {"created_at", {{"type", "string"}, {"format", "date-time"}}},
+                                     {"updated_at", {{"type", "string"}, {"format", "date-time"}}}, {"version", integer}}}}},
+        {"OrgUnitCreate", {{"type", "object"}, {"additionalProperties", false}, {"required", {"parent_id", "kind", "name"}},
+                           {"properties", {{"parent_id", nint}, {"kind", kind}, {"name", str},
+                                           {"code", {{"type", Json::array({"string", "null"})}}}}}}},
+        {"OrgUnitPatch", {{"type", "object"}, {"additionalProperties", false},
+                          {"properties", {{"kind", kind}, {"name", str}, {"code", {{"type", Json::array({"string", "null"})}}},
+                                          {"version", integer}}}}},
+        {"OrgUnitMove", {{"type", "object"}, {"additionalProperties", false}, {"required", {"parent_id"}},
+                         {"properties", {{"parent_id", nint}}}}},
+        {"CsvText", {{"type", "string"}, {"description", "text/csv: code,name,kind,parent_code"}}},
+        {"UserCreate", {{"type", "object"}, {"additionalProperties", false}, {"required", {"username", "password", "roles"}},
+                        {"properties", {{"username", str}, {"display_name", str}, {"password", str},
+                                        {"data_scope", {{"type", "string"}, {"enum", {"all", "custom", "unit", "unit_and_below", "self"}}}},
+                                        {"roles", strs}, {"units", ints}, {"scope_units", ints}, {"disabled", {{"type", "boolean"}}}}}}},
+        {"UserPatch", {{"type", "object"}, {"additionalProperties", false},
+                       {"properties", {{"display_name", str}, {"data_scope", str}, {"units", ints}, {"scope_units", ints},
+                                       {"disabled", {{"type", "boolean"}}}}}}},
+        {"PasswordReset", {{"type", "object"}, {"additionalProperties", false}, {"required", {"password"}},
+                           {"properties", {{"password", str}}}}},
+        {"Roles", {{"type", "object"}, {"additionalProperties", false}, {"required", {"roles"}}, {"properties", {{"roles", strs}}}}},
+        {"SecurityPolicy", {{"type", "object"}, {"additionalProperties", false},
+                            {"properties", {{"min_length", integer}, {"min_classes", integer}, {"lockout_threshold", integer},
+                                            {"lockout_window_min", integer}, {"lockout_minutes", integer},
+                                            {"idle_timeout_min", integer}, {"absolute_timeout_h", integer}}}}},
+    };
+}
+
+}  // namespace
+
+Json OpenApiDocument() {
+    Json paths = Json::object();
+    for (const auto& r : Routes()) {
+        std::string m = r.method;
+        for (auto& ch : m) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        Json op = {{"summary", r.summary}, {"tags", {r.tag}}, {"operationId", m + r.pattern}};
+        if (r.pattern.find("{id}") != std::string::npos) {
+            op["parameters"] = {{{"name", "id"}, {"in", "path"}, {"required", true}, {"schema", {{"type", "integer"}}}}};
+        }
+        if (!r.body_schema.empty()) {
+            std::string ct = r.body_schema == "CsvText" ? "text/csv" : "application/json";
+            op["requestBody"] = {{"required", true},
+                                 {"content", {{ct, {{"schema", {{"$ref", "#/components/schemas/" + r.body_schema}}}}}}}};
+        }
+        op["responses"] = {{"2XX", {{"description", "success"}}},
+                           {"default", {{"description", "error"},
+                                        {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}}}};
+        if (r.access == Access::kPublic) {
+            op["security"] = Json::array();
+            op["x-duban-access"] = "public";
+        } else if (r.access == Access::kAuthenticated) {
+            op["x-duban-access"] = "authenticated";
+        } else {
+            op["x-duban-access"] = "permission";
+            op["x-duban-permission"] = org::PermName(r.perm);
+            op["x-duban-roles"] = org::RolesWith(r.perm);
+        }
+        if (!r.object.empty()) op["x-duban-object"] = r.object;
+        paths[r.pattern][m] = op;
+    }
+    return {{"openapi", "3.1.0"},
+            {"info", {{"title", "duban API"}, {"version", "0.1.0"},
+                      {"description", "督辦: a district's work plan, cases and supervision. Errors share one shape; "
+                                      "lists are {items,total,page,per_page}; times are RFC 3339 UTC."}}},
+            {"servers", {{{"url", "/"}}}},
+            {"paths", paths},
+            {"components", {{"schemas", Schemas()},
+                            {"securitySchemes", {{"cookie", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "duban_session"}}},
+                                                 {"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}}}},
+            {"security", {{{"cookie", Json::array()}}, {{"bearer", Json::array()}}}}};
+}
+
+}  // namespace duban::http

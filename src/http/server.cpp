@@ -1,0 +1,289 @@
+// The listener and connection loop (Boost.Beast over Asio, C++20 coroutines), the dispatcher
+// that applies authentication, permission, CSRF and the forced password change, and the
+// request log.
+#include <utility>  // before asio's awaitable header with Boost 1.74 + g++ 12
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include "http/app.hpp"
+
+namespace duban::http {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+std::string PercentDecode(std::string_view s, bool plus_space) {
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size(); ++i) {
+        char ch = s[i];
+        if (ch == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+            std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+            out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+            i += 2;
+        } else if (ch == '+' && plus_space) {
+            out += ' ';
+        } else {
+            out += ch;
+        }
+    }
+    return out;
+}
+
+// Matches a pattern like /api/v1/org-units/{id}/move; {id} takes a positive integer.
+bool Match(const std::string& pattern, const std::string& path, std::vector<int64_t>* ids) {
+    size_t pi = 0, si = 0;
+    ids->clear();
+    while (pi < pattern.size() && si < path.size()) {
+        if (pattern[pi] == '{') {
+            size_t close = pattern.find('}', pi);
+            size_t end = path.find('/', si);
+            if (end == std::string::npos) end = path.size();
+            std::string seg = path.substr(si, end - si);
+            if (seg.empty() || seg.size() > 18) return false;
+            for (char ch : seg)
+                if (ch < '0' || ch > '9') return false;
+            ids->push_back(std::stoll(seg));
+            pi = close + 1;
+            si = end;
+        } else {
+            if (pattern[pi] != path[si]) return false;
+            ++pi;
+            ++si;
+        }
+    }
+    return pi == pattern.size() && si == path.size();
+}
+
+const std::string kCsp =
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+void SecurityHeaders(Response& r) {
+    r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    r.headers.emplace_back("Referrer-Policy", "no-referrer");
+    r.headers.emplace_back("X-Frame-Options", "DENY");
+    r.headers.emplace_back("Content-Security-Policy", kCsp);
+    r.headers.emplace_back("Cache-Control", "no-store");
+}
+
+}  // namespace
+
+// Handles one request: find the route, authenticate, check permission and CSRF, run.
+asio::awaitable<Response> Dispatch(App& app, Request& req, std::string* route_name) {
+    const Route* found = nullptr;
+    bool path_exists = false;
+    for (const auto& r : Routes()) {
+        if (!Match(r.pattern, req.path, &req.ids)) continue;
+        path_exists = true;
+        if (r.method == req.method) {
+            found = &r;
+            break;
+        }
+    }
+    if (!found) {
+        if (path_exists) {
+            *route_name = "method_not_allowed";
+            Response resp = ErrorResponse({core::ErrorKind::kBadRequest, "method_not_allowed",
+                                           req.method + " is not allowed on " + req.path, {}});
+            resp.status = 405;
+            co_return resp;
+        }
+        *route_name = "not_found";
+        co_return ErrorResponse(Error::NotFoundMsg("no route " + req.method + " " + req.path));
+    }
+    *route_name = found->method + " " + found->pattern;
+    Ctx ctx{req, app, std::nullopt};
+    if (found->access != Access::kPublic) {
+        bool via_session = false;
+        auto p = Authenticate(ctx, &via_session);
+        if (!p.ok()) co_return ErrorResponse(p.error());
+        ctx.principal = std::move(p.value());
+        if (via_session && req.method != "GET" && req.method != "HEAD") {
+            std::string sent = req.Header("x-csrf-token");
+            if (sent.empty() || !core::ConstantTimeEquals(sent, ctx.principal->csrf_token))
+                co_return ErrorResponse({core::ErrorKind::kForbidden, "csrf_failed",
+                                         "missing or wrong X-CSRF-Token header", "X-CSRF-Token"});
+        }
+        if (ctx.principal->must_change_password && !found->allow_password_change_pending)
+            co_return ErrorResponse({core::ErrorKind::kForbidden, "password_change_required",
+                                     "change your password before anything else", "password"});
+        if (found->access == Access::kPermission && !ctx.principal->Has(found->perm))
+            co_return ErrorResponse(Error::Forbidden(std::string("your role does not allow ") +
+                                                     org::PermName(found->perm)));
+    }
+    try {
+        co_return co_await found->handler(ctx);
+    } catch (const store::DbError& e) {
+        std::fprintf(stderr, "{\"level\":\"error\",\"msg\":\"database error\",\"route\":\"%s\"}\n",
+                     route_name->c_str());
+        co_return ErrorResponse(e.kind == store::DbErrorKind::kBusy
+                                    ? Error::Unavailable("the database is busy; retry", 1)
+                                    : Error::Internal("database error"));
+    }
+}
+
+struct Server::Impl {
+    Impl(store::Database& db, store::Pipeline& p, const core::Clock& c, ServerSettings s)
+        : app(db, p, c, s), settings(std::move(s)), acceptor(ioc), signals(ioc, SIGINT, SIGTERM) {}
+    App app;
+    ServerSettings settings;
+    asio::io_context ioc;
+    tcp::acceptor acceptor;
+    asio::signal_set signals;
+    std::vector<std::thread> threads;
+    std::atomic<bool> stopped{false};
+
+    asio::awaitable<void> Accept() {
+        for (;;) {
+            boost::system::error_code ec;
+            tcp::socket sock = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+            if (ec) {
+                if (!acceptor.is_open()) co_return;
+                continue;
+            }
+            sock.set_option(tcp::no_delay(true), ec);
+            asio::co_spawn(acceptor.get_executor(), Session(std::move(sock)), asio::detached);
+        }
+    }
+
+    asio::awaitable<void> Session(tcp::socket sock) {
+        beast::tcp_stream stream(std::move(sock));
+        beast::flat_buffer buf;
+        boost::system::error_code ec;
+        std::string remote = stream.socket().remote_endpoint(ec).address().to_string();
+        for (;;) {
+            bhttp::request_parser<bhttp::string_body> parser;
+            parser.header_limit(static_cast<std::uint32_t>(settings.header_limit));
+            parser.body_limit(settings.body_limit);
+            stream.expires_after(std::chrono::seconds(settings.read_timeout_s));
+            co_await bhttp::async_read(stream, buf, parser, asio::redirect_error(asio::use_awaitable, ec));
+            auto t0 = std::chrono::steady_clock::now();
+            if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit) {
+                bool body = ec == bhttp::error::body_limit;
+                Response r = ErrorResponse({core::ErrorKind::kTooLarge, body ? "body_too_large" : "header_too_large",
+                                            body ? "the body is larger than " + std::to_string(settings.body_limit) + " bytes"
+                                                 : "the request header is too large",
+                                            {}});
+                if (!body) r.status = 431;
+                co_await Write(stream, r, false, 11, ec);
+                break;
+            }
+            if (ec) break;  // closed, timed out or malformed: drop the connection
+            auto& msg = parser.get();
+            Request req;
+            req.method = std::string(msg.method_string());
+            req.target = std::string(msg.target());
+            auto q = req.target.find('?');
+            req.path = PercentDecode(req.target.substr(0, q), false);
+            if (q != std::string::npos) {
+                for (auto& part : core::Split(req.target.substr(q + 1), '&')) {
+                    if (part.empty()) continue;
+                    auto eq = part.find('=');
+                    req.query.emplace(PercentDecode(part.substr(0, eq), true),
+                                      eq == std::string::npos ? "" : PercentDecode(part.substr(eq + 1), true));
+                }
+            }
+            for (auto& f : msg) {
+                std::string name(f.name_string());
+                for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+                req.headers[name] = std::string(f.value());
+            }
+            req.body = std::move(msg.body());
+            req.remote_ip = remote;
+            std::string route;
+            Response r;
+            try {
+                r = co_await Dispatch(app, req, &route);
+            } catch (const std::exception& e) {
+                std::fprintf(stderr, "{\"level\":\"error\",\"msg\":\"unhandled\",\"error\":\"%s\"}\n", e.what());
+                r = ErrorResponse(Error::Internal("internal error"));
+            }
+            bool keep = msg.keep_alive();
+            double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            app.metrics.Observe(route, r.status, secs);
+            if (settings.access_log) {
+                std::fprintf(stderr,
+                             "{\"ts\":\"%s\",\"level\":\"info\",\"method\":\"%s\",\"path\":\"%s\","
+                             "\"route\":\"%s\",\"status\":%d,\"ms\":%.3f,\"ip\":\"%s\"}\n",
+                             core::FormatUtc(app.clock.Now()).c_str(), req.method.c_str(),
+                             Json(req.path).dump().substr(1, Json(req.path).dump().size() - 2).c_str(),
+                             route.c_str(), r.status, secs * 1000, remote.c_str());
+            }
+            co_await Write(stream, r, keep, msg.version(), ec);
+            if (ec || !keep) break;
+        }
+        stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    }
+
+    asio::awaitable<void> Write(beast::tcp_stream& stream, Response& r, bool keep, unsigned version,
+                                boost::system::error_code& ec) {
+        bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
+        res.set(bhttp::field::server, "duban");
+        res.set(bhttp::field::content_type, r.content_type);
+        SecurityHeaders(r);
+        for (auto& [k, v] : r.headers) res.insert(k, v);
+        res.keep_alive(keep);
+        res.body() = std::move(r.body);
+        res.prepare_payload();
+        stream.expires_after(std::chrono::seconds(settings.read_timeout_s));
+        co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+    }
+};
+
+Server::Server(store::Database& db, store::Pipeline& p, const core::Clock& c, ServerSettings s)
+    : impl_(std::make_unique<Impl>(db, p, c, std::move(s))) {}
+Server::~Server() {
+    Stop();
+    Wait();
+}
+
+void Server::Start() {
+    auto& im = *impl_;
+    boost::system::error_code ec;
+    auto addr = asio::ip::make_address(im.settings.host, ec);
+    if (ec) throw std::runtime_error("bad listen address " + im.settings.host);
+    tcp::endpoint ep(addr, im.settings.port);
+    im.acceptor.open(ep.protocol());
+    im.acceptor.set_option(asio::socket_base::reuse_address(true));
+    im.acceptor.bind(ep, ec);
+    if (ec) throw std::runtime_error("cannot listen on " + im.settings.host + ":" +
+                                     std::to_string(im.settings.port) + ": " + ec.message());
+    im.acceptor.listen(1024);
+    asio::co_spawn(im.ioc, im.Accept(), asio::detached);
+    im.signals.async_wait([this](auto, int) { Stop(); });
+    for (int i = 0; i < std::max(1, im.settings.threads); ++i) im.threads.emplace_back([&im] { im.ioc.run(); });
+}
+
+void Server::Stop() {
+    if (!impl_ || impl_->stopped.exchange(true)) return;
+    asio::post(impl_->ioc, [this] {
+        boost::system::error_code ec;
+        impl_->acceptor.close(ec);
+        impl_->signals.cancel(ec);
+        impl_->ioc.stop();
+    });
+}
+
+void Server::Wait() {
+    for (auto& t : impl_->threads)
+        if (t.joinable()) t.join();
+}
+
+uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+}  // namespace duban::http

@@ -1,0 +1,178 @@
+#include <sqlite3.h>
+
+#include "store/store.hpp"
+
+namespace duban::store {
+
+std::string EventCanonicalBytes(const Event& e) {
+    Json j = {{"seq", e.seq},
+              {"at", e.at},
+              {"actor_id", e.actor_id ? Json(*e.actor_id) : Json(nullptr)},
+              {"actor", e.actor},
+              {"action", e.action},
+              {"object_type", e.object_type},
+              {"object_id", e.object_id ? Json(*e.object_id) : Json(nullptr)},
+              {"payload", e.payload}};
+    return core::CanonicalJson(j);
+}
+
+std::string EventHash(const std::string& prev_hash, const Event& e) {
+    return core::Sha256Hex(prev_hash + EventCanonicalBytes(e));
+}
+
+namespace {
+constexpr const char* kCols =
+    "seq, at, actor_id, actor, action, object_type, object_id, payload, prev_hash, hash";
+
+Event FromRow(const Row& r, bool* payload_ok = nullptr) {
+    Event e;
+    e.seq = r.Int(0);
+    e.at = r.Str(1);
+    if (!r.IsNull(2)) e.actor_id = r.Int(2);
+    e.actor = r.Str(3);
+    e.action = r.Str(4);
+    e.object_type = r.Str(5);
+    if (!r.IsNull(6)) e.object_id = r.Int(6);
+    e.payload = Json::parse(r.Str(7), nullptr, false);
+    if (payload_ok) *payload_ok = !e.payload.is_discarded();
+    if (e.payload.is_discarded()) e.payload = r.Str(7);
+    e.prev_hash = r.Str(8);
+    e.hash = r.Str(9);
+    return e;
+}
+}  // namespace
+
+VerifyReport VerifyChain(Conn& conn) {
+    VerifyReport rep;
+    std::string prev = kGenesisHash;
+    int64_t expect_seq = 1;
+    int64_t after = 0;
+    const std::string sql = std::string("SELECT ") + kCols +
+                            " FROM events WHERE seq > ? ORDER BY seq LIMIT 5000";
+    for (;;) {
+        auto rows = conn.Query(sql, {after});
+        if (rows.empty()) break;
+        for (const auto& r : rows) {
+            bool payload_ok = true;
+            Event e = FromRow(r, &payload_ok);
+            after = e.seq;
+            if (!rep.first_bad_seq) {
+                if (e.seq != expect_seq) {
+                    rep.first_bad_seq = expect_seq;
+                    rep.problem = "sequence gap: expected " + std::to_string(expect_seq) +
+                                  ", found " + std::to_string(e.seq);
+                } else if (!payload_ok) {
+                    rep.first_bad_seq = e.seq;
+                    rep.problem = "payload is not valid JSON";
+                } else if (e.prev_hash != prev) {
+                    rep.first_bad_seq = e.seq;
+                    rep.problem = "prev_hash does not match the previous event's hash";
+                } else if (EventHash(prev, e) != e.hash) {
+                    rep.first_bad_seq = e.seq;
+                    rep.problem = "hash does not match the event's content";
+                } else if (core::CanonicalJson(e.payload) != r.Str(7)) {
+                    rep.first_bad_seq = e.seq;
+                    rep.problem = "payload is not in canonical form";
+                }
+            }
+            ++rep.count;
+            prev = e.hash;
+            rep.head_seq = e.seq;
+            expect_seq = e.seq + 1;
+        }
+    }
+    rep.head_hash = prev;
+    return rep;
+}
+
+std::pair<std::vector<Event>, int64_t> ListEvents(Conn& conn, const EventFilter& f) {
+    std::string where = " WHERE 1=1";
+    std::vector<Value> params;
+    if (f.actor_id) {
+        where += " AND actor_id = ?";
+        params.emplace_back(*f.actor_id);
+    }
+    if (!f.action.empty()) {
+        if (f.action.back() == '.') {
+            where += " AND action LIKE ?";
+            params.emplace_back(f.action + "%");
+        } else {
+            where += " AND action = ?";
+            params.emplace_back(f.action);
+        }
+    }
+    if (!f.object_type.empty()) {
+        where += " AND object_type = ?";
+        params.emplace_back(f.object_type);
+    }
+    if (f.object_id) {
+        where += " AND object_id = ?";
+        params.emplace_back(*f.object_id);
+    }
+    if (!f.since.empty()) {
+        where += " AND at >= ?";
+        params.emplace_back(f.since);
+    }
+    if (!f.until.empty()) {
+        where += " AND at < ?";
+        params.emplace_back(f.until);
+    }
+    auto total = conn.Query("SELECT COUNT(*) FROM events" + where, params)[0].Int(0);
+    auto p = params;
+    p.emplace_back(f.per_page);
+    p.emplace_back((f.page - 1) * f.per_page);
+    auto rows = conn.Query(std::string("SELECT ") + kCols + " FROM events" + where +
+                               " ORDER BY seq DESC LIMIT ? OFFSET ?",
+                           p);
+    std::vector<Event> out;
+    out.reserve(rows.size());
+    for (auto& r : rows) out.push_back(FromRow(r));
+    return {std::move(out), total};
+}
+
+std::optional<Event> GetEvent(Conn& conn, int64_t seq) {
+    auto rows = conn.Query(std::string("SELECT ") + kCols + " FROM events WHERE seq = ?", {seq});
+    if (rows.empty()) return std::nullopt;
+    return FromRow(rows[0]);
+}
+
+core::Status BackupSqlite(const std::string& db_path, const std::string& to_path) {
+    sqlite3* src = nullptr;
+    sqlite3* dst = nullptr;
+    if (sqlite3_open_v2(db_path.c_str(), &src, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+        std::string m = src ? sqlite3_errmsg(src) : "cannot open";
+        sqlite3_close(src);
+        return core::Error::Validation("db", "cannot open database " + db_path + ": " + m);
+    }
+    std::string tmp = to_path + ".partial";
+    std::remove(tmp.c_str());
+    if (sqlite3_open(tmp.c_str(), &dst) != SQLITE_OK) {
+        std::string m = dst ? sqlite3_errmsg(dst) : "cannot open";
+        sqlite3_close(src);
+        sqlite3_close(dst);
+        return core::Error::Validation("to", "cannot create " + tmp + ": " + m);
+    }
+    sqlite3_busy_timeout(src, 10000);
+    // One step of -1 pages copies everything under one read transaction: a consistent snapshot
+    // even while the server keeps writing (WAL readers do not block the writer).
+    sqlite3_backup* b = sqlite3_backup_init(dst, "main", src, "main");
+    int rc = b ? sqlite3_backup_step(b, -1) : SQLITE_ERROR;
+    if (b) sqlite3_backup_finish(b);
+    std::string err = sqlite3_errmsg(dst);
+    if (rc == SQLITE_DONE) {
+        char* e = nullptr;
+        sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", nullptr, nullptr, &e);
+        sqlite3_free(e);
+    }
+    sqlite3_close(dst);
+    sqlite3_close(src);
+    if (rc != SQLITE_DONE) {
+        std::remove(tmp.c_str());
+        return core::Error::Internal("backup failed: " + err);
+    }
+    if (std::rename(tmp.c_str(), to_path.c_str()) != 0)
+        return core::Error::Internal("cannot rename " + tmp + " to " + to_path);
+    return {};
+}
+
+}  // namespace duban::store

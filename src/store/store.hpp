@@ -1,0 +1,161 @@
+#pragma once
+/// duban::store — durable state. The database (SQLite default, PostgreSQL optional), versioned
+/// migrations, the single-writer commit pipeline with group commit, and the hash-chained event log.
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/core.hpp"
+#include "store/db.hpp"
+
+namespace duban::store {
+
+using core::Json;
+using core::Result;
+
+// ---------------------------------------------------------------- migrations
+/// Applies every migration not yet applied, each in its own transaction. Returns the versions
+/// applied. Throws DbError on failure (start-up stops with the message).
+std::vector<int> Migrate(Conn& conn);
+/// The highest migration version this binary knows.
+int LatestSchemaVersion();
+
+// ---------------------------------------------------------------- events
+/// Who caused a change.
+struct Actor {
+    std::optional<int64_t> user_id;
+    std::string name;  // username, or "system", "cli"
+    std::string ip;
+};
+
+struct Event {
+    int64_t seq = 0;
+    std::string at;  // RFC 3339 UTC
+    std::optional<int64_t> actor_id;
+    std::string actor;
+    std::string action;
+    std::string object_type;
+    std::optional<int64_t> object_id;
+    Json payload;
+    std::string prev_hash;
+    std::string hash;
+};
+
+inline constexpr const char* kGenesisHash =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The canonical bytes an event's hash covers (everything but prev_hash and hash).
+std::string EventCanonicalBytes(const Event& e);
+/// SHA-256 hex of prev_hash || canonical bytes.
+std::string EventHash(const std::string& prev_hash, const Event& e);
+
+struct VerifyReport {
+    int64_t count = 0;
+    std::string head_hash = kGenesisHash;
+    int64_t head_seq = 0;
+    std::optional<int64_t> first_bad_seq;
+    std::string problem;  // what was wrong at first_bad_seq
+};
+/// Walks the whole chain in order and recomputes every hash.
+VerifyReport VerifyChain(Conn& conn);
+
+struct EventFilter {
+    std::optional<int64_t> actor_id;
+    std::string action;       // exact, or prefix when ending in '.'
+    std::string object_type;
+    std::optional<int64_t> object_id;
+    std::string since, until;  // RFC 3339 UTC text bounds
+    int64_t page = 1, per_page = 50;
+};
+std::pair<std::vector<Event>, int64_t> ListEvents(Conn& conn, const EventFilter& f);
+std::optional<Event> GetEvent(Conn& conn, int64_t seq);
+
+// ---------------------------------------------------------------- pipeline
+/// What a command sees: the writer's connection inside a savepoint, the commit time, and a way
+/// to append events in the same transaction.
+class WriteTx {
+public:
+    virtual ~WriteTx() = default;
+    virtual Conn& conn() = 0;
+    virtual const std::string& now() const = 0;  // RFC 3339 UTC of this batch
+    virtual core::TimePoint now_tp() const = 0;
+    virtual const Actor& actor() const = 0;
+    /// Appends one event to the chain, in this command's savepoint.
+    virtual void Emit(std::string action, std::string object_type, std::optional<int64_t> object_id,
+                      Json payload) = 0;
+};
+
+using CommandFn = std::function<Result<Json>(WriteTx&)>;
+using DoneFn = std::function<void(Result<Json>)>;
+
+struct PipelineSettings {
+    size_t queue_capacity = 8192;
+    size_t max_batch = 1024;
+};
+
+struct PipelineStats {
+    uint64_t commits = 0;          // transactions
+    uint64_t commands = 0;         // commands answered
+    uint64_t rejected_full = 0;    // refused because the queue was full
+    size_t queue_depth = 0;
+    std::vector<uint64_t> batch_hist;  // counts for batch sizes <=1,2,4,...,1024,+Inf
+};
+
+/// The single writer. Commands queue up; the writer takes as many as are waiting (up to
+/// max_batch), runs each in its own savepoint inside one transaction, commits once, and only
+/// then answers each caller. A failing command rolls back to its savepoint and affects no other.
+class Pipeline {
+public:
+    Pipeline(Database& db, const core::Clock& clock, PipelineSettings s = {});
+    ~Pipeline();
+    void Start();  // opens the writer connection, reads the chain head; throws DbError
+    void Stop();   // drains the queue, then stops
+
+    /// Enqueues a command. Returns false (and does not call done) when the queue is full or
+    /// the pipeline is stopped. done runs on the writer thread after the commit is durable.
+    bool Submit(Actor actor, CommandFn fn, DoneFn done);
+    /// Submits and waits. For the CLI and tests.
+    Result<Json> Execute(Actor actor, CommandFn fn);
+
+    PipelineStats Stats() const;
+
+private:
+    struct Item {
+        Actor actor;
+        CommandFn fn;
+        DoneFn done;
+    };
+    void Run();
+    void RunBatch(std::vector<Item>& batch);
+
+    Database& db_;
+    const core::Clock& clock_;
+    PipelineSettings settings_;
+    std::unique_ptr<Conn> conn_;
+    std::thread thread_;
+    mutable std::mutex mu_;
+    std::condition_variable cv_;
+    std::deque<Item> queue_;  // GUARDED_BY(mu_)
+    bool stopping_ = false;   // GUARDED_BY(mu_)
+    bool running_ = false;
+    // chain head, owned by the writer thread
+    int64_t head_seq_ = 0;
+    std::string head_hash_ = kGenesisHash;
+    // stats
+    std::atomic<uint64_t> commits_{0}, commands_{0}, rejected_{0};
+    std::vector<std::atomic<uint64_t>> batch_hist_;
+};
+
+/// Consistent online copy of the database to a file (SQLite: the backup API; PostgreSQL:
+/// not supported here — use pg_dump, see docs/operations.md).
+core::Status BackupSqlite(const std::string& db_path, const std::string& to_path);
+
+}  // namespace duban::store
