@@ -1,0 +1,54 @@
+# duban — the two commands are `make demo` and `make test`. See README.md.
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+CMAKE_FLAGS ?=
+DEMO_DB ?= var/demo.db
+LISTEN ?= 127.0.0.1:8080
+
+.PHONY: all deps build build-asan demo test test-unit test-api bench soak clean help
+
+all: build
+
+help:
+	@echo "make demo   install what is missing, build, start the demo server on $(LISTEN)"
+	@echo "make test   build and run every test (unit with ASan+UBSan, API on SQLite and PostgreSQL)"
+	@echo "make bench  benchmarks (prints figures; see docs/benchmarks.md)"
+
+deps:
+	@bash scripts/install-deps all
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(if $(CI),-DDUBAN_WERROR=ON) $(CMAKE_FLAGS)
+
+$(ASAN_BUILD)/build.ninja:
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDUBAN_SANITIZE=ON $(if $(CI),-DDUBAN_WERROR=ON) $(CMAKE_FLAGS)
+
+build: $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+build-asan: $(ASAN_BUILD)/build.ninja
+	cmake --build $(ASAN_BUILD) -j $(JOBS) --target unit_tests
+
+demo: deps build
+	@mkdir -p var
+	$(BUILD)/duban serve --db $(DEMO_DB) --listen $(LISTEN) --demo
+
+test: deps build build-asan
+	@bash scripts/run-tests
+
+test-unit: build-asan
+	cd $(ASAN_BUILD) && ctest --output-on-failure
+
+test-api: build
+	python3 tests/api/run_all.py --duban $(BUILD)/duban --backend both
+
+bench: deps build
+	@bash bench/run.sh
+
+soak: build
+	python3 tests/api/run_all.py --duban $(BUILD)/duban --backend both --only crash --crash-rounds 50
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)
