@@ -1,0 +1,67 @@
+#include <gtest/gtest.h>
+
+#include "core/core.hpp"
+
+using namespace duban::core;
+
+TEST(Time, FormatsUtcWithMilliseconds) {
+    TimePoint t;
+    ASSERT_TRUE(ParseRfc3339("2026-11-28T20:48:00.123+08:00", &t));
+    EXPECT_EQ(FormatUtc(t), "2026-11-28T12:48:00.123Z");
+}
+
+TEST(Time, RejectsMalformedAndImpossibleDates) {
+    TimePoint t;
+    EXPECT_FALSE(ParseRfc3339("2026-02-30T00:00:00Z", &t));
+    EXPECT_FALSE(ParseRfc3339("2026-11-28 20:48", &t));
+    EXPECT_FALSE(ParseRfc3339("2026-11-28T20:48:00", &t));  // no offset
+    EXPECT_FALSE(ParseRfc3339("2026-13-01T00:00:00Z", &t));
+    EXPECT_TRUE(ParseRfc3339("2024-02-29T23:59:59Z", &t));
+}
+
+TEST(Crypto, Sha256KnownVector) {
+    InitCrypto();
+    EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(Crypto, RandomTokensAre256BitsAndDiffer) {
+    InitCrypto();
+    auto a = RandomToken(32), b = RandomToken(32);
+    EXPECT_EQ(a.size(), 43u);  // 32 bytes, base64url, no padding
+    EXPECT_NE(a, b);
+}
+
+TEST(Crypto, PasswordHashIsArgon2idAndVerifies) {
+    InitCrypto();
+    auto h = HashPassword("Correct-Horse-9");
+    EXPECT_EQ(h.rfind("$argon2id$", 0), 0u);
+    EXPECT_NE(h.find("m=19456,t=2,p=1"), std::string::npos);
+    EXPECT_TRUE(VerifyPassword(h, "Correct-Horse-9"));
+    EXPECT_FALSE(VerifyPassword(h, "Correct-Horse-8"));
+}
+
+TEST(Text, Utf8Validation) {
+    EXPECT_TRUE(IsValidUtf8("沙河口区"));
+    EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));          // overlong '/'
+    EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));      // surrogate
+    EXPECT_FALSE(IsValidUtf8("\xE6\xB2"));          // truncated
+    EXPECT_EQ(Utf8Length("沙河口区ab"), 6u);
+}
+
+TEST(Json, CanonicalFormSortsKeys) {
+    Json j = Json::parse(R"({"b":1,"a":{"d":2,"c":"沙"}})");
+    EXPECT_EQ(CanonicalJson(j), R"({"a":{"c":"沙","d":2},"b":1})");
+}
+
+TEST(Scope, SubtreesAndExact) {
+    Scope s;
+    s.subtrees = {"/1/5/"};
+    s.exact = {"/1/9/"};
+    EXPECT_TRUE(s.Contains("/1/5/"));
+    EXPECT_TRUE(s.Contains("/1/5/77/"));
+    EXPECT_FALSE(s.Contains("/1/55/"));  // a sibling whose id starts with 5
+    EXPECT_TRUE(s.Contains("/1/9/"));
+    EXPECT_FALSE(s.Contains("/1/9/3/"));
+    EXPECT_FALSE(Scope::None().Contains("/1/"));
+    EXPECT_TRUE(Scope::All().Contains("/anything/"));
+}

@@ -1,0 +1,194 @@
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "org/org.hpp"
+#include "test_util.hpp"
+
+using namespace duban;
+
+namespace {
+class OrgTest : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        core::InitCrypto();
+        const char* list = std::getenv("DUBAN_PASSWORD_LIST");
+        org::LoadCommonPasswords(list ? list : "/usr/share/john/password.lst");
+    }
+    core::Result<core::Json> Run(store::CommandFn fn) { return pipeline_.Execute({1, "tester", ""}, std::move(fn)); }
+    int64_t Create(std::optional<int64_t> parent, const char* kind, const char* name, const core::Scope& s = core::Scope::All()) {
+        org::OrgInput in;
+        in.parent_id = parent;
+        in.kind = kind;
+        in.name = name;
+        auto r = Run([&](store::WriteTx& tx) { return org::CreateOrgUnit(tx, s, in); });
+        EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+        return r.ok() ? (*r)["id"].get<int64_t>() : 0;
+    }
+    void SetUp() override { pipeline_.Start(); }
+    void TearDown() override { pipeline_.Stop(); }
+    test::TempDb t_;
+    core::SystemClock clock_;
+    store::Pipeline pipeline_{*t_.db, clock_};
+};
+}  // namespace
+
+TEST_F(OrgTest, PasswordPolicy) {
+    org::SecurityPolicy p;
+    EXPECT_TRUE(org::CheckPassword("zhang.san", "Chunliu-2026-ok", p).ok());
+    auto short_pw = org::CheckPassword("zhang.san", "Ab1!short", p);
+    ASSERT_FALSE(short_pw.ok());
+    EXPECT_EQ(short_pw.error().field, "password");
+    EXPECT_FALSE(org::CheckPassword("zhang.san", "alllowercaseletters", p).ok());  // one class
+    EXPECT_FALSE(org::CheckPassword("zhang.san", "zhang.san-Secret9", p).ok());   // contains the username
+    EXPECT_FALSE(org::CheckPassword("someone", "Password123!", p).ok());          // common word dressed up
+    EXPECT_FALSE(org::CheckPassword("someone", "Sunshine2026!", p).ok());
+}
+
+TEST_F(OrgTest, ThreeAdminSeparation) {
+    EXPECT_TRUE(org::ValidateRoles({"sysadmin"}).ok());
+    EXPECT_TRUE(org::ValidateRoles({"leader", "staff"}).ok());
+    auto two = org::ValidateRoles({"sysadmin", "auditor"});
+    ASSERT_FALSE(two.ok());
+    EXPECT_EQ(two.error().code, "separation_of_duties");
+    EXPECT_FALSE(org::ValidateRoles({"secadmin", "staff"}).ok());
+    EXPECT_FALSE(org::ValidateRoles({"root"}).ok());
+    EXPECT_FALSE(org::ValidateRoles({}).ok());
+}
+
+TEST_F(OrgTest, PlacementRules) {
+    store::OrgUnit district;
+    district.kind = "district";
+    store::OrgUnit street;
+    street.kind = "street";
+    EXPECT_TRUE(org::CheckPlacement("district", std::nullopt).ok());
+    EXPECT_TRUE(org::CheckPlacement("street", district).ok());
+    EXPECT_FALSE(org::CheckPlacement("grid", district).ok());
+    EXPECT_FALSE(org::CheckPlacement("street", std::nullopt).ok());
+    EXPECT_TRUE(org::CheckPlacement("department", district).ok());
+    EXPECT_FALSE(org::CheckPlacement("department", street).ok());
+    EXPECT_FALSE(org::CheckPlacement("province", std::nullopt).ok());
+}
+
+TEST_F(OrgTest, ScopeFiltersReadsAndLists) {
+    int64_t d = Create(std::nullopt, "district", "沙河口区");
+    int64_t s1 = Create(d, "street", "春柳街道");
+    int64_t s2 = Create(d, "street", "马栏街道");
+    int64_t c1 = Create(s1, "community", "社区一");
+    int64_t c2 = Create(s2, "community", "社区二");
+    auto conn = t_.db->Connect();
+    store::User u;
+    u.roles = {"staff"};
+    u.data_scope = "unit_and_below";
+    u.units = {s1};
+    auto scope = org::ComputeScope(*conn, u);
+    EXPECT_TRUE(store::FindOrg(*conn, c1, scope).has_value());
+    EXPECT_TRUE(store::FindOrg(*conn, s1, scope).has_value());
+    EXPECT_FALSE(store::FindOrg(*conn, c2, scope).has_value());
+    EXPECT_FALSE(store::FindOrg(*conn, d, scope).has_value());
+    store::OrgFilter f;
+    f.per_page = 500;
+    auto [items, total] = store::ListOrgs(*conn, f, scope);
+    EXPECT_EQ(total, 2);
+    for (auto& it : items) EXPECT_EQ(it.path.rfind("/" + std::to_string(d) + "/" + std::to_string(s1) + "/", 0), 0u);
+    // "unit" scope: the unit itself only
+    u.data_scope = "unit";
+    auto own = org::ComputeScope(*conn, u);
+    EXPECT_TRUE(store::FindOrg(*conn, s1, own).has_value());
+    EXPECT_FALSE(store::FindOrg(*conn, c1, own).has_value());
+    // Writes respect scope too: a street's staff cannot create under another street.
+    org::OrgInput in;
+    in.parent_id = s2;
+    in.kind = "community";
+    in.name = "越权";
+    auto r = Run([&](store::WriteTx& tx) { return org::CreateOrgUnit(tx, scope, in); });
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().field, "parent_id");
+    auto mv = Run([&](store::WriteTx& tx) { return org::MoveOrgUnit(tx, scope, c2, s1); });
+    ASSERT_FALSE(mv.ok());
+    EXPECT_EQ(mv.error().kind, core::ErrorKind::kNotFound);
+}
+
+TEST_F(OrgTest, MoveRewritesSubtreePathsAndRefusesCycles) {
+    int64_t d = Create(std::nullopt, "district", "区");
+    int64_t s1 = Create(d, "street", "街一");
+    int64_t s2 = Create(d, "street", "街二");
+    int64_t c = Create(s1, "community", "社区");
+    int64_t g = Create(c, "grid", "网格");
+    auto all = core::Scope::All();
+    auto r = Run([&](store::WriteTx& tx) { return org::MoveOrgUnit(tx, all, c, s2); });
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    auto conn = t_.db->Connect();
+    auto grid = store::FindOrg(*conn, g, all);
+    EXPECT_EQ(grid->path, "/" + std::to_string(d) + "/" + std::to_string(s2) + "/" + std::to_string(c) + "/" +
+                              std::to_string(g) + "/");
+    auto cyc = Run([&](store::WriteTx& tx) { return org::MoveOrgUnit(tx, all, s2, s2); });
+    EXPECT_FALSE(cyc.ok());
+    auto bad = Run([&](store::WriteTx& tx) { return org::MoveOrgUnit(tx, all, c, d); });  // community under district
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(bad.error().code, "bad_placement");
+}
+
+TEST_F(OrgTest, CsvImportIsAllOrNothing) {
+    int64_t d = Create(std::nullopt, "district", "沙河口区");
+    (void)d;
+    auto all = core::Scope::All();
+    {
+        auto conn = t_.db->Connect();
+        store::OrgUnit u = *store::FindOrg(*conn, d, all);
+        u.code = "210204";
+        u.updated_at = "2026-01-01T00:00:00.000Z";
+        store::UpdateOrg(*conn, u);
+    }
+    std::string bad =
+        "code,name,kind,parent_code\n"
+        "210204006,春柳街道,street,210204\n"
+        "X1,第一社区,community,210204006\n"
+        "X2,错误,grid,210204\n"         // grid under a district
+        "X1,重复,community,210204006\n"; // duplicate code
+    auto r = Run([&](store::WriteTx& tx) { return org::ImportOrgUnits(tx, all, bad, false); });
+    ASSERT_FALSE(r.ok());
+    auto conn = t_.db->Connect();
+    auto plan = org::ParseOrgCsv(*conn, all, bad);
+    ASSERT_EQ(plan.errors.size(), 2u);
+    EXPECT_EQ(plan.errors[0].row, 4);
+    EXPECT_EQ(plan.errors[0].column, "parent_code");
+    EXPECT_EQ(plan.errors[1].row, 5);
+    EXPECT_EQ(plan.errors[1].column, "code");
+    EXPECT_EQ(store::CountRows(*conn, "org_units"), 1);  // nothing imported
+    std::string good = "\xEF\xBB\xBF" "code,name,kind,parent_code\n210204006,春柳街道,street,210204\nX1,\"第一社区, 生成\",community,210204006\n";
+    auto ok = Run([&](store::WriteTx& tx) { return org::ImportOrgUnits(tx, all, good, false); });
+    ASSERT_TRUE(ok.ok()) << ok.error().message;
+    EXPECT_EQ((*ok)["imported"], 2);
+    EXPECT_EQ(store::FindOrgByCode(*conn, "X1")->name, "第一社区, 生成");
+}
+
+TEST_F(OrgTest, LockoutAfterFiveFailuresWithinWindow) {
+    int64_t d = Create(std::nullopt, "district", "区");
+    org::UserInput in;
+    in.username = "zhang.san";
+    in.password = "Chunliu-2026-ok";
+    in.roles = std::vector<std::string>{"staff"};
+    in.units = std::vector<int64_t>{d};
+    org::SecurityPolicy pol;
+    ASSERT_TRUE(Run([&](store::WriteTx& tx) { return org::CreateUser(tx, in, pol); }).ok());
+    for (int i = 0; i < 4; ++i) {
+        auto r = Run([&](store::WriteTx& tx) { return org::RecordLogin(tx, "zhang.san", false, pol, "1.2.3.4", ""); });
+        ASSERT_TRUE(r.ok());
+        EXPECT_EQ((*r)["outcome"], "failed");
+    }
+    auto fifth = Run([&](store::WriteTx& tx) { return org::RecordLogin(tx, "zhang.san", false, pol, "1.2.3.4", ""); });
+    EXPECT_EQ((*fifth)["outcome"], "locked");
+    auto right = Run([&](store::WriteTx& tx) { return org::RecordLogin(tx, "zhang.san", true, pol, "1.2.3.4", ""); });
+    EXPECT_EQ((*right)["outcome"], "locked");  // even the right password
+    auto conn = t_.db->Connect();
+    auto u = store::FindUserByName(*conn, "zhang.san");
+    ASSERT_TRUE(Run([&](store::WriteTx& tx) { return org::UnlockUser(tx, u->id); }).ok());
+    auto after = Run([&](store::WriteTx& tx) { return org::RecordLogin(tx, "zhang.san", true, pol, "1.2.3.4", ""); });
+    EXPECT_EQ((*after)["outcome"], "ok");
+    EXPECT_EQ((*after)["token"].get<std::string>().size(), 43u);
+    // Every step is an event.
+    auto [events, total] = store::ListEvents(*conn, {.action = "auth."});
+    (void)events;
+    EXPECT_EQ(total, 8);  // 5 bad passwords + auth.lockout + the refused attempt while locked + auth.login
+}

@@ -1,0 +1,138 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "store/repos.hpp"
+#include "store/store.hpp"
+#include "test_util.hpp"
+
+using namespace duban;
+
+namespace {
+store::CommandFn Insert(const std::string& key, bool fail_after) {
+    return [key, fail_after](store::WriteTx& tx) -> core::Result<core::Json> {
+        store::PutSetting(tx.conn(), key, "v");
+        tx.Emit("setting.put", "settings", std::nullopt, {{"key", key}});
+        if (fail_after) return core::Error::Validation("key", "rejected on purpose");
+        return core::Json{{"key", key}};
+    };
+}
+}  // namespace
+
+TEST(Pipeline, FailingCommandRollsBackOnlyItself) {
+    core::InitCrypto();
+    test::TempDb t;
+    core::SystemClock clock;
+    store::Pipeline p(*t.db, clock, {.queue_capacity = 1000, .max_batch = 1000});
+    // Queue everything before starting so that all land in one batch.
+    std::vector<std::optional<core::Result<core::Json>>> results(30);
+    std::atomic<int> done{0};
+    p.Start();
+    for (int i = 0; i < 30; ++i) {
+        bool fail = i % 3 == 1;
+        ASSERT_TRUE(p.Submit({1, "t", ""}, Insert("k" + std::to_string(i), fail), [&, i](core::Result<core::Json> r) {
+            results[i].emplace(std::move(r));
+            done++;
+        }));
+    }
+    while (done < 30) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    p.Stop();
+    auto c = t.db->Connect();
+    for (int i = 0; i < 30; ++i) {
+        bool fail = i % 3 == 1;
+        EXPECT_EQ(results[i]->ok(), !fail) << i;
+        EXPECT_EQ(store::GetSetting(*c, "k" + std::to_string(i)).has_value(), !fail) << i;
+    }
+    auto rep = store::VerifyChain(*c);
+    EXPECT_EQ(rep.count, 20);  // only the successful commands' events
+    EXPECT_FALSE(rep.first_bad_seq) << rep.problem;
+}
+
+TEST(Pipeline, ThrowingCommandIsIsolatedToo) {
+    core::InitCrypto();
+    test::TempDb t;
+    core::SystemClock clock;
+    store::Pipeline p(*t.db, clock);
+    p.Start();
+    auto ok1 = p.Execute({1, "t", ""}, Insert("a", false));
+    auto bad = p.Execute({1, "t", ""}, [](store::WriteTx& tx) -> core::Result<core::Json> {
+        store::PutSetting(tx.conn(), "b", "v");
+        tx.conn().Exec("INSERT INTO nonexistent VALUES (1)");
+        return core::Json::object();
+    });
+    auto ok2 = p.Execute({1, "t", ""}, Insert("c", false));
+    p.Stop();
+    EXPECT_TRUE(ok1.ok());
+    EXPECT_FALSE(bad.ok());
+    EXPECT_EQ(bad.error().kind, core::ErrorKind::kInternal);
+    EXPECT_TRUE(ok2.ok());
+    auto c = t.db->Connect();
+    EXPECT_FALSE(store::GetSetting(*c, "b").has_value());
+    EXPECT_TRUE(store::GetSetting(*c, "c").has_value());
+    EXPECT_FALSE(store::VerifyChain(*c).first_bad_seq);
+}
+
+TEST(Pipeline, GroupsConcurrentCommandsIntoFewCommits) {
+    core::InitCrypto();
+    test::TempDb t;
+    core::SystemClock clock;
+    store::Pipeline p(*t.db, clock);
+    p.Start();
+    std::vector<std::thread> th;
+    std::atomic<int> ok{0};
+    for (int w = 0; w < 8; ++w)
+        th.emplace_back([&, w] {
+            for (int i = 0; i < 50; ++i)
+                if (p.Execute({1, "t", ""}, Insert("w" + std::to_string(w) + "-" + std::to_string(i), false)).ok()) ok++;
+        });
+    for (auto& x : th) x.join();
+    auto st = p.Stats();
+    p.Stop();
+    EXPECT_EQ(ok.load(), 400);
+    EXPECT_EQ(st.commands, 400u);
+    EXPECT_LT(st.commits, 400u);  // 8 waiting callers share commits
+    auto c = t.db->Connect();
+    EXPECT_EQ(store::VerifyChain(*c).count, 400);
+}
+
+TEST(Pipeline, FullQueueRefusesInsteadOfBlocking) {
+    core::InitCrypto();
+    test::TempDb t;
+    core::SystemClock clock;
+    store::Pipeline p(*t.db, clock, {.queue_capacity = 4, .max_batch = 1});
+    p.Start();
+    std::atomic<bool> release{false};
+    std::atomic<int> answered{0};
+    // The first command blocks the writer until released.
+    ASSERT_TRUE(p.Submit({1, "t", ""}, [&](store::WriteTx&) -> core::Result<core::Json> {
+        while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        return core::Json::object();
+    }, [&](core::Result<core::Json>) { answered++; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    int accepted = 0, refused = 0;
+    for (int i = 0; i < 10; ++i) {
+        if (p.Submit({1, "t", ""}, Insert("q" + std::to_string(i), false), [&](core::Result<core::Json>) { answered++; }))
+            accepted++;
+        else
+            refused++;
+    }
+    release = true;
+    EXPECT_EQ(accepted, 4);
+    EXPECT_EQ(refused, 6);
+    while (answered < 5) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    p.Stop();
+    EXPECT_EQ(p.Stats().rejected_full, 6u);
+}
+
+TEST(Pipeline, ExecuteAfterStopIsUnavailable) {
+    core::InitCrypto();
+    test::TempDb t;
+    core::SystemClock clock;
+    store::Pipeline p(*t.db, clock);
+    p.Start();
+    p.Stop();
+    auto r = p.Execute({1, "t", ""}, Insert("x", false));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, core::ErrorKind::kUnavailable);
+}
