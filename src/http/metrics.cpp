@@ -58,7 +58,8 @@ std::string Metrics::Render(const store::PipelineStats& ps) const {
                           static_cast<unsigned long long>(cum));
         out += buf;
     }
-    std::snprintf(buf, sizeof buf,
+    char big[1024];
+    std::snprintf(big, sizeof big,
                   "duban_commit_batch_size_count %llu\n"
                   "# HELP duban_commits_total Committed transactions.\n# TYPE duban_commits_total counter\n"
                   "duban_commits_total %llu\n"
@@ -71,7 +72,7 @@ std::string Metrics::Render(const store::PipelineStats& ps) const {
                   static_cast<unsigned long long>(cum), static_cast<unsigned long long>(ps.commits),
                   static_cast<unsigned long long>(ps.commands), static_cast<unsigned long long>(ps.rejected_full),
                   ps.queue_depth);
-    out += buf;
+    out += big;
     return out;
 }
 
