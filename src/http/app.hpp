@@ -134,6 +134,9 @@ Result<org::Principal> Authenticate(Ctx& ctx, bool* via_session);
 Result<org::Principal> LoadPrincipal(App& app, int64_t user_id);
 
 /// Runs a command through the commit pipeline and resumes when it is durable.
+/// Call it in its own statement and co_await the named result (`auto op = Commit(...);
+/// auto r = co_await std::move(op);`): g++ 12 destroys temporaries that live across a co_await
+/// (here the command's closure) incorrectly.
 asio::awaitable<Result<Json>> Commit(App& app, store::Actor actor, store::CommandFn fn);
 
 // ---- body and query helpers

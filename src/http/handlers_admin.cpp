@@ -56,8 +56,9 @@ asio::awaitable<Response> CreateUserH(Ctx& ctx) {
             if (org::kAdminRoles.count(role))
                 co_return ErrorResponse(Error::Validation("roles", "admin roles are granted by secadmin through the roles action", "separation_of_duties"));
     auto policy = ctx.app.Policy();
-    auto r = co_await Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip),
+    auto r_op = Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip),
                              [=](store::WriteTx& tx) { return org::CreateUser(tx, in, policy); });
+    auto r = co_await std::move(r_op);
     co_return Finish(ctx, r, 201, true);
 }
 
@@ -71,8 +72,9 @@ asio::awaitable<Response> PatchUserH(Ctx& ctx) {
     int64_t id = ctx.req.ids[0];
     if (in.disabled && *in.disabled && id == ctx.principal->user_id)
         co_return ErrorResponse(Error::Validation("disabled", "you cannot disable your own account"));
-    auto r = co_await Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip),
+    auto r_op = Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip),
                              [=](store::WriteTx& tx) { return org::UpdateUser(tx, id, in); });
+    auto r = co_await std::move(r_op);
     co_return Finish(ctx, r, 200, true);
 }
 
@@ -86,8 +88,9 @@ asio::awaitable<Response> ResetPasswordH(Ctx& ctx) {
     int64_t id = ctx.req.ids[0];
     auto policy = ctx.app.Policy();
     std::string p = *pw;
-    auto r = co_await Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip),
+    auto r_op = Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip),
                              [=](store::WriteTx& tx) { return org::ResetPassword(tx, id, p, policy); });
+    auto r = co_await std::move(r_op);
     co_return Finish(ctx, r, 200, true);
 }
 
@@ -100,15 +103,17 @@ asio::awaitable<Response> SetRolesH(Ctx& ctx) {
     if (!roles) co_return ErrorResponse(Error::Validation("roles", "roles is required", "missing_field"));
     int64_t id = ctx.req.ids[0];
     auto rs = *roles;
-    auto r = co_await Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip),
+    auto r_op = Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip),
                              [=](store::WriteTx& tx) { return org::SetRoles(tx, id, rs); });
+    auto r = co_await std::move(r_op);
     co_return Finish(ctx, r, 200, true);
 }
 
 asio::awaitable<Response> UnlockH(Ctx& ctx) {
     int64_t id = ctx.req.ids[0];
-    auto r = co_await Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip),
+    auto r_op = Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip),
                              [=](store::WriteTx& tx) { return org::UnlockUser(tx, id); });
+    auto r = co_await std::move(r_op);
     co_return Finish(ctx, r, 200, true);
 }
 
@@ -120,11 +125,12 @@ asio::awaitable<Response> PutPolicyH(Ctx& ctx) {
     auto p = org::SecurityPolicy::FromJson(*body, ctx.app.Policy());
     if (!p.ok()) co_return ErrorResponse(p.error());
     Json j = p->ToJson();
-    auto r = co_await Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip), [j](store::WriteTx& tx) -> Result<Json> {
+    auto r_op = Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip), [j](store::WriteTx& tx) -> Result<Json> {
         store::PutSetting(tx.conn(), "security_policy", core::CanonicalJson(j));
         tx.Emit("security_policy.update", "settings", std::nullopt, j);
         return j;
     });
+    auto r = co_await std::move(r_op);
     co_return Finish(ctx, r, 200, true);
 }
 
@@ -146,8 +152,9 @@ asio::awaitable<Response> ListSessionsH(Ctx& ctx) {
 
 asio::awaitable<Response> EndSessionH(Ctx& ctx) {
     int64_t id = ctx.req.ids[0];
-    auto r = co_await Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip),
+    auto r_op = Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip),
                              [=](store::WriteTx& tx) { return org::EndSessionBy(tx, id); });
+    auto r = co_await std::move(r_op);
     co_return Finish(ctx, r, 200, true);
 }
 
@@ -202,10 +209,11 @@ asio::awaitable<Response> VerifyH(Ctx& ctx) {
               {"first_bad_seq", rep.first_bad_seq ? Json(*rep.first_bad_seq) : Json(nullptr)},
               {"problem", rep.problem}};
     // The verification itself is recorded, with its result.
-    auto r = co_await Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip), [j](store::WriteTx& tx) -> Result<Json> {
+    auto r_op = Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip), [j](store::WriteTx& tx) -> Result<Json> {
         tx.Emit("audit.verify", "events", std::nullopt, j);
         return j;
     });
+    auto r = co_await std::move(r_op);
     co_return Finish(ctx, r, 200, false);
 }
 

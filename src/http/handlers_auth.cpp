@@ -65,9 +65,10 @@ asio::awaitable<Response> Login(Ctx& ctx) {
     }
     auto policy = app.Policy();
     std::string ip = ctx.req.remote_ip, ua = ctx.req.Header("user-agent"), un = *username;
-    auto r = co_await Commit(app, {std::nullopt, un, ip}, [=](store::WriteTx& tx) {
+    auto r_op = Commit(app, {std::nullopt, un, ip}, [=](store::WriteTx& tx) {
         return org::RecordLogin(tx, un, verified, policy, ip, ua);
     });
+    auto r = co_await std::move(r_op);
     if (!r.ok()) co_return ErrorResponse(r.error());
     const Json& j = *r;
     if (j["outcome"] == "locked") {
@@ -103,8 +104,9 @@ asio::awaitable<Response> LogoutH(Ctx& ctx) {
         co_return ErrorResponse(Error::Validation("Authorization", "an API token has no session to end"));
     }
     int64_t sid = p.session_id;
-    auto r = co_await Commit(ctx.app, p.ToActor(ctx.req.remote_ip),
+    auto r_op = Commit(ctx.app, p.ToActor(ctx.req.remote_ip),
                              [sid](store::WriteTx& tx) { return org::Logout(tx, sid); });
+    auto r = co_await std::move(r_op);
     if (!r.ok()) co_return ErrorResponse(r.error());
     ctx.app.InvalidateAuth();
     resp.status = 204;
@@ -142,9 +144,10 @@ asio::awaitable<Response> ChangePassword(Ctx& ctx) {
     auto policy = ctx.app.Policy();
     int64_t uid = p.user_id, sid = p.session_id;
     std::string o = *old_pw, n = *new_pw;
-    auto r = co_await Commit(ctx.app, p.ToActor(ctx.req.remote_ip), [=](store::WriteTx& tx) {
+    auto r_op = Commit(ctx.app, p.ToActor(ctx.req.remote_ip), [=](store::WriteTx& tx) {
         return org::ChangeOwnPassword(tx, uid, sid, o, n, policy);
     });
+    auto r = co_await std::move(r_op);
     if (!r.ok()) co_return ErrorResponse(r.error());
     ctx.app.InvalidateAuth();
     co_return Ok(*r);
@@ -163,8 +166,9 @@ asio::awaitable<Response> CreateOwnToken(Ctx& ctx) {
     int64_t uid = p.user_id;
     int d = static_cast<int>(std::clamp<int64_t>(days.value_or(90), -1, 1000));
     std::string n = *name;
-    auto r = co_await Commit(ctx.app, p.ToActor(ctx.req.remote_ip),
+    auto r_op = Commit(ctx.app, p.ToActor(ctx.req.remote_ip),
                              [=](store::WriteTx& tx) { return org::CreateToken(tx, uid, n, d); });
+    auto r = co_await std::move(r_op);
     if (!r.ok()) co_return ErrorResponse(r.error());
     co_return JsonResponse(201, *r);
 }

@@ -19,8 +19,9 @@ asio::awaitable<Response> Create(Ctx& ctx) {
     org::OrgInput in;
     if (auto s = ReadOrgInput(*body, &in); !s) co_return ErrorResponse(s.error());
     auto scope = ctx.principal->scope;
-    auto r = co_await Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip),
+    auto r_op = Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip),
                              [in, scope](store::WriteTx& tx) { return org::CreateOrgUnit(tx, scope, in); });
+    auto r = co_await std::move(r_op);
     if (!r.ok()) co_return ErrorResponse(r.error());
     Response resp = JsonResponse(201, *r);
     resp.headers.emplace_back("Location", "/api/v1/org-units/" + std::to_string((*r)["id"].get<int64_t>()));
@@ -77,9 +78,10 @@ asio::awaitable<Response> Patch(Ctx& ctx) {
     if (body->empty()) co_return ErrorResponse(Error::Validation("", "nothing to change", "empty_patch"));
     int64_t id = ctx.req.ids[0];
     auto scope = ctx.principal->scope;
-    auto r = co_await Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip), [=](store::WriteTx& tx) {
+    auto r_op = Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip), [=](store::WriteTx& tx) {
         return org::UpdateOrgUnit(tx, scope, id, in, version);
     });
+    auto r = co_await std::move(r_op);
     if (!r.ok()) co_return ErrorResponse(r.error());
     co_return JsonResponse(200, *r);
 }
@@ -94,8 +96,9 @@ asio::awaitable<Response> Move(Ctx& ctx) {
     int64_t id = ctx.req.ids[0];
     auto scope = ctx.principal->scope;
     auto np = *parent;
-    auto r = co_await Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip),
+    auto r_op = Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip),
                              [=](store::WriteTx& tx) { return org::MoveOrgUnit(tx, scope, id, np); });
+    auto r = co_await std::move(r_op);
     if (!r.ok()) co_return ErrorResponse(r.error());
     ctx.app.InvalidateAuth();  // scopes are paths: a move changes who sees what
     co_return JsonResponse(200, *r);
@@ -109,8 +112,9 @@ asio::awaitable<Response> Deactivate(Ctx& ctx) {
     }
     int64_t id = ctx.req.ids[0];
     auto scope = ctx.principal->scope;
-    auto r = co_await Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip),
+    auto r_op = Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip),
                              [=](store::WriteTx& tx) { return org::DeactivateOrgUnit(tx, scope, id); });
+    auto r = co_await std::move(r_op);
     if (!r.ok()) co_return ErrorResponse(r.error());
     ctx.app.InvalidateAuth();
     co_return JsonResponse(200, *r);
@@ -139,8 +143,9 @@ asio::awaitable<Response> Import(Ctx& ctx) {
         }
         if (dry) co_return JsonResponse(200, {{"valid_rows", plan.rows.size()}, {"imported", 0}, {"errors", Json::array()}});
     }
-    auto r = co_await Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip),
+    auto r_op = Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip),
                              [=](store::WriteTx& tx) { return org::ImportOrgUnits(tx, scope, csv, false); });
+    auto r = co_await std::move(r_op);
     if (!r.ok()) co_return ErrorResponse(r.error());
     co_return JsonResponse(201, *r);
 }
