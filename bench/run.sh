@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# duban benchmarks (`make bench`). See docs/benchmarks.md for what each figure means.
+#
+#   1. this disk's single-row-commit rate for SQLite in WAL with synchronous=FULL
+#      (bench/sqlite_commit.cpp): the limit without group commit;
+#   2. the commit pipeline driven in-process, without HTTP (bench/pipeline_bench.cpp);
+#   3. acknowledged durable writes per second through the HTTP API — POST /api/v1/org-units,
+#      201 = committed and fsynced — at concurrency 1, 8, 32 and 64 (bench/loadgen.cpp), against
+#      `duban serve --demo` on a fresh database on the same disk;
+#   4. a summary with the ratio HTTP@64 / single-row-commit rate and the must-show targets.
+#
+# Everything runs on loopback, in a temporary directory removed at the end. About 75 s.
+#
+# Environment (all optional):
+#   BUILD=build                  build directory holding duban and the bench programs
+#   BENCH_DIR=$TMPDIR or /tmp    where the temporary databases go (the disk being measured)
+#   BENCH_SECONDS=10             measured seconds per HTTP concurrency level
+#   BENCH_WARMUP=1               warm-up seconds before each HTTP level (not counted)
+#   BENCH_CONCURRENCY="1 8 32 64"
+#   BENCH_SQLITE_SECONDS=5       seconds of single-row commits
+#   BENCH_PIPELINE_COUNT=200000  in-process creations (capped at BENCH_PIPELINE_SECONDS=20)
+#   BENCH_SERVER_THREADS=2       duban serve --threads
+#   BENCH_LOADGEN_THREADS=1      event-loop threads in the load generator
+#   BENCH_STRICT=1               exit 1 when a must-show target is missed
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+BENCH_DIR=${BENCH_DIR:-${TMPDIR:-/tmp}}
+BENCH_SECONDS=${BENCH_SECONDS:-10}
+BENCH_WARMUP=${BENCH_WARMUP:-1}
+BENCH_CONCURRENCY=${BENCH_CONCURRENCY:-"1 8 32 64"}
+BENCH_SQLITE_SECONDS=${BENCH_SQLITE_SECONDS:-5}
+BENCH_PIPELINE_COUNT=${BENCH_PIPELINE_COUNT:-200000}
+BENCH_PIPELINE_SECONDS=${BENCH_PIPELINE_SECONDS:-20}
+BENCH_SERVER_THREADS=${BENCH_SERVER_THREADS:-2}
+BENCH_LOADGEN_THREADS=${BENCH_LOADGEN_THREADS:-1}
+BENCH_STRICT=${BENCH_STRICT:-0}
+
+# Targets from the issue.
+TARGET_RATIO=3          # HTTP@64 acknowledged writes/s >= 3 x single-row commits/s
+TARGET_P99_MS=25        # HTTP@64 p99 latency
+TARGET_INPROC=100000    # in-process creations/s
+
+DUBAN=$BUILD/duban
+if [[ ! -x $DUBAN ]]; then
+    echo "bench: $DUBAN not found; run 'make build' (or set BUILD=...)" >&2
+    exit 1
+fi
+cmake --build "$BUILD" --target duban_bench_pipeline duban_loadgen duban_sqlite_commit >/dev/null
+for b in duban_bench_pipeline duban_loadgen duban_sqlite_commit; do
+    [[ -x $BUILD/$b ]] || { echo "bench: $BUILD/$b was not built" >&2; exit 1; }
+done
+
+TMP=$(mktemp -d "$BENCH_DIR/duban-bench-XXXXXX")
+SERVER_PID=""
+cleanup() {
+    if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill -TERM "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# field NAME LINE: the value of NAME=... in a RESULT line.
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
+
+echo "== duban benchmarks — $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+echo "-- machine"
+echo "cpus:     $(nproc) ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | sort | uniq -c | sed 's/^ *//' | paste -sd ';'))"
+echo "kernel:   $(uname -sr)"
+echo "memory:   $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+echo "load:     $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min, before the run)"
+src=$(df -P "$TMP" | awk 'NR==2 {print $1}')
+fstype=$(df -PT "$TMP" | awk 'NR==2 {print $2}')
+dev=$(basename "$src")
+rot=""
+if [[ -r /sys/block/$dev/queue/rotational ]]; then
+    [[ $(cat "/sys/block/$dev/queue/rotational") == 1 ]] && rot=", rotational" || rot=", non-rotational"
+fi
+virt=$(systemd-detect-virt 2>/dev/null || true)
+echo "disk:     $TMP on $src ($fstype$rot)${virt:+, virtualised: $virt}"
+echo "sqlite:   $(pkg-config --modversion sqlite3 2>/dev/null || echo unknown) (WAL, synchronous=FULL)"
+echo "duban:    $($DUBAN version) [$DUBAN, $(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$BUILD/CMakeCache.txt" 2>/dev/null || echo '?')]"
+echo "network:  loopback (127.0.0.1); server and load generator share the $(nproc) cpus"
+echo
+
+echo "-- 1. SQLite single-row commits (${BENCH_SQLITE_SECONDS} s)"
+out=$("$BUILD/duban_sqlite_commit" --dir "$TMP" --seconds "$BENCH_SQLITE_SECONDS")
+grep -v '^RESULT' <<<"$out"
+SQLITE_RATE=$(field per_s "$(grep '^RESULT' <<<"$out")")
+echo
+
+echo "-- 2. commit pipeline in-process, no HTTP (${BENCH_PIPELINE_COUNT} creations, at most ${BENCH_PIPELINE_SECONDS} s)"
+set +e
+out=$("$BUILD/duban_bench_pipeline" --dir "$TMP" --count "$BENCH_PIPELINE_COUNT" --seconds "$BENCH_PIPELINE_SECONDS")
+rc=$?
+set -e
+grep -v '^RESULT' <<<"$out"
+line=$(grep '^RESULT' <<<"$out" || true)
+INPROC_RATE=$(field per_s "$line")
+INPROC_BATCH=$(field avg_batch "$line")
+INPROC_CHAIN=$(field chain_ok "$line")
+[[ $rc == 0 ]] || echo "(the in-process benchmark reported a problem: exit $rc)"
+echo
+
+echo "-- 3. HTTP: POST /api/v1/org-units, keep-alive, ${BENCH_SECONDS} s per level after ${BENCH_WARMUP} s warm-up"
+DB=$TMP/http.db
+"$DUBAN" serve --db "$DB" --listen 127.0.0.1:0 --demo --no-access-log --login-rate 100000 \
+    --threads "$BENCH_SERVER_THREADS" >"$TMP/server.out" 2>"$TMP/server.err" &
+SERVER_PID=$!
+PORT=""
+for _ in $(seq 1 300); do
+    PORT=$(sed -n 's|^duban .* serving http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$TMP/server.out")
+    [[ -n $PORT ]] && break
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.1
+done
+if [[ -z $PORT ]]; then
+    echo "bench: the server did not start:" >&2
+    cat "$TMP/server.out" "$TMP/server.err" >&2
+    exit 1
+fi
+TOKEN=$("$DUBAN" token create --username admin --db "$DB" --name bench --days 1)
+STREET=$("$BUILD/duban_loadgen" --port "$PORT" --token "$TOKEN" --find-street)
+echo "server:   $DUBAN serve --threads $BENCH_SERVER_THREADS on 127.0.0.1:$PORT (pid $SERVER_PID), demo data, access log off"
+echo "parent:   street id $STREET; token of 'admin' (sysadmin, all-data scope)"
+# commits and commands answered so far by the server's pipeline, from /metrics
+pipeline_counts() {
+    curl -sf "http://127.0.0.1:$PORT/metrics" 2>/dev/null |
+        awk '/^duban_commits_total / {c=$2} /^duban_commands_total / {n=$2} END {print (c==""?0:c), (n==""?0:n)}'
+}
+declare -A HTTP_RATE HTTP_P50 HTTP_P99 HTTP_ERR HTTP_BATCH
+first=1
+for c in $BENCH_CONCURRENCY; do
+    read -r c0 n0 < <(pipeline_counts)
+    out=$("$BUILD/duban_loadgen" --port "$PORT" --token "$TOKEN" --parent "$STREET" --concurrency "$c" \
+        --seconds "$BENCH_SECONDS" --warmup "$BENCH_WARMUP" --threads "$BENCH_LOADGEN_THREADS" \
+        $([[ $first == 1 ]] && echo --header))
+    first=0
+    grep -v '^RESULT' <<<"$out"
+    line=$(grep '^RESULT' <<<"$out")
+    HTTP_RATE[$c]=$(field ok_per_s "$line")
+    HTTP_P50[$c]=$(field p50_ms "$line")
+    HTTP_P99[$c]=$(field p99_ms "$line")
+    HTTP_ERR[$c]=$(field errors "$line")
+    read -r c1 n1 < <(pipeline_counts)
+    HTTP_BATCH[$c]=$(awk -v c=$((c1 - c0)) -v n=$((n1 - n0)) 'BEGIN {if (c > 0) printf "%.1f", n / c; else print "-"}')
+done
+kill -TERM "$SERVER_PID"
+wait "$SERVER_PID" 2>/dev/null || true
+SERVER_PID=""
+audit=$("$DUBAN" audit verify --db "$DB" --json 2>&1 || true)
+echo "audit chain after the run: $audit"
+echo
+
+# ------------------------------------------------------------------ summary
+LAST=${BENCH_CONCURRENCY##* }
+H64=${HTTP_RATE[$LAST]:-0}
+P99=${HTTP_P99[$LAST]:-0}
+RATIO=$(awk -v a="$H64" -v b="$SQLITE_RATE" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')
+pass() { awk "BEGIN {exit !($1)}" && echo PASS || echo FAIL; }  # $1: an awk condition on numbers
+R1=$(pass "$RATIO >= $TARGET_RATIO")
+R2=$(pass "$P99 <= $TARGET_P99_MS && $P99 > 0")
+R3=$(pass "${INPROC_RATE:-0} >= $TARGET_INPROC")
+
+echo "== summary"
+printf "%-44s %11s %9s %9s %7s %10s\n" "" "per second" "p50 ms" "p99 ms" "errors" "avg batch"
+printf "%-44s %11.0f %9s %9s %7s %10s\n" "SQLite single-row commit (WAL, FULL)" "$SQLITE_RATE" "-" "-" "-" "1"
+printf "%-44s %11.0f %9s %9s %7s %10s\n" "in-process pipeline (no HTTP)" "${INPROC_RATE:-0}" "-" "-" "-" "${INPROC_BATCH:--}"
+for c in $BENCH_CONCURRENCY; do
+    printf "%-44s %11.0f %9.2f %9.2f %7s %10s\n" "HTTP POST /api/v1/org-units, concurrency $c" "${HTTP_RATE[$c]}" \
+        "${HTTP_P50[$c]}" "${HTTP_P99[$c]}" "${HTTP_ERR[$c]}" "${HTTP_BATCH[$c]}"
+done
+echo
+echo "ratio HTTP@$LAST / single-row commit: ${RATIO}x"
+echo "[$R1] HTTP@$LAST acknowledged durable writes/s >= ${TARGET_RATIO}x single-row-commit rate ($(printf %.0f "$H64") vs ${TARGET_RATIO} x $(printf %.0f "$SQLITE_RATE") = $(awk -v b="$SQLITE_RATE" -v t=$TARGET_RATIO 'BEGIN {printf "%.0f", t*b}'))"
+echo "[$R2] HTTP@$LAST p99 <= ${TARGET_P99_MS} ms (${P99} ms)"
+echo "[$R3] in-process >= ${TARGET_INPROC}/s ($(printf %.0f "${INPROC_RATE:-0}")/s; chain verified: $([[ $INPROC_CHAIN == 1 ]] && echo yes || echo NO))"
+echo "load after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [[ $BENCH_STRICT == 1 && ( $R1 == FAIL || $R2 == FAIL || $R3 == FAIL ) ]]; then
+    exit 1
+fi
