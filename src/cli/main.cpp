@@ -39,7 +39,7 @@ struct Args {
     }
 };
 
-const std::vector<std::string> kFlags = {"--demo", "--password-stdin", "--help", "-h", "--no-access-log", "--json"};
+const std::vector<std::string> kFlags = {"--demo", "--password-stdin", "--help", "-h", "--no-access-log", "--json", "--secure-cookies"};
 
 Args Parse(int argc, char** argv, int from) {
     Args a;
@@ -69,7 +69,7 @@ int Usage(const char* msg = nullptr) {
                  "duban %s — 督辦: runs a district's annual work plan\n\n"
                  "usage:\n"
                  "  duban serve [--db PATH | --postgres URL] [--listen HOST:PORT] [--demo] [--threads N]\n"
-                 "              [--no-access-log] [--login-rate N] [--password-list FILE]\n"
+                 "              [--no-access-log] [--login-rate N] [--password-list FILE] [--secure-cookies]\n"
                  "  duban migrate [--db PATH | --postgres URL]\n"
                  "  duban audit verify [--db PATH | --postgres URL] [--json]\n"
                  "  duban backup --to FILE [--db PATH]\n"
@@ -131,6 +131,7 @@ int CmdServe(const Args& a) {
     if (a.Has("--threads")) s.threads = std::stoi(a.Get("--threads"));
     if (a.Has("--login-rate")) s.login_rate_per_min = std::stoi(a.Get("--login-rate"));
     s.access_log = !a.Has("--no-access-log");
+    s.secure_cookies = a.Has("--secure-cookies");
     core::SystemClock clock;
     store::Pipeline pipeline(*db, clock);
     pipeline.Start();
