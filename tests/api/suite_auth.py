@@ -1,0 +1,292 @@
+"""auth: login, lockout and unlock, CSRF, logout, forced password change, password policy,
+bearer tokens (CLI-made, garbage, expired), the per-address login limiter, three-admin separation."""
+import hashlib
+
+import dubantest as dt
+from dubantest import check, eq, expect_error, expect_status
+
+GOOD_PW = "Qx7-tundra-Lamp"  # 15 chars, 4 classes, not common
+
+
+@dt.suite("auth")
+class AuthSuite(dt.Suite):
+    def setup(self):
+        self.srv = self.new_server("main")
+        self._sessions = {}
+        self.district = dt.org_by_code(self.s("admin"), "210204")
+        check(self.district is not None, "demo district 210204 missing")
+
+    def s(self, username):
+        """A cached logged-in session for a demo user on the server's current port."""
+        key = (username, self.srv.port)
+        if key not in self._sessions:
+            self._sessions[key] = self.srv.session(username)
+        return self._sessions[key]
+
+    def create_user(self, username, roles=("leader",), password=GOOD_PW, units=None):
+        body = {"username": username, "password": password, "roles": list(roles)}
+        if not any(r in ("sysadmin", "secadmin", "auditor") for r in roles):
+            body["units"] = units or [self.district["id"]]
+        r = expect_status(self.s("admin").post("/api/v1/users", body), 201, "create user " + username)
+        return r.json()
+
+    # ------------------------------------------------------------------ login
+    def test_login_ok(self):
+        c = self.srv.client()
+        r = expect_status(c.post("/api/v1/session", {"username": "leader", "password": dt.DEMO_PASSWORD}), 201)
+        cookies = r.header_all("Set-Cookie")
+        eq(len(cookies), 1, "one Set-Cookie")
+        attrs = [a.strip() for a in cookies[0].split(";")]
+        check(attrs[0].startswith("duban_session=") and len(attrs[0]) > len("duban_session=") + 20,
+              "session cookie value: %r" % cookies[0])
+        check("HttpOnly" in attrs, "cookie must be HttpOnly: %r" % cookies[0])
+        check("SameSite=Strict" in attrs, "cookie must be SameSite=Strict: %r" % cookies[0])
+        check("Path=/" in attrs, "cookie Path=/: %r" % cookies[0])
+        j = r.json()
+        check(isinstance(j.get("csrf_token"), str) and len(j["csrf_token"]) >= 16, "csrf_token: %r" % j)
+        check(attrs[0].split("=", 1)[1] != j["csrf_token"], "CSRF token must differ from the session token")
+        eq(j["must_change_password"], False, "demo account must_change_password")
+        eq(j["user"]["username"], "leader", "user.username")
+        eq(j["user"]["roles"], ["leader"], "user.roles")
+        me = expect_status(c.get("/api/v1/me", headers={"Cookie": attrs[0]}), 200).json()
+        eq(me["username"], "leader", "me.username")
+        eq(me["csrf_token"], j["csrf_token"], "me.csrf_token")
+        check("org.read" in me["permissions"] and "org.write" not in me["permissions"], "leader permissions %r" % me)
+        # without the cookie: 401
+        expect_error(c.get("/api/v1/me"), 401)
+
+    def test_wrong_password_same_as_unknown_user(self):
+        c = self.srv.client()
+        bad = c.post("/api/v1/session", {"username": "leader", "password": "Wrong-Password-1"})
+        unknown = c.post("/api/v1/session", {"username": "no.such.user", "password": "Wrong-Password-1"})
+        e1 = expect_error(bad, 401)
+        e2 = expect_error(unknown, 401)
+        eq(e1, e2, "wrong password and unknown user must answer the same error")
+        check(bad.header("Set-Cookie") is None and unknown.header("Set-Cookie") is None, "no cookie on failure")
+        # and the failed attempt of leader does not break leader's next login
+        expect_status(c.post("/api/v1/session", {"username": "leader", "password": dt.DEMO_PASSWORD}), 201)
+
+    def test_login_bad_bodies(self):
+        c = self.srv.client()
+        expect_error(c.post("/api/v1/session", {"username": "leader"}), 422, field="password")
+        expect_error(c.post("/api/v1/session", {"password": "x"}), 422, field="username")
+        expect_error(c.post("/api/v1/session", {"username": "leader", "password": "x", "otp": 1}), 422, field="otp")
+        expect_error(c.post("/api/v1/session", {"username": 5, "password": "x"}), 422, field="username")
+        expect_error(c.request("POST", "/api/v1/session", body="{", ctype="application/json"), 400)
+        expect_error(c.request("POST", "/api/v1/session", body="username=leader", ctype="application/x-www-form-urlencoded"), 415)
+
+    # ------------------------------------------------------------------ lockout
+    def test_lockout_and_secadmin_unlock(self):
+        name = dt.uniq("lock.me")
+        u = self.create_user(name)
+        c = self.srv.client()
+        for i in range(4):
+            expect_error(c.post("/api/v1/session", {"username": name, "password": "Wrong-pw-%d-xx" % i}), 401,
+                         msg="failure %d" % (i + 1))
+        r = c.post("/api/v1/session", {"username": name, "password": "Wrong-pw-5-xx"})
+        expect_error(r, 423, code="account_locked", msg="5th failure locks")
+        ra = r.header("Retry-After")
+        check(ra is not None and ra.isdigit() and int(ra) > 0, "423 needs Retry-After seconds, got %r" % ra)
+        # now even the right password is refused
+        r = c.post("/api/v1/session", {"username": name, "password": GOOD_PW})
+        expect_error(r, 423, code="account_locked", msg="right password while locked")
+        check(r.header("Retry-After") is not None, "Retry-After on the locked answer")
+        check(r.header("Set-Cookie") is None, "no session while locked")
+        seen = expect_status(self.s("secadmin").get("/api/v1/users/%d" % u["id"]), 200).json()
+        eq(seen["locked"], True, "secadmin sees the account locked")
+        # sysadmin may not unlock (separation of duties); secadmin may
+        expect_error(self.s("admin").post("/api/v1/users/%d/unlock" % u["id"]), 403)
+        expect_error(self.s("secadmin").post("/api/v1/users/999999/unlock"), 404)
+        r = expect_status(self.s("secadmin").post("/api/v1/users/%d/unlock" % u["id"]), 200)
+        eq(r.json()["locked"], False, "unlock answer shows unlocked")
+        r = expect_status(c.post("/api/v1/session", {"username": name, "password": GOOD_PW}), 201, "login after unlock")
+        eq(r.json()["must_change_password"], True, "new account must change its password")
+        # the events record it
+        evs = expect_status(self.s("auditor").get("/api/v1/events?object_type=user&object_id=%d&per_page=100" % u["id"]), 200).json()
+        actions = [e["action"] for e in evs["items"]]
+        for a in ("auth.lockout", "user.unlock", "auth.login", "auth.login_failed"):
+            check(a in actions, "event %s for the account missing: %r" % (a, actions))
+
+    # ------------------------------------------------------------------ CSRF
+    def test_csrf_on_cookie_writes(self):
+        s = self.srv.session("leader")
+        r = s.request("POST", "/api/v1/me/tokens", json_body={"name": "csrf-none"}, csrf=False)
+        expect_error(r, 403, code="csrf_failed", msg="no X-CSRF-Token")
+        r = s.request("POST", "/api/v1/me/tokens", json_body={"name": "csrf-wrong"}, csrf=False,
+                      headers={"X-CSRF-Token": "x" * len(s.csrf)})
+        expect_error(r, 403, code="csrf_failed", msg="wrong X-CSRF-Token")
+        r = s.request("POST", "/api/v1/me/tokens", json_body={"name": "csrf-empty"}, csrf=False,
+                      headers={"X-CSRF-Token": ""})
+        expect_error(r, 403, code="csrf_failed", msg="empty X-CSRF-Token")
+        # another session's CSRF token does not work either
+        other = self.srv.session("leader")
+        r = s.request("POST", "/api/v1/me/tokens", json_body={"name": "csrf-other"}, csrf=False,
+                      headers={"X-CSRF-Token": other.csrf})
+        expect_error(r, 403, code="csrf_failed", msg="another session's X-CSRF-Token")
+        r = expect_status(s.post("/api/v1/me/tokens", {"name": "csrf-ok"}), 201, "with the right token")
+        check(r.json()["token"].startswith("dbn_"), "token %r" % r.json())
+        # admin write (org unit) also needs it
+        a = self.srv.session("admin")
+        body = {"parent_id": self.district["id"], "kind": "department", "name": dt.uniq("csrf部门")}
+        expect_error(a.request("POST", "/api/v1/org-units", json_body=body, csrf=False), 403, code="csrf_failed")
+        expect_status(a.post("/api/v1/org-units", body), 201)
+        # a GET needs none
+        expect_status(s.request("GET", "/api/v1/me", csrf=False), 200)
+
+    # ------------------------------------------------------------------ logout
+    def test_logout_ends_session(self):
+        s = self.srv.session("leader")
+        keep = self.srv.session("leader")
+        expect_error(s.request("DELETE", "/api/v1/session", csrf=False), 403, code="csrf_failed")
+        r = expect_status(s.delete("/api/v1/session"), 204)
+        sc = r.header("Set-Cookie") or ""
+        check("Max-Age=0" in sc, "logout clears the cookie: %r" % sc)
+        expect_error(s.get("/api/v1/me"), 401, msg="after logout")
+        expect_error(s.get("/api/v1/org-units"), 401, msg="after logout")
+        expect_status(keep.get("/api/v1/me"), 200, "another session of the same user survives")
+        # a bearer token has no session to end
+        tok = expect_status(keep.post("/api/v1/me/tokens", {"name": "logout-test"}), 201).json()["token"]
+        expect_error(dt.Bearer(self.srv.port, tok).delete("/api/v1/session"), 422)
+
+    # ------------------------------------------------------------------ forced change
+    def test_forced_password_change(self):
+        name = dt.uniq("fresh.user")
+        u = self.create_user(name)
+        eq(u["must_change_password"], True, "created account must change its password")
+        s = dt.Session(self.srv.port)
+        r = s.login(name, GOOD_PW)
+        eq(r.json()["must_change_password"], True, "login says must_change_password")
+        expect_error(s.get("/api/v1/org-units"), 403, code="password_change_required")
+        expect_error(s.get("/api/v1/org-units/%d" % self.district["id"]), 403, code="password_change_required")
+        expect_error(s.post("/api/v1/me/tokens", {"name": "x"}), 403, code="password_change_required")
+        me = expect_status(s.get("/api/v1/me"), 200).json()
+        eq(me["must_change_password"], True, "me.must_change_password")
+        expect_error(s.post("/api/v1/me/password", {"old_password": "Not-The-Old-9", "new_password": "Fresh-Pass-2026x"}),
+                     422, field="old_password")
+        expect_error(s.post("/api/v1/me/password", {"old_password": GOOD_PW, "new_password": "short1A!"}),
+                     422, field="new_password")
+        expect_error(s.post("/api/v1/me/password", {"old_password": GOOD_PW, "new_password": GOOD_PW}),
+                     422, field="new_password")
+        expect_error(s.post("/api/v1/me/password", {"old_password": GOOD_PW}), 422, field="new_password")
+        new_pw = "Fresh-Pass-2026x"
+        r = expect_status(s.post("/api/v1/me/password", {"old_password": GOOD_PW, "new_password": new_pw}), 200)
+        eq(r.json().get("changed"), True, "changed")
+        expect_status(s.get("/api/v1/org-units"), 200, "after the change")
+        me = expect_status(s.get("/api/v1/me"), 200).json()
+        eq(me["must_change_password"], False, "me.must_change_password after change")
+        c = self.srv.client()
+        expect_error(c.post("/api/v1/session", {"username": name, "password": GOOD_PW}), 401, msg="old password")
+        r = expect_status(c.post("/api/v1/session", {"username": name, "password": new_pw}), 201)
+        eq(r.json()["must_change_password"], False, "next login")
+
+    def test_password_reset_forces_change(self):
+        name = dt.uniq("reset.user")
+        u = self.create_user(name)
+        s = dt.Session(self.srv.port)
+        s.login(name, GOOD_PW)
+        expect_status(s.post("/api/v1/me/password", {"old_password": GOOD_PW, "new_password": "Moved-On-2026x"}), 200)
+        expect_error(self.s("admin").post("/api/v1/users/%d/reset-password" % u["id"], {"password": "short"}), 422,
+                     field="password")
+        expect_status(self.s("admin").post("/api/v1/users/%d/reset-password" % u["id"], {"password": "Reset-Pass-2026y"}), 200)
+        expect_error(s.get("/api/v1/me"), 401, msg="reset ends the user's sessions")
+        s2 = dt.Session(self.srv.port)
+        eq(s2.login(name, "Reset-Pass-2026y").json()["must_change_password"], True, "reset forces a change")
+
+    # ------------------------------------------------------------------ policy
+    def test_password_policy(self):
+        admin = self.s("admin")
+        base = {"roles": ["leader"], "units": [self.district["id"]]}
+        cases = [
+            ("too short", "pol.short", "Ab1!xyz"),
+            ("too short (11 chars)", "pol.short2", "Ab1!xyzwvut"),
+            ("too few classes", "pol.classes", "abcdefghijklmnop"),
+            ("two classes", "pol.classes2", "abcdefgh12345678"),
+            ("contains the username", "zhangwei", "Zhangwei-2026!x"),
+            ("contains the username (case)", "li.ming", "xxLI.MING-2026!"),
+            ("common password", "pol.common", "Password123!"),
+            ("common word dressed up", "pol.common2", "Dragon2026!!"),
+        ]
+        for what, username, pw in cases:
+            r = admin.post("/api/v1/users", dict(base, username=username, password=pw))
+            expect_error(r, 422, field="password", msg=what)
+            check(dt.user_by_name(admin, username) is None, "%s: the account must not exist" % what)
+        # the same policy on the own-password route
+        r = expect_status(admin.post("/api/v1/users", dict(base, username="pol.good", password="Sturdy-Harbor-81")),
+                          201, "a good password")
+        eq(r.json()["username"], "pol.good", "created")
+
+    # ------------------------------------------------------------------ bearer tokens
+    def test_bearer_tokens_and_expiry(self):
+        def mk(days=None):
+            args = ["token", "create", "--username", "leader"] + self.srv.db.args
+            if days:
+                args += ["--days", str(days)]
+            r = dt.run_cli(self.duban, args)
+            eq(r.returncode, 0, "duban token create exit (stderr %s)" % r.stderr)
+            tok = r.stdout.strip()
+            check(tok.startswith("dbn_") and "\n" not in tok and len(tok) > 30, "token create prints only the token: %r" % r.stdout)
+            return tok
+        t_ok = mk()
+        t_exp = mk(days=1)
+        b = dt.Bearer(self.srv.port, t_ok)
+        me = expect_status(b.get("/api/v1/me"), 200, "bearer token").json()
+        eq(me["username"], "leader", "bearer identity")
+        eq(me["csrf_token"], None, "no CSRF token for bearer")
+        expect_status(b.post("/api/v1/me/tokens", {"name": "no-csrf-needed"}), 201, "bearer write needs no CSRF")
+        expect_error(dt.Bearer(self.srv.port, "dbn_" + "A" * 43).get("/api/v1/me"), 401, msg="garbage token")
+        expect_error(dt.Bearer(self.srv.port, "garbage").get("/api/v1/me"), 401, msg="garbage token")
+        expect_error(self.srv.client().get("/api/v1/me", headers={"Authorization": "Basic bGVhZGVyOng="}), 401,
+                     msg="Basic auth")
+        expect_error(self.srv.client().get("/api/v1/me", headers={"Authorization": "Bearer " + t_ok[:-2]}), 401,
+                     msg="truncated token")
+        expect_status(dt.Bearer(self.srv.port, t_exp).get("/api/v1/me"), 200, "1-day token works now")
+        # expire t_exp directly in the database
+        h = hashlib.sha256(t_exp.encode()).hexdigest()
+        rows = self.srv.db.query("SELECT id, expires_at FROM api_tokens WHERE token_hash = ?", (h,))
+        eq(len(rows), 1, "the token's row (token_hash = sha256 hex)")
+        self.srv.stop()
+        self.srv.db.execute("UPDATE api_tokens SET expires_at = ? WHERE token_hash = ?", ("2020-01-01T00:00:00Z", h))
+        eq(self.srv.db.query("SELECT expires_at FROM api_tokens WHERE token_hash = ?", (h,))[0][0],
+           "2020-01-01T00:00:00Z", "expires_at updated")
+        self.srv.start()
+        expect_error(dt.Bearer(self.srv.port, t_exp).get("/api/v1/me"), 401, code="token_expired", msg="expired token")
+        expect_status(dt.Bearer(self.srv.port, t_ok).get("/api/v1/me"), 200, "the other token still works")
+        # an existing session survives a restart (sessions are in the database)
+
+    # ------------------------------------------------------------------ separation of duties
+    def test_three_admin_separation(self):
+        name = dt.uniq("sep.user")
+        u = self.create_user(name)
+        sec = self.s("secadmin")
+        for roles in (["sysadmin", "auditor"], ["sysadmin", "secadmin"], ["secadmin", "auditor"], ["sysadmin", "leader"]):
+            expect_error(sec.put("/api/v1/users/%d/roles" % u["id"], {"roles": roles}), 422, field="roles",
+                         msg="roles %r" % roles)
+        expect_error(sec.put("/api/v1/users/%d/roles" % u["id"], {"roles": ["wizard"]}), 422, field="roles")
+        expect_error(sec.put("/api/v1/users/%d/roles" % u["id"], {"roles": []}), 422, field="roles")
+        eq(expect_status(sec.get("/api/v1/users/%d" % u["id"]), 200).json()["roles"], ["leader"], "roles unchanged")
+        # sysadmin cannot grant roles at all, nor create admins
+        expect_error(self.s("admin").put("/api/v1/users/%d/roles" % u["id"], {"roles": ["staff"]}), 403)
+        expect_error(self.s("admin").post("/api/v1/users", {"username": dt.uniq("new.admin"), "password": GOOD_PW,
+                                                           "roles": ["auditor"]}), 422, field="roles")
+        # secadmin cannot change its own roles
+        me = expect_status(sec.get("/api/v1/me"), 200).json()
+        expect_error(sec.put("/api/v1/users/%d/roles" % me["id"], {"roles": ["auditor"]}), 403)
+        # one admin role alone is fine
+        r = expect_status(sec.put("/api/v1/users/%d/roles" % u["id"], {"roles": ["auditor"]}), 200)
+        eq(r.json()["roles"], ["auditor"], "roles after grant")
+
+    # ------------------------------------------------------------------ limiter (own server)
+    def test_login_rate_limit(self):
+        srv = self.new_server("ratelimit", extra=["--login-rate", "3"])
+        c = srv.client()
+        for i in range(3):
+            expect_status(c.post("/api/v1/session", {"username": "leader", "password": dt.DEMO_PASSWORD}), 201,
+                          "attempt %d within the limit" % (i + 1))
+        r = c.post("/api/v1/session", {"username": "leader", "password": dt.DEMO_PASSWORD})
+        expect_error(r, 429, code="rate_limited", msg="4th attempt in a minute")
+        ra = r.header("Retry-After")
+        check(ra is not None and ra.isdigit() and 0 < int(ra) <= 61, "Retry-After %r" % ra)
+        expect_error(c.post("/api/v1/session", {"username": "no.body", "password": "x"}), 429, msg="any user")
+        # the limiter counts logins only: an API call is not limited
+        expect_status(c.get("/healthz"), 200)
+        srv.kill()
