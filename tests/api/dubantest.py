@@ -628,3 +628,62 @@ def uniq(prefix="u"):
     with _uniq_mu:
         _uniq[0] += 1
         return "%s%d%d" % (prefix, os.getpid() % 1000, _uniq[0])
+
+
+def raw_request(port, head, body=b"", chunked=False, timeout=10):
+    """Sends a request over a raw socket, streaming the body while watching for an early answer
+    (a server refusing a too-large body answers before reading it).  Returns (status, headers
+    dict with lower-case names, body bytes); status 0 when nothing could be read."""
+    import select
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    data = b""
+    try:
+        s.sendall(head)
+        piece = 64 * 1024
+        pos = 0
+        while pos < len(body):
+            r, _, _ = select.select([s], [], [], 0)
+            if r:
+                break
+            chunk = body[pos:pos + piece]
+            if chunked:
+                chunk = b"%x\r\n" % len(chunk) + chunk + b"\r\n"
+            try:
+                s.sendall(chunk)
+            except OSError:
+                break
+            pos += piece
+        else:
+            if chunked:
+                try:
+                    s.sendall(b"0\r\n\r\n")
+                except OSError:
+                    pass
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                b = s.recv(65536)
+            except socket.timeout:
+                break
+            except OSError:
+                break
+            if not b:
+                break
+            data += b
+            if b"\r\n\r\n" in data:
+                hdr, _, rest = data.partition(b"\r\n\r\n")
+                cl = [l for l in hdr.split(b"\r\n") if l.lower().startswith(b"content-length:")]
+                if cl and len(rest) >= int(cl[0].split(b":")[1]):
+                    break
+    finally:
+        s.close()
+    if not data.startswith(b"HTTP/1."):
+        return 0, {}, data
+    hdr, _, rest = data.partition(b"\r\n\r\n")
+    lines = hdr.split(b"\r\n")
+    status = int(lines[0].split()[1])
+    headers = {}
+    for l in lines[1:]:
+        k, _, v = l.decode("latin-1").partition(":")
+        headers[k.strip().lower()] = v.strip()
+    return status, headers, rest
