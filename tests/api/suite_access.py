@@ -1,0 +1,251 @@
+"""access: a matrix generated from /api/v1/openapi.json.
+
+For every (path, method) x every demo account (and an anonymous client) x, for routes with {id},
+objects of the route's x-duban-object type inside and outside the account's scope:
+  - public routes answer everyone; other routes answer 401 without credentials;
+  - an account whose role is not in x-duban-roles gets 403 (whatever the object, so existence does
+    not leak); one whose role is gets past authorisation; a read of an in-scope object is 200 and
+    of an out-of-scope (or missing) one is 404;
+  - GET /api/v1/me lists exactly the permissions x-duban-roles implies.
+Lists never leak: every org unit a scoped account lists lies under its own unit's path.
+The route table in the source, the server and openapi.json must agree both ways."""
+import glob
+import os
+import re
+
+import dubantest as dt
+from dubantest import check, eq, expect_error, expect_status
+
+ADMIN_ROLES = {"sysadmin", "secadmin", "auditor"}
+MISSING = 99999999
+
+
+@dt.suite("access")
+class AccessSuite(dt.Suite):
+    def setup(self):
+        self.srv = self.new_server("main")
+        self.sess = {u: self.srv.session(u) for u in dt.DEMO_USERS}
+        admin = self.sess["admin"]
+        self.openapi = expect_status(self.srv.client().get("/api/v1/openapi.json"), 200).json()
+        # a second root district that no business account's scope covers
+        other = expect_status(admin.post("/api/v1/org-units", {"parent_id": None, "kind": "district",
+                                                               "name": "另一个区(测试)", "code": "ACC-OTHER"}), 201).json()
+        other_street = expect_status(admin.post("/api/v1/org-units", {"parent_id": other["id"], "kind": "street",
+                                                                      "name": "外区街道", "code": "ACC-OTHER-S"}), 201).json()
+        self.units, _ = dt.list_all(admin, "/api/v1/org-units")
+        self.by_code = {u["code"]: u for u in self.units}
+        self.by_id = {u["id"]: u for u in self.units}
+        check(other_street["id"] in self.by_id, "new street listed for admin")
+        bc = self.by_code
+        # each account: its home path, in-scope and out-of-scope org units
+        self.me = {u: expect_status(s.get("/api/v1/me"), 200).json() for u, s in self.sess.items()}
+        self.home = {}
+        for u, me in self.me.items():
+            check(len(me["units"]) == 1, "%s has one unit: %r" % (u, me))
+            self.home[u] = self.by_id[me["units"][0]]["path"]
+        eq(self.by_id[self.me["chunliu.staff"]["units"][0]]["code"], "210204006", "chunliu.staff's unit")
+        eq(self.by_id[self.me["malan.staff"]["units"][0]]["code"], "210204008", "malan.staff's unit")
+        insp_grid = self.by_id[self.me["grid.inspector"]["units"][0]]
+        eq(insp_grid["kind"], "grid", "grid.inspector's unit kind")
+        check(insp_grid["path"].startswith(bc["210204006"]["path"]), "grid.inspector's grid lies under 春柳")
+        sibling = [u for u in self.units if u["parent_id"] == insp_grid["parent_id"] and u["id"] != insp_grid["id"]]
+        everyone_out = [other, other_street]
+        self.org_in = {
+            "admin": [bc["210204006"], other], "secadmin": [bc["210204008-C2-G1"], other],
+            "auditor": [bc["210204006"]], "leader": [bc["210204"], bc["210204006-C1"], bc["210204-FGJ"]],
+            "chunliu.staff": [bc["210204006"], bc["210204006-C3-G3"]],
+            "malan.staff": [bc["210204008"], bc["210204008-C1-G1"]],
+            "grid.inspector": [insp_grid],
+        }
+        self.org_out = {
+            "admin": [], "secadmin": [], "auditor": everyone_out,
+            "leader": everyone_out,
+            "chunliu.staff": [bc["210204008"], bc["210204008-C1-G1"], bc["210204"], bc["210204-CZJ"], bc["210204010-C2"]] + everyone_out,
+            "malan.staff": [bc["210204006"], bc["210204006-C1-G1"], bc["210204"], bc["210204011"]] + everyone_out,
+            "grid.inspector": sibling[:1] + [self.by_id[insp_grid["parent_id"]], bc["210204006"], bc["210204008-C1-G1"], bc["210204"]] + everyone_out,
+        }
+        # objects of the other types: one that exists, one that does not
+        target = expect_status(admin.post("/api/v1/users", {"username": "access.target", "password": "Qx7-tundra-Lamp",
+                                                            "roles": ["staff"], "units": [bc["210204006"]["id"]]}), 201).json()
+        spare = self.srv.session("leader")  # a session for secadmin to end
+        sessions = expect_status(self.sess["secadmin"].get("/api/v1/sessions"), 200).json()["items"]
+        spare_ids = [s["id"] for s in sessions if s["username"] == "leader"]
+        check(spare_ids, "leader sessions listed")
+        self.spare = spare
+        self.objects = {"user": target["id"], "session": max(spare_ids), "event": 1}
+        self.logout_sessions = {u: self.srv.session(u) for u in dt.DEMO_USERS}
+        self.ops = []
+        for path, methods in self.openapi["paths"].items():
+            for m, op in methods.items():
+                self.ops.append((m.upper(), path, op))
+        check(len(self.ops) >= 25, "openapi lists the routes (%d)" % len(self.ops))
+
+    # ------------------------------------------------------------------ helpers
+    def probe(self, client, method, path):
+        """A request that passes authorisation without changing anything it should not."""
+        if path == "/api/v1/org-units/import":
+            return client.request(method, path, body="", ctype="text/csv")
+        if method == "GET":
+            return client.get(path)
+        if method == "DELETE":
+            return client.delete(path)
+        if path.endswith("/unlock") or path.endswith("/audit/verify"):
+            return client.request(method, path)
+        if path.endswith("/deactivate"):
+            return client.request(method, path, json_body={"probe": 1})
+        if path in ("/api/v1/session", "/api/v1/me/password", "/api/v1/me/tokens", "/api/v1/org-units",
+                    "/api/v1/users") or path.endswith("/move") or path.endswith("/reset-password") or path.endswith("/roles"):
+            return client.request(method, path, json_body={})
+        return client.request(method, path, json_body={"probe": 1})
+
+    def allowed_ok(self, resp, what):
+        check(resp.status not in (401, 403, 405) and resp.status < 500 and not (
+            resp.status == 404 and "no route" in resp.text()), "%s: an allowed role was refused: %d %s" % (
+            what, resp.status, resp.text()[:300]))
+
+    # ------------------------------------------------------------------ the matrix
+    def test_openapi_shape(self):
+        for m, path, op in self.ops:
+            acc = op.get("x-duban-access")
+            check(acc in ("public", "authenticated", "permission"), "%s %s x-duban-access %r" % (m, path, acc))
+            if acc == "permission":
+                check(op.get("x-duban-permission") and isinstance(op.get("x-duban-roles"), list) and op["x-duban-roles"],
+                      "%s %s needs x-duban-permission and x-duban-roles" % (m, path))
+            if "{id}" in path:
+                check(op.get("x-duban-object") in ("org_unit", "user", "session", "event"),
+                      "%s %s x-duban-object %r" % (m, path, op.get("x-duban-object")))
+        # admin-only areas stay with their admin
+        ops = {(m, p): op for m, p, op in self.ops}
+        eq(ops[("GET", "/api/v1/events")]["x-duban-roles"], ["auditor"], "events are the auditor's")
+        eq(ops[("POST", "/api/v1/org-units")]["x-duban-roles"], ["sysadmin"], "org writes are the sysadmin's")
+        eq(ops[("PUT", "/api/v1/users/{id}/roles")]["x-duban-roles"], ["secadmin"], "roles are the secadmin's")
+
+    def test_anonymous(self):
+        c = self.srv.client()
+        for m, path, op in self.ops:
+            p = path.replace("{id}", "1")
+            r = self.probe(c, m, p)
+            if op["x-duban-access"] == "public":
+                self.allowed_ok(r, "anonymous %s %s" % (m, p))
+                if m == "GET":
+                    expect_status(r, 200, "anonymous public")
+            else:
+                expect_error(r, 401, msg="anonymous %s %s" % (m, p))
+
+    def test_permissions_match_me(self):
+        for u, me in self.me.items():
+            role_set = set(me["roles"])
+            for m, path, op in self.ops:
+                if op["x-duban-access"] != "permission":
+                    continue
+                has = bool(role_set & set(op["x-duban-roles"]))
+                eq(op["x-duban-permission"] in me["permissions"], has,
+                   "%s: /me permission %s vs x-duban-roles of %s %s" % (u, op["x-duban-permission"], m, path))
+
+    def test_role_matrix(self):
+        n = 0
+        for m, path, op in self.ops:
+            acc = op["x-duban-access"]
+            obj = op.get("x-duban-object")
+            for u in dt.DEMO_USERS:
+                s = self.logout_sessions[u] if (m, path) == ("DELETE", "/api/v1/session") else self.sess[u]
+                roles = set(self.me[u]["roles"])
+                allowed = acc in ("public", "authenticated") or bool(roles & set(op.get("x-duban-roles", [])))
+                if obj is None:
+                    targets = [(path, None)]
+                elif obj == "org_unit":
+                    targets = [(path.replace("{id}", str(x["id"])), True) for x in self.org_in[u]] + \
+                              [(path.replace("{id}", str(x["id"])), False) for x in self.org_out[u]]
+                    if not targets:
+                        targets = [(path.replace("{id}", str(self.org_in["admin"][0]["id"])), True)]
+                    targets.append((path.replace("{id}", str(MISSING)), False))
+                else:
+                    targets = [(path.replace("{id}", str(self.objects[obj])), True),
+                               (path.replace("{id}", str(MISSING)), False)]
+                for p, in_scope in targets:
+                    what = "%s %s %s (%s)" % (u, m, p, {True: "in scope", False: "out of scope", None: "-"}[in_scope])
+                    r = self.probe(s, m, p)
+                    n += 1
+                    if not allowed:
+                        e = expect_error(r, 403, msg=what)
+                        check(e["code"] in ("forbidden", "permission_denied"), "%s: 403 code %r" % (what, e["code"]))
+                        continue
+                    self.allowed_ok(r, what)
+                    if m == "GET":
+                        if in_scope is False:
+                            expect_error(r, 404, msg=what)
+                        else:
+                            expect_status(r, 200, what)
+                            if obj == "org_unit":
+                                eq(r.json()["id"], int(p.rsplit("/", 1)[1]), what + " id")
+                    elif p.endswith("/%d" % MISSING) and m == "DELETE" or p.endswith("/%d/unlock" % MISSING):
+                        expect_error(r, 404, msg=what)  # a write on a missing object: 404 once authorised
+        check(n > 300, "matrix size %d" % n)
+        # the spare session was ended by secadmin's DELETE /api/v1/sessions/{id}
+        expect_error(self.spare.get("/api/v1/me"), 401, msg="session ended by secadmin")
+        # every account's DELETE /api/v1/session logged that session out
+        for u, s in self.logout_sessions.items():
+            expect_error(s.get("/api/v1/me"), 401, msg="%s after logout" % u)
+
+    def test_org_lists_do_not_leak(self):
+        for u in ("leader", "chunliu.staff", "malan.staff", "grid.inspector", "secadmin"):
+            s = self.sess[u]
+            home = self.home[u]
+            expected = sorted(x["id"] for x in self.units if u == "secadmin" or x["path"].startswith(home))
+            for q in ["", "&kind=grid", "&kind=street", "&q=%E7%BD%91%E6%A0%BC", "&q=210204", "&active=true",
+                      "&parent_id=%d" % self.by_code["210204008"]["id"], "&parent_id=%d" % self.by_code["210204006"]["id"],
+                      "&parent_id=null", "&q=%E5%A4%96%E5%8C%BA"]:
+                r = expect_status(s.get("/api/v1/org-units?per_page=500" + q), 200, "%s list%s" % (u, q))
+                j = r.json()
+                for item in j["items"]:
+                    if u != "secadmin":
+                        check(item["path"].startswith(home), "%s list%s leaks %s %s (path %s, home %s)" % (
+                            u, q, item["code"], item["name"], item["path"], home))
+                eq(j["total"], len(j["items"]), "%s list%s total vs items" % (u, q))
+                if q == "":
+                    eq(sorted(i["id"] for i in j["items"]), expected, "%s sees exactly its subtree" % u)
+        # paging cannot be used to reach beyond the scope either
+        items, total = dt.list_all(self.sess["chunliu.staff"], "/api/v1/org-units", per_page=3)
+        eq(len(items), total, "paged total")
+        check(all(i["path"].startswith(self.home["chunliu.staff"]) for i in items), "paged list stays in scope")
+        eq(total, 1 + 3 + 9, "春柳: street + 3 communities + 9 grids")
+
+    # ------------------------------------------------------------------ route table agreement
+    def source_routes(self):
+        out = set()
+        pat1 = re.compile(r'push_back\(\{\s*"([A-Z]+)"\s*,\s*"([^"]+)"')
+        pat2 = re.compile(r'\bRoute\s+\w+\s*\{\s*"([A-Z]+)"\s*,\s*"([^"]+)"')
+        files = glob.glob(os.path.join(dt.REPO, "src", "http", "*.cpp"))
+        check(files, "source files found")
+        for f in files:
+            text = open(f, encoding="utf-8").read()
+            for pat in (pat1, pat2):
+                for m, p in pat.findall(text):
+                    out.add((m, p))
+        return out
+
+    def test_routes_source_vs_openapi(self):
+        src = self.source_routes()
+        check(len(src) >= 25, "parsed routes from the source: %d" % len(src))
+        doc = {(m, p) for m, p, _ in self.ops}
+        missing_doc = sorted(src - doc)
+        missing_src = sorted(doc - src)
+        check(not missing_doc, "routes in the source but not in openapi.json: %r" % missing_doc)
+        check(not missing_src, "routes in openapi.json but not in the source: %r" % missing_src)
+
+    def test_routes_exist_on_server(self):
+        c = self.srv.client()
+        # control: the probe does see a missing route
+        r = c.get("/api/v1/no-such-route")
+        expect_error(r, 404)
+        check("no route" in r.json()["error"]["message"], "control probe: %r" % r)
+        probes = {(m, p) for m, p, _ in self.ops} | self.source_routes()
+        for m, p in sorted(probes):
+            r = c.request(m, p.replace("{id}", "1"), body=b"", ctype="application/json")
+            check(not (r.status == 404 and "no route" in r.text()), "%s %s: the server has no such route" % (m, p))
+            check(r.status != 405, "%s %s: method not allowed on the server" % (m, p))
+        # and methods that are not routes are refused
+        r = c.request("DELETE", "/api/v1/org-units")
+        eq(r.status, 405, "DELETE /api/v1/org-units")
+        r = c.request("PUT", "/api/v1/org-units/1")
+        eq(r.status, 405, "PUT /api/v1/org-units/1")
