@@ -1,0 +1,261 @@
+"""backup: an online backup taken while writers keep writing is a consistent, verifiable copy,
+and restoring it as docs/operations.md says gives a working server with exactly that state.
+
+SQLite: `duban backup --db X --to Y` during a write load; Y passes integrity_check and
+`duban audit verify`, holds every unit acknowledged before the backup started (and, for every
+unit, its create event: a snapshot, not a torn copy); a server started on a copy of Y serves them;
+restore = stop, move X/X-wal/X-shm aside, copy Y to X, verify, start; new writes continue the chain.
+PostgreSQL: `duban backup` refuses (exit 2, pointing at pg_dump); the documented pg_dump -Fc /
+pg_restore round trip taken during the load gives the same guarantees."""
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import threading
+import time
+
+import dubantest as dt
+from dubantest import check, eq, expect_status
+
+PG_BIN = os.environ.get("DUBAN_PG_BIN", "/usr/lib/postgresql/15/bin")
+THREADS = 8
+MAX_PER_THREAD = 300
+LOAD_SECONDS = 5.0
+
+
+class Load:
+    """Bounded concurrent creates; records each acknowledged unit with the time of its answer."""
+
+    def __init__(self, port, token, parent_id, tag):
+        self.port, self.token, self.parent_id, self.tag = port, token, parent_id, tag
+        self.stop = threading.Event()
+        self.mu = threading.Lock()
+        self.acked = []  # (time answered, id, name)
+        self.bad = []
+        self.threads = [threading.Thread(target=self.worker, args=(t,), daemon=True) for t in range(THREADS)]
+
+    def worker(self, t):
+        c = dt.Bearer(self.port, self.token, timeout=10)
+        deadline = time.time() + LOAD_SECONDS
+        for i in range(MAX_PER_THREAD):
+            if self.stop.is_set() or time.time() > deadline:
+                break
+            name = "%sT%dN%d" % (self.tag, t, i)
+            try:
+                r = c.request("POST", "/api/v1/org-units", json_body={"parent_id": self.parent_id, "kind": "department",
+                                                                      "name": name, "code": "%s-%d-%d" % (self.tag, t, i)},
+                              retry=False)
+            except Exception as e:  # noqa: BLE001
+                with self.mu:
+                    self.bad.append(repr(e))
+                break
+            with self.mu:
+                if r.status == 201:
+                    self.acked.append((time.time(), r.json()["id"], name))
+                elif r.status != 503:
+                    self.bad.append(r.status)
+        c.close()
+
+    def start(self):
+        for th in self.threads:
+            th.start()
+        return self
+
+    def wait_for(self, n, timeout=5):
+        t0 = time.time()
+        while time.time() - t0 < timeout:
+            with self.mu:
+                if len(self.acked) >= n:
+                    return
+            time.sleep(0.01)
+
+    def running(self):
+        return sum(th.is_alive() for th in self.threads)
+
+    def finish(self):
+        self.stop.set()
+        for th in self.threads:
+            th.join(timeout=15)
+        check(not any(th.is_alive() for th in self.threads), "load threads stopped")
+        check(not self.bad, "errors during the load: %r" % self.bad[:5])
+
+    def acked_before(self, t):
+        with self.mu:
+            return [(i, name) for (ta, i, name) in self.acked if ta < t]
+
+
+@dt.suite("backup")
+class BackupSuite(dt.Suite):
+    def setup(self):
+        self.srv = self.new_server("main")
+        admin = self.srv.session("admin")
+        self.district = dt.org_by_code(admin, "210204")
+        r = dt.run_cli(self.duban, ["token", "create", "--username", "admin"] + self.srv.db.args)
+        eq(r.returncode, 0, "token create: " + r.stderr)
+        self.token = r.stdout.strip()
+
+    def check_served(self, srv, acked, what):
+        admin = srv.session("admin")
+        items, _ = dt.list_all(admin, "/api/v1/org-units?kind=department&q=BK")
+        have = {u["id"]: u["name"] for u in items}
+        missing = [(i, n) for i, n in acked if have.get(i) != n]
+        check(not missing, "%s: %d of %d units acknowledged before the backup are missing: %r" % (
+            what, len(missing), len(acked), missing[:5]))
+        return have
+
+    # ------------------------------------------------------------------ SQLite
+    def sqlite_consistency(self, path, what):
+        c = sqlite3.connect(path)
+        try:
+            eq(c.execute("PRAGMA integrity_check").fetchone()[0], "ok", what + " integrity_check")
+            units = {r[0] for r in c.execute("SELECT id FROM org_units WHERE code LIKE 'BK%'")}
+            evs = {r[0] for r in c.execute("SELECT object_id FROM events WHERE action = 'org_unit.create'")}
+            check(units <= evs, "%s: units without their create event: %r" % (what, sorted(units - evs)[:5]))
+            all_units = {r[0] for r in c.execute("SELECT id FROM org_units")}
+            check(evs <= all_units, "%s: create events without their unit: %r" % (what, sorted(evs - all_units)[:5]))
+            return len(units), c.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+        finally:
+            c.close()
+
+    def test_backup_during_load(self):
+        if self.backend.name != "sqlite":
+            return self.pg_backup_during_load()
+        src = self.srv.db.path
+        dst = os.path.join(self.workdir, "backup-copy.db")
+        load = Load(self.srv.port, self.token, self.district["id"], "BK").start()
+        load.wait_for(100)
+        t_start = time.time()
+        r = dt.run_cli(self.duban, ["backup", "--db", src, "--to", dst], timeout=120)
+        t_end = time.time()
+        running = load.running()
+        load.wait_for(len(load.acked) + 100, timeout=2)
+        load.finish()
+        eq(r.returncode, 0, "duban backup exit (%s %s)" % (r.stdout, r.stderr))
+        check(running > 0, "the backup ran while writers were still writing")
+        m = re.search(r"backup written to (.+): (\d+) events, head ([0-9a-f]{64}), chain ok", r.stdout)
+        check(m is not None, "backup output: %r" % r.stdout)
+        eq(m.group(1), dst, "backup path printed")
+        check(not os.path.exists(dst + ".partial"), "no partial file left")
+        check(not os.path.exists(dst + "-wal"), "the copy is a single file")
+        n_units, n_events = self.sqlite_consistency(dst, "backup")
+        eq(n_events, int(m.group(2)), "event count printed")
+        before = load.acked_before(t_start)
+        check(len(before) >= 100, "units acknowledged before the backup: %d" % len(before))
+        after_end = [x for x in load.acked if x[0] > t_end + 0.5]
+        total_bk = len(load.acked)
+        check(n_units >= len(before), "the copy holds at least the units acknowledged before it started")
+        check(n_units < total_bk or not after_end, "the copy is a snapshot: it lacks units made well after it")
+        v = dt.run_cli(self.duban, ["audit", "verify", "--db", dst, "--json"])
+        eq(v.returncode, 0, "audit verify of the copy: %s" % v.stdout)
+        j = json.loads(v.stdout)
+        eq((j["ok"], j["head_hash"], j["count"]), (True, m.group(3), n_events), "copy's chain head = printed head")
+        self.backup = dst
+        self.before = before
+        self.backup_units = n_units
+        self.total_bk = total_bk
+
+    def test_server_on_copy(self):
+        if self.backend.name != "sqlite":
+            return self.pg_server_on_restored()
+        path = os.path.join(self.workdir, "served-copy.db")
+        shutil.copyfile(self.backup, path)
+        db = dt.DbRef(self.backend, "served-copy", ["--db", path], path=path)
+        srv = self.new_server("copy", demo=False, db=db)
+        have = self.check_served(srv, self.before, "server on the copy")
+        eq(len([1 for n in have.values() if n.startswith("BK")]), self.backup_units, "server on the copy: BK units")
+        aud = srv.session("auditor")
+        eq(expect_status(aud.post("/api/v1/audit/verify"), 200).json()["ok"], True, "API verify on the copy")
+        srv.kill()
+
+    def test_restore_is_copy_back(self):
+        if self.backend.name != "sqlite":
+            return self.pg_restore_in_place()
+        src = self.srv.db.path
+        # the live database now has more units than the backup
+        live_units = self.srv.db.query("SELECT COUNT(*) FROM org_units WHERE code LIKE 'BK%'")[0][0]
+        eq(live_units, self.total_bk, "every acknowledged unit is in the live database")
+        # docs/operations.md: stop the server, move db, -wal and -shm aside, copy the backup back, verify, start
+        self.srv.stop()
+        aside = os.path.join(self.workdir, "aside")
+        os.makedirs(aside, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(src + suffix):
+                shutil.move(src + suffix, os.path.join(aside, os.path.basename(src) + suffix))
+        shutil.copyfile(self.backup, src)
+        v = dt.run_cli(self.duban, ["audit", "verify", "--db", src])
+        eq(v.returncode, 0, "audit verify of the restored file: " + v.stdout)
+        self.srv.start()
+        have = self.check_served(self.srv, self.before, "restored server")
+        eq(len([1 for n in have.values() if n.startswith("BK")]), self.backup_units, "restored = the backup's state")
+        # the restored server keeps working and the chain continues from the backup's head
+        admin = self.srv.session("admin")
+        expect_status(admin.post("/api/v1/org-units", {"parent_id": self.district["id"], "kind": "department",
+                                                       "name": "恢复后新建"}), 201, "write after restore")
+        aud = self.srv.session("auditor")
+        eq(expect_status(aud.post("/api/v1/audit/verify"), 200).json()["ok"], True, "chain ok after restore and writes")
+
+    # ------------------------------------------------------------------ PostgreSQL
+    def pg_backup_during_load(self):
+        r = dt.run_cli(self.duban, ["backup", "--to", os.path.join(self.workdir, "x.db")] + self.srv.db.args)
+        eq(r.returncode, 2, "duban backup on PostgreSQL refuses")
+        check("pg_dump" in r.stderr, "and points at pg_dump: %r" % r.stderr)
+        dump = os.path.join(self.workdir, "backup.pgdump")
+        load = Load(self.srv.port, self.token, self.district["id"], "BK").start()
+        load.wait_for(100)
+        t_start = time.time()
+        p = subprocess.run([os.path.join(PG_BIN, "pg_dump"), "-Fc", "-f", dump, "-d", self.srv.db.url],
+                           capture_output=True, text=True, timeout=120)
+        running = load.running()
+        load.wait_for(len(load.acked) + 100, timeout=2)
+        load.finish()
+        eq(p.returncode, 0, "pg_dump: " + p.stderr)
+        check(running > 0, "pg_dump ran while writers were still writing")
+        self.before = load.acked_before(t_start)
+        check(len(self.before) >= 100, "units acknowledged before the dump: %d" % len(self.before))
+        self.restored = self.backend.new_db("backup_restored")
+        p = subprocess.run([os.path.join(PG_BIN, "pg_restore"), "--no-owner", "-d", self.restored.url, dump],
+                           capture_output=True, text=True, timeout=120)
+        eq(p.returncode, 0, "pg_restore: " + p.stderr)
+        v = dt.run_cli(self.duban, ["audit", "verify", "--json"] + self.restored.args)
+        eq(v.returncode, 0, "audit verify of the restored database: " + v.stdout)
+        units = {r[0] for r in self.restored.query("SELECT id FROM org_units WHERE code LIKE 'BK%'")}
+        evs = {r[0] for r in self.restored.query("SELECT object_id FROM events WHERE action = 'org_unit.create'")}
+        check(units <= evs, "restored: units without create events: %r" % sorted(units - evs)[:5])
+        check(len(units) >= len(self.before), "restored holds at least the units acknowledged before the dump")
+        self.backup_units = len(units)
+
+    def pg_server_on_restored(self):
+        srv = self.new_server("restored", demo=False, db=self.restored)
+        have = self.check_served(srv, self.before, "server on the restored database")
+        eq(len([1 for n in have.values() if n.startswith("BK")]), self.backup_units, "restored: BK units")
+        admin = srv.session("admin")
+        expect_status(admin.post("/api/v1/org-units", {"parent_id": self.district["id"], "kind": "department",
+                                                       "name": "恢复后新建"}), 201, "write after restore (identity continues)")
+        aud = srv.session("auditor")
+        eq(expect_status(aud.post("/api/v1/audit/verify"), 200).json()["ok"], True, "chain ok after restore and writes")
+        srv.kill()
+
+    def pg_restore_in_place(self):
+        """Restore over the server's own database: stop, drop, recreate, pg_restore, verify, start."""
+        live = self.srv.db.query("SELECT COUNT(*) FROM org_units WHERE code LIKE 'BK%'")[0][0]
+        check(int(live) > self.backup_units, "the live database moved on after the dump (%s vs %d)" % (live, self.backup_units))
+        self.srv.stop()
+        cluster = self.backend.cluster
+        cluster.drop_database(self.srv.db.name)
+        cluster.create_database(self.srv.db.name)
+        dump = os.path.join(self.workdir, "backup.pgdump")
+        p = subprocess.run([os.path.join(PG_BIN, "pg_restore"), "--no-owner", "-d", self.srv.db.url, dump],
+                           capture_output=True, text=True, timeout=120)
+        eq(p.returncode, 0, "pg_restore in place: " + p.stderr)
+        v = dt.run_cli(self.duban, ["audit", "verify"] + self.srv.db.args)
+        eq(v.returncode, 0, "audit verify after the restore: " + v.stdout)
+        self.srv.start()
+        have = self.check_served(self.srv, self.before, "restored server")
+        eq(len([1 for n in have.values() if n.startswith("BK")]), self.backup_units, "restored = the dump's state")
+        admin = self.srv.session("admin")
+        expect_status(admin.post("/api/v1/org-units", {"parent_id": self.district["id"], "kind": "department",
+                                                       "name": "恢复后新建"}), 201, "write after restore")
+        aud = self.srv.session("auditor")
+        eq(expect_status(aud.post("/api/v1/audit/verify"), 200).json()["ok"], True, "chain ok after restore and writes")
