@@ -210,6 +210,78 @@ class AccessSuite(dt.Suite):
         check(all(i["path"].startswith(self.home["chunliu.staff"]) for i in items), "paged list stays in scope")
         eq(total, 1 + 3 + 9, "春柳: street + 3 communities + 9 grids")
 
+    # ------------------------------------------------------------------ other data scopes
+    def new_account(self, username, body):
+        admin = self.sess["admin"]
+        b = dict({"username": username, "password": "Qx7-tundra-Lamp", "roles": ["staff"]}, **body)
+        expect_status(admin.post("/api/v1/users", b), 201, "create " + username)
+        s = dt.Session(self.srv.port)
+        s.login(username, "Qx7-tundra-Lamp")
+        expect_status(s.post("/api/v1/me/password", {"old_password": "Qx7-tundra-Lamp",
+                                                     "new_password": "Scope-Check-2026"}), 200)
+        return s
+
+    def listed(self, s):
+        items, total = dt.list_all(s, "/api/v1/org-units")
+        eq(len(items), total, "list total")
+        return sorted(u["id"] for u in items)
+
+    def test_data_scope_variants(self):
+        bc = self.by_code
+        chunliu, malan = bc["210204006"], bc["210204008"]
+        c1 = bc["210204006-C1"]
+        under = lambda path: sorted(u["id"] for u in self.units if u["path"].startswith(path))  # noqa: E731
+        cases = [
+            ("scope.unit", {"units": [chunliu["id"]], "data_scope": "unit"}, [chunliu["id"]]),
+            ("scope.self", {"units": [c1["id"]], "data_scope": "self"}, [c1["id"]]),
+            ("scope.below", {"units": [chunliu["id"], malan["id"]]}, sorted(under(chunliu["path"]) + under(malan["path"]))),
+            ("scope.custom", {"units": [chunliu["id"]], "data_scope": "custom",
+                              "scope_units": [malan["id"], c1["id"]]}, sorted(under(malan["path"]) + under(c1["path"]))),
+            ("scope.all", {"units": [chunliu["id"]], "data_scope": "all"}, sorted(u["id"] for u in self.units)),
+        ]
+        for username, body, want in cases:
+            s = self.new_account(username, body)
+            got = self.listed(s)
+            eq(got, want, "%s lists exactly its scope" % username)
+            wanted = set(want)
+            probe = [u for u in self.units if u["id"] in wanted][:3] + [u for u in self.units if u["id"] not in wanted][:6]
+            for u in probe:
+                r = s.get("/api/v1/org-units/%d" % u["id"])
+                if u["id"] in wanted:
+                    expect_status(r, 200, "%s reads %s" % (username, u["code"]))
+                else:
+                    expect_error(r, 404, msg="%s must not read %s" % (username, u["code"]))
+
+    def test_scope_follows_moves(self):
+        admin = self.sess["admin"]
+        bc = self.by_code
+        com = bc["210204006-C3"]
+        grid = bc["210204006-C3-G1"]
+        ch, ml = self.sess["chunliu.staff"], self.sess["malan.staff"]
+        expect_status(ch.get("/api/v1/org-units/%d" % grid["id"]), 200)
+        expect_error(ml.get("/api/v1/org-units/%d" % grid["id"]), 404)
+        expect_status(admin.post("/api/v1/org-units/%d/move" % com["id"], {"parent_id": bc["210204008"]["id"]}), 200)
+        try:
+            expect_error(ch.get("/api/v1/org-units/%d" % grid["id"]), 404, msg="moved out of chunliu's scope")
+            expect_status(ml.get("/api/v1/org-units/%d" % grid["id"]), 200, "moved into malan's scope")
+            check(grid["id"] not in self.listed(ch) and com["id"] not in self.listed(ch), "chunliu's list lost the subtree")
+            check(grid["id"] in self.listed(ml) and com["id"] in self.listed(ml), "malan's list gained the subtree")
+        finally:
+            expect_status(admin.post("/api/v1/org-units/%d/move" % com["id"], {"parent_id": bc["210204006"]["id"]}), 200)
+        expect_status(ch.get("/api/v1/org-units/%d" % grid["id"]), 200, "moved back")
+        expect_error(ml.get("/api/v1/org-units/%d" % grid["id"]), 404, msg="moved back")
+        # a user whose own unit moves keeps seeing it, at its new path
+        insp = self.sess["grid.inspector"]
+        g = self.by_id[self.me["grid.inspector"]["units"][0]]
+        other_c = bc["210204006-C2"]
+        expect_status(admin.post("/api/v1/org-units/%d/move" % g["id"], {"parent_id": other_c["id"]}), 200)
+        try:
+            r = expect_status(insp.get("/api/v1/org-units/%d" % g["id"]), 200).json()
+            eq(r["path"], other_c["path"] + "%d/" % g["id"], "inspector's grid at its new path")
+            eq(self.listed(insp), [g["id"]], "inspector still sees just the grid")
+        finally:
+            expect_status(admin.post("/api/v1/org-units/%d/move" % g["id"], {"parent_id": g["parent_id"]}), 200)
+
     # ------------------------------------------------------------------ route table agreement
     def source_routes(self):
         out = set()

@@ -275,6 +275,102 @@ class AuthSuite(dt.Suite):
         r = expect_status(sec.put("/api/v1/users/%d/roles" % u["id"], {"roles": ["auditor"]}), 200)
         eq(r.json()["roles"], ["auditor"], "roles after grant")
 
+    # ------------------------------------------------------------------ account state changes
+    def login_changed(self, name, password=GOOD_PW, new_pw="Settled-Pass-2026z"):
+        """Logs a new account in and does its forced password change; returns the session."""
+        s = dt.Session(self.srv.port)
+        s.login(name, password)
+        expect_status(s.post("/api/v1/me/password", {"old_password": password, "new_password": new_pw}), 200)
+        return s
+
+    def test_failure_counter_resets_on_success(self):
+        name = dt.uniq("count.reset")
+        self.create_user(name)
+        self.login_changed(name)
+        c = self.srv.client()
+        for rnd in range(2):
+            for i in range(4):
+                expect_error(c.post("/api/v1/session", {"username": name, "password": "Wrong-pw-%d-xx" % i}), 401,
+                             msg="round %d failure %d" % (rnd, i + 1))
+            expect_status(c.post("/api/v1/session", {"username": name, "password": "Settled-Pass-2026z"}), 201,
+                          "a success before the 5th failure resets the count (round %d)" % rnd)
+
+    def test_disabled_account(self):
+        name = dt.uniq("disable.me")
+        u = self.create_user(name)
+        s = self.login_changed(name)
+        tok = expect_status(s.post("/api/v1/me/tokens", {"name": "before-disable"}), 201).json()["token"]
+        expect_status(dt.Bearer(self.srv.port, tok).get("/api/v1/me"), 200)
+        expect_error(self.s("admin").patch("/api/v1/users/%d" % u["id"], {"disabled": "yes"}), 422, field="disabled")
+        r = expect_status(self.s("admin").patch("/api/v1/users/%d" % u["id"], {"disabled": True}), 200).json()
+        eq(r["disabled"], True, "disabled")
+        expect_error(s.get("/api/v1/me"), 401, msg="session of a disabled account")
+        expect_error(dt.Bearer(self.srv.port, tok).get("/api/v1/me"), 401, msg="token of a disabled account")
+        c = self.srv.client()
+        e_disabled = expect_error(c.post("/api/v1/session", {"username": name, "password": "Settled-Pass-2026z"}), 401,
+                                  msg="login of a disabled account")
+        e_wrong = expect_error(c.post("/api/v1/session", {"username": "leader", "password": "Not-Right-2026"}), 401)
+        eq(e_disabled, e_wrong, "a disabled account answers like a wrong password")
+        me = expect_status(self.s("admin").get("/api/v1/me"), 200).json()
+        expect_error(self.s("admin").patch("/api/v1/users/%d" % me["id"], {"disabled": True}), 422, field="disabled",
+                     msg="disable yourself")
+        expect_status(self.s("admin").patch("/api/v1/users/%d" % u["id"], {"disabled": False}), 200)
+        expect_status(c.post("/api/v1/session", {"username": name, "password": "Settled-Pass-2026z"}), 201, "re-enabled")
+        expect_status(dt.Bearer(self.srv.port, tok).get("/api/v1/me"), 200, "the token works again")
+
+    def test_password_change_ends_other_sessions(self):
+        name = dt.uniq("two.sessions")
+        self.create_user(name)
+        a = self.login_changed(name)
+        b = dt.Session(self.srv.port)
+        b.login(name, "Settled-Pass-2026z")
+        expect_status(b.get("/api/v1/me"), 200)
+        expect_status(a.post("/api/v1/me/password", {"old_password": "Settled-Pass-2026z",
+                                                     "new_password": "Second-Pass-2026w"}), 200)
+        expect_status(a.get("/api/v1/me"), 200, "the session that changed the password stays")
+        expect_error(b.get("/api/v1/me"), 401, msg="the other session ends")
+
+    def test_role_change_takes_effect(self):
+        name = dt.uniq("role.change")
+        u = self.create_user(name, roles=("leader",))
+        s = self.login_changed(name)
+        tok = expect_status(s.post("/api/v1/me/tokens", {"name": "roles"}), 201).json()["token"]
+        b = dt.Bearer(self.srv.port, tok)
+        expect_status(b.get("/api/v1/org-units"), 200, "leader reads org units")
+        expect_status(self.s("secadmin").put("/api/v1/users/%d/roles" % u["id"], {"roles": ["auditor"]}), 200)
+        expect_error(s.get("/api/v1/me"), 401, msg="a role change ends the sessions")
+        expect_error(b.get("/api/v1/org-units"), 403, msg="the token now carries the auditor role")
+        expect_status(b.get("/api/v1/events?per_page=1"), 200, "auditor reads events")
+        me = expect_status(b.get("/api/v1/me"), 200).json()
+        eq((me["roles"], me["permissions"]), (["auditor"], ["audit.read"]), "me after the change")
+
+    def test_security_policy_applies(self):
+        sec = self.s("secadmin")
+        pol = expect_status(sec.get("/api/v1/security-policy"), 200).json()
+        eq((pol["min_length"], pol["lockout_threshold"]), (12, 5), "default policy")
+        for bad in ({"min_length": 8}, {"min_classes": 2}, {"lockout_threshold": 100}, {"min_length": "16"},
+                    {"colour": 1}):
+            expect_error(sec.put("/api/v1/security-policy", bad), 422, field=list(bad)[0], msg="policy %r" % bad)
+        expect_error(self.s("admin").put("/api/v1/security-policy", {"min_length": 16}), 403)
+        try:
+            r = expect_status(sec.put("/api/v1/security-policy", {"min_length": 16, "lockout_threshold": 3}), 200).json()
+            eq((r["min_length"], r["lockout_threshold"], r["min_classes"]), (16, 3, pol["min_classes"]),
+               "only the given fields change")
+            expect_error(self.s("admin").post("/api/v1/users", {"username": dt.uniq("pol.len"), "password": GOOD_PW,
+                                                               "roles": ["leader"], "units": [self.district["id"]]}),
+                         422, field="password", msg="15 characters under min_length 16")
+            name = dt.uniq("pol.lock")
+            self.create_user(name, password="Sixteen-Chars-26")
+            c = self.srv.client()
+            for i in range(2):
+                expect_error(c.post("/api/v1/session", {"username": name, "password": "Wrong-pw-%d-xxxxxx" % i}), 401)
+            expect_error(c.post("/api/v1/session", {"username": name, "password": "Wrong-pw-3-xxxxxx"}), 423,
+                         code="account_locked", msg="3rd failure locks under lockout_threshold 3")
+        finally:
+            expect_status(sec.put("/api/v1/security-policy", {"min_length": pol["min_length"],
+                                                              "lockout_threshold": pol["lockout_threshold"]}), 200)
+        eq(expect_status(sec.get("/api/v1/security-policy"), 200).json(), pol, "policy restored")
+
     # ------------------------------------------------------------------ limiter (own server)
     def test_login_rate_limit(self):
         srv = self.new_server("ratelimit", extra=["--login-rate", "3"])

@@ -1,6 +1,8 @@
 """org: the org unit lifecycle through the API: create district→street→community→grid, placement
 rules, duplicate codes, optimistic versions, subtree moves, deactivation, paging and filters, CSV
 import (all rows or none), and an event for every write."""
+import threading
+
 import dubantest as dt
 from dubantest import check, eq, expect_error, expect_status
 
@@ -268,6 +270,57 @@ class OrgSuite(dt.Suite):
         e = expect_error(again, 422, code="import_invalid")
         eq(len(e["rows"]), 5, "each row's code already exists")
 
+    # ------------------------------------------------------------------ races
+    def race(self, n, fn):
+        """Runs fn(i) in n threads released together; returns the responses."""
+        go = threading.Barrier(n)
+        out = [None] * n
+
+        def run(i):
+            go.wait(timeout=10)
+            out[i] = fn(i)
+        ths = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+        for t in ths:
+            t.start()
+        for t in ths:
+            t.join(timeout=30)
+        check(all(o is not None for o in out), "race threads finished")
+        return out
+
+    def test_concurrent_writes(self):
+        sessions = [self.srv.session("admin") for _ in range(8)]
+        # the same code created 8 times at once: one wins, the rest get 409
+        rs = self.race(8, lambda i: sessions[i].post(P, {"parent_id": self.s2["id"], "kind": "community",
+                                                        "name": "并发社区%d" % i, "code": "T-RACE-1"}))
+        st = sorted(r.status for r in rs)
+        eq(st, [201] + [409] * 7, "one create per code under a race")
+        for r in rs:
+            if r.status == 409:
+                expect_error(r, 409, field="code")
+        won = [r.json() for r in rs if r.status == 201][0]
+        self.writes.append(("org_unit.create", won["id"]))
+        # 8 patches with the same version: one wins, the rest get 409 version_conflict
+        rs = self.race(8, lambda i: sessions[i].patch("%s/%d" % (P, won["id"]), {"name": "并发改名%d" % i,
+                                                                               "version": won["version"]}))
+        eq(sorted(r.status for r in rs), [200] + [409] * 7, "one patch per version under a race")
+        winner = [r.json() for r in rs if r.status == 200][0]
+        self.writes.append(("org_unit.update", won["id"]))
+        got = self.get(won["id"])
+        eq((got["name"], got["version"]), (winner["name"], won["version"] + 1), "the winning patch is what is stored")
+        # two subtrees moved under each other at once: at most one succeeds, never a cycle
+        a = self.create(self.d, "department", "并发甲局", "T-RACE-A")
+        b = self.create(self.d, "department", "并发乙局", "T-RACE-B")
+        rs = self.race(2, lambda i: sessions[i].post("%s/%d/move" % (P, (a, b)[i]["id"]), {"parent_id": (b, a)[i]["id"]}))
+        ok = [r for r in rs if r.status == 200]
+        eq(len(ok), 1, "exactly one of two crossing moves succeeds: %r" % rs)
+        moved = ok[0].json()
+        self.writes.append(("org_unit.move", moved["id"]))
+        aa, bb = self.get(a["id"]), self.get(b["id"])
+        check(not (aa["path"].startswith(bb["path"]) and bb["path"].startswith(aa["path"])), "no cycle: %r %r" % (aa, bb))
+        for u in (aa, bb):
+            parent = self.get(u["parent_id"])
+            eq(u["path"], parent["path"] + "%d/" % u["id"], "path consistent with parent after the race")
+
     # ------------------------------------------------------------------ events
     def test_every_write_has_an_event(self):
         events, total = dt.list_all(self.auditor, "/api/v1/events?object_type=org_unit")
@@ -295,7 +348,8 @@ class OrgSuite(dt.Suite):
         seqs = [e["seq"] for e in events]
         eq(seqs, sorted(seqs, reverse=True), "events newest first")
         mv_only = expect_status(self.auditor.get("/api/v1/events?action=org_unit.move"), 200).json()
-        eq([e["object_id"] for e in mv_only["items"]], [self.c["id"]], "action filter")
+        eq([e["object_id"] for e in mv_only["items"]], [oid for a, oid in reversed(self.writes) if a == "org_unit.move"],
+           "action filter (newest first)")
         pre = expect_status(self.auditor.get("/api/v1/events?action=org_unit.&per_page=1"), 200).json()
         eq(pre["total"], total, "action prefix filter 'org_unit.' counts every org unit event")
         one = expect_status(self.auditor.get("/api/v1/events/%d" % seqs[0]), 200).json()
