@@ -524,7 +524,9 @@ class Results:
             else:
                 self.failed += 1
                 b["failed"] += 1
-                self.failures.append("%s %s: %s" % (backend, name, detail.strip().splitlines()[-1] if detail.strip() else ""))
+                lines = detail.strip().splitlines() or [""]
+                self.failures.append("%s %s: %s" % (backend, name, (lines[-1] if lines[0].startswith("Traceback") or
+                                                                   lines[0].startswith("setup failed") else lines[0])[:300]))
             line = "%-5s %-8s %-50s %6.2fs" % (outcome, backend, name, secs)
             print(line, flush=True)
             if detail and outcome != "PASS":

@@ -75,6 +75,12 @@ class AuthSuite(dt.Suite):
         expect_error(c.request("POST", "/api/v1/session", body="{", ctype="application/json"), 400)
         expect_error(c.request("POST", "/api/v1/session", body="username=leader", ctype="application/x-www-form-urlencoded"), 415)
 
+    def test_login_username_is_exact(self):
+        c = self.srv.client()
+        for u in ("ADMIN", "admin ", " admin", "admin\u0000", "\u0000admin", "adm\u0000in"):
+            r = c.post("/api/v1/session", {"username": u, "password": dt.DEMO_PASSWORD})
+            expect_error(r, 401, code="bad_credentials", msg="login as %r must not log in as admin" % u)
+
     # ------------------------------------------------------------------ lockout
     def test_lockout_and_secadmin_unlock(self):
         name = dt.uniq("lock.me")

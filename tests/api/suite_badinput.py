@@ -179,3 +179,52 @@ class BadInputSuite(dt.Suite):
         check(after2["org_units"] != after["org_units"] and after2["events"] != after["events"],
               "the dump sees an accepted create")
         eq(r.json()["code"], "BAD-IN-1", "created code")
+
+    # ------------------------------------------------------------------ after the snapshot check
+    # (these may create rows, so they run after test_tables_unchanged)
+    def test_query_strings_never_500(self):
+        sec = self.srv.session("secadmin")
+        aud = self.srv.session("auditor")
+        long_zh = dt.urlquote("网" * 60)  # 180 bytes: a byte-wise cut at 100 splits a character
+        probes = [(self.admin, "/api/v1/org-units?q=%FF"), (self.admin, "/api/v1/org-units?q=%E6%98"),
+                  (self.admin, "/api/v1/org-units?q=" + long_zh), (self.admin, "/api/v1/org-units?kind=%FF"),
+                  (sec, "/api/v1/users?q=%FF"), (sec, "/api/v1/users?role=%FF"),
+                  (aud, "/api/v1/events?action=%FF"), (aud, "/api/v1/events?object_type=%FF%FE"),
+                  (aud, "/api/v1/events?since=%FF")]
+        bad = []
+        for c, p in probes:
+            r = c.get(p)
+            if r.status >= 500:
+                bad.append("GET %s -> %d %s" % (p, r.status, r.text()[:120]))
+                continue
+            if r.status == 200:
+                check(isinstance(r.json().get("items"), list), "GET %s: a list" % p)
+            else:
+                expect_error(r, 400, msg="GET " + p)
+        # a long Chinese search term is legitimate: it must be answered as a search
+        r = self.admin.get("/api/v1/org-units?q=" + long_zh)
+        if r.status != 200:
+            bad.append("GET /api/v1/org-units?q=<60 x 网> -> %d (expected 200, a search)" % r.status)
+        check(not bad, "query strings that are not valid UTF-8 (or are cut inside a character) must give 400 or "
+                       "200, never a server error:\n    " + "\n    ".join(bad))
+
+    def test_nul_and_control_characters(self):
+        # accept and store exactly, or refuse with 422 naming the field; never store something else
+        sent = "控制\u0000字符"
+        r = self.admin.post("/api/v1/org-units", {"parent_id": self.district["id"], "kind": "department", "name": sent})
+        if r.status == 422:
+            expect_error(r, 422, field="name")
+        else:
+            expect_status(r, 201, "NUL in a name")
+            got = r.json()["name"]
+            eq(got, sent, "a name with NUL answered back as stored")
+            eq(expect_status(self.admin.get("/api/v1/org-units/%d" % r.json()["id"]), 200).json()["name"], sent,
+               "a name with NUL read back")
+
+    def test_user_units_duplicates(self):
+        r = self.admin.post("/api/v1/users", {"username": "dup.units", "password": GOOD_PW, "roles": ["staff"],
+                                              "units": [self.street["id"], self.street["id"]]})
+        if r.status == 201:
+            eq(r.json()["units"], [self.street["id"]], "duplicate unit ids collapse to one")
+        else:
+            expect_error(r, 422, field="units", msg="duplicate unit ids")

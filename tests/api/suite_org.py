@@ -202,6 +202,16 @@ class OrgSuite(dt.Suite):
         j = expect_status(self.admin.get(P + "?kind=grid&parent_id=%d" % self.s2["id"]), 200).json()
         eq(j["total"], 0, "kind and parent_id combine (grids are not direct children of a street)")
 
+    def test_search_is_literal(self):
+        # q is a literal substring on every backend: a backslash is just a character
+        u = self.create(self.d, "department", "反斜杠\\测试局", "T-BSL")
+        other = self.create(self.d, "department", "无斜杠测试局", "T-NOBSL")
+        for q in ("\\", "杠\\测", "\\测试局"):
+            j = expect_status(self.admin.get(P + "?per_page=500&q=" + dt.urlquote(q)), 200).json()
+            eq(sorted(x["id"] for x in j["items"]), [u["id"]], "q=%r finds exactly the unit whose name contains it" % q)
+        j = expect_status(self.admin.get(P + "?per_page=500&q=" + dt.urlquote("斜杠测试局")), 200).json()
+        eq([x["id"] for x in j["items"]], [other["id"]], "q without the backslash")
+
     # ------------------------------------------------------------------ CSV import
     def test_import_bad_file(self):
         before = expect_status(self.admin.get(P), 200).json()["total"]
