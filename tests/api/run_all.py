@@ -19,6 +19,7 @@ import time
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True
 
 import dubantest as dt  # noqa: E402
 
@@ -57,6 +58,7 @@ def main():
     def on_signal(signum, frame):
         raise KeyboardInterrupt("signal %d" % signum)
     signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
 
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
     results = dt.Results()

@@ -13,7 +13,7 @@ import dubantest as dt
 from dubantest import check, eq, expect_status
 
 THREADS = 16
-MAX_PER_THREAD = 400
+MAX_PER_THREAD = 1000
 LOAD_SECONDS = 4.0
 
 
