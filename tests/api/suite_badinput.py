@@ -228,3 +228,13 @@ class BadInputSuite(dt.Suite):
             eq(r.json()["units"], [self.street["id"]], "duplicate unit ids collapse to one")
         else:
             expect_error(r, 422, field="units", msg="duplicate unit ids")
+
+    def test_user_patch_keeps_a_unit(self):
+        # creation refuses a business account without units; an edit must not produce one either
+        r = expect_status(self.admin.post("/api/v1/users", {"username": "keeps.unit", "password": GOOD_PW,
+                                                            "roles": ["staff"], "units": [self.street["id"]]}), 201)
+        uid = r.json()["id"]
+        expect_error(self.admin.post("/api/v1/users", {"username": "keeps.unit2", "password": GOOD_PW, "roles": ["staff"],
+                                                      "units": []}), 422, field="units", msg="create without units")
+        r = self.admin.patch("/api/v1/users/%d" % uid, {"units": []})
+        expect_error(r, 422, field="units", msg="PATCH a unit_and_below staff account to units []")

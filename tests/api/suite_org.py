@@ -212,6 +212,20 @@ class OrgSuite(dt.Suite):
         j = expect_status(self.admin.get(P + "?per_page=500&q=" + dt.urlquote("斜杠测试局")), 200).json()
         eq([x["id"] for x in j["items"]], [other["id"]], "q without the backslash")
 
+    def test_kind_change_keeps_the_tree_valid(self):
+        # a street whose only community is deactivated must not become a department: that would leave
+        # a community under a department, which no create or move could produce
+        st = self.create(self.d, "street", "改类型街道", "T-KIND-S")
+        com = self.create(st, "community", "改类型社区", "T-KIND-C")
+        expect_status(self.admin.post("%s/%d/deactivate" % (P, com["id"])), 200)
+        self.writes.append(("org_unit.deactivate", com["id"]))
+        r = self.admin.patch("%s/%d" % (P, st["id"]), {"kind": "department"})
+        if r.status == 200:
+            self.writes.append(("org_unit.update", st["id"]))
+        check(r.status in (409, 422), "PATCH kind street→department with an (inactive) community below: expected 409/422, "
+                                      "got %d; the tree now has %s under %s" % (
+                                          r.status, self.get(com["id"])["kind"], self.get(st["id"])["kind"]))
+
     # ------------------------------------------------------------------ CSV import
     def test_import_bad_file(self):
         before = expect_status(self.admin.get(P), 200).json()["total"]
