@@ -321,3 +321,15 @@ class AccessSuite(dt.Suite):
         eq(r.status, 405, "DELETE /api/v1/org-units")
         r = c.request("PUT", "/api/v1/org-units/1")
         eq(r.status, 405, "PUT /api/v1/org-units/1")
+
+    def test_405_names_allowed_methods(self):
+        # RFC 9110 15.5.6: a 405 response MUST carry an Allow header listing the supported methods
+        c = self.srv.client()
+        for method, path, allowed in [("DELETE", "/api/v1/org-units", {"GET", "POST"}),
+                                      ("PUT", "/api/v1/org-units/1", {"GET", "PATCH"}),
+                                      ("GET", "/api/v1/audit/verify", {"POST"})]:
+            r = c.request(method, path)
+            expect_error(r, 405, msg="%s %s" % (method, path))
+            allow = r.header("Allow")
+            check(allow is not None, "%s %s: 405 without an Allow header" % (method, path))
+            eq({m.strip() for m in allow.split(",")}, allowed, "%s %s Allow" % (method, path))
