@@ -183,6 +183,33 @@ size_t Utf8Length(std::string_view s) {
     return n;
 }
 
+std::string Utf8Prefix(std::string_view s, size_t n) {
+    size_t i = 0, count = 0;
+    while (i < s.size()) {
+        if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
+            if (count == n) break;
+            ++count;
+        }
+        ++i;
+    }
+    return std::string(s.substr(0, i));
+}
+
+bool HasControlChars(std::string_view s) {
+    for (unsigned char ch : s)
+        if (ch < 0x20 || ch == 0x7F) return true;
+    return false;
+}
+
+std::string LikeEscape(std::string_view s) {
+    std::string out;
+    for (char ch : s) {
+        if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
+        out += ch;
+    }
+    return out;
+}
+
 std::string Trim(std::string_view s) {
     size_t b = 0, e = s.size();
     while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r' || s[b] == '\n')) ++b;

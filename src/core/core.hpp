@@ -66,6 +66,12 @@ bool IsValidUtf8(std::string_view s);
 /// Number of Unicode code points in a valid UTF-8 string.
 size_t Utf8Length(std::string_view s);
 std::string Trim(std::string_view s);
+/// The first n code points of a valid UTF-8 string (never splits a character).
+std::string Utf8Prefix(std::string_view s, size_t n);
+/// True if s has a C0 control character or DEL (NUL included).
+bool HasControlChars(std::string_view s);
+/// Escapes %, _ and \ for a LIKE pattern used with ESCAPE '\'.
+std::string LikeEscape(std::string_view s);
 std::vector<std::string> Split(std::string_view s, char sep);
 
 }  // namespace duban::core

@@ -27,7 +27,7 @@ Response Finish(Ctx& ctx, const Result<Json>& r, int status, bool invalidate) {
 asio::awaitable<Response> ListUsersH(Ctx& ctx) {
     store::UserFilter f;
     if (auto s = Paging(ctx.req, &f.page, &f.per_page); !s) co_return ErrorResponse(s.error());
-    f.q = Query(ctx.req, "q").value_or("").substr(0, 64);
+    f.q = core::Utf8Prefix(Query(ctx.req, "q").value_or(""), 64);
     f.role = Query(ctx.req, "role").value_or("");
     auto c = ctx.app.db.Read();
     auto [items, total] = store::ListUsers(*c, f);

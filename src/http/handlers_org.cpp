@@ -53,7 +53,7 @@ asio::awaitable<Response> List(Ctx& ctx) {
                                      "kind must be one of district, street, community, grid, department", "kind"});
         f.kind = *k;
     }
-    if (auto q = Query(ctx.req, "q")) f.q = q->substr(0, 100);
+    if (auto q = Query(ctx.req, "q")) f.q = core::Utf8Prefix(*q, 100);
     if (auto a = Query(ctx.req, "active")) {
         if (*a == "true") f.active = true;
         else if (*a == "false") f.active = false;

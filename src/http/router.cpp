@@ -84,6 +84,8 @@ core::Status GetString(const Json& j, const char* key, std::optional<std::string
         return {};
     }
     if (!it->is_string()) return Error::Validation(key, std::string(key) + " must be a string", "wrong_type");
+    if (core::HasControlChars(it->get_ref<const std::string&>()))
+        return Error::Validation(key, std::string(key) + " must not contain control characters");
     if (nout) *nout = it->get<std::string>();
     if (out) *out = it->get<std::string>();
     return {};
@@ -132,6 +134,8 @@ core::Status GetStringList(const Json& j, const char* key, std::optional<std::ve
     std::vector<std::string> v;
     for (auto& x : *it) {
         if (!x.is_string()) return Error::Validation(key, std::string(key) + " must be an array of strings", "wrong_type");
+        if (core::HasControlChars(x.get_ref<const std::string&>()))
+            return Error::Validation(key, std::string(key) + " must not contain control characters");
         v.push_back(x.get<std::string>());
     }
     *out = std::move(v);

@@ -87,9 +87,11 @@ void SecurityHeaders(Response& r) {
 asio::awaitable<Response> Dispatch(App& app, Request& req, std::string* route_name) {
     const Route* found = nullptr;
     bool path_exists = false;
+    std::string allow;
     for (const auto& r : Routes()) {
         if (!Match(r.pattern, req.path, &req.ids)) continue;
         path_exists = true;
+        allow += (allow.empty() ? "" : ", ") + r.method;
         if (r.method == req.method) {
             found = &r;
             break;
@@ -101,6 +103,7 @@ asio::awaitable<Response> Dispatch(App& app, Request& req, std::string* route_na
             Response resp = ErrorResponse({core::ErrorKind::kBadRequest, "method_not_allowed",
                                            req.method + " is not allowed on " + req.path, {}});
             resp.status = 405;
+            resp.headers.emplace_back("Allow", allow);
             co_return resp;
         }
         *route_name = "not_found";
@@ -207,8 +210,18 @@ struct Server::Impl {
             req.remote_ip = remote;
             std::string route;
             Response r;
+            bool bad_query = false;
+            for (auto& [k, v] : req.query)
+                if (!core::IsValidUtf8(k) || !core::IsValidUtf8(v) || core::HasControlChars(k) || core::HasControlChars(v))
+                    bad_query = true;
             try {
-                r = co_await Dispatch(app, req, &route);
+                if (bad_query || !core::IsValidUtf8(req.path) || core::HasControlChars(req.path)) {
+                    route = "bad_request";
+                    r = ErrorResponse(Error::BadRequest("invalid_query",
+                                                        "the path or query string is not valid UTF-8 text"));
+                } else {
+                    r = co_await Dispatch(app, req, &route);
+                }
             } catch (const std::exception& e) {
                 std::fprintf(stderr, "{\"level\":\"error\",\"msg\":\"unhandled\",\"error\":\"%s\"}\n", e.what());
                 r = ErrorResponse(Error::Internal("internal error"));

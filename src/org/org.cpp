@@ -248,6 +248,7 @@ Status CheckName(const std::string& name) {
     std::string t = core::Trim(name);
     if (t.empty()) return Error::Validation("name", "name must not be empty");
     if (!core::IsValidUtf8(name)) return Error::Validation("name", "name must be UTF-8 text");
+    if (core::HasControlChars(name)) return Error::Validation("name", "name must not contain control characters");
     if (core::Utf8Length(t) > 100) return Error::Validation("name", "name has at most 100 characters");
     return {};
 }
@@ -319,7 +320,8 @@ Result<Json> UpdateOrgUnit(store::WriteTx& tx, const core::Scope& scope, int64_t
         std::optional<OrgUnit> parent;
         if (cur->parent_id) parent = store::FindOrg(c, *cur->parent_id, core::Scope::All());
         if (auto s = CheckPlacement(*in.kind, parent); !s) return s.error();
-        if (store::CountActiveChildren(c, id) > 0)
+        // Inactive children count too: they still hang under this unit in the tree.
+        if (store::CountChildren(c, id) > 0)
             return Error::Conflict("has_children", "the kind of a unit with children cannot change", "kind");
         next.kind = *in.kind;
         changes["kind"] = {cur->kind, next.kind};
@@ -592,6 +594,10 @@ Status CheckUsername(const std::string& u) {
     return {};
 }
 Status CheckUnits(store::Conn& c, const std::vector<int64_t>& ids, const char* field) {
+    std::set<int64_t> seen;
+    for (auto id : ids)
+        if (!seen.insert(id).second)
+            return Error::Validation(field, std::string(field) + " lists org unit " + std::to_string(id) + " twice");
     for (auto id : ids) {
         auto u = store::FindOrg(c, id, core::Scope::All());
         if (!u || !u->active)
@@ -684,6 +690,9 @@ Result<Json> UpdateUser(store::WriteTx& tx, int64_t id, const UserInput& in) {
     }
     if (u.data_scope == "custom" && u.scope_units.empty())
         return Error::Validation("scope_units", "data_scope custom needs scope_units");
+    bool admin = std::any_of(u.roles.begin(), u.roles.end(), [](auto& r) { return kAdminRoles.count(r) > 0; });
+    if (!admin && u.data_scope != "all" && u.data_scope != "custom" && u.units.empty())
+        return Error::Validation("units", "a business account needs at least one unit (or data_scope all)");
     u.updated_at = tx.now();
     store::UpdateUser(c, u);
     tx.Emit(in.disabled && *in.disabled ? "user.disable" : "user.update", "user", id, {{"changes", changes}});

@@ -94,8 +94,8 @@ std::pair<std::vector<Event>, int64_t> ListEvents(Conn& conn, const EventFilter&
     }
     if (!f.action.empty()) {
         if (f.action.back() == '.') {
-            where += " AND action LIKE ?";
-            params.emplace_back(f.action + "%");
+            where += " AND action LIKE ? ESCAPE '\\'";
+            params.emplace_back(core::LikeEscape(f.action) + "%");
         } else {
             where += " AND action = ?";
             params.emplace_back(f.action);

@@ -81,13 +81,11 @@ std::pair<std::vector<OrgUnit>, int64_t> ListOrgs(Conn& c, const OrgFilter& f, c
         p.emplace_back(f.kind);
     }
     if (!f.q.empty()) {
-        where += " AND (LOWER(name) LIKE ? OR LOWER(code) LIKE ?)";
-        std::string like = "%";
-        for (char ch : f.q) {
-            if (ch == '%' || ch == '_') continue;  // no wildcards from users
-            like += static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
-        }
-        like += "%";
+        // User text is matched literally: %, _ and \ are escaped.
+        where += " AND (LOWER(name) LIKE ? ESCAPE '\\' OR LOWER(code) LIKE ? ESCAPE '\\')";
+        std::string lower;
+        for (char ch : f.q) lower += static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+        std::string like = "%" + core::LikeEscape(lower) + "%";
         p.emplace_back(like);
         p.emplace_back(like);
     }
@@ -144,6 +142,10 @@ void MoveOrgSubtree(Conn& c, int64_t id, std::optional<int64_t> new_parent,
 
 int64_t CountActiveChildren(Conn& c, int64_t id) {
     return c.Query("SELECT COUNT(*) FROM org_units WHERE parent_id = ? AND active = 1", {id})[0].Int(0);
+}
+
+int64_t CountChildren(Conn& c, int64_t id) {
+    return c.Query("SELECT COUNT(*) FROM org_units WHERE parent_id = ?", {id})[0].Int(0);
 }
 
 int64_t CountUsersInUnit(Conn& c, int64_t id) {
@@ -214,9 +216,9 @@ std::pair<std::vector<User>, int64_t> ListUsers(Conn& c, const UserFilter& f) {
     std::string where = " WHERE 1=1";
     std::vector<Value> p;
     if (!f.q.empty()) {
-        where += " AND (LOWER(username) LIKE ? OR display_name LIKE ?)";
-        p.emplace_back("%" + f.q + "%");
-        p.emplace_back("%" + f.q + "%");
+        where += " AND (LOWER(username) LIKE ? ESCAPE '\\' OR display_name LIKE ? ESCAPE '\\')";
+        p.emplace_back("%" + core::LikeEscape(f.q) + "%");
+        p.emplace_back("%" + core::LikeEscape(f.q) + "%");
     }
     if (!f.role.empty()) {
         where += " AND id IN (SELECT user_id FROM user_roles WHERE role = ?)";

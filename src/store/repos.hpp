@@ -40,6 +40,7 @@ void UpdateOrg(Conn& c, const OrgUnit& u);      // name, code, kind, active, upd
 void MoveOrgSubtree(Conn& c, int64_t id, std::optional<int64_t> new_parent, const std::string& old_path,
                     const std::string& new_path, const std::string& now);
 int64_t CountActiveChildren(Conn& c, int64_t id);
+int64_t CountChildren(Conn& c, int64_t id);  // active or not
 int64_t CountUsersInUnit(Conn& c, int64_t id);
 
 struct User {

@@ -77,9 +77,13 @@ class AuthSuite(dt.Suite):
 
     def test_login_username_is_exact(self):
         c = self.srv.client()
-        for u in ("ADMIN", "admin ", " admin", "admin\u0000", "\u0000admin", "adm\u0000in"):
+        for u in ("ADMIN", "admin ", " admin"):
             r = c.post("/api/v1/session", {"username": u, "password": dt.DEMO_PASSWORD})
             expect_error(r, 401, code="bad_credentials", msg="login as %r must not log in as admin" % u)
+        # control characters are refused outright, on both backends alike
+        for u in ("admin\u0000", "\u0000admin", "adm\u0000in"):
+            r = c.post("/api/v1/session", {"username": u, "password": dt.DEMO_PASSWORD})
+            expect_error(r, 422, field="username", msg="login as %r must not log in as admin" % u)
 
     # ------------------------------------------------------------------ lockout
     def test_lockout_and_secadmin_unlock(self):

@@ -193,8 +193,11 @@ class OrgSuite(dt.Suite):
         # codes match case-insensitively; wildcards from users are not wildcards
         j = expect_status(self.admin.get(P + "?q=t-d-s2"), 200).json()
         eq([u["id"] for u in j["items"]], [self.s2["id"]], "q by code, lower case")
+        # % and _ are matched literally, not as wildcards
         j = expect_status(self.admin.get(P + "?q=%25%25%25%25"), 200).json()
-        eq(j["total"], expect_status(self.admin.get(P), 200).json()["total"], "q of only % matches like an empty q")
+        eq(j["total"], 0, "q of only % is a literal search, not a wildcard")
+        j = expect_status(self.admin.get(P + "?q=_"), 200).json()
+        check(all("_" in (u["name"] + (u["code"] or "")) for u in j["items"]), "q=_ matches only names or codes with _")
         j = expect_status(self.admin.get(P + "?q=" + dt.urlquote("没有这个名字")), 200).json()
         eq((j["total"], j["items"]), (0, []), "no match")
         j = expect_status(self.admin.get(P + "?parent_id=null&per_page=500"), 200).json()

@@ -65,3 +65,16 @@ TEST(Scope, SubtreesAndExact) {
     EXPECT_FALSE(Scope::None().Contains("/1/"));
     EXPECT_TRUE(Scope::All().Contains("/anything/"));
 }
+
+TEST(Text, Utf8PrefixNeverSplitsACharacter) {
+    EXPECT_EQ(Utf8Prefix("网格员网格", 3), "网格员");
+    EXPECT_EQ(Utf8Prefix("ab", 5), "ab");
+    EXPECT_EQ(Utf8Prefix("网", 0), "");
+}
+
+TEST(Text, LikeEscapeMakesWildcardsLiteral) {
+    EXPECT_EQ(LikeEscape("50%_a\\b"), "50\\%\\_a\\\\b");
+    EXPECT_TRUE(HasControlChars(std::string("a\0b", 3)));
+    EXPECT_TRUE(HasControlChars("a\x7f"));
+    EXPECT_FALSE(HasControlChars("沙河口区 A-1"));
+}
