@@ -39,7 +39,7 @@ test: deps build build-asan
 	@bash scripts/run-tests
 
 test-unit: build-asan
-	cd $(ASAN_BUILD) && ctest --output-on-failure
+	python3 tests/with_pg.py bash -c "cd $(ASAN_BUILD) && ctest --output-on-failure"
 
 test-api: build
 	python3 tests/api/run_all.py --duban $(BUILD)/duban --backend both

@@ -5,6 +5,9 @@
 
 using namespace duban;
 
+class ChainStore : public test::BackendTest {};
+DUBAN_INSTANTIATE_BACKENDS(ChainStore);
+
 namespace {
 void AppendEvents(test::TempDb& t, int n) {
     core::ManualClock clock(std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000)));
@@ -37,9 +40,8 @@ TEST(Chain, HashCoversContentAndPrevious) {
     EXPECT_EQ(h1.size(), 64u);
 }
 
-TEST(Chain, VerifiesIntactChain) {
-    core::InitCrypto();
-    test::TempDb t;
+TEST_P(ChainStore, VerifiesIntactChain) {
+    test::TempDb t(GetParam());
     AppendEvents(t, 25);
     auto c = t.db->Connect();
     auto rep = store::VerifyChain(*c);
@@ -51,9 +53,8 @@ TEST(Chain, VerifiesIntactChain) {
     EXPECT_EQ(rep.head_hash, last->hash);
 }
 
-TEST(Chain, NamesTheFirstTamperedSeq) {
-    core::InitCrypto();
-    test::TempDb t;
+TEST_P(ChainStore, NamesTheFirstTamperedSeq) {
+    test::TempDb t(GetParam());
     AppendEvents(t, 10);
     auto c = t.db->Connect();
     c->Exec("UPDATE events SET payload = ? WHERE seq = 6", {std::string(R"({"i":99,"名":"沙河口"})")});
@@ -63,9 +64,8 @@ TEST(Chain, NamesTheFirstTamperedSeq) {
     EXPECT_EQ(rep.count, 10);
 }
 
-TEST(Chain, DetectsADeletedEvent) {
-    core::InitCrypto();
-    test::TempDb t;
+TEST_P(ChainStore, DetectsADeletedEvent) {
+    test::TempDb t(GetParam());
     AppendEvents(t, 10);
     auto c = t.db->Connect();
     c->Exec("DELETE FROM events WHERE seq = 4");
@@ -74,10 +74,9 @@ TEST(Chain, DetectsADeletedEvent) {
     EXPECT_EQ(*rep.first_bad_seq, 4);
 }
 
-TEST(Chain, DetectsARewrittenHashChain) {
+TEST_P(ChainStore, DetectsARewrittenHashChain) {
     // Changing a payload and recomputing that event's own hash still breaks the next link.
-    core::InitCrypto();
-    test::TempDb t;
+    test::TempDb t(GetParam());
     AppendEvents(t, 5);
     auto c = t.db->Connect();
     auto e = *store::GetEvent(*c, 3);

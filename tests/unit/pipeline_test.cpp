@@ -9,6 +9,9 @@
 
 using namespace duban;
 
+class PipelineStore : public test::BackendTest {};
+DUBAN_INSTANTIATE_BACKENDS(PipelineStore);
+
 namespace {
 store::CommandFn Insert(const std::string& key, bool fail_after) {
     return [key, fail_after](store::WriteTx& tx) -> core::Result<core::Json> {
@@ -20,9 +23,8 @@ store::CommandFn Insert(const std::string& key, bool fail_after) {
 }
 }  // namespace
 
-TEST(Pipeline, FailingCommandRollsBackOnlyItself) {
-    core::InitCrypto();
-    test::TempDb t;
+TEST_P(PipelineStore, FailingCommandRollsBackOnlyItself) {
+    test::TempDb t(GetParam());
     core::SystemClock clock;
     store::Pipeline p(*t.db, clock, {.queue_capacity = 1000, .max_batch = 1000});
     // Queue everything before starting so that all land in one batch.
@@ -49,9 +51,8 @@ TEST(Pipeline, FailingCommandRollsBackOnlyItself) {
     EXPECT_FALSE(rep.first_bad_seq) << rep.problem;
 }
 
-TEST(Pipeline, ThrowingCommandIsIsolatedToo) {
-    core::InitCrypto();
-    test::TempDb t;
+TEST_P(PipelineStore, ThrowingCommandIsIsolatedToo) {
+    test::TempDb t(GetParam());
     core::SystemClock clock;
     store::Pipeline p(*t.db, clock);
     p.Start();
@@ -73,9 +74,8 @@ TEST(Pipeline, ThrowingCommandIsIsolatedToo) {
     EXPECT_FALSE(store::VerifyChain(*c).first_bad_seq);
 }
 
-TEST(Pipeline, GroupsConcurrentCommandsIntoFewCommits) {
-    core::InitCrypto();
-    test::TempDb t;
+TEST_P(PipelineStore, GroupsConcurrentCommandsIntoFewCommits) {
+    test::TempDb t(GetParam());
     core::SystemClock clock;
     store::Pipeline p(*t.db, clock);
     p.Start();
@@ -96,9 +96,8 @@ TEST(Pipeline, GroupsConcurrentCommandsIntoFewCommits) {
     EXPECT_EQ(store::VerifyChain(*c).count, 400);
 }
 
-TEST(Pipeline, FullQueueRefusesInsteadOfBlocking) {
-    core::InitCrypto();
-    test::TempDb t;
+TEST_P(PipelineStore, FullQueueRefusesInsteadOfBlocking) {
+    test::TempDb t(GetParam());
     core::SystemClock clock;
     store::Pipeline p(*t.db, clock, {.queue_capacity = 4, .max_batch = 1});
     p.Start();
@@ -125,9 +124,8 @@ TEST(Pipeline, FullQueueRefusesInsteadOfBlocking) {
     EXPECT_EQ(p.Stats().rejected_full, 6u);
 }
 
-TEST(Pipeline, ExecuteAfterStopIsUnavailable) {
-    core::InitCrypto();
-    test::TempDb t;
+TEST_P(PipelineStore, ExecuteAfterStopIsUnavailable) {
+    test::TempDb t(GetParam());
     core::SystemClock clock;
     store::Pipeline p(*t.db, clock);
     p.Start();
