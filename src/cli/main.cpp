@@ -70,6 +70,7 @@ int Usage(const char* msg = nullptr) {
                  "usage:\n"
                  "  duban serve [--db PATH | --postgres URL] [--listen HOST:PORT] [--demo] [--threads N]\n"
                  "              [--no-access-log] [--login-rate N] [--password-list FILE] [--secure-cookies]\n"
+                 "              [--web-root DIR]   (default web/dist when it exists)\n"
                  "  duban migrate [--db PATH | --postgres URL]\n"
                  "  duban audit verify [--db PATH | --postgres URL] [--json]\n"
                  "  duban backup --to FILE [--db PATH]\n"
@@ -132,6 +133,9 @@ int CmdServe(const Args& a) {
     if (a.Has("--login-rate")) s.login_rate_per_min = std::stoi(a.Get("--login-rate"));
     s.access_log = !a.Has("--no-access-log");
     s.secure_cookies = a.Has("--secure-cookies");
+    s.web_root = a.Get("--web-root", std::filesystem::exists("web/dist/index.html") ? "web/dist" : "");
+    if (!s.web_root.empty() && !std::filesystem::exists(std::filesystem::path(s.web_root) / "index.html"))
+        return Usage(("--web-root " + s.web_root + " has no index.html (run make build)").c_str());
     core::SystemClock clock;
     store::Pipeline pipeline(*db, clock);
     pipeline.Start();

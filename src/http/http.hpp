@@ -22,6 +22,7 @@ struct ServerSettings {
     int login_rate_per_min = 60;     // login attempts per client address per minute
     bool access_log = true;          // one JSON line per request on stderr
     bool secure_cookies = false;     // set when served over TLS (behind a proxy)
+    std::string web_root;            // the built web app (web/dist); empty: API only
 };
 
 class App;

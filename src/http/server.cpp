@@ -14,6 +14,8 @@
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "http/app.hpp"
@@ -78,7 +80,73 @@ void SecurityHeaders(Response& r) {
     r.headers.emplace_back("Referrer-Policy", "no-referrer");
     r.headers.emplace_back("X-Frame-Options", "DENY");
     r.headers.emplace_back("Content-Security-Policy", kCsp);
-    r.headers.emplace_back("Cache-Control", "no-store");
+    bool has_cache = false;
+    for (auto& [k, v] : r.headers)
+        if (k == "Cache-Control") has_cache = true;
+    if (!has_cache) r.headers.emplace_back("Cache-Control", "no-store");
+}
+
+const char* MimeType(const std::string& path) {
+    auto dot = path.rfind('.');
+    std::string ext = dot == std::string::npos ? "" : path.substr(dot + 1);
+    if (ext == "html") return "text/html; charset=utf-8";
+    if (ext == "js" || ext == "mjs") return "text/javascript; charset=utf-8";
+    if (ext == "css") return "text/css; charset=utf-8";
+    if (ext == "json" || ext == "map") return "application/json; charset=utf-8";
+    if (ext == "svg") return "image/svg+xml";
+    if (ext == "png") return "image/png";
+    if (ext == "jpg" || ext == "jpeg") return "image/jpeg";
+    if (ext == "ico") return "image/x-icon";
+    if (ext == "woff2") return "font/woff2";
+    if (ext == "woff") return "font/woff";
+    if (ext == "txt") return "text/plain; charset=utf-8";
+    return "application/octet-stream";
+}
+
+bool ReadFile(const std::filesystem::path& p, std::string* out) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(p, ec)) return false;
+    std::ifstream in(p, std::ios::binary);
+    if (!in) return false;
+    out->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    return true;
+}
+
+// Serves the built web app: hashed assets cached for a year, index.html revalidated, gzip
+// variants when the client takes them, and index.html for client-side routes.
+std::optional<Response> ServeStatic(const std::string& root, const Request& req) {
+    if (root.empty() || (req.method != "GET" && req.method != "HEAD")) return std::nullopt;
+    if (req.path.rfind("/api/", 0) == 0 || req.path == "/api" || req.path.rfind("/open311/", 0) == 0)
+        return std::nullopt;
+    std::string rel = req.path == "/" ? "index.html" : req.path.substr(1);
+    for (auto& part : core::Split(rel, '/'))
+        if (part.empty() || part[0] == '.') return std::nullopt;  // no "..", no hidden files
+    std::filesystem::path base(root);
+    std::filesystem::path file = base / rel;
+    bool is_index = rel == "index.html";
+    std::string body;
+    Response r;
+    bool gz = req.Header("accept-encoding").find("gzip") != std::string::npos;
+    if (gz && ReadFile(file.string() + ".gz", &body)) {
+        r.headers.emplace_back("Content-Encoding", "gzip");
+        r.headers.emplace_back("Vary", "Accept-Encoding");
+    } else if (!ReadFile(file, &body)) {
+        // A client-side route (no extension) gets the app; a missing asset is a real 404.
+        if (rel.find('.') != std::string::npos) return std::nullopt;
+        if (!ReadFile(base / "index.html", &body)) return std::nullopt;
+        is_index = true;
+        file = base / "index.html";
+    }
+    r.status = 200;
+    r.content_type = MimeType(file.string());
+    r.body = req.method == "HEAD" ? std::string() : std::move(body);
+    if (is_index)
+        r.headers.emplace_back("Cache-Control", "no-cache");
+    else if (rel.rfind("assets/", 0) == 0)
+        r.headers.emplace_back("Cache-Control", "public, max-age=31536000, immutable");
+    else
+        r.headers.emplace_back("Cache-Control", "public, max-age=3600");
+    return r;
 }
 
 }  // namespace
@@ -105,6 +173,10 @@ asio::awaitable<Response> Dispatch(App& app, Request& req, std::string* route_na
             resp.status = 405;
             resp.headers.emplace_back("Allow", allow);
             co_return resp;
+        }
+        if (auto st = ServeStatic(app.settings.web_root, req)) {
+            *route_name = "static";
+            co_return std::move(*st);
         }
         *route_name = "not_found";
         co_return ErrorResponse(Error::NotFoundMsg("no route " + req.method + " " + req.path));
