@@ -1,6 +1,9 @@
 #include "core/core.hpp"
 
+#include <fcntl.h>
+#include <liboath/oath.h>
 #include <sodium.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -137,6 +140,118 @@ bool VerifyPassword(std::string_view encoded, std::string_view password) {
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
     return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+SecretBox SecretBox::FromKey(std::string key32) {
+    if (key32.size() != crypto_secretbox_KEYBYTES) throw std::runtime_error("secret key must be 32 bytes");
+    SecretBox b;
+    b.key_ = std::move(key32);
+    return b;
+}
+
+SecretBox SecretBox::LoadOrCreate(const std::string& path) {
+    std::string key;
+    if (FILE* f = std::fopen(path.c_str(), "rb")) {
+        key.resize(crypto_secretbox_KEYBYTES + 1);
+        size_t n = std::fread(key.data(), 1, key.size(), f);
+        std::fclose(f);
+        if (n != crypto_secretbox_KEYBYTES)
+            throw std::runtime_error("key file " + path + " is not a 32-byte key");
+        key.resize(n);
+        return FromKey(key);
+    }
+    key.resize(crypto_secretbox_KEYBYTES);
+    crypto_secretbox_keygen(reinterpret_cast<unsigned char*>(key.data()));
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) throw std::runtime_error("cannot create key file " + path);
+    bool ok = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok) throw std::runtime_error("cannot write key file " + path);
+    return FromKey(key);
+}
+
+std::string SecretBox::Seal(std::string_view plain) const {
+    std::string buf(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + plain.size(), '\0');
+    auto* out = reinterpret_cast<unsigned char*>(buf.data());
+    randombytes_buf(out, crypto_secretbox_NONCEBYTES);
+    crypto_secretbox_easy(out + crypto_secretbox_NONCEBYTES, reinterpret_cast<const unsigned char*>(plain.data()),
+                          plain.size(), out, reinterpret_cast<const unsigned char*>(key_.data()));
+    std::string b64(sodium_base64_ENCODED_LEN(buf.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+    sodium_bin2base64(b64.data(), b64.size(), out, buf.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    b64.resize(std::char_traits<char>::length(b64.c_str()));
+    return "v1." + b64;
+}
+
+std::optional<std::string> SecretBox::Open(std::string_view sealed) const {
+    if (sealed.substr(0, 3) != "v1.") return std::nullopt;
+    std::string b64(sealed.substr(3));
+    std::string bin(b64.size(), '\0');
+    size_t len = 0;
+    if (sodium_base642bin(reinterpret_cast<unsigned char*>(bin.data()), bin.size(), b64.data(), b64.size(), nullptr,
+                          &len, nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+        len < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
+        return std::nullopt;
+    const auto* in = reinterpret_cast<const unsigned char*>(bin.data());
+    std::string plain(len - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, '\0');
+    if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(plain.data()), in + crypto_secretbox_NONCEBYTES,
+                                   len - crypto_secretbox_NONCEBYTES, in,
+                                   reinterpret_cast<const unsigned char*>(key_.data())) != 0)
+        return std::nullopt;
+    return plain;
+}
+
+namespace {
+bool DecodeBase32(const std::string& s, std::string* out) {
+    static bool init = (oath_init() == OATH_OK);
+    if (!init) return false;
+    char* raw = nullptr;
+    size_t n = 0;
+    if (oath_base32_decode(s.data(), s.size(), &raw, &n) != OATH_OK || n < 10) {
+        free(raw);
+        return false;
+    }
+    out->assign(raw, n);
+    free(raw);
+    return true;
+}
+constexpr unsigned kTotpStep = 30;
+}  // namespace
+
+std::string NewTotpSecret() {
+    static bool init = (oath_init() == OATH_OK);
+    (void)init;
+    unsigned char raw[20];
+    randombytes_buf(raw, sizeof raw);
+    char* out = nullptr;
+    size_t n = 0;
+    if (oath_base32_encode(reinterpret_cast<const char*>(raw), sizeof raw, &out, &n) != OATH_OK)
+        throw std::runtime_error("base32 encoding failed");
+    std::string s(out, n);
+    free(out);
+    while (!s.empty() && s.back() == '=') s.pop_back();
+    return s;
+}
+
+std::string TotpCode(const std::string& base32_secret, TimePoint t) {
+    std::string key;
+    if (!DecodeBase32(base32_secret, &key)) return {};
+    char otp[16] = {0};
+    time_t secs = std::chrono::system_clock::to_time_t(t);
+    if (oath_totp_generate(key.data(), key.size(), secs, kTotpStep, 0, 6, otp) != OATH_OK) return {};
+    return otp;
+}
+
+std::optional<int64_t> TotpVerify(const std::string& base32_secret, const std::string& code, TimePoint now,
+                                  int window) {
+    if (code.size() != 6 || code.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+    std::string key;
+    if (!DecodeBase32(base32_secret, &key)) return std::nullopt;
+    time_t secs = std::chrono::system_clock::to_time_t(now);
+    int pos = 0;
+    int rc = oath_totp_validate2(key.data(), key.size(), secs, kTotpStep, 0, static_cast<size_t>(window), &pos,
+                                 code.c_str());
+    if (rc < 0) return std::nullopt;
+    return static_cast<int64_t>(secs / kTotpStep) + pos;
 }
 
 bool IsValidUtf8(std::string_view s) {

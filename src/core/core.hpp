@@ -3,6 +3,7 @@
 /// Depends on nothing else in duban.
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,6 +60,31 @@ std::string HashPassword(std::string_view password);
 bool VerifyPassword(std::string_view encoded, std::string_view password);
 /// Constant-time equality of two strings of equal length.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
+/// Authenticated secret-key encryption (XSalsa20-Poly1305) for data at rest. The 32-byte key
+/// lives in a file readable by the server's user only.
+class SecretBox {
+public:
+    /// Reads the key file, or creates it (mode 0600) with a random key. Throws on failure.
+    static SecretBox LoadOrCreate(const std::string& path);
+    static SecretBox FromKey(std::string key32);
+    /// "v1." + base64url(nonce || ciphertext).
+    std::string Seal(std::string_view plain) const;
+    /// The plaintext, or nothing when the text was not sealed with this key or was altered.
+    std::optional<std::string> Open(std::string_view sealed) const;
+
+private:
+    std::string key_;
+};
+
+// ---- TOTP (RFC 6238: HMAC-SHA-1, 30-second steps, 6 digits) ----
+/// A new random 160-bit secret, base32 (what authenticator apps take).
+std::string NewTotpSecret();
+/// The code for time t, or "" if the secret is not valid base32.
+std::string TotpCode(const std::string& base32_secret, TimePoint t);
+/// The time step a code belongs to, within +-window steps of now; nothing if it matches none.
+std::optional<int64_t> TotpVerify(const std::string& base32_secret, const std::string& code,
+                                  TimePoint now, int window = 1);
 
 // ---- text ----
 /// True if s is valid UTF-8 (no overlongs, no surrogates).

@@ -78,3 +78,40 @@ TEST(Text, LikeEscapeMakesWildcardsLiteral) {
     EXPECT_TRUE(HasControlChars("a\x7f"));
     EXPECT_FALSE(HasControlChars("沙河口区 A-1"));
 }
+
+// RFC 6238 appendix B, SHA-1 secret "12345678901234567890" (base32 below), last 6 digits.
+TEST(Totp, Rfc6238VectorsAtFixedTimes) {
+    const std::string secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+    auto at = [](long long s) { return TimePoint(std::chrono::seconds(s)); };
+    EXPECT_EQ(TotpCode(secret, at(59)), "287082");
+    EXPECT_EQ(TotpCode(secret, at(1111111109)), "081804");
+    EXPECT_EQ(TotpCode(secret, at(1234567890)), "005924");
+    EXPECT_EQ(TotpCode(secret, at(2000000000)), "279037");
+}
+
+TEST(Totp, WindowAcceptsOneStepEitherSideOnly) {
+    const std::string secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+    auto at = [](long long s) { return TimePoint(std::chrono::seconds(s)); };
+    const std::string code = TotpCode(secret, at(1234567890));  // step 41152263
+    auto same = TotpVerify(secret, code, at(1234567890));
+    ASSERT_TRUE(same);
+    EXPECT_EQ(*same, 41152263);
+    EXPECT_TRUE(TotpVerify(secret, code, at(1234567890 + 30)));   // one step later
+    EXPECT_TRUE(TotpVerify(secret, code, at(1234567890 - 30)));   // one step earlier
+    EXPECT_FALSE(TotpVerify(secret, code, at(1234567890 + 90)));  // three steps later
+    EXPECT_FALSE(TotpVerify(secret, "12345", at(1234567890)));
+    EXPECT_FALSE(TotpVerify(secret, "abcdef", at(1234567890)));
+}
+
+TEST(SecretBox, SealsAndDetectsTampering) {
+    InitCrypto();
+    auto box = SecretBox::FromKey(std::string(32, 'k'));
+    auto sealed = box.Seal("JBSWY3DPEHPK3PXP");
+    EXPECT_EQ(sealed.rfind("v1.", 0), 0u);
+    EXPECT_EQ(box.Open(sealed).value_or(""), "JBSWY3DPEHPK3PXP");
+    EXPECT_NE(box.Seal("same"), box.Seal("same"));  // fresh nonce each time
+    std::string bad = sealed;
+    bad[bad.size() - 2] = bad[bad.size() - 2] == 'A' ? 'B' : 'A';
+    EXPECT_FALSE(box.Open(bad));
+    EXPECT_FALSE(SecretBox::FromKey(std::string(32, 'x')).Open(sealed));
+}
