@@ -39,7 +39,7 @@ struct Args {
     }
 };
 
-const std::vector<std::string> kFlags = {"--demo", "--password-stdin", "--help", "-h", "--no-access-log", "--json", "--secure-cookies"};
+const std::vector<std::string> kFlags = {"--demo", "--password-stdin", "--help", "-h", "--no-access-log", "--json", "--secure-cookies", "--totp-optional"};
 
 Args Parse(int argc, char** argv, int from) {
     Args a;
@@ -71,6 +71,8 @@ int Usage(const char* msg = nullptr) {
                  "  duban serve [--db PATH | --postgres URL] [--listen HOST:PORT] [--demo] [--threads N]\n"
                  "              [--no-access-log] [--login-rate N] [--password-list FILE] [--secure-cookies]\n"
                  "              [--web-root DIR]   (default web/dist when it exists)\n"
+                 "              [--key-file FILE]  (default duban.key beside the database; keep it with backups)\n"
+                 "              [--totp-optional]  (development and tests only: admins need not enrol TOTP)\n"
                  "  duban migrate [--db PATH | --postgres URL]\n"
                  "  duban audit verify [--db PATH | --postgres URL] [--json]\n"
                  "  duban backup --to FILE [--db PATH]\n"
@@ -107,6 +109,17 @@ void MigrateDb(store::Database& db, bool verbose) {
     }
 }
 
+// The key that seals secrets at rest: --key-file, else beside the SQLite file, else ./var.
+std::string KeyFile(const Args& a) {
+    if (a.Has("--key-file")) return a.Get("--key-file");
+    if (a.Has("--postgres")) {
+        std::filesystem::create_directories("var");
+        return "var/duban.key";
+    }
+    auto dir = std::filesystem::path(a.Get("--db", "./var/duban.db")).parent_path();
+    return (dir.empty() ? std::filesystem::path("duban.key") : dir / "duban.key").string();
+}
+
 void LoadPasswordList(const Args& a) {
     std::string path = a.Get("--password-list", "");
     if (path.empty()) {
@@ -133,15 +146,20 @@ int CmdServe(const Args& a) {
     if (a.Has("--login-rate")) s.login_rate_per_min = std::stoi(a.Get("--login-rate"));
     s.access_log = !a.Has("--no-access-log");
     s.secure_cookies = a.Has("--secure-cookies");
+    s.totp_optional = a.Has("--totp-optional");
+    if (s.totp_optional)
+        std::fprintf(stderr, "duban: warning: --totp-optional: admin accounts are not made to enrol a second factor "
+                             "(development and automated tests only)\n");
     s.web_root = a.Get("--web-root", std::filesystem::exists("web/dist/index.html") ? "web/dist" : "");
     if (!s.web_root.empty() && !std::filesystem::exists(std::filesystem::path(s.web_root) / "index.html"))
         return Usage(("--web-root " + s.web_root + " has no index.html (run make build)").c_str());
     core::SystemClock clock;
+    auto box = core::SecretBox::LoadOrCreate(KeyFile(a));
     store::Pipeline pipeline(*db, clock);
     pipeline.Start();
     std::vector<cli::DemoLogin> logins;
     if (a.Has("--demo")) logins = cli::SeedDemo(pipeline, *db);
-    http::Server server(*db, pipeline, clock, s);
+    http::Server server(*db, pipeline, clock, box, s);
     server.Start();
     std::string where = db->backend() == store::Backend::kSqlite ? db->options().sqlite_path : "PostgreSQL";
     std::printf("duban %s serving http://%s:%u/ (database: %s)\n", kVersion, s.host.c_str(), server.port(), where.c_str());

@@ -68,7 +68,8 @@ struct Route {
     std::string tag;
     std::string object;       // object type behind {id}: "org_unit", "user", "session", "event"
     std::string body_schema;  // name of the request body schema in the OpenAPI document, if any
-    bool allow_password_change_pending = false;  // reachable before a forced password change
+    // Reachable before a forced password change and before a required TOTP enrolment.
+    bool allow_password_change_pending = false;
 };
 
 /// Every route of the server, in matching order (literal segments before {id}).
@@ -105,11 +106,13 @@ private:
 
 class App {
 public:
-    App(store::Database& db, store::Pipeline& p, const core::Clock& c, const ServerSettings& s)
-        : db(db), pipeline(p), clock(c), settings(s) {}
+    App(store::Database& db, store::Pipeline& p, const core::Clock& c, const core::SecretBox& b,
+        const ServerSettings& s)
+        : db(db), pipeline(p), clock(c), box(b), settings(s) {}
     store::Database& db;
     store::Pipeline& pipeline;
     const core::Clock& clock;
+    const core::SecretBox& box;
     ServerSettings settings;
     Metrics metrics;
 

@@ -42,6 +42,8 @@ Result<org::Principal> LoadPrincipal(App& app, int64_t user_id) {
     p.units = u->units;
     p.scope = org::ComputeScope(*c, *u);
     p.must_change_password = u->must_change_password;
+    p.totp_enabled = u->totp_enabled;
+    p.totp_required = !app.settings.totp_optional && org::TotpRequired(u->roles, app.Policy());
     std::lock_guard lk(app.cache_mu);
     if (app.principals.size() > 10000) app.principals.clear();
     app.principals[user_id] = {p, epoch};

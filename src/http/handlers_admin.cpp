@@ -117,6 +117,14 @@ asio::awaitable<Response> UnlockH(Ctx& ctx) {
     co_return Finish(ctx, r, 200, true);
 }
 
+asio::awaitable<Response> ResetTotpH(Ctx& ctx) {
+    int64_t id = ctx.req.ids[0];
+    store::CommandFn fn = [=](store::WriteTx& tx) { return org::ResetTotp(tx, id); };
+    auto r_op = Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip), std::move(fn));
+    auto r = co_await std::move(r_op);
+    co_return Finish(ctx, r, 200, true);
+}
+
 asio::awaitable<Response> GetPolicyH(Ctx& ctx) { co_return JsonResponse(200, ctx.app.Policy().ToJson()); }
 
 asio::awaitable<Response> PutPolicyH(Ctx& ctx) {
@@ -228,6 +236,7 @@ void AddAdminRoutes(std::vector<Route>& r) {
     r.push_back({"POST", "/api/v1/users/{id}/reset-password", ResetPasswordH, Access::kPermission, Perm::kUserWrite, "Set a new password that must be changed at next login", "users", "user", "PasswordReset"});
     r.push_back({"PUT", "/api/v1/users/{id}/roles", SetRolesH, Access::kPermission, Perm::kRoleGrant, "Replace an account's roles (three-admin separation enforced)", "users", "user", "Roles"});
     r.push_back({"POST", "/api/v1/users/{id}/unlock", UnlockH, Access::kPermission, Perm::kUnlock, "Unlock an account locked by failed logins", "users", "user"});
+    r.push_back({"POST", "/api/v1/users/{id}/totp/reset", ResetTotpH, Access::kPermission, Perm::kUnlock, "Remove an account's second factor (lost phone); it enrols again", "users", "user"});
     r.push_back({"GET", "/api/v1/security-policy", GetPolicyH, Access::kPermission, Perm::kSecurityPolicy, "Password, lockout and session policy", "security"});
     r.push_back({"PUT", "/api/v1/security-policy", PutPolicyH, Access::kPermission, Perm::kSecurityPolicy, "Change the policy (fields optional)", "security", "", "SecurityPolicy"});
     r.push_back({"GET", "/api/v1/sessions", ListSessionsH, Access::kPermission, Perm::kSessionAdmin, "Active sessions (在線用戶)", "security"});

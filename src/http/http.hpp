@@ -23,6 +23,7 @@ struct ServerSettings {
     bool access_log = true;          // one JSON line per request on stderr
     bool secure_cookies = false;     // set when served over TLS (behind a proxy)
     std::string web_root;            // the built web app (web/dist); empty: API only
+    bool totp_optional = false;      // tests and development only: no forced TOTP enrolment
 };
 
 class App;
@@ -30,8 +31,9 @@ class App;
 /// The server. Construct, Start() (binds, then serves on its own threads), Stop().
 class Server {
 public:
+    /// box seals secrets at rest (TOTP secrets); it must outlive the server.
     Server(store::Database& db, store::Pipeline& pipeline, const core::Clock& clock,
-           ServerSettings settings);
+           const core::SecretBox& box, ServerSettings settings);
     ~Server();
     /// Binds and starts serving. Throws std::runtime_error when the address is taken.
     void Start();

@@ -19,6 +19,10 @@ Json Schemas() {
                    {"properties", {{"username", str}, {"password", str}}}}},
         {"PasswordChange", {{"type", "object"}, {"additionalProperties", false}, {"required", {"old_password", "new_password"}},
                             {"properties", {{"old_password", str}, {"new_password", str}}}}},
+        {"LoginTotp", {{"type", "object"}, {"additionalProperties", false}, {"required", {"challenge"}},
+                       {"properties", {{"challenge", str}, {"code", str}, {"recovery_code", str}}}}},
+        {"TotpConfirm", {{"type", "object"}, {"additionalProperties", false}, {"required", {"code"}},
+                         {"properties", {{"code", str}}}}},
         {"TokenCreate", {{"type", "object"}, {"additionalProperties", false}, {"required", {"name"}},
                          {"properties", {{"name", str}, {"days", integer}}}}},
         {"OrgUnit", {{"type", "object"},
@@ -49,7 +53,8 @@ Json Schemas() {
         {"SecurityPolicy", {{"type", "object"}, {"additionalProperties", false},
                             {"properties", {{"min_length", integer}, {"min_classes", integer}, {"lockout_threshold", integer},
                                             {"lockout_window_min", integer}, {"lockout_minutes", integer},
-                                            {"idle_timeout_min", integer}, {"absolute_timeout_h", integer}}}}},
+                                            {"idle_timeout_min", integer}, {"absolute_timeout_h", integer},
+                                            {"totp_roles", strs}}}}},
     };
 }
 

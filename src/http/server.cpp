@@ -197,6 +197,10 @@ asio::awaitable<Response> Dispatch(App& app, Request& req, std::string* route_na
         if (ctx.principal->must_change_password && !found->allow_password_change_pending)
             co_return ErrorResponse({core::ErrorKind::kForbidden, "password_change_required",
                                      "change your password before anything else", "password"});
+        if (via_session && ctx.principal->totp_required && !ctx.principal->totp_enabled &&
+            !found->allow_password_change_pending)
+            co_return ErrorResponse({core::ErrorKind::kForbidden, "totp_enrollment_required",
+                                     "set up two-factor sign-in (TOTP) before anything else", "totp"});
         if (found->access == Access::kPermission && !ctx.principal->Has(found->perm))
             co_return ErrorResponse(Error::Forbidden(std::string("your role does not allow ") +
                                                      org::PermName(found->perm)));
@@ -213,8 +217,8 @@ asio::awaitable<Response> Dispatch(App& app, Request& req, std::string* route_na
 }
 
 struct Server::Impl {
-    Impl(store::Database& db, store::Pipeline& p, const core::Clock& c, ServerSettings s)
-        : app(db, p, c, s), settings(std::move(s)), acceptor(ioc), signals(ioc, SIGINT, SIGTERM) {}
+    Impl(store::Database& db, store::Pipeline& p, const core::Clock& c, const core::SecretBox& b, ServerSettings s)
+        : app(db, p, c, b, s), settings(std::move(s)), acceptor(ioc), signals(ioc, SIGINT, SIGTERM) {}
     App app;
     ServerSettings settings;
     asio::io_context ioc;
@@ -330,8 +334,9 @@ struct Server::Impl {
     }
 };
 
-Server::Server(store::Database& db, store::Pipeline& p, const core::Clock& c, ServerSettings s)
-    : impl_(std::make_unique<Impl>(db, p, c, std::move(s))) {}
+Server::Server(store::Database& db, store::Pipeline& p, const core::Clock& c, const core::SecretBox& b,
+               ServerSettings s)
+    : impl_(std::make_unique<Impl>(db, p, c, b, std::move(s))) {}
 Server::~Server() {
     Stop();
     Wait();

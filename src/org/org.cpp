@@ -80,7 +80,8 @@ Json SecurityPolicy::ToJson() const {
             {"lockout_window_min", lockout_window_min},
             {"lockout_minutes", lockout_minutes},
             {"idle_timeout_min", idle_timeout_min},
-            {"absolute_timeout_h", absolute_timeout_h}};
+            {"absolute_timeout_h", absolute_timeout_h},
+            {"totp_roles", totp_roles}};
 }
 
 Result<SecurityPolicy> SecurityPolicy::FromJson(const Json& j, const SecurityPolicy& base) {
@@ -98,6 +99,20 @@ Result<SecurityPolicy> SecurityPolicy::FromJson(const Json& j, const SecurityPol
                   {"idle_timeout_min", &p.idle_timeout_min, 5, 480},
                   {"absolute_timeout_h", &p.absolute_timeout_h, 1, 72}};
     for (auto it = j.begin(); it != j.end(); ++it) {
+        if (it.key() == "totp_roles") {
+            if (!it->is_array()) return Error::Validation("totp_roles", "totp_roles must be an array of role names");
+            std::vector<std::string> roles;
+            for (auto& r : *it) {
+                if (!r.is_string() || std::find(kRoles.begin(), kRoles.end(), r.get<std::string>()) == kRoles.end())
+                    return Error::Validation("totp_roles", "totp_roles lists an unknown role");
+                roles.push_back(r.get<std::string>());
+            }
+            for (const auto& admin : kAdminRoles)
+                if (std::find(roles.begin(), roles.end(), admin) == roles.end())
+                    return Error::Validation("totp_roles", "the admin roles always need a second factor");
+            p.totp_roles = roles;
+            continue;
+        }
         bool known = false;
         for (auto& f : fields) {
             if (it.key() != f.name) continue;
@@ -579,6 +594,7 @@ Json UserToJson(const User& u, core::TimePoint now) {
             {"locked", locked},
             {"locked_until", locked ? Json(*u.locked_until) : Json(nullptr)},
             {"must_change_password", u.must_change_password},
+            {"totp_enabled", u.totp_enabled},
             {"created_at", u.created_at},
             {"updated_at", u.updated_at},
             {"version", u.version}};
@@ -773,6 +789,13 @@ Result<Json> ChangeOwnPassword(store::WriteTx& tx, int64_t user_id, int64_t sess
     return Json{{"changed", true}};
 }
 
+namespace {
+Json RecordFailure(store::WriteTx& tx, User& u, const SecurityPolicy& policy, const std::string& reason,
+                   const std::string& ip);
+Json StartSession(store::WriteTx& tx, User& u, const std::string& ip, const std::string& user_agent,
+                  const std::string& method);
+}  // namespace
+
 Result<Json> RecordLogin(store::WriteTx& tx, const std::string& username, bool verified,
                          const SecurityPolicy& policy, const std::string& ip,
                          const std::string& user_agent) {
@@ -794,7 +817,31 @@ Result<Json> RecordLogin(store::WriteTx& tx, const std::string& username, bool v
         tx.Emit("auth.login_failed", "user", u.id, {{"username", username}, {"reason", "disabled"}, {"ip", ip}});
         return Json{{"outcome", "failed"}};
     }
-    if (!verified) {
+    if (!verified) return RecordFailure(tx, u, policy, "bad_password", ip);
+    if (u.totp_enabled) {
+        // Password right; the session waits for the second factor.
+        store::LoginChallenge ch;
+        std::string token = core::RandomToken(32);
+        ch.user_id = u.id;
+        ch.token_hash = core::Sha256Hex(token);
+        ch.created_at = tx.now();
+        ch.expires_at = core::FormatUtc(now + std::chrono::minutes(5));
+        ch.ip = ip;
+        ch.user_agent = user_agent.substr(0, 200);
+        int64_t id = store::InsertChallenge(c, ch);
+        tx.Emit("auth.password_ok", "user", u.id, {{"username", username}, {"challenge_id", id}, {"ip", ip}});
+        return Json{{"outcome", "second_factor"}, {"challenge", token}};
+    }
+    return StartSession(tx, u, ip, user_agent, "password");
+}
+
+namespace {
+Json RecordFailure(store::WriteTx& tx, User& u, const SecurityPolicy& policy, const std::string& reason,
+                   const std::string& ip) {
+    auto& c = tx.conn();
+    auto now = tx.now_tp();
+    const std::string& username = u.username;
+    {
         core::TimePoint start;
         bool in_window = u.failed_window_start && core::ParseRfc3339(*u.failed_window_start, &start) &&
                          now - start < std::chrono::minutes(policy.lockout_window_min);
@@ -805,7 +852,7 @@ Result<Json> RecordLogin(store::WriteTx& tx, const std::string& username, bool v
         u.failed_count += 1;
         Json out = {{"outcome", "failed"}};
         tx.Emit("auth.login_failed", "user", u.id,
-                {{"username", username}, {"reason", "bad_password"}, {"ip", ip}, {"count", u.failed_count}});
+                {{"username", username}, {"reason", reason}, {"ip", ip}, {"count", u.failed_count}});
         if (u.failed_count >= policy.lockout_threshold) {
             auto lock_until = now + std::chrono::minutes(policy.lockout_minutes);
             u.locked_until = core::FormatUtc(lock_until);
@@ -818,6 +865,12 @@ Result<Json> RecordLogin(store::WriteTx& tx, const std::string& username, bool v
         store::UpdateUser(c, u);
         return out;
     }
+}
+
+Json StartSession(store::WriteTx& tx, User& u, const std::string& ip, const std::string& user_agent,
+                  const std::string& method) {
+    auto& c = tx.conn();
+    const std::string& username = u.username;
     u.failed_count = 0;
     u.failed_window_start.reset();
     u.locked_until.reset();
@@ -832,13 +885,131 @@ Result<Json> RecordLogin(store::WriteTx& tx, const std::string& username, bool v
     s.ip = ip;
     s.user_agent = user_agent.substr(0, 200);
     s.id = store::InsertSession(c, s);
-    tx.Emit("auth.login", "user", u.id, {{"username", username}, {"session_id", s.id}, {"ip", ip}});
+    tx.Emit("auth.login", "user", u.id,
+            {{"username", username}, {"session_id", s.id}, {"ip", ip}, {"method", method}});
     return Json{{"outcome", "ok"},
                 {"user_id", u.id},
                 {"session_id", s.id},
                 {"token", token},
                 {"csrf_token", s.csrf_token},
                 {"must_change_password", u.must_change_password}};
+}
+}  // namespace
+
+bool TotpRequired(const std::vector<std::string>& roles, const SecurityPolicy& policy) {
+    for (const auto& r : roles)
+        if (std::find(policy.totp_roles.begin(), policy.totp_roles.end(), r) != policy.totp_roles.end()) return true;
+    return false;
+}
+
+Result<Json> CompleteSecondFactor(store::WriteTx& tx, const std::string& challenge, const std::string& code,
+                                  const std::string& recovery_code, const core::SecretBox& box,
+                                  const SecurityPolicy& policy, const std::string& ip,
+                                  const std::string& user_agent) {
+    auto& c = tx.conn();
+    auto now = tx.now_tp();
+    auto ch = store::FindChallengeByHash(c, core::Sha256Hex(challenge));
+    core::TimePoint exp;
+    if (!ch || ch->used_at || !core::ParseRfc3339(ch->expires_at, &exp) || exp <= now || ch->attempts >= 5)
+        return Json{{"outcome", "challenge_invalid"}};
+    auto cur = store::FindUser(c, ch->user_id);
+    if (!cur || cur->disabled) return Json{{"outcome", "challenge_invalid"}};
+    User u = *cur;
+    core::TimePoint until;
+    if (u.locked_until && core::ParseRfc3339(*u.locked_until, &until) && until > now) {
+        store::UpdateChallenge(c, ch->id, ch->attempts, tx.now());
+        auto secs = std::chrono::duration_cast<std::chrono::seconds>(until - now).count();
+        return Json{{"outcome", "locked"}, {"retry_after_s", secs + 1}, {"locked_until", *u.locked_until}};
+    }
+    bool ok = false;
+    std::string method;
+    if (!code.empty()) {
+        auto secret = u.totp_secret ? box.Open(*u.totp_secret) : std::nullopt;
+        if (!secret) return Error::Internal("the second-factor secret cannot be read (wrong key file?)");
+        auto step = core::TotpVerify(*secret, code, now);
+        if (step && *step > u.totp_last_step) {  // a code works once
+            ok = true;
+            u.totp_last_step = *step;
+            method = "totp";
+        }
+    } else if (!recovery_code.empty()) {
+        std::string norm;
+        for (char ch2 : recovery_code)
+            if (ch2 != '-' && ch2 != ' ') norm += static_cast<char>(std::tolower(static_cast<unsigned char>(ch2)));
+        if (store::UseRecoveryCode(c, u.id, core::Sha256Hex(norm), tx.now())) {
+            ok = true;
+            method = "recovery_code";
+        }
+    }
+    if (!ok) {
+        store::UpdateChallenge(c, ch->id, ch->attempts + 1, std::nullopt);
+        Json out = RecordFailure(tx, u, policy, "bad_code", ip);
+        if (out["outcome"] == "failed") out["outcome"] = "bad_code";
+        return out;
+    }
+    store::UpdateChallenge(c, ch->id, ch->attempts, tx.now());
+    return StartSession(tx, u, ip, user_agent, method);
+}
+
+Result<Json> BeginTotpEnrollment(store::WriteTx& tx, int64_t user_id, const core::SecretBox& box) {
+    auto cur = store::FindUser(tx.conn(), user_id);
+    if (!cur) return Error::NotFound("user", user_id);
+    if (cur->totp_enabled)
+        return Error::Conflict("totp_enabled", "two-factor sign-in is already set up; a security administrator can reset it");
+    User u = *cur;
+    std::string secret = core::NewTotpSecret();
+    u.totp_pending = box.Seal(secret);
+    u.updated_at = tx.now();
+    store::UpdateUser(tx.conn(), u);
+    tx.Emit("totp.enroll_start", "user", user_id, Json::object());
+    return Json{{"secret", secret},
+                {"otpauth_uri", "otpauth://totp/duban:" + u.username + "?secret=" + secret +
+                                    "&issuer=duban&algorithm=SHA1&digits=6&period=30"}};
+}
+
+Result<Json> ConfirmTotp(store::WriteTx& tx, int64_t user_id, const std::string& code, const core::SecretBox& box) {
+    auto cur = store::FindUser(tx.conn(), user_id);
+    if (!cur) return Error::NotFound("user", user_id);
+    if (cur->totp_enabled) return Error::Conflict("totp_enabled", "two-factor sign-in is already set up");
+    if (!cur->totp_pending) return Error::Conflict("no_enrollment", "start the enrolment first");
+    auto secret = box.Open(*cur->totp_pending);
+    if (!secret) return Error::Internal("the pending secret cannot be read (wrong key file?)");
+    auto step = core::TotpVerify(*secret, code, tx.now_tp());
+    if (!step) return Error::Validation("code", "the code does not match; check the phone's clock and try the next code", "bad_code");
+    User u = *cur;
+    u.totp_secret = u.totp_pending;
+    u.totp_pending.reset();
+    u.totp_enabled = true;
+    u.totp_last_step = *step;
+    u.updated_at = tx.now();
+    store::UpdateUser(tx.conn(), u);
+    Json codes = Json::array();
+    std::vector<std::string> hashes;
+    for (int i = 0; i < 10; ++i) {
+        std::string raw = core::Sha256Hex(core::RandomToken(16)).substr(0, 10);
+        hashes.push_back(core::Sha256Hex(raw));
+        codes.push_back(raw.substr(0, 5) + "-" + raw.substr(5));
+    }
+    store::ReplaceRecoveryCodes(tx.conn(), user_id, hashes, tx.now());
+    tx.Emit("totp.enable", "user", user_id, {{"recovery_codes", 10}});
+    return Json{{"recovery_codes", codes}};
+}
+
+Result<Json> ResetTotp(store::WriteTx& tx, int64_t user_id) {
+    auto cur = store::FindUser(tx.conn(), user_id);
+    if (!cur) return Error::NotFound("user", user_id);
+    if (tx.actor().user_id && *tx.actor().user_id == user_id)
+        return Error::Forbidden("another security administrator must reset your own second factor");
+    User u = *cur;
+    u.totp_secret.reset();
+    u.totp_pending.reset();
+    u.totp_enabled = false;
+    u.updated_at = tx.now();
+    store::UpdateUser(tx.conn(), u);
+    store::ReplaceRecoveryCodes(tx.conn(), user_id, {}, tx.now());
+    store::EndUserSessions(tx.conn(), user_id, tx.now());
+    tx.Emit("totp.reset", "user", user_id, Json::object());
+    return UserToJson(*store::FindUser(tx.conn(), user_id), tx.now_tp());
 }
 
 Result<Json> Logout(store::WriteTx& tx, int64_t session_id) {

@@ -53,6 +53,8 @@ struct SecurityPolicy {
     int lockout_minutes = 15;
     int idle_timeout_min = 30;
     int absolute_timeout_h = 12;
+    /// Roles whose accounts must sign in with a second factor (TOTP).
+    std::vector<std::string> totp_roles = {"sysadmin", "secadmin", "auditor"};
     Json ToJson() const;
     /// Validates and applies fields present in j (unknown keys are an error).
     static Result<SecurityPolicy> FromJson(const Json& j, const SecurityPolicy& base);
@@ -75,6 +77,7 @@ struct Principal {
     int64_t session_id = 0;     // 0 when authenticated by token
     std::string csrf_token;     // session only
     bool must_change_password = false;
+    bool totp_required = false, totp_enabled = false;
     bool Has(Perm p) const { return HasPerm(roles, p); }
     store::Actor ToActor(const std::string& ip) const { return {user_id, username, ip}; }
 };
@@ -151,6 +154,20 @@ struct LoginOutcome {
 Result<Json> RecordLogin(store::WriteTx& tx, const std::string& username, bool verified,
                          const SecurityPolicy& policy, const std::string& ip,
                          const std::string& user_agent);
+/// Finishes a login that needs a second factor: a TOTP code (each time step works once) or an
+/// unused recovery code. Wrong codes count towards the lockout like wrong passwords.
+Result<Json> CompleteSecondFactor(store::WriteTx& tx, const std::string& challenge,
+                                  const std::string& code, const std::string& recovery_code,
+                                  const core::SecretBox& box, const SecurityPolicy& policy,
+                                  const std::string& ip, const std::string& user_agent);
+bool TotpRequired(const std::vector<std::string>& roles, const SecurityPolicy& policy);
+/// Starts (or restarts) enrolment: a new secret kept pending until confirmed with a first code.
+Result<Json> BeginTotpEnrollment(store::WriteTx& tx, int64_t user_id, const core::SecretBox& box);
+/// Confirms enrolment with a first code; returns 10 recovery codes, shown once, stored hashed.
+Result<Json> ConfirmTotp(store::WriteTx& tx, int64_t user_id, const std::string& code,
+                         const core::SecretBox& box);
+/// Removes an account's second factor (lost device); it must enrol again at next login.
+Result<Json> ResetTotp(store::WriteTx& tx, int64_t user_id);
 Result<Json> Logout(store::WriteTx& tx, int64_t session_id);
 Result<Json> EndSessionBy(store::WriteTx& tx, int64_t session_id);
 Result<Json> CreateToken(store::WriteTx& tx, int64_t user_id, const std::string& name, int days);

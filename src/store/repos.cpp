@@ -160,7 +160,8 @@ int64_t CountUsersInUnit(Conn& c, int64_t id) {
 namespace {
 constexpr const char* kUserCols =
     "id, username, display_name, password_hash, must_change_password, disabled, data_scope, "
-    "failed_count, failed_window_start, locked_until, created_at, updated_at, version";
+    "failed_count, failed_window_start, locked_until, created_at, updated_at, version, totp_secret, "
+    "totp_pending, totp_enabled, totp_last_step";
 
 User UserFromRow(Conn& c, const Row& r) {
     User u;
@@ -177,6 +178,10 @@ User UserFromRow(Conn& c, const Row& r) {
     u.created_at = r.Str(10);
     u.updated_at = r.Str(11);
     u.version = r.Int(12);
+    if (!r.IsNull(13)) u.totp_secret = r.Str(13);
+    if (!r.IsNull(14)) u.totp_pending = r.Str(14);
+    u.totp_enabled = r.Int(15) != 0;
+    u.totp_last_step = r.Int(16);
     for (auto& x : c.Query("SELECT role FROM user_roles WHERE user_id = ? ORDER BY role", {u.id}))
         u.roles.push_back(x.Str(0));
     for (auto& x : c.Query("SELECT org_id FROM user_units WHERE user_id = ? ORDER BY org_id", {u.id}))
@@ -255,10 +260,12 @@ void UpdateUser(Conn& c, const User& u) {
     c.Exec(
         "UPDATE users SET display_name = ?, password_hash = ?, must_change_password = ?, disabled = "
         "?, data_scope = ?, failed_count = ?, failed_window_start = ?, locked_until = ?, updated_at "
-        "= ?, version = version + 1 WHERE id = ?",
+        "= ?, totp_secret = ?, totp_pending = ?, totp_enabled = ?, totp_last_step = ?, version = version + 1 "
+        "WHERE id = ?",
         {u.display_name, u.password_hash, static_cast<int64_t>(u.must_change_password ? 1 : 0),
          static_cast<int64_t>(u.disabled ? 1 : 0), u.data_scope, u.failed_count,
-         Opt(u.failed_window_start), Opt(u.locked_until), u.updated_at, u.id});
+         Opt(u.failed_window_start), Opt(u.locked_until), u.updated_at, Opt(u.totp_secret),
+         Opt(u.totp_pending), static_cast<int64_t>(u.totp_enabled ? 1 : 0), u.totp_last_step, u.id});
     WriteUserLinks(c, u);
 }
 
@@ -359,6 +366,56 @@ std::optional<ApiToken> FindTokenByHash(Conn& c, const std::string& h) {
     return t;
 }
 
+int64_t InsertChallenge(Conn& c, const LoginChallenge& ch) {
+    return c
+        .Query(
+            "INSERT INTO login_challenges (user_id, token_hash, created_at, expires_at, attempts, ip, "
+            "user_agent) VALUES (?, ?, ?, ?, 0, ?, ?) RETURNING id",
+            {ch.user_id, ch.token_hash, ch.created_at, ch.expires_at, ch.ip, ch.user_agent})
+        .at(0)
+        .Int(0);
+}
+
+std::optional<LoginChallenge> FindChallengeByHash(Conn& c, const std::string& h) {
+    auto rows = c.Query(
+        "SELECT id, user_id, attempts, token_hash, created_at, expires_at, ip, user_agent, used_at "
+        "FROM login_challenges WHERE token_hash = ?",
+        {h});
+    if (rows.empty()) return std::nullopt;
+    const Row& r = rows[0];
+    LoginChallenge ch;
+    ch.id = r.Int(0);
+    ch.user_id = r.Int(1);
+    ch.attempts = r.Int(2);
+    ch.token_hash = r.Str(3);
+    ch.created_at = r.Str(4);
+    ch.expires_at = r.Str(5);
+    ch.ip = r.Str(6);
+    ch.user_agent = r.Str(7);
+    if (!r.IsNull(8)) ch.used_at = r.Str(8);
+    return ch;
+}
+
+void UpdateChallenge(Conn& c, int64_t id, int64_t attempts, const std::optional<std::string>& used_at) {
+    c.Exec("UPDATE login_challenges SET attempts = ?, used_at = ? WHERE id = ?", {attempts, Opt(used_at), id});
+}
+
+void ReplaceRecoveryCodes(Conn& c, int64_t user_id, const std::vector<std::string>& hashes,
+                          const std::string& now) {
+    c.Exec("DELETE FROM recovery_codes WHERE user_id = ?", {user_id});
+    for (const auto& h : hashes)
+        c.Exec("INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES (?, ?, ?)", {user_id, h, now});
+}
+
+bool UseRecoveryCode(Conn& c, int64_t user_id, const std::string& hash, const std::string& now) {
+    return c.Exec("UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL",
+                  {now, user_id, hash}) > 0;
+}
+
+int64_t CountUnusedRecoveryCodes(Conn& c, int64_t user_id) {
+    return c.Query("SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL", {user_id})[0].Int(0);
+}
+
 std::optional<std::string> GetSetting(Conn& c, const std::string& key) {
     auto rows = c.Query("SELECT value FROM settings WHERE key = ?", {key});
     if (rows.empty()) return std::nullopt;
@@ -372,7 +429,8 @@ void PutSetting(Conn& c, const std::string& key, const std::string& value) {
 
 int64_t CountRows(Conn& c, const std::string& table) {
     static const char* kAllowed[] = {"events", "org_units", "users", "user_roles", "user_units",
-                                     "user_scope_units", "sessions", "api_tokens", "settings"};
+                                     "user_scope_units", "sessions", "api_tokens", "settings",
+                                     "recovery_codes", "login_challenges"};
     for (const char* t : kAllowed)
         if (table == t) return c.Query("SELECT COUNT(*) FROM " + table)[0].Int(0);
     throw std::invalid_argument("CountRows: unknown table " + table);

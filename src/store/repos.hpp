@@ -56,6 +56,9 @@ struct User {
     std::vector<int64_t> units;        // member of (兼職: several)
     std::vector<int64_t> scope_units;  // custom data scope
     int64_t version = 1;
+    std::optional<std::string> totp_secret, totp_pending;  // sealed (core::SecretBox)
+    bool totp_enabled = false;
+    int64_t totp_last_step = 0;  // the last TOTP time step used: a code works once
 };
 
 std::optional<User> FindUser(Conn& c, int64_t id);
@@ -90,6 +93,22 @@ struct ApiToken {
 };
 int64_t InsertToken(Conn& c, const ApiToken& t);
 std::optional<ApiToken> FindTokenByHash(Conn& c, const std::string& token_hash);
+
+struct LoginChallenge {
+    int64_t id = 0, user_id = 0, attempts = 0;
+    std::string token_hash, created_at, expires_at, ip, user_agent;
+    std::optional<std::string> used_at;
+};
+int64_t InsertChallenge(Conn& c, const LoginChallenge& ch);
+std::optional<LoginChallenge> FindChallengeByHash(Conn& c, const std::string& token_hash);
+void UpdateChallenge(Conn& c, int64_t id, int64_t attempts, const std::optional<std::string>& used_at);
+
+/// Replaces a user's recovery codes with these hashes.
+void ReplaceRecoveryCodes(Conn& c, int64_t user_id, const std::vector<std::string>& hashes,
+                          const std::string& now);
+/// Marks the unused code with this hash used; false if there is none.
+bool UseRecoveryCode(Conn& c, int64_t user_id, const std::string& hash, const std::string& now);
+int64_t CountUnusedRecoveryCodes(Conn& c, int64_t user_id);
 
 std::optional<std::string> GetSetting(Conn& c, const std::string& key);
 void PutSetting(Conn& c, const std::string& key, const std::string& value);

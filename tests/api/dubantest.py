@@ -351,9 +351,10 @@ class PostgresBackend:
 
 # ---------------------------------------------------------------------------- server
 class Server:
-    def __init__(self, duban, db, workdir, name, demo=True, extra=None):
+    def __init__(self, duban, db, workdir, name, demo=True, extra=None, totp=False):
         self.duban, self.db, self.workdir, self.name = duban, db, workdir, name
         self.demo = demo
+        self.totp = totp  # False: --totp-optional (admins are not forced to enrol a second factor)
         self.extra = list(extra or [])
         self.proc = None
         self.port = None
@@ -365,6 +366,8 @@ class Server:
             a.append("--demo")
         if not any(x == "--login-rate" for x in self.extra):
             a += ["--login-rate", "100000"]
+        if not self.totp:
+            a.append("--totp-optional")
         return a + self.extra
 
     def start(self, timeout=30):
@@ -476,9 +479,10 @@ class Suite:
         self.workdir = ctx.workdir
         self._servers = []
 
-    def new_server(self, name, demo=True, extra=None, db=None, start=True):
+    def new_server(self, name, demo=True, extra=None, db=None, start=True, totp=False):
         db = db or self.backend.new_db("%s_%s" % (self.suite_name, name))
-        s = Server(self.duban, db, self.workdir, "%s-%s" % (self.suite_name, name), demo=demo, extra=extra)
+        s = Server(self.duban, db, self.workdir, "%s-%s" % (self.suite_name, name), demo=demo, extra=extra,
+                   totp=totp)
         self._servers.append(s)
         if start:
             s.start()
