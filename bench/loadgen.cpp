@@ -8,6 +8,7 @@
 //
 // usage: duban_loadgen --port P --token BEARER --parent ID [--host 127.0.0.1] [--concurrency N]
 //                      [--seconds S] [--warmup W] [--max-requests R] [--threads T] [--header]
+//        duban_loadgen --port P --token BEARER --get PATH [--concurrency N] [--seconds S] ...
 //        duban_loadgen --port P --token BEARER --find-street
 //   --concurrency   connections, each with one request outstanding (default 8)
 //   --seconds       measured time (default 10); no request is sent after it ends
@@ -15,6 +16,8 @@
 //   --max-requests  stop sending after this many requests in all (default: no limit)
 //   --threads       event-loop threads sharing the connections (default 1)
 //   --header        print the table header before the row
+//   --get PATH      diagnostic: loop GET PATH instead (200 counts as ok) — the HTTP stack's cost
+//                   without the writer, e.g. --get /api/v1/org-units/15
 //   --find-street   print the id of the first street the token can see, and exit
 // Loopback only: --host must be 127.x.x.x or localhost.
 // Prints one row (concurrency, requests, ok, errors, ok/s, p50 ms, p99 ms) and
@@ -64,6 +67,7 @@ struct Options {
     int threads = 1;
     bool header = false;
     bool find_street = false;
+    std::string get_path;  // non-empty: GET this path instead of creating org units
 };
 
 sockaddr_in Address(const Options& o) {
@@ -249,15 +253,21 @@ private:
             return;
         }
         ++c.n;
+        c.out_off = 0;
+        c.busy = true;
+        c.sent_at = now;
+        if (!o_.get_path.empty()) {
+            c.out = "GET " + o_.get_path + " HTTP/1.1\r\nHost: " + o_.host + "\r\nAuthorization: Bearer " + o_.token +
+                    "\r\n\r\n";
+            Flush(c);
+            return;
+        }
         std::string body = "{\"parent_id\":" + std::to_string(o_.parent) +
                            ",\"kind\":\"community\",\"name\":\"负载社区-" + std::to_string(o_.concurrency) + "-" +
                            std::to_string(c.id) + "-" + std::to_string(c.n) + "\"}";
         c.out = "POST /api/v1/org-units HTTP/1.1\r\nHost: " + o_.host + "\r\nAuthorization: Bearer " + o_.token +
                 "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
                 body;
-        c.out_off = 0;
-        c.busy = true;
-        c.sent_at = now;
         Flush(c);
     }
 
@@ -326,7 +336,7 @@ private:
     void Record(Conn& c, int status, SteadyClock::time_point done, bool have_latency) {
         if (!c.counted) return;  // warm-up
         ++stats_.requests;
-        if (status == 201) {
+        if (status == (o_.get_path.empty() ? 201 : 200)) {
             ++stats_.ok;
         } else {
             ++stats_.errors;
@@ -398,9 +408,11 @@ int main(int argc, char** argv) {
         else if (a == "--threads") o.threads = std::atoi(val().c_str());
         else if (a == "--header") o.header = true;
         else if (a == "--find-street") o.find_street = true;
+        else if (a == "--get") o.get_path = val();
         else if (a == "--help" || a == "-h") {
             std::printf("usage: duban_loadgen --port P --token BEARER --parent ID [--host 127.0.0.1] [--concurrency N]\n"
                         "                     [--seconds S] [--warmup W] [--max-requests R] [--threads T] [--header]\n"
+                        "       duban_loadgen --port P --token BEARER --get PATH [--concurrency N] [--seconds S] ...\n"
                         "       duban_loadgen --port P --token BEARER --find-street\n");
             return 0;
         } else Die("unknown option " + a);
@@ -420,7 +432,9 @@ int main(int argc, char** argv) {
         return 0;
     }
 
-    if (o.parent <= 0) Die("--parent is required (a street id)");
+    if (o.get_path.empty() && o.parent <= 0) Die("--parent is required (a street id)");
+    if (!o.get_path.empty() && (o.get_path[0] != '/' || o.get_path.find_first_of(" \r\n") != std::string::npos))
+        Die("--get takes a path starting with '/'");
     if (o.concurrency < 1 || o.concurrency > 4096) Die("--concurrency must be in [1, 4096]");
     if (o.seconds <= 0 || o.seconds > 600) Die("--seconds must be in (0, 600]");
     if (o.warmup < 0 || o.warmup > 60) Die("--warmup must be in [0, 60]");
@@ -462,7 +476,7 @@ int main(int argc, char** argv) {
     std::printf("%11d %9lld %9lld %7lld %9.0f %8.2f %8.2f\n", o.concurrency, all.requests, all.ok, all.errors, ok_per_s,
                 p50, p99);
     if (!all.by_status.empty()) {
-        std::fprintf(stderr, "duban_loadgen: non-201 answers:");
+        std::fprintf(stderr, "duban_loadgen: non-%d answers:", o.get_path.empty() ? 201 : 200);
         for (auto& [k, v] : all.by_status)
             std::fprintf(stderr, " %s=%lld", k == 0 ? "connection-failed" : std::to_string(k).c_str(), v);
         std::fprintf(stderr, "\n");

@@ -7,9 +7,11 @@
 #   3. acknowledged durable writes per second through the HTTP API — POST /api/v1/org-units,
 #      201 = committed and fsynced — at concurrency 1, 8, 32 and 64 (bench/loadgen.cpp), against
 #      `duban serve --demo` on a fresh database on the same disk;
-#   4. a summary with the ratio HTTP@64 / single-row-commit rate and the must-show targets.
+#   4. for comparison, GET /api/v1/org-units/{street} at the highest concurrency: the same HTTP
+#      stack and authentication without the writer (no target; it shows which side limits);
+#   5. a summary with the ratio HTTP@64 / single-row-commit rate and the must-show targets.
 #
-# Everything runs on loopback, in a temporary directory removed at the end. About 75 s.
+# Everything runs on loopback, in a temporary directory removed at the end. About 90 s.
 #
 # Environment (all optional):
 #   BUILD=build                  build directory holding duban and the bench programs
@@ -21,6 +23,7 @@
 #   BENCH_PIPELINE_COUNT=200000  in-process creations (capped at BENCH_PIPELINE_SECONDS=20)
 #   BENCH_SERVER_THREADS=2       duban serve --threads
 #   BENCH_LOADGEN_THREADS=1      event-loop threads in the load generator
+#   BENCH_GET=1                  also run the GET comparison (0 to skip)
 #   BENCH_STRICT=1               exit 1 when a must-show target is missed
 set -euo pipefail
 
@@ -36,6 +39,7 @@ BENCH_PIPELINE_SECONDS=${BENCH_PIPELINE_SECONDS:-20}
 BENCH_SERVER_THREADS=${BENCH_SERVER_THREADS:-2}
 BENCH_LOADGEN_THREADS=${BENCH_LOADGEN_THREADS:-1}
 BENCH_STRICT=${BENCH_STRICT:-0}
+BENCH_GET=${BENCH_GET:-1}
 
 # Targets from the issue.
 TARGET_RATIO=3          # HTTP@64 acknowledged writes/s >= 3 x single-row commits/s
@@ -148,6 +152,15 @@ for c in $BENCH_CONCURRENCY; do
     read -r c1 n1 < <(pipeline_counts)
     HTTP_BATCH[$c]=$(awk -v c=$((c1 - c0)) -v n=$((n1 - n0)) 'BEGIN {if (c > 0) printf "%.1f", n / c; else print "-"}')
 done
+LAST=${BENCH_CONCURRENCY##* }
+GET_LINE=""
+if [[ $BENCH_GET == 1 ]]; then
+    echo "for comparison, reads without the writer: GET /api/v1/org-units/$STREET"
+    out=$("$BUILD/duban_loadgen" --port "$PORT" --token "$TOKEN" --get "/api/v1/org-units/$STREET" --concurrency "$LAST" \
+        --seconds "$BENCH_SECONDS" --warmup "$BENCH_WARMUP" --threads "$BENCH_LOADGEN_THREADS")
+    grep -v '^RESULT' <<<"$out"
+    GET_LINE=$(grep '^RESULT' <<<"$out")
+fi
 kill -TERM "$SERVER_PID"
 wait "$SERVER_PID" 2>/dev/null || true
 SERVER_PID=""
@@ -156,7 +169,6 @@ echo "audit chain after the run: $audit"
 echo
 
 # ------------------------------------------------------------------ summary
-LAST=${BENCH_CONCURRENCY##* }
 H64=${HTTP_RATE[$LAST]:-0}
 P99=${HTTP_P99[$LAST]:-0}
 RATIO=$(awk -v a="$H64" -v b="$SQLITE_RATE" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')
@@ -173,6 +185,10 @@ for c in $BENCH_CONCURRENCY; do
     printf "%-44s %11.0f %9.2f %9.2f %7s %10s\n" "HTTP POST /api/v1/org-units, concurrency $c" "${HTTP_RATE[$c]}" \
         "${HTTP_P50[$c]}" "${HTTP_P99[$c]}" "${HTTP_ERR[$c]}" "${HTTP_BATCH[$c]}"
 done
+if [[ -n $GET_LINE ]]; then
+    printf "%-44s %11.0f %9.2f %9.2f %7s %10s\n" "(reads, no writer: GET one unit, conc. $LAST)" "$(field ok_per_s "$GET_LINE")" \
+        "$(field p50_ms "$GET_LINE")" "$(field p99_ms "$GET_LINE")" "$(field errors "$GET_LINE")" "-"
+fi
 echo
 echo "ratio HTTP@$LAST / single-row commit: ${RATIO}x"
 echo "[$R1] HTTP@$LAST acknowledged durable writes/s >= ${TARGET_RATIO}x single-row-commit rate ($(printf %.0f "$H64") vs ${TARGET_RATIO} x $(printf %.0f "$SQLITE_RATE") = $(awk -v b="$SQLITE_RATE" -v t=$TARGET_RATIO 'BEGIN {printf "%.0f", t*b}'))"
