@@ -1,0 +1,2 @@
+/** The select value that stands for "no parent" (a top-level unit). */
+export const ORG_ROOT = -1;

@@ -1,0 +1,14 @@
+// The pages behind the login and which account may have them registered.
+import type { RouteRecordRaw } from 'vue-router';
+import type { Permission } from '@/api/types';
+import home from './modules/home';
+import system from './modules/system';
+import './types';
+
+/** Pages behind the login, in menu order. */
+export const appRoutes: RouteRecordRaw[] = [...home, ...system];
+
+/** The pages an account with these permissions may reach (the rest are never registered). */
+export function routesFor(perms: readonly Permission[]): RouteRecordRaw[] {
+  return appRoutes.filter((r) => !r.meta?.perm || perms.includes(r.meta.perm));
+}
