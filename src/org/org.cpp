@@ -307,9 +307,8 @@ Result<Json> CreateOrgUnit(store::WriteTx& tx, const core::Scope& scope, const O
     }
     u.generated = generated;
     u.created_at = u.updated_at = tx.now();
-    u.id = store::InsertOrg(c, u);
-    auto saved = store::FindOrg(c, u.id, core::Scope::All());
-    Json j = OrgToJson(*saved);
+    store::InsertOrg(c, &u, parent ? parent->path : "/");
+    Json j = OrgToJson(u);
     tx.Emit("org_unit.create", "org_unit", u.id, j);
     return j;
 }

@@ -4,20 +4,70 @@
 
 namespace duban::store {
 
-std::string EventCanonicalBytes(const Event& e) {
-    Json j = {{"seq", e.seq},
-              {"at", e.at},
-              {"actor_id", e.actor_id ? Json(*e.actor_id) : Json(nullptr)},
-              {"actor", e.actor},
-              {"action", e.action},
-              {"object_type", e.object_type},
-              {"object_id", e.object_id ? Json(*e.object_id) : Json(nullptr)},
-              {"payload", e.payload}};
-    return core::CanonicalJson(j);
+namespace {
+// The same escaping as nlohmann::json::dump (ensure_ascii off): short forms for \b \f \n \r \t,
+// \u00xx for other control characters, UTF-8 passed through.
+void AppendJsonString(std::string* out, const std::string& s) {
+    static const char* kHex = "0123456789abcdef";
+    out->push_back('"');
+    for (unsigned char ch : s) {
+        switch (ch) {
+            case '"': *out += "\\\""; break;
+            case '\\': *out += "\\\\"; break;
+            case '\b': *out += "\\b"; break;
+            case '\f': *out += "\\f"; break;
+            case '\n': *out += "\\n"; break;
+            case '\r': *out += "\\r"; break;
+            case '\t': *out += "\\t"; break;
+            default:
+                if (ch < 0x20) {
+                    *out += "\\u00";
+                    out->push_back(kHex[ch >> 4]);
+                    out->push_back(kHex[ch & 15]);
+                } else {
+                    out->push_back(static_cast<char>(ch));
+                }
+        }
+    }
+    out->push_back('"');
+}
+void AppendOptInt(std::string* out, const std::optional<int64_t>& v) {
+    *out += v ? std::to_string(*v) : "null";
+}
+}  // namespace
+
+std::string EventCanonicalBytes(const Event& e, const std::string& payload_canonical) {
+    // Keys in sorted order: action, actor, actor_id, at, object_id, object_type, payload, seq.
+    std::string out;
+    out.reserve(160 + payload_canonical.size());
+    out += "{\"action\":";
+    AppendJsonString(&out, e.action);
+    out += ",\"actor\":";
+    AppendJsonString(&out, e.actor);
+    out += ",\"actor_id\":";
+    AppendOptInt(&out, e.actor_id);
+    out += ",\"at\":";
+    AppendJsonString(&out, e.at);
+    out += ",\"object_id\":";
+    AppendOptInt(&out, e.object_id);
+    out += ",\"object_type\":";
+    AppendJsonString(&out, e.object_type);
+    out += ",\"payload\":";
+    out += payload_canonical;
+    out += ",\"seq\":";
+    out += std::to_string(e.seq);
+    out += "}";
+    return out;
+}
+
+std::string EventCanonicalBytes(const Event& e) { return EventCanonicalBytes(e, core::CanonicalJson(e.payload)); }
+
+std::string EventHash(const std::string& prev_hash, const Event& e, const std::string& payload_canonical) {
+    return core::Sha256Hex(prev_hash + EventCanonicalBytes(e, payload_canonical));
 }
 
 std::string EventHash(const std::string& prev_hash, const Event& e) {
-    return core::Sha256Hex(prev_hash + EventCanonicalBytes(e));
+    return EventHash(prev_hash, e, core::CanonicalJson(e.payload));
 }
 
 namespace {

@@ -132,6 +132,11 @@ CREATE TABLE login_challenges (
   user_agent TEXT NOT NULL DEFAULT ''
 );
 )SQL"},
+{3, "fewer write-path indexes: events by time and action are found by seq range and scan", R"SQL(
+DROP INDEX IF EXISTS events_at;
+DROP INDEX IF EXISTS events_action;
+DROP INDEX IF EXISTS org_units_path;
+)SQL"},
 };
 // clang-format on
 

@@ -27,15 +27,15 @@ public:
         e.action = std::move(action);
         e.object_type = std::move(object_type);
         e.object_id = object_id;
-        e.payload = std::move(payload);
+        std::string canonical = core::CanonicalJson(payload);
         e.prev_hash = *hash_;
-        e.hash = EventHash(e.prev_hash, e);
+        e.hash = EventHash(e.prev_hash, e, canonical);
         c_.Exec(
             "INSERT INTO events (seq, at, actor_id, actor, action, object_type, object_id, "
             "payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             {e.seq, e.at, e.actor_id ? Value(*e.actor_id) : Value(nullptr), e.actor, e.action,
              e.object_type, e.object_id ? Value(*e.object_id) : Value(nullptr),
-             core::CanonicalJson(e.payload), e.prev_hash, e.hash});
+             std::move(canonical), e.prev_hash, e.hash});
         *seq_ = e.seq;
         *hash_ = e.hash;
     }

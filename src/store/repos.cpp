@@ -107,21 +107,29 @@ std::pair<std::vector<OrgUnit>, int64_t> ListOrgs(Conn& c, const OrgFilter& f, c
     return {std::move(out), total};
 }
 
+void InsertOrg(Conn& c, OrgUnit* u, const std::string& parent_path) {
+    int64_t id = c.Query("SELECT COALESCE(MAX(id), 0) + 1 FROM org_units")[0].Int(0);
+    u->id = id;
+    u->path = parent_path + std::to_string(id) + "/";
+    c.Exec(
+        "INSERT INTO org_units (id, parent_id, kind, name, code, path, active, generated, created_at, "
+        "updated_at, version) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, 1)",
+        {id, Opt(u->parent_id), u->kind, u->name, Opt(u->code), u->path,
+         static_cast<int64_t>(u->generated ? 1 : 0), u->created_at, u->updated_at});
+    u->active = true;
+    u->version = 1;
+}
+
 int64_t InsertOrg(Conn& c, const OrgUnit& u) {
-    auto rows = c.Query(
-        "INSERT INTO org_units (parent_id, kind, name, code, path, active, generated, created_at, "
-        "updated_at, version) VALUES (?, ?, ?, ?, '', 1, ?, ?, ?, 1) RETURNING id",
-        {Opt(u.parent_id), u.kind, u.name, Opt(u.code), static_cast<int64_t>(u.generated ? 1 : 0),
-         u.created_at, u.updated_at});
-    int64_t id = rows.at(0).Int(0);
     std::string parent_path = "/";
     if (u.parent_id) {
         auto pr = c.Query("SELECT path FROM org_units WHERE id = ?", {*u.parent_id});
         if (pr.empty()) throw DbError(DbErrorKind::kForeignKey, "parent not found");
         parent_path = pr[0].Str(0);
     }
-    c.Exec("UPDATE org_units SET path = ? WHERE id = ?", {parent_path + std::to_string(id) + "/", id});
-    return id;
+    OrgUnit copy = u;
+    InsertOrg(c, &copy, parent_path);
+    return copy.id;
 }
 
 void UpdateOrg(Conn& c, const OrgUnit& u) {

@@ -34,7 +34,10 @@ struct OrgFilter {
 std::optional<OrgUnit> FindOrg(Conn& c, int64_t id, const core::Scope& scope);
 std::optional<OrgUnit> FindOrgByCode(Conn& c, const std::string& code);
 std::pair<std::vector<OrgUnit>, int64_t> ListOrgs(Conn& c, const OrgFilter& f, const core::Scope& s);
-int64_t InsertOrg(Conn& c, const OrgUnit& u);  // sets path from parent; returns id
+/// Inserts a unit under the parent whose path is given ("/" for a root), with the next id, and
+/// sets u->id and u->path. One statement: the single writer owns id allocation.
+void InsertOrg(Conn& c, OrgUnit* u, const std::string& parent_path);
+int64_t InsertOrg(Conn& c, const OrgUnit& u);  // looks up the parent's path; returns id
 void UpdateOrg(Conn& c, const OrgUnit& u);      // name, code, kind, active, updated_at, version+1
 /// Moves a subtree: rewrites the paths of the unit and all below it.
 void MoveOrgSubtree(Conn& c, int64_t id, std::optional<int64_t> new_parent, const std::string& old_path,

@@ -36,7 +36,7 @@ public:
         sqlite3_busy_timeout(db_, 10000);
         ExecScript(
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-            "PRAGMA temp_store=MEMORY;");
+            "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=10000;");
     }
     ~SqliteConn() override {
         for (auto& [k, st] : cache_) sqlite3_finalize(st);

@@ -52,10 +52,14 @@ struct Event {
 inline constexpr const char* kGenesisHash =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// The canonical bytes an event's hash covers (everything but prev_hash and hash).
+/// The canonical bytes an event's hash covers (everything but prev_hash and hash): the JSON object
+/// of those fields with sorted keys and no insignificant white space, strings escaped as
+/// core::CanonicalJson escapes them. payload_canonical is CanonicalJson(e.payload).
+std::string EventCanonicalBytes(const Event& e, const std::string& payload_canonical);
 std::string EventCanonicalBytes(const Event& e);
 /// SHA-256 hex of prev_hash || canonical bytes.
 std::string EventHash(const std::string& prev_hash, const Event& e);
+std::string EventHash(const std::string& prev_hash, const Event& e, const std::string& payload_canonical);
 
 struct VerifyReport {
     int64_t count = 0;

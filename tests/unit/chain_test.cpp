@@ -87,3 +87,17 @@ TEST_P(ChainStore, DetectsARewrittenHashChain) {
     ASSERT_TRUE(rep.first_bad_seq.has_value());
     EXPECT_EQ(*rep.first_bad_seq, 4);
 }
+
+TEST(Chain, CanonicalBytesEqualSortedCompactJson) {
+    store::Event e;
+    e.seq = 42;
+    e.at = "2026-11-28T12:00:00.000Z";
+    e.actor_id = 7;
+    e.actor = "张三 \"quoted\" \\ back\tslash\x01";
+    e.action = "org_unit.create";
+    e.object_type = "org_unit";
+    e.payload = {{"名称", "沙河口区\n"}, {"a", {1, 2.5, nullptr, true}}};
+    core::Json j = {{"seq", e.seq}, {"at", e.at}, {"actor_id", 7}, {"actor", e.actor}, {"action", e.action},
+                    {"object_type", e.object_type}, {"object_id", nullptr}, {"payload", e.payload}};
+    EXPECT_EQ(store::EventCanonicalBytes(e), core::CanonicalJson(j));
+}
