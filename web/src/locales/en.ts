@@ -53,6 +53,7 @@ export default {
     account: 'My account',
     toggle: 'Show or hide the menu',
   },
+  account: { profile: 'Profile' },
   nav: { logout: 'Log out', account: 'My account', logoutConfirm: 'Log out now?' },
   login: {
     title: 'Sign in',

@@ -53,6 +53,7 @@ export default {
     account: '个人中心',
     toggle: '展开/收起菜单',
   },
+  account: { profile: '基本资料' },
   nav: { logout: '退出登录', account: '个人中心', logoutConfirm: '确定退出登录吗？' },
   login: {
     title: '账号登录',

@@ -53,6 +53,7 @@ export default {
     account: '個人中心',
     toggle: '展開/收起菜單',
   },
+  account: { profile: '基本資料' },
   nav: { logout: '退出登錄', account: '個人中心', logoutConfirm: '確定退出登錄嗎？' },
   login: {
     title: '賬號登錄',

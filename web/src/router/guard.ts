@@ -14,7 +14,7 @@ export function installGuard(router: Router): void {
         await user.fetchMe();
         registerRoutes(router, user.permissions);
         // The target was matched before its route existed: match it again.
-        if (to.name === 'NotFound') return { path: to.fullPath, replace: true };
+        if (to.name === 'NotFound') return { path: to.path, query: to.query, hash: to.hash, replace: true };
       } catch (e) {
         if (!(e instanceof ApiError) || e.status !== 401) console.error(e);
         user.reset();

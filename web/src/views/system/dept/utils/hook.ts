@@ -4,7 +4,7 @@ import { useI18n } from 'vue-i18n';
 import { ElMessage, ElMessageBox } from 'element-plus';
 import { deactivateOrgUnit, listOrgUnits } from '@/api/org';
 import type { OrgKind, OrgUnit } from '@/api/types';
-import { toRow, type OrgRow } from './types';
+import { sortUnits, toRow, type OrgRow } from './types';
 
 export function useDept() {
   const { t } = useI18n();
@@ -42,7 +42,7 @@ export function useDept() {
         total.value = r.total;
       } else {
         const roots = await scopeRoots();
-        rows.value = roots.map(toRow);
+        rows.value = sortUnits(roots).map(toRow);
         total.value = roots.length;
       }
       tableKey.value++;
@@ -54,7 +54,7 @@ export function useDept() {
   async function loadChildren(row: OrgRow, _node: unknown, resolve: (rows: OrgRow[]) => void) {
     try {
       const r = await listOrgUnits({ parent_id: row.id, per_page: 500 });
-      resolve(r.items.map(toRow));
+      resolve(sortUnits(r.items).map(toRow));
     } catch {
       resolve([]);
     }

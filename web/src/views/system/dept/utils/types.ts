@@ -23,3 +23,15 @@ export function childKinds(parent: OrgUnit | null): OrgUnit['kind'][] {
       return [];
   }
 }
+
+const KIND_ORDER: OrgUnit['kind'][] = ['district', 'street', 'community', 'grid', 'department'];
+
+/** Units in reading order: by kind (streets before departments), then code, then id. */
+export function sortUnits<T extends OrgUnit>(units: T[]): T[] {
+  return [...units].sort(
+    (a, b) =>
+      KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+      (a.code ?? '').localeCompare(b.code ?? '') ||
+      a.id - b.id,
+  );
+}
