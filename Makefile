@@ -7,7 +7,7 @@ CMAKE_FLAGS ?=
 DEMO_DB ?= var/demo.db
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all deps build build-asan demo test test-unit test-api bench soak clean help
+.PHONY: all deps build build-asan web demo test test-unit test-api bench soak clean help
 
 all: build
 
@@ -25,8 +25,12 @@ $(BUILD)/build.ninja:
 $(ASAN_BUILD)/build.ninja:
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDUBAN_SANITIZE=ON $(if $(CI),-DDUBAN_WERROR=ON) $(CMAKE_FLAGS)
 
-build: $(BUILD)/build.ninja
+build: $(BUILD)/build.ninja web
 	cmake --build $(BUILD) -j $(JOBS)
+
+# The web front end (web/dist, served by duban --web-root); exact versions from package-lock.json.
+web:
+	cd web && npm ci --no-audit --no-fund && npm run build
 
 build-asan: $(ASAN_BUILD)/build.ninja
 	cmake --build $(ASAN_BUILD) -j $(JOBS) --target unit_tests

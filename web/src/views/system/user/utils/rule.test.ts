@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { webcrypto } from 'node:crypto';
 import { generatePassword, roleSelectable, rolesValid } from './rule';
 
 describe('three-admin separation in the role picker', () => {
@@ -26,6 +27,8 @@ describe('three-admin separation in the role picker', () => {
 });
 
 describe('generatePassword', () => {
+  // Node 18 has no global crypto (browsers and Node >= 19 do).
+  if (!globalThis.crypto) Object.defineProperty(globalThis, 'crypto', { value: webcrypto });
   it('has 16 characters of all four classes', () => {
     for (let i = 0; i < 20; i++) {
       const p = generatePassword();
