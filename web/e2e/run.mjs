@@ -135,6 +135,7 @@ test('the auditor verifies the chain and opens an event', async () => {
   const body = await (await resp).json();
   assert(body.ok === true && body.count > 100, `verify: ${JSON.stringify(body)}`);
   await page.getByTestId('verify-dialog').getByText('审计链完整').waitFor();
+  await page.waitForTimeout(300);
   assertEq(Number(await page.getByTestId('verify-count').textContent()), body.count, 'shown count');
   assertEq((await page.getByTestId('verify-head').textContent()).trim(), body.head_hash, 'shown head hash');
   assert(/^[0-9a-f]{64}$/.test(body.head_hash), `head hash ${body.head_hash}`);
@@ -148,6 +149,7 @@ test('the auditor verifies the chain and opens an event', async () => {
   const prev = (await page.getByTestId('event-prev-hash').textContent()).trim();
   assert(/^[0-9a-f]{64}$/.test(hash) && /^[0-9a-f]{64}$/.test(prev), `hashes ${hash} ${prev}`);
   await page.getByTestId('event-payload').waitFor();
+  await page.waitForTimeout(400); // the drawer slides in
   await shot(page, 'operlog-detail');
   await page.keyboard.press('Escape');
   // 登錄日誌 lists auth.* events only.
@@ -196,6 +198,56 @@ test('admin creates an account; it signs in and must change its password', async
   await settle(clerk);
   assertEq(await menuOf(clerk), ['Home', 'SystemDept'], 'new staff menu');
   await clerk.context().close();
+});
+
+test('部门管理: a bad CSV import lists its errors row by row; a good one imports', async () => {
+  const page = await asRole('admin');
+  await push(page, '/system/dept');
+  await page.getByTestId('dept-table').locator('tbody tr').nth(3).waitFor();
+  await shot(page, 'dept');
+  await page.getByTestId('dept-import-open').click();
+  const bad = 'code,name,kind,parent_code\nE2E-S1,测试街道,street,NO-SUCH-PARENT\nE2E-S2,,planet,210204\n';
+  await page.getByTestId('import-file').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+  const resp = page.waitForResponse((res) => res.url().includes('/api/v1/org-units/import'));
+  await page.getByTestId('import-run').click();
+  const r = await resp;
+  assertEq(r.status(), 422, 'bad import');
+  const rows = (await r.json()).error.rows;
+  assert(rows.length >= 2, `error rows ${JSON.stringify(rows)}`);
+  const shown = await page.getByTestId('import-errors').locator('tbody tr').count();
+  assertEq(shown, rows.length, 'error rows shown');
+  await page.waitForTimeout(300);
+  await shot(page, 'dept-import-errors');
+  const good = 'code,name,kind,parent_code\nE2E-D1,区测试局(e2e),department,210204\n';
+  await page.getByTestId('import-file').setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+  const ok = page.waitForResponse((res) => res.url().includes('/api/v1/org-units/import'));
+  await page.getByTestId('import-run').click();
+  assertEq((await ok).status(), 201, 'good import');
+  await page.getByTestId('import-result').getByText('导入成功').waitFor();
+  await page.keyboard.press('Escape');
+  await settle(page);
+  await page.getByText('区测试局(e2e)').first().waitFor();
+});
+
+test('角色分配: the picker forbids a second admin role and admin next to business roles', async () => {
+  const page = await asRole('secadmin');
+  await push(page, '/system/user');
+  await page.getByTestId('user-roles-malan.staff').click();
+  const dlg = page.getByTestId('roles-dialog');
+  await dlg.waitFor();
+  const disabled = async (role) =>
+    (await page.locator(`[data-testid=grant-${role}]`).getAttribute('class')).includes('is-disabled');
+  // malan.staff is staff: admin roles cannot be ticked beside it.
+  assert(await disabled('sysadmin'), 'sysadmin should be disabled next to staff');
+  assert(!(await disabled('leader')), 'leader should be selectable next to staff');
+  await page.locator('[data-testid=grant-staff]').click(); // untick staff
+  await page.locator('[data-testid=grant-auditor]').click();
+  assert(await disabled('sysadmin'), 'a second admin role must be disabled');
+  assert(await disabled('secadmin'), 'a second admin role must be disabled');
+  assert(await disabled('leader'), 'business roles must be disabled beside an admin role');
+  await page.waitForTimeout(300);
+  await shot(page, 'user-roles');
+  await page.keyboard.press('Escape');
 });
 
 test('the language switch changes the page and is remembered', async () => {
@@ -254,6 +306,7 @@ test('five wrong passwords lock the account; the message gives the time left', a
   await page.context().close();
   // The security administrator sees the lock and can clear it.
   const sec = await asRole('secadmin');
+  await push(sec, '/home'); // a fresh list, not the one an earlier test left open
   await push(sec, '/system/user');
   await sec.getByTestId('locked-e2e.lockme').waitFor();
   await sec.getByTestId('user-unlock-e2e.lockme').click();
@@ -358,7 +411,10 @@ test('at 375 px the menu collapses into a drawer and no page overflows', async (
     await page.locator('.menu-drawer [data-menu]').first().waitFor();
     const items = await page.$$eval('.menu-drawer [data-menu]', (els) => els.map((e) => e.getAttribute('data-menu')));
     if (JSON.stringify(items) !== JSON.stringify(ROLES[user])) problems.push(`${user}: drawer menu ${items}`);
-    if (user === 'grid.inspector') await shot(page, 'mobile-grid.inspector-drawer');
+    if (user === 'grid.inspector') {
+      await page.waitForTimeout(400); // the drawer slides in
+      await shot(page, 'mobile-grid.inspector-drawer');
+    }
     await page.locator('.menu-drawer [data-menu=Home]').click();
     await page.locator('.menu-drawer').waitFor({ state: 'hidden' });
     await page.setViewportSize({ width: 1366, height: 820 });
