@@ -182,6 +182,7 @@ asio::awaitable<Response> ListEventsH(Ctx& ctx) {
     f.actor_id = actor;
     f.object_id = object;
     f.action = Query(ctx.req, "action").value_or("");
+    f.actor = core::Utf8Prefix(Query(ctx.req, "actor").value_or(""), 64);
     f.object_type = Query(ctx.req, "object_type").value_or("");
     for (auto [key, dst] : {std::pair{"since", &f.since}, std::pair{"until", &f.until}}) {
         auto v = Query(ctx.req, key);
@@ -241,7 +242,7 @@ void AddAdminRoutes(std::vector<Route>& r) {
     r.push_back({"PUT", "/api/v1/security-policy", PutPolicyH, Access::kPermission, Perm::kSecurityPolicy, "Change the policy (fields optional)", "security", "", "SecurityPolicy"});
     r.push_back({"GET", "/api/v1/sessions", ListSessionsH, Access::kPermission, Perm::kSessionAdmin, "Active sessions (在線用戶)", "security"});
     r.push_back({"DELETE", "/api/v1/sessions/{id}", EndSessionH, Access::kPermission, Perm::kSessionAdmin, "End a session", "security", "session"});
-    r.push_back({"GET", "/api/v1/events", ListEventsH, Access::kPermission, Perm::kAuditRead, "Events, newest first (?actor_id=&action=&object_type=&object_id=&since=&until=)", "audit"});
+    r.push_back({"GET", "/api/v1/events", ListEventsH, Access::kPermission, Perm::kAuditRead, "Events, newest first (?actor_id=&actor=&action=&object_type=&object_id=&since=&until=)", "audit"});
     r.push_back({"GET", "/api/v1/events/{id}", GetEventH, Access::kPermission, Perm::kAuditRead, "One event with its hash and previous hash", "audit", "event"});
     r.push_back({"POST", "/api/v1/audit/verify", VerifyH, Access::kPermission, Perm::kAuditRead, "Walk the chain: count, head hash, first break", "audit"});
 }

@@ -196,6 +196,14 @@ asio::awaitable<Response> LogoutH(Ctx& ctx) {
 
 asio::awaitable<Response> Me(Ctx& ctx) {
     auto& p = *ctx.principal;
+    // One's own units are always readable by name, whatever the role (an auditor has no org.read).
+    Json units_detail = Json::array();
+    {
+        auto c = ctx.app.db.Read();
+        for (auto id : p.units)
+            if (auto u = store::FindOrg(*c, id, core::Scope::All()))
+                units_detail.push_back({{"id", u->id}, {"name", u->name}, {"kind", u->kind}});
+    }
     Json perms = Json::array();
     for (auto perm : {org::Perm::kOrgRead, org::Perm::kOrgWrite, org::Perm::kUserRead, org::Perm::kUserWrite,
                       org::Perm::kRoleGrant, org::Perm::kUnlock, org::Perm::kSecurityPolicy,
@@ -206,6 +214,8 @@ asio::awaitable<Response> Me(Ctx& ctx) {
                   {"display_name", p.display_name},
                   {"roles", p.roles},
                   {"units", p.units},
+                  {"units_detail", units_detail},
+                  {"session_id", p.session_id ? Json(p.session_id) : Json(nullptr)},
                   {"permissions", perms},
                   {"must_change_password", p.must_change_password},
                   {"totp_required", p.totp_required},

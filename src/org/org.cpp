@@ -255,7 +255,8 @@ Json OrgToJson(const OrgUnit& u) {
             {"generated", u.generated},
             {"created_at", u.created_at},
             {"updated_at", u.updated_at},
-            {"version", u.version}};
+            {"version", u.version},
+            {"child_count", u.child_count}};
 }
 
 namespace {

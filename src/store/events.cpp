@@ -142,6 +142,10 @@ std::pair<std::vector<Event>, int64_t> ListEvents(Conn& conn, const EventFilter&
         where += " AND actor_id = ?";
         params.emplace_back(*f.actor_id);
     }
+    if (!f.actor.empty()) {
+        where += " AND actor = ?";
+        params.emplace_back(f.actor);
+    }
     if (!f.action.empty()) {
         if (f.action.back() == '.') {
             where += " AND action LIKE ? ESCAPE '\\'";

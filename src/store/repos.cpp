@@ -48,14 +48,23 @@ OrgUnit OrgFromRow(const Row& r) {
     u.created_at = r.Str(8);
     u.updated_at = r.Str(9);
     u.version = r.Int(10);
+    if (r.cols.size() > 11) u.child_count = r.Int(11);
     return u;
+}
+
+// ", (SELECT COUNT(*) ...) AS child_count": active children the reader may see.
+std::string ChildCount(const core::Scope& s, std::vector<Value>* p) {
+    std::string sql = ", (SELECT COUNT(*) FROM org_units c2 WHERE c2.parent_id = org_units.id AND c2.active = 1";
+    ScopeClause(s, "c2.path", &sql, p);
+    return sql + ")";
 }
 
 }  // namespace
 
 std::optional<OrgUnit> FindOrg(Conn& c, int64_t id, const core::Scope& scope) {
-    std::string sql = std::string("SELECT ") + kOrgCols + " FROM org_units WHERE id = ?";
-    std::vector<Value> p{id};
+    std::vector<Value> p;
+    std::string sql = std::string("SELECT ") + kOrgCols + ChildCount(scope, &p) + " FROM org_units WHERE id = ?";
+    p.emplace_back(id);
     ScopeClause(scope, "path", &sql, &p);
     auto rows = c.Query(sql, p);
     if (rows.empty()) return std::nullopt;
@@ -71,7 +80,24 @@ std::optional<OrgUnit> FindOrgByCode(Conn& c, const std::string& code) {
 std::pair<std::vector<OrgUnit>, int64_t> ListOrgs(Conn& c, const OrgFilter& f, const core::Scope& s) {
     std::string where = " WHERE 1=1";
     std::vector<Value> p;
-    if (f.roots_only) where += " AND parent_id IS NULL";
+    if (f.roots_only) {
+        if (s.all) {
+            where += " AND parent_id IS NULL";
+        } else if (s.Empty()) {
+            where += " AND 1=0";
+        } else {
+            // The tops of a limited scope are its own units.
+            where += " AND path IN (";
+            bool first = true;
+            for (const auto* list : {&s.subtrees, &s.exact})
+                for (const auto& path : *list) {
+                    where += first ? "?" : ", ?";
+                    p.emplace_back(path);
+                    first = false;
+                }
+            where += ")";
+        }
+    }
     if (f.parent_id) {
         where += " AND parent_id = ?";
         p.emplace_back(*f.parent_id);
@@ -95,12 +121,12 @@ std::pair<std::vector<OrgUnit>, int64_t> ListOrgs(Conn& c, const OrgFilter& f, c
     }
     ScopeClause(s, "path", &where, &p);
     int64_t total = c.Query("SELECT COUNT(*) FROM org_units" + where, p)[0].Int(0);
-    auto q = p;
+    std::vector<Value> q;
+    std::string cols = std::string(kOrgCols) + ChildCount(s, &q);
+    q.insert(q.end(), p.begin(), p.end());
     q.emplace_back(f.per_page);
     q.emplace_back((f.page - 1) * f.per_page);
-    auto rows = c.Query(std::string("SELECT ") + kOrgCols + " FROM org_units" + where +
-                            " ORDER BY path LIMIT ? OFFSET ?",
-                        q);
+    auto rows = c.Query("SELECT " + cols + " FROM org_units" + where + " ORDER BY path LIMIT ? OFFSET ?", q);
     std::vector<OrgUnit> out;
     out.reserve(rows.size());
     for (auto& r : rows) out.push_back(OrgFromRow(r));

@@ -20,11 +20,12 @@ struct OrgUnit {
     bool generated = false;
     std::string created_at, updated_at;
     int64_t version = 1;
+    int64_t child_count = 0;  // children visible in the reader's scope (lists and reads)
 };
 
 struct OrgFilter {
     std::optional<int64_t> parent_id;
-    bool roots_only = false;  // parent_id is null
+    bool roots_only = false;  // the tops of the reader's scope (parent_id null for all-data scope)
     std::string kind;
     std::string q;  // substring of name or code
     std::optional<bool> active;

@@ -73,6 +73,7 @@ VerifyReport VerifyChain(Conn& conn);
 
 struct EventFilter {
     std::optional<int64_t> actor_id;
+    std::string actor;  // the actor's name (username), exact
     std::string action;       // exact, or prefix when ending in '.'
     std::string object_type;
     std::optional<int64_t> object_id;

@@ -50,8 +50,9 @@ class OrgSuite(dt.Suite):
         dep = self.create(d, "department", "测试局", None)
         eq(dep["code"], None, "code is optional")
         self.d, self.s1, self.s2, self.c, self.grids, self.dep = d, s1, s2, c, grids, dep
-        # read back
-        eq(self.get(c["id"]), c, "GET returns what create returned")
+        # read back: the same unit, now with its seven grids counted
+        eq(c["child_count"], 0, "a new unit has no children")
+        eq(self.get(c["id"]), dict(c, child_count=7), "GET returns what create returned, with its children counted")
 
     def test_wrong_placement(self):
         cases = [("grid", self.d), ("grid", self.s1), ("community", self.d), ("street", self.s1),
@@ -381,3 +382,23 @@ class OrgSuite(dt.Suite):
         eq(pre["total"], total, "action prefix filter 'org_unit.' counts every org unit event")
         one = expect_status(self.auditor.get("/api/v1/events/%d" % seqs[0]), 200).json()
         eq(one, events[0], "GET /events/{seq}")
+
+    def test_scope_tops_names_and_actor_filter(self):
+        # parent_id=null lists the tops of the reader's scope: for a street's staff, its street
+        st = self.srv.session("chunliu.staff")
+        tops = expect_status(st.get(P + "?parent_id=null"), 200).json()
+        eq([u["code"] for u in tops["items"]], ["210204006"], "chunliu.staff's scope top is its street")
+        check(tops["items"][0]["child_count"] >= 3, "the street's communities are counted")
+        # a unit with no children counts none; children outside the scope are never counted
+        grid = expect_status(st.get(P + "?kind=grid&per_page=1"), 200).json()["items"][0]
+        eq(grid["child_count"], 0, "a grid has no children")
+        # /me names one's own units, even for an auditor, who cannot read the org tree
+        aud = self.srv.session("auditor")
+        me = expect_status(aud.get("/api/v1/me"), 200).json()
+        eq([u["name"] for u in me["units_detail"]], ["沙河口区"], "the auditor's unit by name")
+        check(isinstance(me["session_id"], int), "the current session's id")
+        expect_error(aud.get(P + "/%d" % me["units"][0]), 403)
+        # the login log can be filtered by username
+        ev = expect_status(aud.get("/api/v1/events?action=auth.&actor=chunliu.staff&per_page=500"), 200).json()
+        check(ev["total"] >= 1, "chunliu.staff's logins are found")
+        check(all(e["actor"] == "chunliu.staff" for e in ev["items"]), "only chunliu.staff's events")

@@ -47,6 +47,10 @@ export interface Me {
   display_name: string;
   roles: Role[];
   units: number[];
+  /** Names of my own units (readable whatever the role). */
+  units_detail?: { id: number; name: string; kind: string }[];
+  /** This session's id (null for an API token). */
+  session_id?: number | null;
   permissions: Permission[];
   must_change_password: boolean;
   totp_required?: boolean;

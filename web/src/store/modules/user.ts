@@ -33,7 +33,14 @@ export const useUserStore = defineStore('user', () => {
   /** Names of my units: readable with org.read; others show "單位 #id". */
   async function loadUnitNames(): Promise<void> {
     const m = me.value;
-    if (!m || !m.permissions.includes('org.read')) return;
+    if (!m) return;
+    if (m.units_detail?.length) {
+      const names: Record<number, string> = { ...unitNames.value };
+      for (const u of m.units_detail) names[u.id] = u.name;
+      unitNames.value = names;
+      return;
+    }
+    if (!m.permissions.includes('org.read')) return;
     for (const id of m.units) {
       if (unitNames.value[id]) continue;
       try {
