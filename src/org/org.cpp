@@ -354,7 +354,7 @@ Result<Json> UpdateOrgUnit(store::WriteTx& tx, const core::Scope& scope, int64_t
     }
     next.updated_at = tx.now();
     store::UpdateOrg(c, next);
-    auto saved = store::FindOrg(c, id, core::Scope::All());
+    auto saved = store::FindOrg(c, id, scope, true);
     tx.Emit("org_unit.update", "org_unit", id, {{"changes", changes}});
     return OrgToJson(*saved);
 }
@@ -379,7 +379,7 @@ Result<Json> MoveOrgUnit(store::WriteTx& tx, const core::Scope& scope, int64_t i
     if (auto s = CheckPlacement(cur->kind, parent); !s) return s.error();
     std::string new_path = (parent ? parent->path : "/") + std::to_string(id) + "/";
     store::MoveOrgSubtree(c, id, new_parent, cur->path, new_path, tx.now());
-    auto saved = store::FindOrg(c, id, core::Scope::All());
+    auto saved = store::FindOrg(c, id, scope, true);
     tx.Emit("org_unit.move", "org_unit", id,
             {{"from_parent_id", cur->parent_id ? Json(*cur->parent_id) : Json(nullptr)},
              {"to_parent_id", new_parent ? Json(*new_parent) : Json(nullptr)},
@@ -404,7 +404,7 @@ Result<Json> DeactivateOrgUnit(store::WriteTx& tx, const core::Scope& scope, int
     next.updated_at = tx.now();
     store::UpdateOrg(c, next);
     tx.Emit("org_unit.deactivate", "org_unit", id, {{"name", cur->name}});
-    return OrgToJson(*store::FindOrg(c, id, core::Scope::All()));
+    return OrgToJson(*store::FindOrg(c, id, scope, true));
 }
 
 // ---------------------------------------------------------------- CSV import

@@ -61,9 +61,10 @@ std::string ChildCount(const core::Scope& s, std::vector<Value>* p) {
 
 }  // namespace
 
-std::optional<OrgUnit> FindOrg(Conn& c, int64_t id, const core::Scope& scope) {
+std::optional<OrgUnit> FindOrg(Conn& c, int64_t id, const core::Scope& scope, bool with_child_count) {
     std::vector<Value> p;
-    std::string sql = std::string("SELECT ") + kOrgCols + ChildCount(scope, &p) + " FROM org_units WHERE id = ?";
+    std::string sql = std::string("SELECT ") + kOrgCols + (with_child_count ? ChildCount(scope, &p) : "") +
+                      " FROM org_units WHERE id = ?";
     p.emplace_back(id);
     ScopeClause(scope, "path", &sql, &p);
     auto rows = c.Query(sql, p);

@@ -32,7 +32,9 @@ struct OrgFilter {
     int64_t page = 1, per_page = 50;
 };
 
-std::optional<OrgUnit> FindOrg(Conn& c, int64_t id, const core::Scope& scope);
+/// with_child_count costs a count over the unit's children: for reads that show it, not for
+/// the commands' own lookups.
+std::optional<OrgUnit> FindOrg(Conn& c, int64_t id, const core::Scope& scope, bool with_child_count = false);
 std::optional<OrgUnit> FindOrgByCode(Conn& c, const std::string& code);
 std::pair<std::vector<OrgUnit>, int64_t> ListOrgs(Conn& c, const OrgFilter& f, const core::Scope& s);
 /// Inserts a unit under the parent whose path is given ("/" for a root), with the next id, and

@@ -95,14 +95,14 @@ public:
 
 private:
     sqlite3_stmt* Prepare(std::string_view sql, const std::vector<Value>& params) {
-        std::string key(sql);
         sqlite3_stmt* st;
-        auto it = cache_.find(key);
+        auto it = cache_.find(sql);  // heterogeneous lookup: no copy of the SQL text
         if (it != cache_.end()) {
             st = it->second;
             sqlite3_reset(st);
             sqlite3_clear_bindings(st);
         } else {
+            std::string key(sql);
             int rc = sqlite3_prepare_v3(db_, key.data(), static_cast<int>(key.size()),
                                         SQLITE_PREPARE_PERSISTENT, &st, nullptr);
             if (rc != SQLITE_OK)
@@ -123,8 +123,9 @@ private:
             else if (auto p = std::get_if<double>(&v))
                 sqlite3_bind_double(st, idx, *p);
             else {
+                // The params outlive the statement's use (bound, stepped, reset within one call).
                 const auto& s = std::get<std::string>(v);
-                sqlite3_bind_text(st, idx, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+                sqlite3_bind_text(st, idx, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
             }
         }
         return st;
@@ -138,7 +139,11 @@ private:
     }
 
     sqlite3* db_ = nullptr;
-    std::unordered_map<std::string, sqlite3_stmt*> cache_;
+    struct Hash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    std::unordered_map<std::string, sqlite3_stmt*, Hash, std::equal_to<>> cache_;
 };
 
 }  // namespace
