@@ -30,7 +30,7 @@ asio::awaitable<Response> Create(Ctx& ctx) {
 
 asio::awaitable<Response> Get(Ctx& ctx) {
     auto c = ctx.app.db.Read();
-    auto u = store::FindOrg(*c, ctx.req.ids[0], ctx.principal->scope, /*with_child_count=*/true);
+    auto u = store::FindOrg(*c, ctx.req.ids[0], ctx.principal->scope, /*with_has_children=*/true);
     if (!u) co_return ErrorResponse(Error::NotFound("org unit", ctx.req.ids[0]));
     co_return JsonResponse(200, org::OrgToJson(*u));
 }

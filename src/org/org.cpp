@@ -256,7 +256,7 @@ Json OrgToJson(const OrgUnit& u) {
             {"created_at", u.created_at},
             {"updated_at", u.updated_at},
             {"version", u.version},
-            {"child_count", u.child_count}};
+            {"has_children", u.has_children}};
 }
 
 namespace {

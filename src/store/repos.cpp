@@ -48,22 +48,23 @@ OrgUnit OrgFromRow(const Row& r) {
     u.created_at = r.Str(8);
     u.updated_at = r.Str(9);
     u.version = r.Int(10);
-    if (r.cols.size() > 11) u.child_count = r.Int(11);
+    if (r.cols.size() > 11) u.has_children = r.Int(11) != 0;
     return u;
 }
 
-// ", (SELECT COUNT(*) ...) AS child_count": active children the reader may see.
-std::string ChildCount(const core::Scope& s, std::vector<Value>* p) {
-    std::string sql = ", (SELECT COUNT(*) FROM org_units c2 WHERE c2.parent_id = org_units.id AND c2.active = 1";
+// ", EXISTS (...)": whether the unit has an active child the reader may see. EXISTS stops at the
+// first child, so a unit with many children costs what a leaf costs.
+std::string HasChildren(const core::Scope& s, std::vector<Value>* p) {
+    std::string sql = ", EXISTS (SELECT 1 FROM org_units c2 WHERE c2.parent_id = org_units.id AND c2.active = 1";
     ScopeClause(s, "c2.path", &sql, p);
     return sql + ")";
 }
 
 }  // namespace
 
-std::optional<OrgUnit> FindOrg(Conn& c, int64_t id, const core::Scope& scope, bool with_child_count) {
+std::optional<OrgUnit> FindOrg(Conn& c, int64_t id, const core::Scope& scope, bool with_has_children) {
     std::vector<Value> p;
-    std::string sql = std::string("SELECT ") + kOrgCols + (with_child_count ? ChildCount(scope, &p) : "") +
+    std::string sql = std::string("SELECT ") + kOrgCols + (with_has_children ? HasChildren(scope, &p) : "") +
                       " FROM org_units WHERE id = ?";
     p.emplace_back(id);
     ScopeClause(scope, "path", &sql, &p);
@@ -123,7 +124,7 @@ std::pair<std::vector<OrgUnit>, int64_t> ListOrgs(Conn& c, const OrgFilter& f, c
     ScopeClause(s, "path", &where, &p);
     int64_t total = c.Query("SELECT COUNT(*) FROM org_units" + where, p)[0].Int(0);
     std::vector<Value> q;
-    std::string cols = std::string(kOrgCols) + ChildCount(s, &q);
+    std::string cols = std::string(kOrgCols) + HasChildren(s, &q);
     q.insert(q.end(), p.begin(), p.end());
     q.emplace_back(f.per_page);
     q.emplace_back((f.page - 1) * f.per_page);

@@ -20,7 +20,7 @@ struct OrgUnit {
     bool generated = false;
     std::string created_at, updated_at;
     int64_t version = 1;
-    int64_t child_count = 0;  // children visible in the reader's scope (lists and reads)
+    bool has_children = false;  // an active child visible in the reader's scope (lists and reads)
 };
 
 struct OrgFilter {
@@ -32,9 +32,8 @@ struct OrgFilter {
     int64_t page = 1, per_page = 50;
 };
 
-/// with_child_count costs a count over the unit's children: for reads that show it, not for
-/// the commands' own lookups.
-std::optional<OrgUnit> FindOrg(Conn& c, int64_t id, const core::Scope& scope, bool with_child_count = false);
+/// with_has_children adds a look for a visible active child: for reads that show it.
+std::optional<OrgUnit> FindOrg(Conn& c, int64_t id, const core::Scope& scope, bool with_has_children = false);
 std::optional<OrgUnit> FindOrgByCode(Conn& c, const std::string& code);
 std::pair<std::vector<OrgUnit>, int64_t> ListOrgs(Conn& c, const OrgFilter& f, const core::Scope& s);
 /// Inserts a unit under the parent whose path is given ("/" for a root), with the next id, and
