@@ -783,8 +783,7 @@ Result<Json> ChangeOwnPassword(store::WriteTx& tx, int64_t user_id, int64_t sess
     u.updated_at = tx.now();
     store::UpdateUser(c, u);
     // Other sessions of this account end; the one that changed the password stays.
-    for (auto& s : store::ListActiveSessions(c, "0000"))
-        if (s.user_id == user_id && s.id != session_id) store::EndSession(c, s.id, tx.now());
+    store::EndUserSessions(c, user_id, tx.now(), session_id);
     tx.Emit("user.change_password", "user", user_id, Json::object());
     return Json{{"changed", true}};
 }

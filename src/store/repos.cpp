@@ -367,8 +367,9 @@ std::vector<Session> ListActiveSessions(Conn& c, const std::string& idle_cutoff)
 void EndSession(Conn& c, int64_t id, const std::string& now) {
     c.Exec("UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL", {now, id});
 }
-void EndUserSessions(Conn& c, int64_t user_id, const std::string& now) {
-    c.Exec("UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL", {now, user_id});
+void EndUserSessions(Conn& c, int64_t user_id, const std::string& now, int64_t keep_session_id) {
+    c.Exec("UPDATE sessions SET ended_at = ? WHERE user_id = ? AND id <> ? AND ended_at IS NULL",
+           {now, user_id, keep_session_id});
 }
 void TouchSession(Conn& c, int64_t id, const std::string& now) {
     c.Exec("UPDATE sessions SET last_seen_at = ? WHERE id = ?", {now, id});

@@ -88,7 +88,8 @@ std::optional<Session> FindSessionByHash(Conn& c, const std::string& token_hash)
 std::vector<Session> ListActiveSessions(Conn& c, const std::string& idle_cutoff);
 std::optional<Session> FindSession(Conn& c, int64_t id);
 void EndSession(Conn& c, int64_t id, const std::string& now);
-void EndUserSessions(Conn& c, int64_t user_id, const std::string& now);
+/// Ends every open session of the user but keep_session_id (0: all of them).
+void EndUserSessions(Conn& c, int64_t user_id, const std::string& now, int64_t keep_session_id = 0);
 void TouchSession(Conn& c, int64_t id, const std::string& now);
 
 struct ApiToken {

@@ -396,3 +396,13 @@ class AuthSuite(dt.Suite):
         # the limiter counts logins only: an API call is not limited
         expect_status(c.get("/healthz"), 200)
         srv.kill()
+
+    def test_password_change_ends_the_other_sessions_only(self):
+        name = dt.uniq("two.sessions")
+        self.create_user(name)
+        s1 = self.srv.session(name, GOOD_PW)
+        s2 = self.srv.session(name, GOOD_PW)
+        expect_status(s1.post("/api/v1/me/password", {"old_password": GOOD_PW, "new_password": "Fjord-Lantern-2026q"}),
+                      200)
+        expect_status(s1.get("/api/v1/me"), 200, "the session that changed the password stays")
+        expect_error(s2.get("/api/v1/me"), 401, msg="the account's other session ended")
