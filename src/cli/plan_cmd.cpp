@@ -1,0 +1,1 @@
+// `duban plan ...` subcommands. Placeholder: filled in with the importer.

@@ -1,0 +1,95 @@
+#pragma once
+/// duban::core calendar — China's working-day calendar and working-time arithmetic, shared by
+/// every engine with legal or administrative time limits (cases, petitions, the work plan's
+/// follow-up notices). Local time is China Standard Time (UTC+8, no daylight saving).
+#include <compare>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/core.hpp"
+
+namespace duban::core {
+
+/// A civil date in China Standard Time.
+struct Date {
+    int y = 1970, m = 1, d = 1;
+    auto operator<=>(const Date&) const = default;
+    /// "2026-10-01"
+    std::string ToString() const;
+    static std::optional<Date> Parse(std::string_view yyyy_mm_dd);
+    int64_t DaysSinceEpoch() const;
+    static Date FromDays(int64_t days);
+    Date AddDays(int64_t n) const { return FromDays(DaysSinceEpoch() + n); }
+    int Weekday() const;  // 1 = Monday ... 7 = Sunday (ISO)
+};
+
+/// The CST date and minute of day of an instant, and back.
+Date LocalDate(TimePoint t);
+int LocalMinuteOfDay(TimePoint t);
+TimePoint LocalTime(Date d, int minute_of_day);
+
+enum class DayKind {
+    kWorkday,          // Monday-Friday, not a holiday
+    kRestday,          // Saturday or Sunday, not adjusted
+    kHoliday,          // a public holiday (days off inside a holiday span included)
+    kAdjustedWorkday,  // a Saturday or Sunday made a working day (調休)
+};
+const char* DayKindName(DayKind k);
+
+/// A date the plain Monday-Friday rule reads wrongly, or a public holiday, with its source.
+struct SpecialDay {
+    Date date;
+    DayKind kind = DayKind::kHoliday;  // kHoliday or kAdjustedWorkday only
+    std::string festival;              // 春節, 國慶節 ...
+    std::string source;                // the State Council notice
+};
+
+/// Office hours as minute-of-day spans, default 08:30-12:00 and 13:30-17:30.
+struct OfficeHours {
+    std::vector<std::pair<int, int>> spans = {{8 * 60 + 30, 12 * 60}, {13 * 60 + 30, 17 * 60 + 30}};
+    int MinutesPerDay() const;
+    /// "08:30-12:00,13:30-17:30"; spans must be ordered, non-overlapping, inside a day.
+    static Result<OfficeHours> Parse(std::string_view text);
+    std::string ToString() const;
+};
+
+class WorkCalendar {
+public:
+    WorkCalendar() = default;
+    /// The shipped CSV (date,kind,festival,source; kind = holiday | workday). Errors name the
+    /// line and column. Holidays must not be ...; adjusted workdays must fall on a weekend.
+    static Result<WorkCalendar> FromCsv(std::string_view csv, const std::string& source_name);
+    /// Adds (or replaces) special days, e.g. when next year's notice appears. Validated as above.
+    Status Add(const std::vector<SpecialDay>& days);
+    void SetOfficeHours(OfficeHours h) { hours_ = std::move(h); }
+    const OfficeHours& office_hours() const { return hours_; }
+    /// Years with at least one special day (the years the calendar knows about).
+    std::vector<int> Years() const;
+    std::vector<SpecialDay> Special() const;
+
+    DayKind Kind(Date d) const;
+    bool IsWorkday(Date d) const;
+    /// The n-th working day after d (n >= 1); n = 0 returns d itself if it is a working day,
+    /// else the next working day.
+    Date AddWorkdays(Date d, int n) const;
+    /// Deadline of "n working days from t": the end of office hours on the n-th working day
+    /// after t's local date (the day of t itself does not count).
+    TimePoint AddWorkdaysDeadline(TimePoint t, int n) const;
+    /// The instant after `minutes` of office time from t (time outside office hours, rest days
+    /// and holidays does not count).
+    TimePoint AddWorkingMinutes(TimePoint t, int64_t minutes) const;
+    /// Office time between a and b in seconds (0 when b <= a).
+    int64_t WorkingSecondsBetween(TimePoint a, TimePoint b) const;
+    /// Working days between two dates: those in (a, b], 0 when b <= a.
+    int WorkdaysBetween(Date a, Date b) const;
+
+private:
+    std::map<Date, SpecialDay> special_;
+    OfficeHours hours_;
+};
+
+}  // namespace duban::core
