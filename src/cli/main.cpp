@@ -39,7 +39,7 @@ struct Args {
     }
 };
 
-const std::vector<std::string> kFlags = {"--demo", "--password-stdin", "--help", "-h", "--no-access-log", "--json", "--secure-cookies", "--totp-optional"};
+const std::vector<std::string> kFlags = {"--demo", "--password-stdin", "--help", "-h", "--no-access-log", "--json", "--secure-cookies", "--totp-optional", "--test-clock"};
 
 Args Parse(int argc, char** argv, int from) {
     Args a;
@@ -73,6 +73,7 @@ int Usage(const char* msg = nullptr) {
                  "              [--web-root DIR]   (default web/dist when it exists)\n"
                  "              [--key-file FILE]  (default duban.key beside the database; keep it with backups)\n"
                  "              [--totp-optional]  (development and tests only: admins need not enrol TOTP)\n"
+                 "              [--test-clock]     (automated tests only: PUT /api/v1/_test/clock sets the time)\n"
                  "  duban migrate [--db PATH | --postgres URL]\n"
                  "  duban audit verify [--db PATH | --postgres URL] [--json]\n"
                  "  duban backup --to FILE [--db PATH]\n"
@@ -153,7 +154,14 @@ int CmdServe(const Args& a) {
     s.web_root = a.Get("--web-root", std::filesystem::exists("web/dist/index.html") ? "web/dist" : "");
     if (!s.web_root.empty() && !std::filesystem::exists(std::filesystem::path(s.web_root) / "index.html"))
         return Usage(("--web-root " + s.web_root + " has no index.html (run make build)").c_str());
-    core::SystemClock clock;
+    core::SystemClock system_clock;
+    core::ManualClock manual_clock(system_clock.Now());
+    const core::Clock& clock = a.Has("--test-clock") ? static_cast<const core::Clock&>(manual_clock) : system_clock;
+    if (a.Has("--test-clock")) {
+        s.test_clock = &manual_clock;
+        std::fprintf(stderr, "duban: warning: --test-clock: the clock is manual and PUT /api/v1/_test/clock sets it "
+                             "(automated tests only)\n");
+    }
     auto box = core::SecretBox::LoadOrCreate(KeyFile(a));
     store::Pipeline pipeline(*db, clock);
     pipeline.Start();

@@ -92,4 +92,8 @@ private:
     OfficeHours hours_;
 };
 
+/// The calendar shipped with duban: China's official arrangements compiled in from
+/// data/calendar/*.csv, with the default office hours.
+WorkCalendar ShippedCalendar();
+
 }  // namespace duban::core
