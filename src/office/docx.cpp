@@ -1,7 +1,5 @@
-// ReadDocx: word/document.xml streamed through expat; word/styles.xml (small) through pugixml
-// for the heading level of each paragraph style.
-#include <pugixml.hpp>
-
+// ReadDocx: word/document.xml and word/styles.xml (for the heading level of each paragraph
+// style) streamed through expat.
 #include <map>
 #include <string>
 #include <vector>
@@ -13,22 +11,6 @@ namespace duban::office {
 namespace {
 
 using internal::Attr;
-
-std::string_view LocalName(const char* n) {
-    std::string_view s = n;
-    size_t c = s.find(':');
-    return c == std::string_view::npos ? s : s.substr(c + 1);
-}
-pugi::xml_node Child(pugi::xml_node n, std::string_view local) {
-    for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling())
-        if (LocalName(c.name()) == local) return c;
-    return {};
-}
-const char* PAttr(pugi::xml_node n, std::string_view local) {
-    for (pugi::xml_attribute a = n.first_attribute(); a; a = a.next_attribute())
-        if (LocalName(a.name()) == local) return a.value();
-    return nullptr;
-}
 
 /// "heading 2", "Heading2", "標題 2", "标题 2" -> 2; anything else -> 0.
 int LevelFromStyleName(std::string name) {
@@ -55,35 +37,55 @@ struct StyleInfo {
     std::string based_on;
 };
 
-core::Result<std::map<std::string, int>> ReadStyles(internal::ZipReader& zip) {
+// word/styles.xml: each paragraph style's own level (from its name or outline level) and the
+// style it is based on.
+class StylesHandler : public internal::SaxHandler {
+public:
+    void Start(std::string_view n, const char** attrs) override {
+        if (n == "style") {
+            const char* type = Attr(attrs, "type");
+            const char* id = Attr(attrs, "styleId");
+            in_style_ = id && (!type || std::string_view(type) == "paragraph");
+            if (in_style_) {
+                id_ = id;
+                cur_ = {};
+            }
+            return;
+        }
+        if (!in_style_) return;
+        if (n == "name") {
+            if (const char* v = Attr(attrs, "val"); v && cur_.own < 0) {
+                int l = LevelFromStyleName(v);
+                if (l > 0) cur_.own = l;
+            }
+        } else if (n == "outlineLvl") {
+            int l = LevelFromOutline(Attr(attrs, "val"));
+            if (l >= 0) cur_.own = l;
+        } else if (n == "basedOn") {
+            if (const char* v = Attr(attrs, "val")) cur_.based_on = v;
+        }
+    }
+    void End(std::string_view n) override {
+        if (n == "style" && in_style_) {
+            styles[id_] = std::move(cur_);
+            in_style_ = false;
+        }
+    }
+    std::map<std::string, StyleInfo> styles;
+
+private:
+    bool in_style_ = false;
+    std::string id_;
+    StyleInfo cur_;
+};
+
+core::Result<std::map<std::string, int>> ReadStyles(internal::ZipReader& zip, const Limits& lim) {
     std::map<std::string, int> levels;
     if (!zip.Has("word/styles.xml")) return levels;
-    auto text = zip.ReadAll("word/styles.xml", internal::kDomPartLimit);
-    if (!text) return text.error();
-    pugi::xml_document doc;
-    pugi::xml_parse_result r = doc.load_buffer_inplace(text->data(), text->size());
-    if (!r)
-        return internal::Invalid(std::string("docx: word/styles.xml is not well-formed XML (") +
-                                 r.description() + " at byte " + std::to_string(r.offset) + ")");
-    std::map<std::string, StyleInfo> styles;
-    for (pugi::xml_node s = Child(doc, "styles").first_child(); s; s = s.next_sibling()) {
-        if (LocalName(s.name()) != "style") continue;
-        const char* type = PAttr(s, "type");
-        if (type && std::string_view(type) != "paragraph") continue;
-        const char* id = PAttr(s, "styleId");
-        if (!id) continue;
-        StyleInfo info;
-        if (const char* n = PAttr(Child(s, "name"), "val")) {
-            int l = LevelFromStyleName(n);
-            if (l > 0) info.own = l;
-        }
-        if (pugi::xml_node ol = Child(Child(s, "pPr"), "outlineLvl")) {
-            int l = LevelFromOutline(PAttr(ol, "val"));
-            if (l >= 0) info.own = l;
-        }
-        if (const char* b = PAttr(Child(s, "basedOn"), "val")) info.based_on = b;
-        styles[id] = std::move(info);
-    }
+    StylesHandler h;
+    if (core::Status s = internal::ParseXml(zip, "word/styles.xml", lim.max_entry_bytes, h); !s)
+        return s.error();
+    const auto& styles = h.styles;
     for (const auto& [id, info] : styles) {
         // Follow basedOn until a style says something; a cycle or a long chain ends at body text.
         const StyleInfo* cur = &info;
@@ -203,7 +205,7 @@ core::Result<std::vector<Paragraph>> ReadDocx(std::string_view bytes, const Limi
     internal::ZipReader& z = **zip;
     if (!z.Has("word/document.xml"))
         return internal::Invalid("docx: the archive has no word/document.xml (not a Word document)");
-    auto levels = ReadStyles(z);
+    auto levels = ReadStyles(z, lim);
     if (!levels) return levels.error();
     DocumentHandler h(*levels, lim);
     core::Status s = internal::ParseXml(z, "word/document.xml", lim.max_entry_bytes, h);

@@ -91,16 +91,6 @@ core::Result<ZipReader::Opened> ZipReader::OpenPart(const std::string& name, siz
     return Opened{f, eff};
 }
 
-core::Result<std::string> ZipReader::ReadAll(const std::string& name, size_t cap) {
-    std::string out;
-    core::Status s = Stream(name, cap, [&](std::string_view chunk) -> core::Status {
-        out.append(chunk);
-        return {};
-    });
-    if (!s) return s.error();
-    return out;
-}
-
 const char* Attr(const char** attrs, std::string_view local) {
     for (size_t i = 0; attrs[i]; i += 2) {
         std::string_view n = attrs[i];

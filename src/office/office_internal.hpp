@@ -1,7 +1,7 @@
 #pragma once
 // Internal to duban::office: a bounded zip reader over a byte string and a streaming XML parser
-// (expat) that reads a part straight out of the archive, so a large part never sits in memory
-// twice. Small parts (workbook, rels, styles) go through pugixml instead.
+// (expat) that reads a part straight out of the archive: no part is ever held whole in memory,
+// and no DOM is built, so memory follows what the reader keeps, not the size of the XML.
 #include <zip.h>
 
 #include <memory>
@@ -18,10 +18,6 @@ core::Error Invalid(std::string msg);   // malformed input: kBadRequest, code "i
 core::Error TooLarge(std::string msg);  // a limit exceeded: kTooLarge, code "office_file_too_large"
 std::string Size(size_t bytes);         // "900 MB", "12 KB", "300 bytes"
 
-/// DOM-parsed parts (pugixml) are capped lower than streamed ones: a DOM costs several times the
-/// text it parses.
-inline constexpr size_t kDomPartLimit = 16u << 20;
-
 /// A zip archive opened over caller-owned bytes (which must outlive it). Every part read is
 /// checked against the limits: declared size, ratio, the bytes actually inflated (the header can
 /// lie), and the running total over all parts.
@@ -37,8 +33,6 @@ public:
     /// Inflates the part chunk by chunk into sink; stops at the first error (the sink's or ours).
     template <class Sink>
     core::Status Stream(const std::string& name, size_t cap, Sink&& sink);
-    /// The whole part, at most cap bytes uncompressed.
-    core::Result<std::string> ReadAll(const std::string& name, size_t cap);
     const std::string& kind() const { return kind_; }
 
 private:

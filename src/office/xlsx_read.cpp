@@ -1,7 +1,5 @@
-// ReadXlsx: workbook, rels and styles through pugixml (small parts); shared strings and sheets
-// streamed through expat, so a large sheet costs the cells it holds, not a DOM.
-#include <pugixml.hpp>
-
+// ReadXlsx: every part (rels, workbook, styles, shared strings, sheets) streamed through expat
+// straight out of the archive, so a large part costs what it holds, not a DOM of itself.
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -19,34 +17,6 @@ namespace {
 using internal::Attr;
 using internal::Invalid;
 using internal::TooLarge;
-
-std::string_view LocalName(const char* n) {
-    std::string_view s = n;
-    size_t c = s.find(':');
-    return c == std::string_view::npos ? s : s.substr(c + 1);
-}
-pugi::xml_node Child(pugi::xml_node n, std::string_view local) {
-    for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling())
-        if (LocalName(c.name()) == local) return c;
-    return {};
-}
-const char* PAttr(pugi::xml_node n, std::string_view local) {
-    for (pugi::xml_attribute a = n.first_attribute(); a; a = a.next_attribute())
-        if (LocalName(a.name()) == local) return a.value();
-    return nullptr;
-}
-
-core::Status LoadDom(internal::ZipReader& z, const std::string& part, std::string& text,
-                     pugi::xml_document& doc) {
-    auto t = z.ReadAll(part, internal::kDomPartLimit);
-    if (!t) return t.error();
-    text = std::move(*t);
-    pugi::xml_parse_result r = doc.load_buffer_inplace(text.data(), text.size());
-    if (!r)
-        return Invalid("xlsx: " + part + " is not well-formed XML (" + r.description() +
-                       " at byte " + std::to_string(r.offset) + ")");
-    return {};
-}
 
 // "xl/workbook.xml" + "worksheets/sheet1.xml" -> "xl/worksheets/sheet1.xml"; "/xl/..." absolute.
 std::string ResolveTarget(const std::string& base_part, std::string target) {
@@ -81,25 +51,32 @@ std::string RelsPathFor(const std::string& part) {
 struct Rel {
     std::string type, target;
 };
-core::Result<std::map<std::string, Rel>> ReadRels(internal::ZipReader& z, const std::string& part) {
-    std::map<std::string, Rel> rels;
-    std::string path = RelsPathFor(part);
-    if (!z.Has(path)) return rels;
-    std::string text;
-    pugi::xml_document doc;
-    core::Status s = LoadDom(z, path, text, doc);
-    if (!s) return s.error();
-    for (pugi::xml_node r = Child(doc, "Relationships").first_child(); r; r = r.next_sibling()) {
-        if (LocalName(r.name()) != "Relationship") continue;
-        const char* id = PAttr(r, "Id");
-        const char* target = PAttr(r, "Target");
-        const char* type = PAttr(r, "Type");
-        if (!id || !target) continue;
-        std::string_view mode = PAttr(r, "TargetMode") ? PAttr(r, "TargetMode") : "";
-        if (mode == "External") continue;
-        rels[id] = Rel{type ? type : "", ResolveTarget(part, target)};
+class RelsHandler : public internal::SaxHandler {
+public:
+    explicit RelsHandler(const std::string& part) : part_(part) {}
+    void Start(std::string_view n, const char** attrs) override {
+        if (n != "Relationship") return;
+        const char* id = Attr(attrs, "Id");
+        const char* target = Attr(attrs, "Target");
+        const char* type = Attr(attrs, "Type");
+        const char* mode = Attr(attrs, "TargetMode");
+        if (!id || !target || (mode && std::string_view(mode) == "External")) return;
+        rels[id] = Rel{type ? type : "", ResolveTarget(part_, target)};
     }
-    return rels;
+    void End(std::string_view) override {}
+    std::map<std::string, Rel> rels;
+
+private:
+    const std::string& part_;
+};
+
+core::Result<std::map<std::string, Rel>> ReadRels(internal::ZipReader& z, const std::string& part,
+                                                  const Limits& lim) {
+    std::string path = RelsPathFor(part);
+    if (!z.Has(path)) return std::map<std::string, Rel>{};
+    RelsHandler h(part);
+    if (core::Status s = internal::ParseXml(z, path, lim.max_entry_bytes, h); !s) return s.error();
+    return std::move(h.rels);
 }
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
@@ -151,26 +128,51 @@ bool IsBuiltinDateId(long id) {
            (id >= 50 && id <= 58);
 }
 
-core::Result<std::vector<bool>> ReadDateStyles(internal::ZipReader& z, const std::string& part) {
+// styles.xml: the number format of each cell format (cellXfs; cellStyleXfs are not what s=
+// points at) and the custom format codes.
+class StylesHandler : public internal::SaxHandler {
+public:
+    explicit StylesHandler(size_t max) : max_(max) {}
+    void Start(std::string_view n, const char** attrs) override {
+        ++depth_;
+        if (n == "numFmts") {
+            fmts_depth_ = depth_;
+        } else if (n == "cellXfs") {
+            xfs_depth_ = depth_;
+        } else if (n == "numFmt" && fmts_depth_ && depth_ == fmts_depth_ + 1) {
+            const char* id = Attr(attrs, "numFmtId");
+            const char* code = Attr(attrs, "formatCode");
+            if (id && code) custom[std::strtol(id, nullptr, 10)] = IsDateFormat(code);
+        } else if (n == "xf" && xfs_depth_ && depth_ == xfs_depth_ + 1) {
+            if (xf_ids.size() >= max_)
+                return Fail(TooLarge("xlsx: styles.xml has more than " + std::to_string(max_) +
+                                     " cell formats"));
+            const char* id = Attr(attrs, "numFmtId");
+            xf_ids.push_back(id ? std::strtol(id, nullptr, 10) : 0);
+        }
+    }
+    void End(std::string_view n) override {
+        if (n == "numFmts" && depth_ == fmts_depth_) fmts_depth_ = 0;
+        if (n == "cellXfs" && depth_ == xfs_depth_) xfs_depth_ = 0;
+        --depth_;
+    }
+    std::map<long, bool> custom;  // id -> is a date format
+    std::vector<long> xf_ids;
+
+private:
+    size_t max_;
+    int depth_ = 0, fmts_depth_ = 0, xfs_depth_ = 0;
+};
+
+core::Result<std::vector<bool>> ReadDateStyles(internal::ZipReader& z, const std::string& part,
+                                               const Limits& lim) {
     std::vector<bool> date_xf;
     if (part.empty() || !z.Has(part)) return date_xf;
-    std::string text;
-    pugi::xml_document doc;
-    core::Status s = LoadDom(z, part, text, doc);
-    if (!s) return s.error();
-    pugi::xml_node root = Child(doc, "styleSheet");
-    std::map<long, std::string> custom;
-    for (pugi::xml_node f = Child(root, "numFmts").first_child(); f; f = f.next_sibling()) {
-        const char* id = PAttr(f, "numFmtId");
-        const char* code = PAttr(f, "formatCode");
-        if (id && code) custom[std::strtol(id, nullptr, 10)] = code;
-    }
-    for (pugi::xml_node x = Child(root, "cellXfs").first_child(); x; x = x.next_sibling()) {
-        if (LocalName(x.name()) != "xf") continue;
-        const char* id_s = PAttr(x, "numFmtId");
-        long id = id_s ? std::strtol(id_s, nullptr, 10) : 0;
-        auto it = custom.find(id);
-        date_xf.push_back(it != custom.end() ? IsDateFormat(it->second) : IsBuiltinDateId(id));
+    StylesHandler h(lim.max_cells);
+    if (core::Status s = internal::ParseXml(z, part, lim.max_entry_bytes, h); !s) return s.error();
+    for (long id : h.xf_ids) {
+        auto it = h.custom.find(id);
+        date_xf.push_back(it != h.custom.end() ? it->second : IsBuiltinDateId(id));
     }
     return date_xf;
 }
@@ -372,9 +374,10 @@ private:
         } else {
             std::string trimmed = core::Trim(v_);
             if (trimmed.empty()) return;  // <v/>: nothing there
-            char* end = nullptr;
-            double d = std::strtod(trimmed.c_str(), &end);
-            if (end != trimmed.c_str() + trimmed.size() || !std::isfinite(d)) {
+            // from_chars, not strtod: the process locale must not change what "13.08" means.
+            double d = 0;
+            auto [end, ec] = std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), d);
+            if (ec != std::errc() || end != trimmed.data() + trimmed.size() || !std::isfinite(d)) {
                 cell.type = Cell::Type::kString;  // not a number after all; keep what was written
                 cell.text = std::move(trimmed);
             } else {
@@ -390,17 +393,23 @@ private:
         }
         auto r = static_cast<size_t>(cell_row_);
         auto c = static_cast<size_t>(col_);
-        if (sheet_.rows.size() <= r) sheet_.rows.resize(r + 1);
+        if (sheet_.rows.size() <= r) {
+            // Empty rows up to this one cost memory too (a vector each): they count as cells.
+            cells_ += r + 1 - sheet_.rows.size();
+            if (cells_ > lim_.max_cells) return Fail(TooManyCells());
+            sheet_.rows.resize(r + 1);
+        }
         auto& row = sheet_.rows[r];
         if (row.size() <= c) {
             cells_ += c + 1 - row.size();
-            if (cells_ > lim_.max_cells)
-                return Fail(TooLarge("xlsx: the workbook has more than " +
-                                     std::to_string(lim_.max_cells) +
-                                     " cells (counting the gaps up to each cell); that is the limit"));
+            if (cells_ > lim_.max_cells) return Fail(TooManyCells());
             row.resize(c + 1);
         }
         row[c] = std::move(cell);
+    }
+    core::Error TooManyCells() const {
+        return TooLarge("xlsx: the workbook has more than " + std::to_string(lim_.max_cells) +
+                        " cells (counting empty rows and the gaps before each cell); that is the limit");
     }
     std::string Ref() const {
         std::string letters;
@@ -422,6 +431,34 @@ private:
     std::string type_, v_;
 };
 
+class WorkbookHandler : public internal::SaxHandler {
+public:
+    explicit WorkbookHandler(size_t max) : max_(max) {}
+    void Start(std::string_view n, const char** attrs) override {
+        if (n == "workbook") {
+            seen_root = true;
+        } else if (n == "workbookPr") {
+            const char* d = Attr(attrs, "date1904");
+            date1904 = d && (std::string_view(d) == "1" || std::string_view(d) == "true");
+        } else if (n == "sheet") {
+            if (sheets.size() >= max_)
+                return Fail(TooLarge("xlsx: the workbook lists more than " + std::to_string(max_) +
+                                     " sheets"));
+            const char* name = Attr(attrs, "name");
+            const char* rid = Attr(attrs, "id");  // r:id (not sheetId)
+            sheets.push_back({name ? name : "", rid ? rid : ""});
+        }
+    }
+    void End(std::string_view) override {}
+    bool seen_root = false, date1904 = false;
+    std::vector<std::pair<std::string, std::string>> sheets;  // name, relationship id
+
+private:
+    size_t max_;
+};
+
+constexpr size_t kMaxSheets = 4096;
+
 }  // namespace
 
 core::Result<Workbook> ReadXlsx(std::string_view bytes, const Limits& lim) {
@@ -432,18 +469,17 @@ core::Result<Workbook> ReadXlsx(std::string_view bytes, const Limits& lim) {
     // The workbook part: from the package relationships, else where Excel puts it.
     std::string wb_part = "xl/workbook.xml";
     {
-        auto rels = ReadRels(z, "");
+        auto rels = ReadRels(z, "", lim);
         if (!rels) return rels.error();
         for (const auto& [id, rel] : *rels)
             if (EndsWith(rel.type, "/officeDocument")) wb_part = rel.target;
     }
     if (!z.Has(wb_part))
         return Invalid("xlsx: the archive has no " + wb_part + " (not an Excel workbook)");
-
-    std::string wb_text;
-    pugi::xml_document wb;
-    if (core::Status s = LoadDom(z, wb_part, wb_text, wb); !s) return s.error();
-    auto rels = ReadRels(z, wb_part);
+    WorkbookHandler wb(kMaxSheets);
+    if (core::Status s = internal::ParseXml(z, wb_part, lim.max_entry_bytes, wb); !s) return s.error();
+    if (!wb.seen_root) return Invalid("xlsx: " + wb_part + " has no workbook element");
+    auto rels = ReadRels(z, wb_part, lim);
     if (!rels) return rels.error();
 
     std::string strings_part, styles_part;
@@ -455,13 +491,7 @@ core::Result<Workbook> ReadXlsx(std::string_view bytes, const Limits& lim) {
     if (strings_part.empty() && z.Has(dir + "sharedStrings.xml")) strings_part = dir + "sharedStrings.xml";
     if (styles_part.empty() && z.Has(dir + "styles.xml")) styles_part = dir + "styles.xml";
 
-    pugi::xml_node root = Child(wb, "workbook");
-    if (!root) return Invalid("xlsx: " + wb_part + " has no workbook element");
-    bool date1904 = false;
-    if (const char* d = PAttr(Child(root, "workbookPr"), "date1904"))
-        date1904 = std::string_view(d) == "1" || std::string_view(d) == "true";
-
-    auto date_xf = ReadDateStyles(z, styles_part);
+    auto date_xf = ReadDateStyles(z, styles_part, lim);
     if (!date_xf) return date_xf.error();
 
     std::vector<std::string> strings;
@@ -475,13 +505,10 @@ core::Result<Workbook> ReadXlsx(std::string_view bytes, const Limits& lim) {
     Workbook book;
     size_t cells = 0;
     std::set<std::string> seen_parts;
-    for (pugi::xml_node s = Child(root, "sheets").first_child(); s; s = s.next_sibling()) {
-        if (LocalName(s.name()) != "sheet") continue;
-        const char* name = PAttr(s, "name");
-        const char* rid = PAttr(s, "id");
+    for (const auto& [name, rid] : wb.sheets) {
         Sheet sheet;
-        sheet.name = name ? name : "";
-        if (!rid) return Invalid("xlsx: sheet " + sheet.name + " has no relationship id");
+        sheet.name = name;
+        if (rid.empty()) return Invalid("xlsx: sheet " + sheet.name + " has no relationship id");
         auto it = rels->find(rid);
         if (it == rels->end())
             return Invalid("xlsx: sheet " + sheet.name + " points at relationship " + rid +
@@ -495,7 +522,7 @@ core::Result<Workbook> ReadXlsx(std::string_view bytes, const Limits& lim) {
             return Invalid("xlsx: two sheets point at the same part " + part);
         // Chart sheets and dialog sheets have no cells; they read as empty sheets.
         if (EndsWith(it->second.type, "/worksheet")) {
-            SheetHandler h(sheet, strings, *date_xf, date1904, lim, cells);
+            SheetHandler h(sheet, strings, *date_xf, wb.date1904, lim, cells);
             if (core::Status st = internal::ParseXml(z, part, lim.max_entry_bytes, h); !st)
                 return st.error();
         }

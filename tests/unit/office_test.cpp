@@ -339,6 +339,7 @@ TEST(Xlsx, ReadsEveryCellKindGapsAndMissingRefs) {
         "<si><t>line_x000D_break</t></si>";
     std::string styles =
         "<numFmts count=\"1\"><numFmt numFmtId=\"170\" formatCode=\"yyyy/m/d\"/></numFmts>"
+        "<cellStyleXfs count=\"1\"><xf numFmtId=\"14\"/></cellStyleXfs>"
         "<cellXfs count=\"4\"><xf numFmtId=\"0\"/><xf numFmtId=\"14\"/><xf numFmtId=\"170\"/><xf numFmtId=\"31\"/></cellXfs>";
     std::string data =
         "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"C1\" t=\"s\"><v>1</v></c><c t=\"s\"><v>2</v></c></row>"
@@ -375,6 +376,34 @@ TEST(Xlsx, ReadsEveryCellKindGapsAndMissingRefs) {
     EXPECT_EQ(s.merges[0].last_col, 1);
 }
 
+TEST(Xlsx, PackageRelsDate1904AndChartSheets) {
+    std::string rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/";
+    std::string bytes = MakeZip({
+        {"_rels/.rels", "<Relationships><Relationship Id=\"r\" Type=\"" + rel +
+                            "officeDocument\" Target=\"/wb/book.xml\"/></Relationships>"},
+        {"wb/book.xml", "<workbook xmlns:r=\"x\"><workbookPr date1904=\"1\"/><sheets>"
+                        "<sheet name=\"图\" sheetId=\"2\" r:id=\"c\"/><sheet name=\"数\" sheetId=\"1\" r:id=\"s\"/>"
+                        "</sheets></workbook>"},
+        {"wb/_rels/book.xml.rels",
+         "<Relationships><Relationship Id=\"s\" Type=\"" + rel + "worksheet\" Target=\"sheets/../sheets/a.xml\"/>"
+         "<Relationship Id=\"c\" Type=\"" + rel + "chartsheet\" Target=\"charts/c.xml\"/>"
+         "<Relationship Id=\"st\" Type=\"" + rel + "styles\" Target=\"st.xml\"/></Relationships>"},
+        {"wb/sheets/a.xml", "<worksheet><sheetData><row><c s=\"1\"><v>44196</v></c></row></sheetData></worksheet>"},
+        {"wb/charts/c.xml", "<chartsheet/>"},
+        {"wb/st.xml", "<styleSheet><cellXfs><xf/><xf numFmtId=\"14\"/></cellXfs></styleSheet>"},
+    });
+    auto book = office::ReadXlsx(bytes);
+    ASSERT_TRUE(book.ok()) << book.error().message;
+    ASSERT_EQ(book->sheets.size(), 2u);
+    EXPECT_EQ(book->sheets[0].name, "图");
+    EXPECT_TRUE(book->sheets[0].rows.empty());
+    const office::Cell* c = book->sheets[1].At(0, 0);
+    ASSERT_NE(c, nullptr);
+    EXPECT_TRUE(c->is_date);
+    EXPECT_EQ(office::SerialToDate(c->number), "2025-01-01");  // 44196 in the 1904 system
+    EXPECT_EQ(c->text, "44196");
+}
+
 TEST(Xlsx, LimitsAndBadReferences) {
     // A cell far away: the padding counts against max_cells.
     office::Limits lim;
@@ -382,6 +411,10 @@ TEST(Xlsx, LimitsAndBadReferences) {
     auto far = office::ReadXlsx(Xlsx("<row r=\"1\"><c r=\"XFD1\"><v>1</v></c></row>"), lim);
     ASSERT_FALSE(far.ok());
     EXPECT_EQ(far.error().kind, core::ErrorKind::kTooLarge);
+    // Empty rows before a cell count as well.
+    auto tall = office::ReadXlsx(Xlsx("<row r=\"5000\"><c r=\"A5000\"><v>1</v></c></row>"), lim);
+    ASSERT_FALSE(tall.ok());
+    EXPECT_EQ(tall.error().kind, core::ErrorKind::kTooLarge);
     lim = {};
     lim.max_rows = 10;
     auto rows = office::ReadXlsx(Xlsx("<row r=\"11\"><c r=\"A11\"><v>1</v></c></row>"), lim);
