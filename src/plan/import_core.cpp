@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "plan/import.hpp"
@@ -197,7 +198,7 @@ void TitleSpan(SV norm, size_t b, size_t e, size_t* tb, size_t* te) {
     if (At(norm, b, U"要") && e - b > 4) ++b;
     size_t z = b;
     while (z < e && norm[z] != U'，' && norm[z] != U'。' && norm[z] != U'；' && norm[z] != U'：' &&
-           norm[z] != U'！' && norm[z] != U'？')
+           norm[z] != U'！' && norm[z] != U'？' && norm[z] != U',' && norm[z] != U';' && norm[z] != U':')
         ++z;
     if (z - b > 30) z = b + 30;
     *tb = b;
@@ -409,7 +410,7 @@ Json Import(const std::vector<Para>& paras, const ImportOptions& opt) {
     // Quantities, sentence by sentence over the whole text.
     Json quantities = Json::array();
     std::vector<std::string> plan_part_q, other_q;
-    struct QInfo { std::string id, period, measure, ind_norm, unit; double value; size_t start, end; std::string node; Json* node_q; };
+    struct QInfo { std::string id, period, measure, ind_norm, unit; double value; size_t start, end; std::string node; U32 ind32; };
     std::vector<QInfo> qinfo;
     size_t qcount = 0;
     auto host_of = [&](size_t pos, std::string* host_id, std::vector<std::string>** list) {
@@ -475,7 +476,8 @@ Json Import(const std::vector<Para>& paras, const ImportOptions& opt) {
                     if (list) list->push_back(id);
                     else if (pkind[k] == "plan") plan_part_q.push_back(id);
                     else other_q.push_back(id);
-                    qinfo.push_back({id, period, r.measure, Trimmed(norm, ib, ie), r.unit, r.value, r.start, r.end, host_id, nullptr});
+                    qinfo.push_back({id, period, r.measure, Trimmed(norm, ib, ie), r.unit, r.value, r.start, r.end, host_id,
+                                     U32(nv.substr(ib, ie - ib))});
                     quantities.push_back(std::move(q));
                 }
             }
@@ -484,19 +486,21 @@ Json Import(const std::vector<Para>& paras, const ImportOptions& opt) {
     // Derived absolute targets: a growth target and last year's actual amount of the same
     // indicator ("财政收入" matches "财政一般预算收入" as a subsequence).
     size_t derived = 0;
+    std::unordered_map<std::string, int> node_index;
+    for (size_t i = 0; i < nodes.size(); ++i) node_index.emplace(nodes[i].id, static_cast<int>(i));
     const size_t base_count = qinfo.size();
     size_t budget = 2000000;  // comparisons: bounded for hostile input with thousands of numbers
     for (size_t a = 0; a < base_count && budget > 0; ++a) {
         const QInfo& t = qinfo[a];
         if (t.period != "target" || t.measure != "growth_rate") continue;
-        U32 tn = ToU32(t.ind_norm);
+        const U32& tn = t.ind32;
         if (tn.size() < 3) continue;
         for (size_t b = 0; b < base_count; ++b) {
             const QInfo& act = qinfo[b];
             if (budget == 0) break;
             --budget;
             if (act.period != "actual" || act.measure != "amount" || act.start >= t.start) continue;
-            U32 an = ToU32(act.ind_norm);
+            const U32& an = act.ind32;
             if (an.size() < 3 || !(Subsequence(tn, an) || Subsequence(an, tn))) continue;
             double v = std::round(act.value * (1 + t.value / 100) * 10000) / 10000;
             Json q;
@@ -521,10 +525,9 @@ Json Import(const std::vector<Para>& paras, const ImportOptions& opt) {
             q["indicator_start"] = tq["indicator_start"];
             q["indicator_end"] = tq["indicator_end"];
             q["node"] = tq["node"];
-            bool placed = false;
-            for (Node& n : nodes)
-                if (!t.node.empty() && n.id == t.node) { n.quantities.push_back(id); placed = true; }
-            if (!placed) plan_part_q.push_back(id);
+            auto host = node_index.find(t.node);
+            if (host != node_index.end()) nodes[host->second].quantities.push_back(id);
+            else plan_part_q.push_back(id);
             quantities.push_back(std::move(q));
             ++derived;
             break;

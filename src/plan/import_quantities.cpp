@@ -60,7 +60,7 @@ constexpr SV kLeading[] = {
     U"累计", U"其中", U"初步确定", U"确定", U"我区", U"已经", U"拟安排", U"拟", U"安排",
     U"新建了", U"新建", U"设立了", U"设立", U"建设了", U"争取到", U"争取", U"继续", U"实现",
     U"主要预期目标是", U"力争", U"确保", U"一年来", U"同时", U"还", U"都", U"再", U"约",
-    U"共", U"已", U"有", U"要", U"并", U"使", U"达到", U"分别",
+    U"共", U"已", U"有", U"要", U"并", U"使", U"达到", U"分别", U"比去年", U"比上年",
 };
 constexpr SV kTrailing[] = {
     U"按可比价增长", U"比上年增长", U"比去年增长", U"同比增长", U"实际增长", U"增长了", U"增长",
@@ -68,14 +68,14 @@ constexpr SV kTrailing[] = {
     U"下降了", U"下降", U"降低", U"减少了", U"减少", U"上升到", U"上升", U"达到了", U"达到",
     U"达", U"为", U"是", U"共计", U"合计", U"总计", U"共", U"约", U"超过", U"突破", U"完成了",
     U"实现了", U"实现", U"累计", U"控制在", U"保持在", U"分别", U"了", U"到", U"在", U"预期",
-    U"预计", U"比上年", U"同比", U"按可比价", U"从去年的", U"已", U"的",
+    U"预计", U"比上年", U"同比", U"按可比价", U"从去年的", U"已", U"的", U"比去年增加", U"比上年增加", U"要", U"由",
 };
 // Words that end a noun phrase read forward from after a number ("45个大项目中").
 constexpr SV kForwardStops[] = {
     U"的", U"中", U"通过", U"全部", U"分", U"参加", U"基本", U"已", U"在", U"被", U"和",
     U"为", U"是", U"实现", U"达到", U"完成", U"得到", U"进行", U"将", U"等", U"左右",
     U"以上", U"以下", U"以内", U"开工", U"建设", U"投入", U"启动", U"竣工", U"成为", U"获得",
-    U"问题", U"比", U"同比",
+    U"问题", U"比", U"同比", U"提高", U"增长", U"下降", U"减少", U"增加", U"要",
 };
 
 // Strips leading and trailing filler words from [b, e) of s.
@@ -115,6 +115,7 @@ void ScanQuantities(SV s, size_t base, std::vector<RawQuantity>* out) {
     const size_t first = out->size();
     size_t prev_end = 0;
     const size_t n = s.size();
+    const size_t estimate_at = s.find(U"预计");  // once: a per-number search would be quadratic
     size_t i = 0;
     while (i < n) {
         if (!IsDigit(s[i]) || (i > 0 && (IsDigit(s[i - 1]) || IsAsciiAlpha(s[i - 1]) ||
@@ -205,7 +206,7 @@ void ScanQuantities(SV s, size_t base, std::vector<RawQuantity>* out) {
         else if (Has(clause, U"环比")) q.basis = "环比";
         else if (Has(clause, U"实际增长")) q.basis = "实际";
         q.prior = Has(clause, U"去年的") || Has(clause, U"上年的") || Has(clause, U"从去年");
-        q.estimate = Has(s.substr(0, i), U"预计");
+        q.estimate = estimate_at != SV::npos && estimate_at < i;
         SV wide = s.substr(cs, std::min(n, qend + 12) - cs);
         q.commitment_cue = Has(wide, U"出资") || Has(wide, U"投入") || Has(wide, U"安排") ||
                            Has(wide, U"设立") || Has(wide, U"拨付") || Has(wide, U"资金");
@@ -214,10 +215,13 @@ void ScanQuantities(SV s, size_t base, std::vector<RawQuantity>* out) {
         // previous quantity's (a list: "13.08亿元，同比增长20.2%").
         size_t fb = qend, fe = qend;
         if (fb < n && s[fb] == U'的') { ++fb; fe = Forward(s, fb); }
-        else if ((q.measure == "count" || q.measure == "share") && fb < n && IsCjk(s[fb])) fe = Forward(s, fb);
         size_t pb = cs, pe = i;
         bool completion = At(clause, 0, U"完成") && (Has(clause, U"计划") || Has(clause, U"目标"));
+        bool achieved = EndsAt(s, i, U"实现");  // "实现100%就业": the noun follows
         if (!completion) Strip(s, &pb, &pe);
+        if (fe == fb && fb < n && IsCjk(s[fb]) &&
+            (q.measure == "count" || (q.measure == "share" && (achieved || pe == pb))))
+            fe = Forward(s, fb);
         if (completion) {
             q.basis = "完成计划";
             if (prev) { q.ind_start = prev->ind_start; q.ind_end = prev->ind_end; q.inherited = true; }
