@@ -333,6 +333,12 @@ Json Import(const std::vector<Para>& paras, const ImportOptions& opt) {
             while (!stack.empty() && nodes[stack.back()].level >= level) stack.pop_back();
             if (level > key_level && stack.empty()) level = 0;  // an item before any key work: body
         }
+        if (level >= key_level && level > 0 && stack.size() >= 2) {
+            // A heading under an item: the plan holds key work > item > task only (docs/plan-api.md),
+            // so it becomes a task of that item and its sentences tasks beside it.
+            while (stack.size() > 2) stack.pop_back();
+            level = 0;
+        }
         if (level >= key_level && level > 0) {
             Node n;
             n.kind = stack.empty() ? "key_work" : "item";
@@ -550,27 +556,44 @@ Json Import(const std::vector<Para>& paras, const ImportOptions& opt) {
         j["start"] = n.text_start;
         j["end"] = n.text_end;
         j["quantities"] = n.quantities;
+        // Targets in the shape POST /plans takes (docs/plan-api.md): this year's figures only.
+        Json targets = Json::array();
+        for (const std::string& qid : n.quantities) {
+            const Json& q = quantities[std::stoul(qid.substr(1)) - 1];
+            if (q["period"] == "actual" || q["indicator"].get<std::string>().empty()) continue;
+            Json t = {{"id", q["id"]}, {"indicator", q["indicator"]}, {"indicator_norm", q["indicator_norm"]},
+                      {"value", q["value"]}, {"unit", q["unit"]}, {"measure", q["measure"]},
+                      {"period", q["period"]}, {"text", q["text"]}};
+            if (!q["basis"].is_null()) t["basis"] = q["basis"];
+            targets.push_back(std::move(t));
+        }
+        j["targets"] = std::move(targets);
         std::vector<Obj> objs;
         FindObjects(nv, n.text_start, n.text_end, &objs);
-        Json jo = Json::array();
+        Json names = Json::array(), details = Json::array();
         std::unordered_set<std::string> seen;
         for (const Obj& o : objs) {
             std::string name = Trimmed(src, o.start, o.end);
             if (!seen.insert(name).second) continue;
-            jo.push_back({{"name", name}, {"name_norm", Trimmed(norm, o.start, o.end)}, {"kind", o.kind},
-                          {"start", o.start}, {"end", o.end}});
+            names.push_back(name);
+            details.push_back({{"name", name}, {"name_norm", Trimmed(norm, o.start, o.end)}, {"kind", o.kind},
+                               {"start", o.start}, {"end", o.end}});
         }
-        n_objects += jo.size();
-        j["objects"] = std::move(jo);
-        Json lu = Json::array();
+        n_objects += names.size();
+        j["objects"] = std::move(names);
+        j["object_details"] = std::move(details);
+        Json lu = Json::array(), su = Json::array();
         SV text = nv.substr(n.text_start, n.text_end - n.text_start);
         std::unordered_set<std::string> units;
         for (const auto& [kw, unit] : dict) {
             if (lu.size() >= 3) break;
-            if (Has(text, kw) && units.insert(unit).second)
-                lu.push_back({{"unit", unit}, {"keyword", ToUtf8(kw)}, {"suggested", true}});
+            if (Has(text, kw) && units.insert(unit).second) {
+                lu.push_back({{"unit", unit}, {"name", unit}, {"keyword", ToUtf8(kw)}, {"suggested", true}});
+                su.push_back(unit);
+            }
         }
         j["lead_unit_suggestions"] = std::move(lu);
+        j["suggested_units"] = std::move(su);
         if (n.kind == "item") ++n_items;
         if (n.kind == "task") ++n_tasks;
         Json ch = Json::array();

@@ -198,7 +198,7 @@ void CheckSpans(const Json& j) {
     std::function<void(const Json&)> walk = [&](const Json& n) {
         EXPECT_EQ(sub(n), n["text"].get<std::string>()) << n["id"];
         ++checked;
-        for (const Json& o : n["objects"]) { EXPECT_EQ(sub(o), o["name"].get<std::string>()); ++checked; }
+        for (const Json& o : n["object_details"]) { EXPECT_EQ(sub(o), o["name"].get<std::string>()); ++checked; }
         for (const Json& c : n["children"]) walk(c);
     };
     for (const Json& n : j["nodes"]) walk(n);
@@ -220,7 +220,7 @@ TEST_F(SeedTest, NodesCarryObjectsAndLeadUnits) {
     std::vector<std::string> objects;
     size_t with_units = 0, tasks = 0;
     std::function<void(const Json&)> walk = [&](const Json& n) {
-        for (const Json& o : n["objects"]) objects.push_back(o["name"]);
+        for (const Json& o : n["objects"]) objects.push_back(o);
         if (n["kind"] == "task") {
             ++tasks;
             if (!n["lead_unit_suggestions"].empty()) ++with_units;
@@ -236,6 +236,15 @@ TEST_F(SeedTest, NodesCarryObjectsAndLeadUnits) {
         EXPECT_NE(std::find(objects.begin(), objects.end(), want), objects.end()) << want;
     EXPECT_GT(tasks, 40u);
     EXPECT_GT(with_units * 2, tasks);  // most tasks get a suggestion
+    // Targets on a node: this year's figures, in the shape POST /plans takes.
+    const Json& kw1 = (*got_)["nodes"][1];  // (二): 繼續出資1000萬元
+    size_t targets = 0;
+    std::function<void(const Json&)> count = [&](const Json& n) {
+        for (const Json& t : n["targets"]) { EXPECT_NE(t["period"], "actual"); ++targets; }
+        for (const Json& c : n["children"]) count(c);
+    };
+    count(kw1);
+    EXPECT_EQ(targets, 1u);
 }
 
 TEST(PlanImport, NationalGolden) {
@@ -262,6 +271,14 @@ TEST(PlanImport, NationalGolden) {
     for (const auto& m : s.missed) std::printf("  missed: %s\n", m.c_str());
     EXPECT_EQ(s.matched, s.expected);
     CheckSpans(j);
+    // The plan holds key work > item > task only (docs/plan-api.md): no item under an item.
+    std::function<void(const Json&, const std::string&)> shape = [&](const Json& n, const std::string& parent) {
+        if (parent.empty()) { EXPECT_EQ(n["kind"], "key_work"); }
+        if (parent == "item") { EXPECT_EQ(n["kind"], "task"); }
+        if (parent == "task") ADD_FAILURE() << "a task has children";
+        for (const Json& c : n["children"]) shape(c, n["kind"].get<std::string>());
+    };
+    for (const Json& n : j["nodes"]) shape(n, "");
 }
 
 TEST(PlanImport, TwoIndicatorsOneRate) {
