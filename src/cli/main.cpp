@@ -80,6 +80,7 @@ int Usage(const char* msg = nullptr) {
                  "  duban user add --username U --role R [--role R]... [--scope ORG_ID]... [--display-name N]\n"
                  "                 [--data-scope all|custom|unit|unit_and_below|self] --password-stdin [--db|--postgres]\n"
                  "  duban token create --username U [--days N] [--name NAME] [--db|--postgres]\n"
+                 "  duban plan import FILE [--year YYYY] [--out plan.json|plan.xlsx] [--lead-units FILE]\n"
                  "  duban version\n\n"
                  "defaults: --db ./var/duban.db, --listen 127.0.0.1:8080\n"
                  "Each command takes --help.\n",
@@ -324,6 +325,7 @@ int main(int argc, char** argv) {
         if (cmd == "backup") return CmdBackup(a);
         if (cmd == "user") return CmdUser(a);
         if (cmd == "token") return CmdToken(a);
+        if (cmd == "plan") return cli::PlanCommand(argc - 2, argv + 2);
         if (cmd == "version" || cmd == "--version") {
             std::printf("duban %s (schema %d)\n", kVersion, store::LatestSchemaVersion());
             return 0;
