@@ -18,11 +18,14 @@ const Street kStreets[] = {{"210204006", "春柳街道"},   {"210204008", "马�
                            {"210204009", "南沙河口街道"}, {"210204010", "黑石礁街道"},
                            {"210204011", "李家街道"},   {"210204017", "星海湾街道"},
                            {"210204018", "西安路街道"}};
-const char* kDepartments[][2] = {{"FGJ", "区发展和改革局"}, {"CZJ", "区财政局"},   {"TJJ", "区统计局"},
-                                 {"SWJ", "区商务局(招商)"}, {"RSJ", "区人力资源和社会保障局"},
-                                 {"MZJ", "区民政局"},       {"CGJ", "区城市管理局"}, {"ZJJ", "区住房和城乡建设局"},
-                                 {"JYJ", "区教育局"},       {"WJJ", "区卫生健康局"}, {"XFJ", "区信访局"},
-                                 {"JWJW", "区纪委监委"}};
+// Named as data/plan/lead-units.tsv names them, so the importer's suggestions resolve.
+const char* kDepartments[][2] = {
+    {"FGJ", "区发改局"},   {"CZJ", "区财政局"},   {"TJJ", "区统计局"},     {"SWJ", "区商务局（招商局）"},
+    {"RSJ", "区人社局"},   {"MZJ", "区民政局"},   {"CGJ", "区城管局"},     {"ZJJ", "区住建局"},
+    {"JYJ", "区教育局"},   {"WJJ", "区卫健局"},   {"XFJ", "区信访局"},     {"JWJW", "区纪委监委"},
+    {"ZZB", "区委组织部"}, {"ZFW", "区委政法委"}, {"ZRZY", "区自然资源局"}, {"SFJ", "区司法局"},
+    {"WLJ", "区文旅局"},   {"SJJ", "区市场监管局"}, {"XCB", "区委宣传部"},  {"GXJ", "区工信局"},
+    {"DCS", "区政府督查室"}};
 const char* kDemoPassword = "Duban-Demo-2026!";
 
 }  // namespace
@@ -35,6 +38,8 @@ std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db) 
         {"leader", "leader", "沙河口区", kDemoPassword},
         {"chunliu.staff", "staff", "春柳街道", kDemoPassword},
         {"malan.staff", "staff", "马栏街道", kDemoPassword},
+        {"ducha.staff", "supervisor", "区政府督查室", kDemoPassword},
+        {"fgj.staff", "staff", "区发改局", kDemoPassword},
         {"grid.inspector", "inspector", "春柳街道 第一社区(生成) 网格1(生成)", kDemoPassword},
     };
     {
@@ -72,17 +77,19 @@ std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db) 
                 }
             }
         }
-        for (auto& d : kDepartments) mk(district, "department", d[1], std::string("210204-") + d[0], true);
+        std::map<std::string, int64_t> dept;
+        for (auto& d : kDepartments) dept[d[0]] = mk(district, "department", d[1], std::string("210204-") + d[0], true);
 
         org::SecurityPolicy policy;
         auto user = [&](const char* name, const char* display, std::vector<std::string> roles,
-                        std::vector<int64_t> units) {
+                        std::vector<int64_t> units, const char* data_scope = nullptr) {
             org::UserInput in;
             in.username = name;
             in.display_name = display;
             in.password = kDemoPassword;
             in.roles = roles;
             in.units = units;
+            if (data_scope) in.data_scope = std::string(data_scope);
             auto res = org::CreateUser(tx, in, policy);
             if (!res.ok()) throw std::runtime_error("demo seed user " + std::string(name) + ": " + res.error().message);
             // Demo accounts' passwords are public: no forced change, so the demo opens straight away.
@@ -97,6 +104,8 @@ std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db) 
         user("chunliu.staff", "春柳街道工作人员(演示)", {"staff"}, {ids["210204006"]});
         user("malan.staff", "马栏街道工作人员(演示)", {"staff"}, {ids["210204008"]});
         user("grid.inspector", "网格员(演示)", {"inspector"}, {first_grid});
+        user("ducha.staff", "督查室工作人员(演示)", {"supervisor"}, {dept["DCS"]}, "all");
+        user("fgj.staff", "发改局工作人员(演示)", {"staff"}, {dept["FGJ"]});
         tx.Emit("demo.seed", "system", std::nullopt,
                 {{"note", "沙河口区 and its 7 streets are real (统计用区划代码 2023; the report counted 9 "
                           "streets around 2010); communities, grids and department codes are generated"}});
