@@ -2,9 +2,17 @@
 // statistical division codes (data/geo/dalian_streets_2102_codes.csv). Generated, and flagged
 // generated=true: communities, grids and departments' codes.
 #include <cstdio>
+#include <map>
 
 #include "cli/cli.hpp"
+#include <fstream>
+#include <sstream>
+
+#include "core/calendar.hpp"
 #include "org/org.hpp"
+#include "plan/import.hpp"
+#include "plan/plan.hpp"
+#include "store/repos.hpp"
 
 namespace duban::cli {
 namespace {
@@ -112,7 +120,90 @@ std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db) 
         return core::Json{{"district", district}};
     });
     if (!r.ok()) throw std::runtime_error("demo seed failed: " + r.error().message);
+    SeedDemoPlan(pipeline, db);
     return logins;
+}
+
+namespace {
+
+// The proposal's node as POST /plans takes it: the first suggested lead unit that exists.
+core::Json DemoNode(const core::Json& n, const std::map<std::string, int64_t>& units, int* task_no) {
+    core::Json out = {{"kind", n["kind"]}, {"title", n["title"]}, {"text", n["text"]}};
+    if (n.contains("start")) out["start"] = n["start"], out["end"] = n["end"];
+    if (n.contains("targets")) out["targets"] = n["targets"];
+    if (n.contains("objects")) out["objects"] = n["objects"];
+    if (n["kind"] == "task") {
+        ++*task_no;
+        for (auto& s : n.value("lead_unit_suggestions", core::Json::array())) {
+            auto it = units.find(s.value("unit", ""));
+            if (it != units.end()) {
+                out["lead_unit_id"] = it->second;
+                break;
+            }
+        }
+        // Two tasks for the demo streets so their staff have something to do.
+        if (*task_no == 3) out["lead_unit_id"] = units.at("春柳街道");
+        if (*task_no == 9) out["lead_unit_id"] = units.at("马栏街道");
+        static const char* leaders[] = {"王副区长(演示)", "李副区长(演示)", "张副区长(演示)", "刘副区长(演示)"};
+        out["leader"] = leaders[*task_no % 4];
+    }
+    core::Json kids = core::Json::array();
+    for (auto& c : n.value("children", core::Json::array())) kids.push_back(DemoNode(c, units, task_no));
+    out["children"] = kids;
+    return out;
+}
+
+}  // namespace
+
+void SeedDemoPlan(store::Pipeline& pipeline, store::Database& db) {
+    {
+        auto c = db.Read();
+        if (store::CountRows(*c, "plans") > 0) return;
+    }
+    std::ifstream in("data/demo/seed-report.txt", std::ios::binary);
+    if (!in) {
+        std::fprintf(stderr, "duban: demo: data/demo/seed-report.txt not found (run from the repository); no demo plan\n");
+        return;
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto dec = plan::DecodeText(ss.str());
+    if (!dec) throw std::runtime_error("demo plan: " + dec.error().message);
+    auto proposal = plan::Import(plan::SplitParagraphs(dec->utf8), plan::ImportOptions{2026, {}});
+    std::map<std::string, int64_t> units;
+    {
+        auto c = db.Read();
+        store::OrgFilter f;
+        f.per_page = 1000;
+        for (auto& u : store::ListOrgs(*c, f, core::Scope::All()).first) units[u.name] = u.id;
+    }
+    int task_no = 0;
+    core::Json nodes = core::Json::array();
+    for (auto& n : proposal["nodes"]) nodes.push_back(DemoNode(n, units, &task_no));
+    core::Json body = {{"title", "2026年度区委工作报告任务分解(演示)"}, {"year", 2026}, {"source", proposal["source"]},
+                       {"encoding", dec->encoding}, {"nodes", nodes}};
+    static const core::WorkCalendar cal = core::ShippedCalendar();
+    store::Actor actor{std::nullopt, "demo-seed", ""};
+    auto r = pipeline.Execute(actor, [&](store::WriteTx& tx) -> core::Result<core::Json> {
+        auto created = plan::CreatePlan(tx, body, cal);
+        if (!created) return created;
+        // Generated progress on every third task, so the demo's lights are not all one colour.
+        plan::Viewer all{true, core::Scope::All(), {}, std::nullopt, "演示数据(生成)"};
+        auto nodes = store::ListPlanNodes(tx.conn(), (*created)["id"].get<int64_t>());
+        int i = 0;
+        for (auto& n : nodes) {
+            if (n.kind != "task" || ++i % 3 != 0) continue;
+            int pct = 60 + (i * 7) % 41;
+            core::Json rep = {{"text", "(生成的演示进展)已按计划推进,完成阶段性工作。"}, {"percent", pct},
+                              {"status", pct == 100 ? "已完成" : "推進中"}};
+            auto rr = plan::AddReport(tx, n.id, rep, all, cal);
+            if (!rr) return rr;
+        }
+        tx.Emit("demo.seed", "plan", (*created)["id"].get<int64_t>(),
+                {{"note", "the plan is the seed report imported by duban; lead units, leaders and progress reports are generated"}});
+        return created;
+    });
+    if (!r.ok()) throw std::runtime_error("demo plan failed: " + r.error().message);
 }
 
 }  // namespace duban::cli

@@ -594,7 +594,8 @@ Result<Json> CreatePlan(store::WriteTx& tx, const Json& body, const core::WorkCa
                 static const std::set<std::string> known = {
                     "kind", "title", "text", "start", "end", "lead_unit_id", "co_unit_ids", "leader",
                     "start_date", "due_date", "targets", "objects", "children", "milestones",
-                    "quantities", "lead_unit_suggestions", "id", "status", "number", "quantity_ids", "level"};
+                    "quantities", "lead_unit_suggestions", "id", "status", "number", "quantity_ids", "level",
+                    "suggested_units", "object_details"};
                 if (!known.count(k)) return Error::Validation(f + "." + k, "unknown field '" + k + "'", "unknown_field");
             }
             Pending p;
