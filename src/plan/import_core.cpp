@@ -642,6 +642,11 @@ Json Import(const std::vector<Para>& paras, const ImportOptions& opt) {
         std::vector<Sentence> s = Sentences(nv, a.start, a.end);
         size_t tb, te;
         TitleSpan(nv, a.start, s.empty() ? a.end : s[0].end, &tb, &te);
+        if (!s.empty() && s[0].end - s[0].start <= 31) {  // a short lead sentence is the title whole
+            tb = s[0].start;
+            te = s[0].end;
+            if (te > tb && Has(U"。！？!?", nv.substr(te - 1, 1))) --te;
+        }
         jach.push_back({{"id", a.id}, {"title", Trimmed(src, tb, te)}, {"text", Trimmed(src, a.start, a.end)},
                         {"start", a.start}, {"end", a.end}, {"quantities", a.quantities}});
     }
