@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -279,6 +280,30 @@ TEST(PlanImport, NationalGolden) {
         for (const Json& c : n["children"]) shape(c, n["kind"].get<std::string>());
     };
     for (const Json& n : j["nodes"]) shape(n, "");
+}
+
+TEST(PlanImport, DocxHeadingLevelsWithoutMarkers) {
+    // A .docx gives heading levels from its styles; the text need not number its headings.
+    std::vector<Para> paras;
+    for (const Para& p : SplitParagraphs(ReadFile("tests/fixtures/seed-report.txt"))) {
+        Para q = p;
+        for (const char* prefix : {"一、", "二、"})
+            if (q.text.rfind(prefix, 0) == 0) { q.text = q.text.substr(std::strlen(prefix)); q.heading_level = 1; }
+        if (q.text.size() > 3 && q.text[0] == '(' && q.text.find(')') < 8) {
+            q.text = q.text.substr(q.text.find(')') + 1);
+            q.heading_level = 2;
+        }
+        paras.push_back(q);
+    }
+    Json j = Import(paras);
+    auto kws = KeyWorks(j);
+    ASSERT_EQ(kws.size(), 5u);
+    EXPECT_EQ((*kws[0])["title"], "全力推進區域的大開發、大建設和大發展");
+    std::vector<size_t> items;
+    for (const Json* k : kws) items.push_back(ItemTitles(*k).size());
+    EXPECT_EQ(items, (std::vector<size_t>{3, 4, 0, 0, 4}));
+    EXPECT_EQ(Part(j, "plan")->at("heading"), "年工作安排");
+    CheckSpans(j);
 }
 
 TEST(PlanImport, TwoIndicatorsOneRate) {
