@@ -543,7 +543,7 @@ Json Import(const std::vector<Para>& paras, const ImportOptions& opt) {
     // Lead-unit dictionary, normalised once per call (it is small).
     std::vector<std::pair<U32, std::string>> dict;
     for (const auto& [kw, unit] : opt.lead_units.empty() ? DefaultLeadUnits() : opt.lead_units)
-        if (!kw.empty()) dict.emplace_back(internal::ToSimplified(ToU32(kw)), unit);
+        if (!kw.empty()) dict.emplace_back(internal::ToSimplified(ToU32(kw)), ToUtf8(ToU32(unit)));  // valid UTF-8 out
 
     size_t n_items = 0, n_tasks = 0, n_objects = 0;
     std::function<Json(int)> emit = [&](int id) -> Json {
