@@ -137,6 +137,8 @@ TEST_F(SeedTest, Structure) {
     // Key works (三) and (四) have tasks straight under them.
     EXPECT_GE((*kws[2])["children"].size(), 4u);
     EXPECT_GE((*kws[3])["children"].size(), 4u);
+    // The district-wide targets stated before the key works sit on the plan part.
+    EXPECT_EQ((*Part(j, "plan"))["targets"].size(), 6u);
     // Achievements: the paragraphs of part one.
     EXPECT_EQ(j["achievements"].size(), 7u);
 }
