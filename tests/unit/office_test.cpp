@@ -461,6 +461,14 @@ TEST(Xlsx, LimitsAndBadReferences) {
     auto d = office::ReadXlsx(Xlsx("<row>" + deep + "</row>"));
     ASSERT_FALSE(d.ok());
     EXPECT_NE(d.error().message.find("deeper"), std::string::npos) << d.error().message;
+    // One long shared string referenced many times: the copies are bounded.
+    std::string refs;
+    for (int i = 0; i < 5000; ++i) refs += "<c t=\"s\"><v>0</v></c>";
+    lim = {};
+    lim.max_total_uncompressed = 10u << 20;
+    auto amp = office::ReadXlsx(Xlsx("<row>" + refs + "</row>", "<si><t>" + std::string(100000, 'q') + "</t></si>"), lim);
+    ASSERT_FALSE(amp.ok());
+    EXPECT_NE(amp.error().message.find("shared strings repeated"), std::string::npos) << amp.error().message;
     // Not a workbook at all.
     auto empty = office::ReadXlsx(MakeZip({{"hello.txt", "hi"}}));
     ASSERT_FALSE(empty.ok());
