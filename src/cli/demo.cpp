@@ -52,7 +52,10 @@ std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db) 
     };
     {
         auto c = db.Read();
-        if (store::CountRows(*c, "org_units") > 0) return logins;
+        if (store::CountRows(*c, "org_units") > 0) {
+            SeedDemoPlan(pipeline, db);  // a demo database from before the work plan gets one
+            return logins;
+        }
     }
     store::Actor actor{std::nullopt, "demo-seed", ""};
     auto r = pipeline.Execute(actor, [](store::WriteTx& tx) -> core::Result<core::Json> {
@@ -192,8 +195,9 @@ void SeedDemoPlan(store::Pipeline& pipeline, store::Database& db) {
         auto nodes = store::ListPlanNodes(tx.conn(), (*created)["id"].get<int64_t>());
         int i = 0;
         for (auto& n : nodes) {
-            if (n.kind != "task" || ++i % 3 != 0) continue;
-            int pct = 60 + (i * 7) % 41;
+            if (n.kind != "task" || !n.lead_unit_id || ++i % 3 != 0) continue;
+            static const int kPercents[] = {100, 95, 92, 80, 60};
+            int pct = kPercents[(i / 3) % 5];
             core::Json rep = {{"text", "(生成的演示进展)已按计划推进,完成阶段性工作。"}, {"percent", pct},
                               {"status", pct == 100 ? "已完成" : "推進中"}};
             auto rr = plan::AddReport(tx, n.id, rep, all, cal);
