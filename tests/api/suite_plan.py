@@ -402,3 +402,44 @@ class PlanSuite(dt.Suite):
         ev = self.events("plan.sheet_imported")
         eq(ev[0]["payload"]["applied"], [self.t_chunliu["number"]], "import event names what changed")
         expect_error(self.chunliu.post("/api/v1/plans/%d/import-sheet" % pid, {"content_base64": b64(edited)}), 403)
+
+    # ------------------------------------------------------------------ the CLI, without a server
+    def test_cli_import_xlsx(self):
+        """`duban plan import` on the seed writes an .xlsx LibreOffice opens, one row per task."""
+        import csv
+        import json
+        import shutil
+        import subprocess
+        import tempfile
+        tmp = tempfile.mkdtemp(prefix="duban-cli-", dir=self.workdir)
+        out_json = os.path.join(tmp, "plan.json")
+        r = subprocess.run([self.duban, "plan", "import", SEED, "--year", "2026", "--out", out_json],
+                           capture_output=True, timeout=60)
+        eq(r.returncode, 0, "plan import to JSON: %s" % r.stderr.decode()[-300:])
+        check(b"UTF-8" in r.stderr and b"57 tasks" in r.stderr, "summary says the encoding and counts: %r" % r.stderr)
+        with open(out_json, encoding="utf-8") as f:
+            tasks = sum(1 for _ in self.iter_tasks(json.load(f)["nodes"]))
+        out_x = os.path.join(tmp, "plan.xlsx")
+        r = subprocess.run([self.duban, "plan", "import", SEED, "--out", out_x], capture_output=True, timeout=60)
+        eq(r.returncode, 0, "plan import to xlsx")
+        soffice = shutil.which("soffice") or shutil.which("libreoffice")
+        check(soffice is not None, "LibreOffice is installed by scripts/install-deps")
+        subprocess.run([soffice, "-env:UserInstallation=file://" + os.path.join(tmp, "profile"), "--headless",
+                        "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", tmp, out_x],
+                       check=True, capture_output=True, timeout=180)
+        with open(os.path.join(tmp, "plan.csv"), encoding="utf-8") as f:
+            rows = list(csv.reader(f))
+        hdr = next(i for i, row in enumerate(rows) if row and row[0] == "序號")
+        eq(rows[hdr][:3], ["序號", "重點工作", "具體任務"], "conventional columns")
+        task_rows = [row for row in rows[hdr + 1:] if row and row[0] not in ("", "0")]
+        eq(len(task_rows), tasks, "one row per task")
+        check(rows[hdr + 1][1] == "年度主要目標" and "15%" in rows[hdr + 1][2], "the plan's main targets on row 0")
+        # errors: exit 2 and a message naming the file
+        r = subprocess.run([self.duban, "plan", "import", os.path.join(tmp, "missing.txt")], capture_output=True, timeout=30)
+        eq(r.returncode, 2, "missing file exit code")
+        check(b"missing.txt" in r.stderr, "message names the file: %r" % r.stderr)
+        bad = os.path.join(tmp, "bad.txt")
+        with open(bad, "wb") as f:
+            f.write(b"\xff\xfe\x00\xd8\x00\x00" * 100)
+        r = subprocess.run([self.duban, "plan", "import", bad], capture_output=True, timeout=30)
+        eq(r.returncode, 2, "undecodable file exit code")
