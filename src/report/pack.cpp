@@ -1,0 +1,1 @@
+// placeholder: the pack lands with its tests
