@@ -2,6 +2,7 @@
 // Internal to http/: request and response types, the route table, the shared application state.
 #include <utility>  // Boost 1.74 + g++ 12: before asio/awaitable.hpp (std::exchange)
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -126,6 +127,8 @@ public:
     core::WorkCalendar calendar;
     /// Open tasks and follow-up notices by when their light may next change.
     plan::Watch plan_watch;
+    /// CPU-heavy work (reading an uploaded report) runs here, not on the I/O threads.
+    asio::thread_pool cpu_pool{2};
 
     /// Bumped after any committed change that can alter who may do what (accounts, roles, scopes,
     /// sessions, org moves). Cached principals and sessions from an older epoch are reloaded.
@@ -149,6 +152,10 @@ Result<org::Principal> LoadPrincipal(App& app, int64_t user_id);
 
 /// Re-evaluates what the plan watch says is due (or everything given) and commits light changes.
 asio::awaitable<Result<Json>> RunPlanSweep(App& app);
+
+/// Runs fn on the CPU pool and resumes with its result on the caller's executor. A plain function
+/// like Commit (see there): call it in its own statement and co_await the named result.
+asio::awaitable<Result<Json>> RunCpu(App& app, std::function<Result<Json>()> fn);
 
 /// Runs a command through the commit pipeline and resumes when it is durable.
 /// Call it in its own statement and co_await the named result (`auto op = Commit(...);

@@ -180,7 +180,30 @@ struct CommitOp {
         }
     }
 };
+struct CpuOp {
+    App* app;
+    std::function<Result<Json>()> fn;
+    template <class Handler>
+    void operator()(Handler&& handler) {
+        auto ex = asio::get_associated_executor(handler);
+        auto h = std::make_shared<std::decay_t<Handler>>(std::forward<Handler>(handler));
+        asio::post(app->cpu_pool, [h, ex, fn = std::move(fn)]() mutable {
+            Result<Json> r = Error::Internal("not run");
+            try {
+                r = fn();
+            } catch (const std::exception& e) {
+                r = Error::Internal(e.what());
+            }
+            asio::post(ex, [h, r = std::move(r)]() mutable { (*h)(std::move(r)); });
+        });
+    }
+};
 }  // namespace
+
+asio::awaitable<Result<Json>> RunCpu(App& app, std::function<Result<Json>()> fn) {
+    return asio::async_initiate<decltype(asio::use_awaitable), void(Result<Json>)>(CpuOp{&app, std::move(fn)},
+                                                                                  asio::use_awaitable);
+}
 
 // Not a coroutine itself: g++ 12 mishandles by-value parameters of a coroutine that are
 // passed temporaries (double destruction), so the command moves straight into the operation.

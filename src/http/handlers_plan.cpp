@@ -62,29 +62,38 @@ asio::awaitable<Response> ImportPreview(Ctx& ctx) {
     if (!bytes) co_return ErrorResponse(Error::Validation("content_base64", "content_base64 is not valid base64"));
     if (bytes->empty()) co_return ErrorResponse(Error::Validation("content_base64", "the file is empty"));
     std::string name = filename.value_or("report.txt");
-    std::string lower = name;
-    for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    bool docx = lower.size() >= 5 && lower.compare(lower.size() - 5, 5, ".docx") == 0;
-    bool zip = bytes->size() >= 4 && bytes->compare(0, 4, std::string("PK\x03\x04", 4)) == 0;
-    std::vector<plan::Para> paras;
-    std::string encoding;
-    if (docx || zip) {
-        auto doc = office::ReadDocx(*bytes);
-        if (!doc) co_return ErrorResponse(Error::Validation("content_base64", "cannot read the .docx: " + doc.error().message, "bad_docx"));
-        for (auto& p : *doc) paras.push_back({p.text, p.heading_level});
-        encoding = "docx";
-    } else {
-        auto dec = plan::DecodeText(*bytes);
-        if (!dec) co_return ErrorResponse(Error::Validation("content_base64", dec.error().message, "bad_encoding"));
-        paras = plan::SplitParagraphs(dec->utf8);
-        encoding = dec->encoding;
-    }
-    plan::ImportOptions opt;
-    if (year) opt.year = static_cast<int>(*year);
-    Json out = plan::Import(paras, opt);
-    out["encoding"] = encoding;
-    out["filename"] = name;
-    co_return JsonResponse(200, out);
+    std::optional<int> y;
+    if (year) y = static_cast<int>(*year);
+    std::string data = std::move(*bytes);
+    // Reading a report is CPU work (tens of ms for a long one): off the I/O threads.
+    auto op = RunCpu(ctx.app, [data = std::move(data), name, y]() -> Result<Json> {
+        std::string lower = name;
+        for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        bool docx = lower.size() >= 5 && lower.compare(lower.size() - 5, 5, ".docx") == 0;
+        bool zip = data.size() >= 4 && data.compare(0, 4, std::string("PK\x03\x04", 4)) == 0;
+        std::vector<plan::Para> paras;
+        std::string encoding;
+        if (docx || zip) {
+            auto doc = office::ReadDocx(data);
+            if (!doc) return Error::Validation("content_base64", "cannot read the .docx: " + doc.error().message, "bad_docx");
+            for (auto& p : *doc) paras.push_back({p.text, p.heading_level});
+            encoding = "docx";
+        } else {
+            auto dec = plan::DecodeText(data);
+            if (!dec) return Error::Validation("content_base64", dec.error().message, "bad_encoding");
+            paras = plan::SplitParagraphs(dec->utf8);
+            encoding = dec->encoding;
+        }
+        plan::ImportOptions opt;
+        opt.year = y;
+        Json out = plan::Import(paras, opt);
+        out["encoding"] = encoding;
+        out["filename"] = name;
+        return out;
+    });
+    auto r = co_await std::move(op);
+    if (!r.ok()) co_return ErrorResponse(r.error());
+    co_return JsonResponse(200, *r);
 }
 
 asio::awaitable<Response> ListPlansH(Ctx& ctx) {
