@@ -59,6 +59,9 @@ struct Workbook {
     std::vector<Sheet> sheets;  // in workbook order
     const Sheet* Find(std::string_view name) const;
 };
+/// Every sheet in workbook order (chart sheets as empty sheets). Cells without a value (styled
+/// blanks) are not materialised, so rows end at their last value; rows and columns without an `r`
+/// follow the previous one. Formula cells give their cached value.
 core::Result<Workbook> ReadXlsx(std::string_view bytes, const Limits& lim = {});
 /// Excel serial date (1900 system) to "YYYY-MM-DD" / "YYYY-MM-DDTHH:MM:SS".
 std::string SerialToDate(double serial);
@@ -88,6 +91,9 @@ struct OutSheet {
     bool freeze_header = true, autofilter = true;
     bool landscape = true;  // A4, fit to width, header repeated on each printed page
 };
+/// Sheet names are made legal for Excel (31 characters, no []:*?/\, no edge apostrophes, unique
+/// ignoring case, "History" reserved); text longer than Excel's 32767 characters is cut, invalid
+/// UTF-8 becomes U+FFFD. Errors (kValidation): no sheets, bad or overlapping merges, too many rows.
 core::Result<std::string> WriteXlsx(const std::vector<OutSheet>& sheets);
 
 }  // namespace duban::office
