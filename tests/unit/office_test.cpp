@@ -688,7 +688,9 @@ TEST(Hostile, HeaderThatLiesAboutItsSize) {
     patch(0x02014b50, 24);  // central directory: uncompressed size
     auto r = office::ReadDocx(zip);
     ASSERT_FALSE(r.ok());
-    EXPECT_NE(r.error().message.find("word/document.xml"), std::string::npos) << r.error().message;
+    // Our own count stops it, not libzip: "docx: word/document.xml inflates past 100 bytes ...".
+    EXPECT_NE(r.error().message.find("word/document.xml inflates past 100 bytes"), std::string::npos)
+        << r.error().message;
 }
 
 TEST(Hostile, MalformedDocx) {
