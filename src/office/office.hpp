@@ -19,8 +19,10 @@ struct Limits {
     size_t max_ratio = 200;                      // uncompressed / compressed, per part
     size_t max_paragraphs = 200000;
     size_t max_rows = 1000000, max_cols = 16384;
-    size_t max_cells = 5000000;  // xlsx: cell slots over the workbook, gaps before a cell
-                                 // included (a row's vector holds them); also caps shared strings
+    size_t max_cells = 5000000;  // xlsx: cell slots over the workbook, counting empty rows and
+                                 // the gaps before each cell (vectors hold them); also caps the
+                                 // shared strings and cell formats. max_total_uncompressed also
+                                 // caps the text copied into cells from shared strings.
 };
 /// Errors from the readers: kBadRequest with code "invalid_office_file" (not a zip, a part
 /// missing, malformed XML), kTooLarge with code "office_file_too_large" (a limit above). The
