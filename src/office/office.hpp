@@ -19,8 +19,10 @@ struct Limits {
     size_t max_ratio = 200;                      // uncompressed / compressed, per part
     size_t max_paragraphs = 200000;
     size_t max_rows = 1000000, max_cols = 16384;
-    size_t max_cells = 5000000;  // xlsx: cell slots over the workbook, gaps before a cell
-                                 // included (a row's vector holds them); also caps shared strings
+    size_t max_cells = 5000000;  // xlsx: cell slots over the workbook, counting empty rows and
+                                 // the gaps before each cell (vectors hold them); also caps the
+                                 // shared strings and cell formats. max_total_uncompressed also
+                                 // caps the text copied into cells from shared strings.
 };
 /// Errors from the readers: kBadRequest with code "invalid_office_file" (not a zip, a part
 /// missing, malformed XML), kTooLarge with code "office_file_too_large" (a limit above). The
@@ -59,6 +61,9 @@ struct Workbook {
     std::vector<Sheet> sheets;  // in workbook order
     const Sheet* Find(std::string_view name) const;
 };
+/// Every sheet in workbook order (chart sheets as empty sheets). Cells without a value (styled
+/// blanks) are not materialised, so rows end at their last value; rows and columns without an `r`
+/// follow the previous one. Formula cells give their cached value.
 core::Result<Workbook> ReadXlsx(std::string_view bytes, const Limits& lim = {});
 /// Excel serial date (1900 system) to "YYYY-MM-DD" / "YYYY-MM-DDTHH:MM:SS".
 std::string SerialToDate(double serial);
@@ -88,6 +93,9 @@ struct OutSheet {
     bool freeze_header = true, autofilter = true;
     bool landscape = true;  // A4, fit to width, header repeated on each printed page
 };
+/// Sheet names are made legal for Excel (31 characters, no []:*?/\, no edge apostrophes, unique
+/// ignoring case, "History" reserved); text longer than Excel's 32767 characters is cut, invalid
+/// UTF-8 becomes U+FFFD. Errors (kValidation): no sheets, bad or overlapping merges, too many rows.
 core::Result<std::string> WriteXlsx(const std::vector<OutSheet>& sheets);
 
 }  // namespace duban::office

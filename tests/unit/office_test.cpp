@@ -484,9 +484,11 @@ TEST(LibreOffice, ReadsWhatWeWrite) {
     ASSERT_TRUE(bytes.ok());
     WriteFile(dir.path / "book.xlsx", *bytes);
     ASSERT_TRUE(Soffice(dir.path / "profile",
-                        "--convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1' --outdir " +
+                        // The 12th token, -1: every sheet to book-<sheet name>.csv (LibreOffice 7.2+).
+                        "--convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,"
+                        "false,false,false,-1' --outdir " +
                             dir.path.string() + " " + (dir.path / "book.xlsx").string()));
-    auto csv = ParseCsv(ReadFile(dir.path / "book.csv"));
+    auto csv = ParseCsv(ReadFile(dir.path / "book-任务清单.csv"));
     std::vector<std::vector<std::string>> want{
         {"2026年重点工作任务", "", "", "", ""},
         {"序号", "任务", "完成时限", "进度", "合计"},
@@ -494,6 +496,8 @@ TEST(LibreOffice, ReadsWhatWeWrite) {
         {"2", "新建 5G 基站, 120 个", "2026-12-31", "60%", ""},
         {"3", "优化营商环境\n（续）", "2026年底", "合并说明", ""}};
     EXPECT_EQ(csv, want);
+    std::vector<std::vector<std::string>> want2{{"单位", "数量"}, {"住建局", "13.08"}};
+    EXPECT_EQ(ParseCsv(ReadFile(dir.path / "book-统计.csv")), want2);
 }
 
 TEST(LibreOffice, WeReadItsXlsx) {
@@ -688,7 +692,9 @@ TEST(Hostile, HeaderThatLiesAboutItsSize) {
     patch(0x02014b50, 24);  // central directory: uncompressed size
     auto r = office::ReadDocx(zip);
     ASSERT_FALSE(r.ok());
-    EXPECT_NE(r.error().message.find("word/document.xml"), std::string::npos) << r.error().message;
+    // Our own count stops it, not libzip: "docx: word/document.xml inflates past 100 bytes ...".
+    EXPECT_NE(r.error().message.find("word/document.xml inflates past 100 bytes"), std::string::npos)
+        << r.error().message;
 }
 
 TEST(Hostile, MalformedDocx) {
