@@ -20,6 +20,8 @@ declare module 'vue-router' {
     hidden?: boolean;
     /** Which menu entry is highlighted for a hidden page. */
     activeMenu?: string;
+    /** Outside the app shell (print views): no menu, no top bar. */
+    bare?: boolean;
     /** Reachable without signing in. */
     public?: boolean;
   }
