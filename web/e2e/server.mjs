@@ -18,7 +18,8 @@ export async function freePort() {
   });
 }
 
-export async function startServer({ bin, webRoot, logFile }) {
+/** testClock: start with --test-clock (a manual clock set by PUT /api/v1/_test/clock). */
+export async function startServer({ bin, webRoot, logFile, testClock = false }) {
   if (!existsSync(bin)) throw new Error(`duban binary not found at ${bin} (set DUBAN_BIN or run make build)`);
   if (!existsSync(join(webRoot, 'index.html'))) throw new Error(`${webRoot}/index.html missing (run npm run build)`);
   const dir = mkdtempSync(join(tmpdir(), 'duban-e2e-'));
@@ -31,6 +32,7 @@ export async function startServer({ bin, webRoot, logFile }) {
     '--web-root', resolve(webRoot),
     '--login-rate', '1000',
   ];
+  if (testClock) args.push('--test-clock');
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(logFile);
   child.stdout.pipe(log);

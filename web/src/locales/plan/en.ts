@@ -116,7 +116,7 @@ export default {
     key_works: 'Key works',
     items: 'Items',
     tasks: 'Tasks',
-    quantities: 'Quantities',
+    quantities: 'Quantities found',
     targets: 'Targets',
     parts: 'Parts',
   },

@@ -115,7 +115,7 @@ export default {
     key_works: '重点工作',
     items: '事项',
     tasks: '任务',
-    quantities: '数量',
+    quantities: '识别数量',
     targets: '目标',
     parts: '部分',
   },

@@ -115,7 +115,7 @@ export default {
     key_works: '重點工作',
     items: '事項',
     tasks: '任務',
-    quantities: '數量',
+    quantities: '識別數量',
     targets: '目標',
     parts: '部分',
   },
