@@ -123,6 +123,7 @@ function answer(method, path, query) {
   if (path === '/plans/1') return planSummary;
   if (path === '/plans/1/nodes') return { items: query.get('mine') ? tasks.filter((t) => t.lead_unit?.id === 11) : planNodes, total: planNodes.length };
   if (path === '/plans/1/overview') return overview;
+  if (path === '/my-tasks') return { items: tasks.filter((t) => t.lead_unit?.id === 11).map((t) => ({ ...t, plan_title: planSummary.title })), total: 6, followups: [fu] };
   if (/^\/plan-nodes\/\d+$/.test(path)) {
     const n = planNodes.find((x) => x.id === Number(path.split('/')[2]));
     return { ...n, reports: [{ id: 1, node_id: n.id, text: '已完成項目前期手續，正在組織施工招標。', percent: 40, status: '推進中', at: '2027-02-05T03:00:00Z', by: '春柳街道 張偉' }], comments: [{ id: 1, text: '請加快進度。', at: '2027-02-06T03:00:00Z', by: '王副區長' }], followups: n.id === fu.node_id ? [fu] : [], milestones: [{ title: '完成招標', due_date: '2027-05-31', done: false }] };

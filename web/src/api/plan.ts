@@ -46,6 +46,8 @@ export interface ProposalNode {
   lead_units?: (string | { name: string })[];
   suggested_units?: (string | { name: string })[];
   lead_unit?: string | { name: string } | null;
+  /** The importer's suggestions with the keyword that matched ({unit, name, keyword}). */
+  lead_unit_suggestions?: { name?: string; unit?: string; keyword?: string }[];
   targets?: Target[];
   objects?: string[];
   leader?: string;
@@ -152,14 +154,24 @@ export interface Followup {
   node_title?: string;
   node_path?: string | string[];
   node_number?: string;
+  /** GET /followups/{id}: the task it is about. */
+  node?: { id: number; number: string; title: string; text?: string; leader?: string; due_date?: string | null; status?: string; percent?: number };
   plan_id?: number;
   plan_title?: string;
-  issuer?: string | { name?: string; display_name?: string; username?: string };
-  reply?: { text: string; at: string; by?: Report['by'] } | string | null;
+  issued_by?: string;
+  reply_days?: number;
+  reply_text?: string | null;
+  replied_by?: string | null;
   replied_at?: string | null;
+  escalated_at?: string | null;
 }
 
 export interface NodeDetail extends PlanNode {
+  /** Key work and item above the node, from the top. */
+  path?: { id: number; number: string; title: string }[];
+  plan_title?: string;
+  /** The caller's unit leads the task: it may report progress. */
+  can_report?: boolean;
   reports: Report[];
   comments: Comment[];
   followups: Followup[];
@@ -277,6 +289,10 @@ export function getFollowup(id: number, s?: boolean): Promise<Followup> {
 }
 export function replyFollowup(id: number, text: string): Promise<Followup> {
   return request('POST', `/followups/${id}/reply`, { json: { text }, silent: true });
+}
+/** GET /my-tasks (the server's shortcut for mine=1 across plans, with the notices sent to my units). */
+export function myTasks(s?: boolean): Promise<{ items: (PlanNode & { plan_title?: string })[]; total: number; followups: Followup[] }> {
+  return request('GET', '/my-tasks', silent(s));
 }
 export function getOverview(planId: number, s?: boolean): Promise<Overview> {
   return request('GET', `/plans/${planId}/overview`, silent(s));

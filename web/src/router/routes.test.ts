@@ -20,7 +20,7 @@ describe('route table', () => {
     for (const r of appRoutes) {
       expect(r.name, r.path).toBeTruthy();
       expect(r.meta?.title, r.path).toMatch(/^menu\./);
-      expect(r.meta?.probe, r.path).toMatch(/^\//);
+      expect(r.meta?.probe, r.path).toMatch(/^(POST )?\//);
       const p = r.meta?.perm;
       if (p) expect(ALL_PERMISSIONS).toContain(p);
       else expect(p).toBeNull();

@@ -108,9 +108,12 @@ export default {
     value: 'Value',
     period: 'Kind',
     target: 'Target',
-    periods: { actual: 'Actual', estimate: 'Estimate', target: 'Target', plan: 'Plan', last_year: 'Last year' },
+    periods: { actual: 'Actual', commitment: 'Commitment', estimate: 'Estimate', target: 'Target', plan: 'Plan', last_year: 'Last year' },
   },
   stats: {
+    code_points: 'Code points',
+    derived: 'Derived targets',
+    objects: 'Projects and objects',
     paragraphs: 'Paragraphs',
     chars: 'Characters',
     key_works: 'Key works',
@@ -130,6 +133,7 @@ export default {
   },
   // The printed documents are always in Chinese (zh-CN or zh-TW words); these serve the completeness test.
   doc: {
+    keyWork: 'Key work',
     office: 'District Government Supervision Office',
     followupTitle: 'Follow-up notice on "{task}"',
     followupIntro: 'Under the task breakdown of "{plan}" ({path}), the following is followed up:',

@@ -107,9 +107,12 @@ export default {
     value: '数值',
     period: '类别',
     target: '目标',
-    periods: { actual: '实绩', estimate: '预计', target: '目标', plan: '计划', last_year: '上年' },
+    periods: { actual: '实绩', commitment: '承诺', estimate: '预计', target: '目标', plan: '计划', last_year: '上年' },
   },
   stats: {
+    code_points: '字数（码点）',
+    derived: '推算目标',
+    objects: '项目与对象',
     paragraphs: '段落',
     chars: '字数',
     key_works: '重点工作',
@@ -129,6 +132,7 @@ export default {
   },
   // Words of the printed documents (GB/T 9704-2012); always Chinese.
   doc: {
+    keyWork: '重点工作',
     office: '区政府督查室',
     followupTitle: '关于督办“{task}”的通知',
     followupIntro: '根据《{plan}》任务分解（{path}），现就下列事项进行督办：',

@@ -107,9 +107,12 @@ export default {
     value: '數值',
     period: '類別',
     target: '目標',
-    periods: { actual: '實績', estimate: '預計', target: '目標', plan: '計劃', last_year: '上年' },
+    periods: { actual: '實績', commitment: '承諾', estimate: '預計', target: '目標', plan: '計劃', last_year: '上年' },
   },
   stats: {
+    code_points: '字數（碼點）',
+    derived: '推算目標',
+    objects: '項目與對象',
     paragraphs: '段落',
     chars: '字數',
     key_works: '重點工作',
@@ -129,6 +132,7 @@ export default {
   },
   // Words of the printed documents (GB/T 9704-2012); always Chinese.
   doc: {
+    keyWork: '重點工作',
     office: '區政府督查室',
     followupTitle: '關於督辦「{task}」的通知',
     followupIntro: '根據《{plan}》任務分解（{path}），現就下列事項進行督辦：',

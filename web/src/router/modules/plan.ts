@@ -17,8 +17,8 @@ const plan: RouteRecordRaw[] = [
     path: '/plans/import',
     name: 'PlanImport',
     component: () => import('@/views/plan/import/index.vue'),
-    // the 任務分解表 export needs plan.write like the import: the closest GET that stands for it
-    meta: { title: 'menu.planImport', icon: 'Upload', group, perm: 'plan.write', probe: '/plans/{plan}/export.xlsx' },
+    // no GET needs plan.write: the probe posts an empty preview (400/422 with plan.write, 403 without)
+    meta: { title: 'menu.planImport', icon: 'Upload', group, perm: 'plan.write', probe: 'POST /plans/import-preview' },
   },
   {
     path: '/my-tasks',

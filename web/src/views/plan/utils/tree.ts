@@ -38,7 +38,11 @@ function names(v: ProposalNode['lead_units']): string[] {
 export function fromProposal(nodes: ProposalNode[]): EditNode[] {
   let n = 0;
   const conv = (p: ProposalNode): EditNode => {
-    const suggestions = [...names(p.lead_units), ...names(p.suggested_units)];
+    const suggestions = [
+      ...names(p.lead_units),
+      ...names(p.suggested_units),
+      ...(p.lead_unit_suggestions ?? []).map((s) => s.name ?? s.unit ?? '').filter(Boolean),
+    ];
     if (p.lead_unit) suggestions.push(typeof p.lead_unit === 'string' ? p.lead_unit : p.lead_unit.name);
     return {
       uid: 'n' + ++n,
