@@ -7,7 +7,7 @@ CMAKE_FLAGS ?=
 DEMO_DB ?= var/demo.db
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all deps build build-asan web demo test test-unit test-api bench soak clean help
+.PHONY: all deps build build-asan web demo test test-unit test-api bench soak fuzz clean help
 
 all: build
 
@@ -15,6 +15,7 @@ help:
 	@echo "make demo   install what is missing, build, start the demo server on $(LISTEN)"
 	@echo "make test   build and run every test (unit with ASan+UBSan, API on SQLite and PostgreSQL)"
 	@echo "make bench  benchmarks (prints figures; see docs/benchmarks.md)"
+	@echo "make fuzz   libFuzzer targets (clang, build-fuzz), 600 s each; prints findings"
 
 deps:
 	@bash scripts/install-deps all
@@ -54,5 +55,10 @@ bench: deps build
 soak: build
 	python3 tests/api/run_all.py --duban $(BUILD)/duban --backend both --only crash --crash-rounds 50
 
+# Long fuzz run: each target FUZZ_SECONDS (600) over fuzz/corpus/<target>; findings in build-fuzz/findings.
+FUZZ_SECONDS ?= 600
+fuzz:
+	@bash scripts/fuzz $(FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

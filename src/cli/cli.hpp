@@ -14,4 +14,7 @@ struct DemoLogin {
 /// Returns the demo logins.
 std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db);
 
+/// `duban plan SUBCOMMAND ...` (argv[0] is the subcommand, e.g. "import"). Returns the exit code.
+int PlanCommand(int argc, char** argv);
+
 }  // namespace duban::cli

@@ -39,7 +39,7 @@ struct Args {
     }
 };
 
-const std::vector<std::string> kFlags = {"--demo", "--password-stdin", "--help", "-h", "--no-access-log", "--json", "--secure-cookies", "--totp-optional"};
+const std::vector<std::string> kFlags = {"--demo", "--password-stdin", "--help", "-h", "--no-access-log", "--json", "--secure-cookies", "--totp-optional", "--test-clock"};
 
 Args Parse(int argc, char** argv, int from) {
     Args a;
@@ -73,12 +73,14 @@ int Usage(const char* msg = nullptr) {
                  "              [--web-root DIR]   (default web/dist when it exists)\n"
                  "              [--key-file FILE]  (default duban.key beside the database; keep it with backups)\n"
                  "              [--totp-optional]  (development and tests only: admins need not enrol TOTP)\n"
+                 "              [--test-clock]     (automated tests only: PUT /api/v1/_test/clock sets the time)\n"
                  "  duban migrate [--db PATH | --postgres URL]\n"
                  "  duban audit verify [--db PATH | --postgres URL] [--json]\n"
                  "  duban backup --to FILE [--db PATH]\n"
                  "  duban user add --username U --role R [--role R]... [--scope ORG_ID]... [--display-name N]\n"
                  "                 [--data-scope all|custom|unit|unit_and_below|self] --password-stdin [--db|--postgres]\n"
                  "  duban token create --username U [--days N] [--name NAME] [--db|--postgres]\n"
+                 "  duban plan import FILE [--year YYYY] [--out plan.json|plan.xlsx] [--lead-units FILE]\n"
                  "  duban version\n\n"
                  "defaults: --db ./var/duban.db, --listen 127.0.0.1:8080\n"
                  "Each command takes --help.\n",
@@ -153,7 +155,14 @@ int CmdServe(const Args& a) {
     s.web_root = a.Get("--web-root", std::filesystem::exists("web/dist/index.html") ? "web/dist" : "");
     if (!s.web_root.empty() && !std::filesystem::exists(std::filesystem::path(s.web_root) / "index.html"))
         return Usage(("--web-root " + s.web_root + " has no index.html (run make build)").c_str());
-    core::SystemClock clock;
+    core::SystemClock system_clock;
+    core::ManualClock manual_clock(system_clock.Now());
+    const core::Clock& clock = a.Has("--test-clock") ? static_cast<const core::Clock&>(manual_clock) : system_clock;
+    if (a.Has("--test-clock")) {
+        s.test_clock = &manual_clock;
+        std::fprintf(stderr, "duban: warning: --test-clock: the clock is manual and PUT /api/v1/_test/clock sets it "
+                             "(automated tests only)\n");
+    }
     auto box = core::SecretBox::LoadOrCreate(KeyFile(a));
     store::Pipeline pipeline(*db, clock);
     pipeline.Start();
@@ -316,6 +325,7 @@ int main(int argc, char** argv) {
         if (cmd == "backup") return CmdBackup(a);
         if (cmd == "user") return CmdUser(a);
         if (cmd == "token") return CmdToken(a);
+        if (cmd == "plan") return cli::PlanCommand(argc - 2, argv + 2);
         if (cmd == "version" || cmd == "--version") {
             std::printf("duban %s (schema %d)\n", kVersion, store::LatestSchemaVersion());
             return 0;

@@ -5,6 +5,7 @@
 #include <compare>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -60,10 +61,17 @@ struct OfficeHours {
 class WorkCalendar {
 public:
     WorkCalendar() = default;
-    /// The shipped CSV (date,kind,festival,source; kind = holiday | workday). Errors name the
-    /// line and column. Holidays must not be ...; adjusted workdays must fall on a weekend.
+    /// The shipped CSV (header `date,kind,festival,source`; kind = holiday | workday; blank
+    /// lines skipped; fields may be double-quoted). Errors are kValidation, name the column in
+    /// `field` and start the message with "<source_name> line L, column C". Rejected: a bad date,
+    /// an unknown kind, a `workday` row on Monday-Friday, the same date twice with different
+    /// kinds (the same date twice with the same kind is accepted once). An empty `source`
+    /// column falls back to source_name.
     static Result<WorkCalendar> FromCsv(std::string_view csv, const std::string& source_name);
-    /// Adds (or replaces) special days, e.g. when next year's notice appears. Validated as above.
+    /// Adds (or replaces, by date) special days, e.g. when next year's notice appears. Validated
+    /// as above (an invalid date, a kind other than kHoliday/kAdjustedWorkday, an adjusted
+    /// workday on Monday-Friday, conflicting kinds for one date within `days`); `field` names
+    /// the element ("days[3].kind"). All or nothing: on error nothing is added.
     Status Add(const std::vector<SpecialDay>& days);
     void SetOfficeHours(OfficeHours h) { hours_ = std::move(h); }
     const OfficeHours& office_hours() const { return hours_; }
@@ -74,22 +82,36 @@ public:
     DayKind Kind(Date d) const;
     bool IsWorkday(Date d) const;
     /// The n-th working day after d (n >= 1); n = 0 returns d itself if it is a working day,
-    /// else the next working day.
+    /// else the next working day. Jumps whole weeks where no special day lies.
+    /// REQUIRES: n >= 0.
     Date AddWorkdays(Date d, int n) const;
     /// Deadline of "n working days from t": the end of office hours on the n-th working day
     /// after t's local date (the day of t itself does not count).
     TimePoint AddWorkdaysDeadline(TimePoint t, int n) const;
-    /// The instant after `minutes` of office time from t (time outside office hours, rest days
-    /// and holidays does not count).
+    /// The earliest instant by which `minutes` of office time have passed since t (time outside
+    /// office hours, rest days and holidays does not count). minutes = 0 returns t; a result
+    /// that lands on the end of a span stays there (12:00, not 13:30).
+    /// REQUIRES: minutes >= 0 and office hours not empty.
     TimePoint AddWorkingMinutes(TimePoint t, int64_t minutes) const;
-    /// Office time between a and b in seconds (0 when b <= a).
+    /// Office time between a and b in whole seconds, rounded down (0 when b <= a).
+    /// WorkingSecondsBetween(t, AddWorkingMinutes(t, m)) == 60 * m.
     int64_t WorkingSecondsBetween(TimePoint a, TimePoint b) const;
-    /// Working days between two dates: those in (a, b], 0 when b <= a.
+    /// Working days between two dates: those in (a, b], 0 when b <= a. O(log n + special days
+    /// in the range).
     int WorkdaysBetween(Date a, Date b) const;
 
 private:
     std::map<Date, SpecialDay> special_;
     OfficeHours hours_;
 };
+
+/// The shipped CSV (data/calendar/cn-official-days-2024-2026.csv), compiled into the binary by a
+/// CMake step (the generated shipped_calendar.cpp).
+std::string_view ShippedCalendarCsv();
+/// Its repository path, used as source name in errors and as fallback source.
+std::string_view ShippedCalendarName();
+/// The shipped calendar with the default office hours. Parsed once; a shipped CSV that does not
+/// parse is a build defect and aborts (the unit tests parse it first).
+WorkCalendar ShippedCalendar();
 
 }  // namespace duban::core

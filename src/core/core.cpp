@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <liboath/oath.h>
+#include <cstring>
 #include <sodium.h>
 #include <unistd.h>
 
@@ -345,6 +346,30 @@ std::vector<std::string> Split(std::string_view s, char sep) {
         out.emplace_back(s.substr(start, p - start));
         start = p + 1;
     }
+}
+
+std::string Base64Encode(std::string_view bytes) {
+    std::string out(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                      bytes.size(), sodium_base64_VARIANT_ORIGINAL);
+    out.resize(std::strlen(out.c_str()));
+    return out;
+}
+
+std::optional<std::string> Base64Decode(std::string_view text) {
+    std::string clean;
+    clean.reserve(text.size());
+    for (char ch : text)
+        if (ch != ' ' && ch != '\n' && ch != '\r' && ch != '\t') clean.push_back(ch);
+    while (!clean.empty() && clean.back() == '=') clean.pop_back();
+    std::string out(clean.size() * 3 / 4 + 3, '\0');
+    size_t len = 0;
+    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), clean.data(),
+                          clean.size(), nullptr, &len, nullptr,
+                          sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0)
+        return std::nullopt;
+    out.resize(len);
+    return out;
 }
 
 }  // namespace duban::core

@@ -1,6 +1,7 @@
 #pragma once
 /// duban::core — the pieces every module shares: errors, JSON, time, crypto helpers.
 /// Depends on nothing else in duban.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -32,16 +33,18 @@ class SystemClock final : public Clock {
 public:
     TimePoint Now() const override { return std::chrono::system_clock::now(); }
 };
-/// A clock that stands still until told to move (tests).
+/// A clock that stands still until told to move (tests). Safe to read and set from any thread.
 class ManualClock final : public Clock {
 public:
-    explicit ManualClock(TimePoint t) : t_(t) {}
-    TimePoint Now() const override { return t_; }
-    void Advance(std::chrono::milliseconds d) { t_ += d; }
-    void Set(TimePoint t) { t_ = t; }
+    explicit ManualClock(TimePoint t) : ticks_(t.time_since_epoch().count()) {}
+    TimePoint Now() const override { return TimePoint(TimePoint::duration(ticks_.load())); }
+    void Advance(std::chrono::milliseconds d) {
+        ticks_ += std::chrono::duration_cast<TimePoint::duration>(d).count();
+    }
+    void Set(TimePoint t) { ticks_ = t.time_since_epoch().count(); }
 
 private:
-    TimePoint t_;
+    std::atomic<TimePoint::duration::rep> ticks_;
 };
 
 /// RFC 3339 in UTC with milliseconds: 2026-11-28T20:48:00.123Z (sortable as text).
@@ -53,6 +56,10 @@ bool ParseRfc3339(std::string_view s, TimePoint* out);
 /// Initialises libsodium; call once at start-up. Aborts if it cannot.
 void InitCrypto();
 std::string Sha256Hex(std::string_view data);
+/// Standard base64 (RFC 4648 §4, with padding), for file contents carried in JSON.
+std::string Base64Encode(std::string_view bytes);
+/// Decodes standard base64 (padding optional, white space ignored); nothing when malformed.
+std::optional<std::string> Base64Decode(std::string_view text);
 /// n random bytes, base64url without padding.
 std::string RandomToken(size_t n_bytes);
 /// Argon2id (libsodium crypto_pwhash_str), t=2, m=19 MiB, p=1. Returns the encoded hash.

@@ -13,7 +13,9 @@
 
 #include "core/core.hpp"
 #include "http/http.hpp"
+#include "core/calendar.hpp"
 #include "org/org.hpp"
+#include "plan/plan.hpp"
 #include "store/store.hpp"
 
 namespace duban::http {
@@ -70,6 +72,8 @@ struct Route {
     std::string body_schema;  // name of the request body schema in the OpenAPI document, if any
     // Reachable before a forced password change and before a required TOTP enrolment.
     bool allow_password_change_pending = false;
+    // Takes a large body (settings.upload_limit instead of body_limit).
+    bool upload = false;
 };
 
 /// Every route of the server, in matching order (literal segments before {id}).
@@ -79,6 +83,7 @@ const std::vector<Route>& Routes();
 void AddAuthRoutes(std::vector<Route>& r);
 void AddOrgRoutes(std::vector<Route>& r);
 void AddAdminRoutes(std::vector<Route>& r);
+void AddPlanRoutes(std::vector<Route>& r);
 
 // ---- shared state
 struct CachedPrincipal {
@@ -115,6 +120,10 @@ public:
     const core::SecretBox& box;
     ServerSettings settings;
     Metrics metrics;
+    /// China's working-day calendar (shipped data plus administrators' additions).
+    core::WorkCalendar calendar;
+    /// Open tasks and follow-up notices by when their light may next change.
+    plan::Watch plan_watch;
 
     /// Bumped after any committed change that can alter who may do what (accounts, roles, scopes,
     /// sessions, org moves). Cached principals and sessions from an older epoch are reloaded.
@@ -135,6 +144,9 @@ public:
 Result<org::Principal> Authenticate(Ctx& ctx, bool* via_session);
 /// Loads (or takes from cache) the principal of a user.
 Result<org::Principal> LoadPrincipal(App& app, int64_t user_id);
+
+/// Re-evaluates what the plan watch says is due (or everything given) and commits light changes.
+asio::awaitable<Result<Json>> RunPlanSweep(App& app);
 
 /// Runs a command through the commit pipeline and resumes when it is durable.
 /// Call it in its own statement and co_await the named result (`auto op = Commit(...);

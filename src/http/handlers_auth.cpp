@@ -212,9 +212,7 @@ asio::awaitable<Response> Me(Ctx& ctx) {
                 units_detail.push_back({{"id", u->id}, {"name", u->name}, {"kind", u->kind}});
     }
     Json perms = Json::array();
-    for (auto perm : {org::Perm::kOrgRead, org::Perm::kOrgWrite, org::Perm::kUserRead, org::Perm::kUserWrite,
-                      org::Perm::kRoleGrant, org::Perm::kUnlock, org::Perm::kSecurityPolicy,
-                      org::Perm::kSessionAdmin, org::Perm::kAuditRead})
+    for (auto perm : org::kAllPerms)
         if (p.Has(perm)) perms.push_back(org::PermName(perm));
     co_return Ok({{"id", p.user_id},
                   {"username", p.username},

@@ -17,6 +17,9 @@ struct ServerSettings {
     uint16_t port = 8080;  // 0 picks a free port
     int threads = 2;
     size_t body_limit = 1 << 20;     // bytes; larger bodies get 413
+    size_t upload_limit = 32 << 20;  // bytes, for routes marked upload (reports, spreadsheets)
+    // Tests: the server's clock is this manual clock and PUT /api/v1/_test/clock sets it.
+    core::ManualClock* test_clock = nullptr;
     size_t header_limit = 16 << 10;  // bytes; larger headers get 431
     int read_timeout_s = 30;         // a slow client is cut off after this
     int login_rate_per_min = 60;     // login attempts per client address per minute

@@ -44,6 +44,7 @@ const std::vector<Route>& Routes() {
         AddAuthRoutes(r);
         AddOrgRoutes(r);
         AddAdminRoutes(r);
+        AddPlanRoutes(r);
         return r;
     }();
     return routes;

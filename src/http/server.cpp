@@ -9,6 +9,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -218,7 +220,9 @@ asio::awaitable<Response> Dispatch(App& app, Request& req, std::string* route_na
 
 struct Server::Impl {
     Impl(store::Database& db, store::Pipeline& p, const core::Clock& c, const core::SecretBox& b, ServerSettings s)
-        : app(db, p, c, b, s), settings(std::move(s)), acceptor(ioc), signals(ioc, SIGINT, SIGTERM) {}
+        : app(db, p, c, b, s), settings(std::move(s)), acceptor(ioc), signals(ioc, SIGINT, SIGTERM) {
+        app.calendar = core::ShippedCalendar();
+    }
     App app;
     ServerSettings settings;
     asio::io_context ioc;
@@ -226,6 +230,21 @@ struct Server::Impl {
     asio::signal_set signals;
     std::vector<std::thread> threads;
     std::atomic<bool> stopped{false};
+
+    // Every 30 seconds: commit the light changes that have fallen due.
+    asio::awaitable<void> SweepLoop() {
+        asio::steady_timer timer(co_await asio::this_coro::executor);
+        for (;;) {
+            auto op = RunPlanSweep(app);
+            auto r = co_await std::move(op);
+            if (!r.ok() && settings.access_log)
+                std::fprintf(stderr, "{\"sweep_error\":%s}\n", Json(r.error().message).dump().c_str());
+            timer.expires_after(std::chrono::seconds(30));
+            boost::system::error_code ec;
+            co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            if (ec || stopped) co_return;
+        }
+    }
 
     asio::awaitable<void> Accept() {
         for (;;) {
@@ -250,12 +269,27 @@ struct Server::Impl {
             parser.header_limit(static_cast<std::uint32_t>(settings.header_limit));
             parser.body_limit(settings.body_limit);
             stream.expires_after(std::chrono::seconds(settings.read_timeout_s));
-            co_await bhttp::async_read(stream, buf, parser, asio::redirect_error(asio::use_awaitable, ec));
+            size_t limit = settings.body_limit;
+            co_await bhttp::async_read_header(stream, buf, parser, asio::redirect_error(asio::use_awaitable, ec));
+            if (!ec) {
+                // Uploads (reports, spreadsheets) get the larger limit; the route says which.
+                std::string target(parser.get().target());
+                std::string path = target.substr(0, target.find('?'));
+                std::vector<int64_t> ids;
+                for (const auto& r : Routes())
+                    if (r.upload && r.method == std::string(parser.get().method_string()) && Match(r.pattern, path, &ids)) {
+                        limit = settings.upload_limit;
+                        parser.body_limit(limit);
+                        break;
+                    }
+                if (!parser.is_done())
+                    co_await bhttp::async_read(stream, buf, parser, asio::redirect_error(asio::use_awaitable, ec));
+            }
             auto t0 = std::chrono::steady_clock::now();
             if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit) {
                 bool body = ec == bhttp::error::body_limit;
                 Response r = ErrorResponse({core::ErrorKind::kTooLarge, body ? "body_too_large" : "header_too_large",
-                                            body ? "the body is larger than " + std::to_string(settings.body_limit) + " bytes"
+                                            body ? "the body is larger than " + std::to_string(limit) + " bytes"
                                                  : "the request header is too large",
                                             {}});
                 if (!body) r.status = 431;
@@ -355,6 +389,15 @@ void Server::Start() {
                                      std::to_string(im.settings.port) + ": " + ec.message());
     im.acceptor.listen(1024);
     asio::co_spawn(im.ioc, im.Accept(), asio::detached);
+    {
+        // The plan watch starts with everything open due now: the first sweep brings every
+        // light up to date after downtime.
+        auto c = im.app.db.Read();
+        auto all = plan::AllOpen(*c);
+        for (auto id : all.nodes) im.app.plan_watch.SetNode(id, core::TimePoint{});
+        for (auto id : all.followups) im.app.plan_watch.SetFollowup(id, core::TimePoint{});
+    }
+    asio::co_spawn(im.ioc, im.SweepLoop(), asio::detached);
     im.signals.async_wait([this](auto, int) { Stop(); });
     for (int i = 0; i < std::max(1, im.settings.threads); ++i) im.threads.emplace_back([&im] { im.ioc.run(); });
 }

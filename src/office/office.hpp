@@ -19,7 +19,13 @@ struct Limits {
     size_t max_ratio = 200;                      // uncompressed / compressed, per part
     size_t max_paragraphs = 200000;
     size_t max_rows = 1000000, max_cols = 16384;
+    size_t max_cells = 5000000;  // xlsx: cell slots over the workbook, gaps before a cell
+                                 // included (a row's vector holds them); also caps shared strings
 };
+/// Errors from the readers: kBadRequest with code "invalid_office_file" (not a zip, a part
+/// missing, malformed XML), kTooLarge with code "office_file_too_large" (a limit above). The
+/// message names the file kind, the part and the figure, e.g. "docx: word/document.xml is
+/// 900 MB uncompressed; the limit is 64 MB".
 
 // ---------------------------------------------------------------- docx
 struct Paragraph {
@@ -37,8 +43,10 @@ struct Cell {
     enum class Type { kEmpty, kString, kNumber, kBool, kError } type = Type::kEmpty;
     std::string text;     // strings; numbers as written in the file ("13.08"); "TRUE"/"FALSE"
     double number = 0;    // numbers
-    bool is_date = false; // number formatted as a date/time (built-in ids 14-22, 45-47, or a
-                          // custom format with y/m/d/h/s outside quotes and brackets)
+    bool is_date = false; // number formatted as a date/time (built-in ids 14-22, 45-47, the East
+                          // Asian 27-36 and 50-58, or a custom format with y/m/d/h/s outside
+                          // quotes and brackets); in a 1904 workbook number is shifted to 1900.
+                          // Also set on t="d" cells (ISO text, type kString).
 };
 struct Sheet {
     std::string name;

@@ -21,13 +21,18 @@ const char* PermName(Perm p) {
         case Perm::kSecurityPolicy: return "security.policy";
         case Perm::kSessionAdmin: return "session.admin";
         case Perm::kAuditRead: return "audit.read";
+        case Perm::kPlanRead: return "plan.read";
+        case Perm::kPlanWrite: return "plan.write";
+        case Perm::kPlanReport: return "plan.report";
+        case Perm::kPlanComment: return "plan.comment";
+        case Perm::kPlanFollowup: return "plan.followup";
     }
     return "?";
 }
 
 std::vector<std::string> RolesWith(Perm p) {
     switch (p) {
-        case Perm::kOrgRead: return {"sysadmin", "secadmin", "leader", "staff", "inspector"};
+        case Perm::kOrgRead: return {"sysadmin", "secadmin", "leader", "supervisor", "staff", "inspector"};
         case Perm::kOrgWrite: return {"sysadmin"};
         case Perm::kUserRead: return {"sysadmin", "secadmin"};
         case Perm::kUserWrite: return {"sysadmin"};
@@ -36,6 +41,11 @@ std::vector<std::string> RolesWith(Perm p) {
         case Perm::kSecurityPolicy: return {"secadmin"};
         case Perm::kSessionAdmin: return {"secadmin"};
         case Perm::kAuditRead: return {"auditor"};
+        case Perm::kPlanRead: return {"leader", "supervisor", "staff"};
+        case Perm::kPlanWrite: return {"supervisor"};
+        case Perm::kPlanReport: return {"staff"};
+        case Perm::kPlanComment: return {"leader"};
+        case Perm::kPlanFollowup: return {"supervisor"};
     }
     return {};
 }
@@ -55,7 +65,7 @@ Status ValidateRoles(const std::vector<std::string>& roles) {
         if (std::find(kRoles.begin(), kRoles.end(), r) == kRoles.end())
             return Error::Validation("roles", "unknown role '" + r +
                                                   "'; roles are sysadmin, secadmin, auditor, "
-                                                  "leader, staff, inspector");
+                                                  "leader, supervisor, staff, inspector");
         if (!seen.insert(r).second) return Error::Validation("roles", "role '" + r + "' given twice");
         if (kAdminRoles.count(r)) ++admin;
     }

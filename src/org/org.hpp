@@ -18,8 +18,8 @@ using core::Result;
 using core::Status;
 
 // ---------------------------------------------------------------- roles and permissions
-inline const std::vector<std::string> kRoles = {"sysadmin", "secadmin", "auditor",
-                                                "leader",   "staff",    "inspector"};
+inline const std::vector<std::string> kRoles = {"sysadmin", "secadmin", "auditor",  "leader",
+                                                "supervisor", "staff",  "inspector"};
 inline const std::set<std::string> kAdminRoles = {"sysadmin", "secadmin", "auditor"};
 inline const std::vector<std::string> kDataScopes = {"all", "custom", "unit", "unit_and_below",
                                                      "self"};
@@ -34,7 +34,17 @@ enum class Perm {
     kSecurityPolicy,  // read and change the security policy
     kSessionAdmin,    // list and end other users' sessions
     kAuditRead,       // read events, verify the chain
+    kPlanRead,        // see work plans (staff: tasks of their units only)
+    kPlanWrite,       // import reports, confirm plans, edit the task tree, assign units
+    kPlanReport,      // progress reports and replies to follow-up notices for their units
+    kPlanComment,     // leaders' comments on tasks
+    kPlanFollowup,    // issue follow-up notices (督辦單)
 };
+/// Every permission, in a stable order (what the client is told it may do).
+inline constexpr Perm kAllPerms[] = {
+    Perm::kOrgRead,  Perm::kOrgWrite,   Perm::kUserRead,    Perm::kUserWrite,    Perm::kRoleGrant,
+    Perm::kUnlock,   Perm::kSecurityPolicy, Perm::kSessionAdmin, Perm::kAuditRead, Perm::kPlanRead,
+    Perm::kPlanWrite, Perm::kPlanReport, Perm::kPlanComment, Perm::kPlanFollowup};
 const char* PermName(Perm p);
 /// Roles that carry a permission.
 std::vector<std::string> RolesWith(Perm p);

@@ -30,6 +30,8 @@ struct ImportOptions {
     std::optional<int> year;  // the plan year; the report's "next year" targets are for it
     /// Lead-unit keyword dictionary: keyword -> unit name, in priority order. Empty = built-in.
     std::vector<std::pair<std::string, std::string>> lead_units;
+    /// How the bytes were decoded (DecodeText's `encoding`); echoed in the output. Empty = null.
+    std::string encoding;
 };
 
 /// The proposal as JSON (the format is documented in docs/plan-import.md):
@@ -40,5 +42,7 @@ core::Json Import(const std::vector<Para>& paras, const ImportOptions& opt = {})
 
 /// The built-in lead-unit dictionary (data/plan/lead-units.tsv content is compiled in).
 std::vector<std::pair<std::string, std::string>> DefaultLeadUnits();
+/// Parses a lead-unit TSV (keyword<TAB>unit lines; '#' comments and blank lines skipped).
+std::vector<std::pair<std::string, std::string>> ParseLeadUnits(std::string_view tsv);
 
 }  // namespace duban::plan

@@ -140,6 +140,95 @@ DROP INDEX IF EXISTS events_at;
 DROP INDEX IF EXISTS events_action;
 DROP INDEX IF EXISTS org_units_path;
 )SQL"},
+{4, "work plan: plans, their task tree, progress reports, comments, follow-up notices", R"SQL(
+CREATE TABLE plans (
+  id {{PK}},
+  title TEXT NOT NULL,
+  year INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  encoding TEXT NOT NULL,
+  settings TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  created_by BIGINT,
+  updated_at TEXT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE plan_nodes (
+  id {{PK}},
+  plan_id BIGINT NOT NULL REFERENCES plans(id),
+  parent_id BIGINT REFERENCES plan_nodes(id),
+  kind TEXT NOT NULL CHECK (kind = 'key_work' OR kind = 'item' OR kind = 'task'),
+  seq INTEGER NOT NULL,
+  number TEXT NOT NULL,
+  title TEXT NOT NULL,
+  text TEXT NOT NULL,
+  src_start INTEGER,
+  src_end INTEGER,
+  lead_unit_id BIGINT REFERENCES org_units(id),
+  co_units TEXT NOT NULL,
+  leader TEXT NOT NULL,
+  start_date TEXT,
+  due_date TEXT,
+  status TEXT NOT NULL,
+  status_reason TEXT NOT NULL,
+  percent INTEGER NOT NULL DEFAULT 0,
+  light TEXT NOT NULL,
+  light_reason TEXT NOT NULL,
+  targets TEXT NOT NULL,
+  objects TEXT NOT NULL,
+  milestones TEXT NOT NULL,
+  active_since TEXT NOT NULL,
+  last_report_at TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX plan_nodes_plan ON plan_nodes(plan_id, seq);
+CREATE INDEX plan_nodes_lead ON plan_nodes(lead_unit_id);
+CREATE TABLE plan_reports (
+  id {{PK}},
+  node_id BIGINT NOT NULL REFERENCES plan_nodes(id),
+  text TEXT NOT NULL,
+  percent INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  at TEXT NOT NULL,
+  by_user BIGINT,
+  by_name TEXT NOT NULL
+);
+CREATE INDEX plan_reports_node ON plan_reports(node_id);
+CREATE TABLE plan_comments (
+  id {{PK}},
+  node_id BIGINT NOT NULL REFERENCES plan_nodes(id),
+  text TEXT NOT NULL,
+  at TEXT NOT NULL,
+  by_user BIGINT,
+  by_name TEXT NOT NULL
+);
+CREATE INDEX plan_comments_node ON plan_comments(node_id);
+CREATE TABLE plan_followups (
+  id {{PK}},
+  plan_id BIGINT NOT NULL REFERENCES plans(id),
+  node_id BIGINT NOT NULL REFERENCES plan_nodes(id),
+  year INTEGER NOT NULL,
+  serial INTEGER NOT NULL,
+  number TEXT NOT NULL,
+  content TEXT NOT NULL,
+  to_unit_id BIGINT REFERENCES org_units(id),
+  issued_at TEXT NOT NULL,
+  issued_by BIGINT,
+  issued_by_name TEXT NOT NULL,
+  reply_days INTEGER NOT NULL,
+  reply_due TEXT NOT NULL,
+  state TEXT NOT NULL,
+  light TEXT NOT NULL,
+  replied_at TEXT,
+  reply_text TEXT,
+  replied_by_name TEXT,
+  escalated_at TEXT,
+  UNIQUE (year, serial)
+);
+CREATE INDEX plan_followups_node ON plan_followups(node_id);
+)SQL"},
 };
 // clang-format on
 
