@@ -73,7 +73,7 @@ describe('plan API client', () => {
     expect(hooks.onError).not.toHaveBeenCalled();
     expect(errorText(e)).toBe('完成时限：不能早於開始日期');
     next = () => json(422, { error: { code: 'validation', message: 'too long', field: 'nodes[3].title' } });
-    expect(errorText(await plan.createPlan({ title: 't', year: 2027, source: '', encoding: 'UTF-8', nodes: [] }).catch((x) => x))).toBe('标题：too long');
+    expect(errorText(await plan.createPlan({ title: 't', year: 2027, source: '', encoding: 'UTF-8', nodes: [] }).catch((x) => x))).toBe('标题（nodes[3]）：too long');
   });
 
   it('links the xlsx export', () => {

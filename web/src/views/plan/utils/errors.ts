@@ -20,6 +20,7 @@ const FIELD_KEYS: Record<string, string> = {
   content_base64: 'plan.field.file',
   nodes: 'plan.field.nodes',
   version: 'plan.field.version',
+  kind: 'plan.field.kind',
 };
 
 /** "完成时限：must be after the start date" — the field's label, then the server's message. */
@@ -29,8 +30,11 @@ export function errorText(e: unknown): string {
     if (e.status === 0) return t('msg.networkError');
     if (e.status === 409 && e.code === 'conflict') return t('plan.conflict');
     if (e.field) {
-      const key = FIELD_KEYS[e.field] ?? FIELD_KEYS[e.field.replace(/^.*\./, '')];
-      return `${key ? t(key) : e.field}：${e.message}`;
+      // "nodes[0].children[2].title": the field's label, then where it is
+      const leaf = e.field.replace(/^.*\./, '');
+      const key = FIELD_KEYS[e.field] ?? FIELD_KEYS[leaf];
+      const where = leaf !== e.field ? `（${e.field.slice(0, e.field.length - leaf.length - 1)}）` : '';
+      return `${key ? t(key) : e.field}${key ? where : ''}：${e.message}`;
     }
     return e.message;
   }

@@ -139,8 +139,10 @@ describe('edits', () => {
   });
 
   it('changes kinds within the rules', () => {
-    expect(findNode(changeKind(tree(), 'n3', 'item'), 'n3')!.kind).toBe('item');
     expect(findNode(changeKind(tree(), 'n5', 'item'), 'n5')!.kind).toBe('item');
+    expect(findNode(changeKind(changeKind(tree(), 'n5', 'item'), 'n5', 'task'), 'n5')!.kind).toBe('task');
+    expect(() => changeKind(tree(), 'n3', 'item')).toThrow('bad_kind'); // only tasks under an item
+    expect(() => changeKind(tree(), 'n1', 'task')).toThrow('bad_kind'); // only key works at the top
     expect(() => changeKind(tree(), 'n2', 'task')).toThrow('has_children');
     expect(() => changeKind(tree(), 'n3', 'key_work')).toThrow('bad_kind');
     expect(() => changeKind(tree(), 'n1', 'item')).toThrow('bad_kind');

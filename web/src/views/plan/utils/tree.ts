@@ -205,16 +205,17 @@ export function splitTask(tree: EditNode[], uid: string, at: number, newUid: str
 }
 
 /**
- * Changes a node's kind. A key work must stay at the top and the top holds only key works and
- * tasks; a task is a leaf, so a node with children cannot become one.
+ * Changes a node's kind within the levels POST /plans accepts: key works at the top (only),
+ * items or tasks under a key work, only tasks under an item; a task is a leaf, so a node with
+ * children cannot become one.
  */
 export function changeKind(tree: EditNode[], uid: string, kind: NodeKind): EditNode[] {
   const path = pathTo(tree, uid);
   if (!path.length) throw new TreeError('not_found');
   const n = path[path.length - 1];
-  const top = path.length === 1;
-  if (kind === 'key_work' && !top) throw new TreeError('bad_kind');
-  if (kind === 'item' && top) throw new TreeError('bad_kind');
+  const parent = path.length > 1 ? path[path.length - 2] : null;
+  if ((kind === 'key_work') !== (parent === null)) throw new TreeError('bad_kind');
+  if (parent?.kind === 'item' && kind !== 'task') throw new TreeError('bad_kind');
   if (kind === 'task' && n.children.length) throw new TreeError('has_children');
   return updateNodeKind(tree, uid, kind);
 }
