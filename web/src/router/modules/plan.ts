@@ -3,7 +3,7 @@
 import type { RouteRecordRaw } from 'vue-router';
 
 const group = 'menu.plan';
-// {plan} is a plan the browser tests create before the route walk.
+// A plan's pages are probed by the list: a plan with none of a unit's tasks is a 404 for its staff.
 const READ = '/plans?per_page=1';
 
 const plan: RouteRecordRaw[] = [
@@ -36,19 +36,19 @@ const plan: RouteRecordRaw[] = [
     path: '/plans/:id(\\d+)',
     name: 'PlanDetail',
     component: () => import('@/views/plan/detail/index.vue'),
-    meta: { title: 'menu.planDetail', group, perm: 'plan.read', probe: '/plans/{plan}', hidden: true, activeMenu: '/plans' },
+    meta: { title: 'menu.planDetail', group, perm: 'plan.read', probe: READ, hidden: true, activeMenu: '/plans' },
   },
   {
     path: '/plans/:id(\\d+)/timeline',
     name: 'PlanTimeline',
     component: () => import('@/views/plan/timeline/index.vue'),
-    meta: { title: 'menu.planTimeline', group, perm: 'plan.read', probe: '/plans/{plan}/nodes', hidden: true, activeMenu: '/plans' },
+    meta: { title: 'menu.planTimeline', group, perm: 'plan.read', probe: READ, hidden: true, activeMenu: '/plans' },
   },
   {
     path: '/plans/:id(\\d+)/overview',
     name: 'PlanOverview',
     component: () => import('@/views/plan/overview/index.vue'),
-    meta: { title: 'menu.planOverview', group, perm: 'plan.read', probe: '/plans/{plan}/overview', hidden: true, activeMenu: '/plans' },
+    meta: { title: 'menu.planOverview', group, perm: 'plan.read', probe: READ, hidden: true, activeMenu: '/plans' },
   },
   {
     path: '/print/followup/:id(\\d+)',

@@ -53,6 +53,19 @@ export function who(by: Report['by'] | undefined | null): string {
   return by.display_name || by.name || by.username || '#' + by.id;
 }
 
+/** A notice's state as shown: the server keeps an unanswered one "open" and paints it red when late. */
+export function followupState(f: { state: string; light?: string }): 'open' | 'replied' | 'overdue' {
+  if (f.state === 'replied') return 'replied';
+  if (f.state === 'overdue' || f.light === 'red') return 'overdue';
+  return 'open';
+}
+
+/** The rows of one page: the server's page when it paged, else a slice of everything it sent. */
+export function pageOf<T>(items: T[], total: number, page: number, perPage: number): T[] {
+  if (items.length < total || items.length <= perPage) return items;
+  return items.slice((page - 1) * perPage, page * perPage);
+}
+
 /** Share of the period [start, end] before `at` (0..1), for bar positions on the timeline. */
 export function position(at: number, start: number, end: number): number {
   if (!(end > start)) return 0;
