@@ -57,6 +57,7 @@ export async function startServer({ bin, webRoot, logFile, testClock = false }) 
   }
   return {
     base,
+    db: join(dir, 'e2e.db'),
     async stop() {
       if (!exited) {
         child.kill('SIGTERM');
