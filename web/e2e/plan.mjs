@@ -137,8 +137,10 @@ test('chunliu.staff sees the task in 我的任務 and reports progress', async (
   const page = await as('chunliu.staff');
   await push(page, '/my-tasks');
   await page.getByTestId('mine-' + state.task.id).click();
+  await page.getByTestId('node-drawer').waitFor();
+  await page.getByRole('tab', { name: /进展/ }).click();
   await page.getByTestId('report-form').waitFor();
-  await page.getByTestId('report-text').locator('textarea').fill('已完成前期摸底，正在制定實施方案。');
+  await page.locator('textarea[data-testid=report-text], [data-testid=report-text] textarea').fill('已完成前期摸底，正在制定實施方案。');
   await page.locator('[data-testid=report-form] .el-slider__button-wrapper').focus();
   for (let i = 0; i < 8; i++) await page.keyboard.press('ArrowRight');
   const posted = page.waitForResponse((r) => r.url().endsWith(`/plan-nodes/${state.task.id}/reports`));
@@ -160,8 +162,8 @@ test('ducha.staff issues a 督辦單 with 2 reply days', async () => {
   await settle(page);
   await page.getByTestId('node-drawer').waitFor();
   await page.getByRole('tab', { name: /督办单/ }).click();
-  await page.getByTestId('followup-content').locator('textarea').fill('該任務進展緩慢，請於限期內書面說明原因及整改措施。');
-  const days = page.locator('[data-testid=followup-days] input');
+  await page.locator('textarea[data-testid=followup-content], [data-testid=followup-content] textarea').fill('該任務進展緩慢，請於限期內書面說明原因及整改措施。');
+  const days = page.locator('input[data-testid=followup-days], [data-testid=followup-days] input').first();
   await days.fill('2');
   await days.press('Tab');
   const issued = page.waitForResponse((r) => r.url().endsWith(`/plan-nodes/${state.task.id}/followups`));
