@@ -4,12 +4,11 @@
 // the clock moves past its deadline and both the task and the 督辦單 show red. The print view of
 // the 督辦單 renders (screenshot and PDF in e2e/out). Prints "N passed, N failed".
 import { chromium } from 'playwright-core';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './server.mjs';
-import { DEMO_PASSWORD, api, assert, assertEq, login, newPage, push, settle } from './helpers.mjs';
+import { DEMO_PASSWORD, api, assert, assertEq, ensureSupervisor, login, newPage, push, settle } from './helpers.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const webDir = resolve(here, '..');
@@ -50,27 +49,6 @@ async function setClock(now) {
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
 
-/**
- * The demo's supervisor. A server whose --demo does not create ducha.staff yet gets it from the CLI
- * (duban user add: role supervisor on the district), then its first-login password change.
- */
-async function ensureSupervisor() {
-  const post = (path, body, cookie) =>
-    fetch(server.base + '/api/v1' + path, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...(cookie ? { Cookie: cookie.c, 'X-CSRF-Token': cookie.t } : {}) },
-      body: JSON.stringify(body),
-    });
-  if ((await post('/session', { username: 'ducha.staff', password: DEMO_PASSWORD })).status === 200) return;
-  const temp = 'Temp-Ducha-2026!q';
-  execFileSync(BIN, ['user', 'add', '--username', 'ducha.staff', '--role', 'supervisor', '--scope', '1', '--display-name', '督查室', '--data-scope', 'all', '--password-stdin', '--db', server.db], { input: temp + '\n' });
-  const r = await post('/session', { username: 'ducha.staff', password: temp });
-  const body = await r.json();
-  const cookie = { c: r.headers.get('set-cookie').split(';')[0], t: body.csrf_token };
-  const ch = await post('/me/password', { old_password: temp, new_password: DEMO_PASSWORD }, cookie);
-  assert(ch.status < 300, `password change for ducha.staff → ${ch.status} ${await ch.text()}`);
-  console.log('    note: ducha.staff is not in the demo data: added with duban user add');
-}
 
 test('the clock starts on a working Monday of the plan year', async () => {
   await setClock('2027-03-08T09:00:00+08:00');
@@ -241,7 +219,7 @@ let passed = 0;
 let failed = 0;
 try {
   server = await startServer({ bin: BIN, webRoot: join(webDir, 'dist'), logFile: join(OUT, 'server-plan.log'), testClock: true });
-  await ensureSupervisor();
+  await ensureSupervisor(server, BIN);
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
   for (const t of tests) {
     const s = Date.now();

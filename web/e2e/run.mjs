@@ -13,6 +13,7 @@ import {
   assertEq,
   currentRouteName,
   enrolTotp,
+  ensureSupervisor,
   freshCode,
   login,
   menuOf,
@@ -204,7 +205,7 @@ test('admin creates an account; it signs in and must change its password', async
   await clerk.getByTestId('pw-submit').click();
   await clerk.waitForURL(/\/home$/);
   await settle(clerk);
-  assertEq(await menuOf(clerk), ['Home', 'SystemDept'], 'new staff menu');
+  assertEq(await menuOf(clerk), ['Home', ...PLAN_MENU, 'SystemDept'], 'new staff menu');
   await clerk.context().close();
 });
 
@@ -483,6 +484,7 @@ let passed = 0;
 let failed = 0;
 try {
   server = await startServer({ bin: BIN, webRoot: join(webDir, 'dist'), logFile: join(OUT, 'server.log') });
+  await ensureSupervisor(server, BIN);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
