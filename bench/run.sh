@@ -9,7 +9,8 @@
 #      `duban serve --demo` on a fresh database on the same disk;
 #   4. for comparison, GET /api/v1/org-units/{street} at the highest concurrency: the same HTTP
 #      stack and authentication without the writer (no target; it shows which side limits);
-#   5. a summary with the ratio HTTP@64 / single-row-commit rate and the must-show targets.
+#   5. a summary with the ratio HTTP@64 / single-row-commit rate and the must-show targets;
+#   6. importing a work report: the seed, and the seed repeated to ~200+ pages (bench/plan_import_bench.cpp).
 #
 # Everything runs on loopback, in a temporary directory removed at the end. About 90 s.
 #
@@ -51,8 +52,8 @@ if [[ ! -x $DUBAN ]]; then
     echo "bench: $DUBAN not found; run 'make build' (or set BUILD=...)" >&2
     exit 1
 fi
-cmake --build "$BUILD" --target duban_bench_pipeline duban_loadgen duban_sqlite_commit >/dev/null
-for b in duban_bench_pipeline duban_loadgen duban_sqlite_commit; do
+cmake --build "$BUILD" --target duban_bench_pipeline duban_loadgen duban_sqlite_commit duban_bench_plan_import >/dev/null
+for b in duban_bench_pipeline duban_loadgen duban_sqlite_commit duban_bench_plan_import; do
     [[ -x $BUILD/$b ]] || { echo "bench: $BUILD/$b was not built" >&2; exit 1; }
 done
 
@@ -194,7 +195,14 @@ echo "ratio HTTP@$LAST / single-row commit: ${RATIO}x"
 echo "[$R1] HTTP@$LAST acknowledged durable writes/s >= ${TARGET_RATIO}x single-row-commit rate ($(printf %.0f "$H64") vs ${TARGET_RATIO} x $(printf %.0f "$SQLITE_RATE") = $(awk -v b="$SQLITE_RATE" -v t=$TARGET_RATIO 'BEGIN {printf "%.0f", t*b}'))"
 echo "[$R2] HTTP@$LAST p99 <= ${TARGET_P99_MS} ms (${P99} ms)"
 echo "[$R3] in-process >= ${TARGET_INPROC}/s ($(printf %.0f "${INPROC_RATE:-0}")/s; chain verified: $([[ $INPROC_CHAIN == 1 ]] && echo yes || echo NO))"
+echo
+echo "== work report import (bench/plan_import_bench.cpp; targets: seed <= 50 ms, a 200-page report <= 1 s)"
+PLAN_OUT=$("$BUILD/duban_bench_plan_import" 2>&1)
+echo "$PLAN_OUT"
+R4=PASS
+grep -q "target.*: met" <<<"$PLAN_OUT" && ! grep -q "not met" <<<"$PLAN_OUT" || R4=FAIL
+echo "[$R4] report import targets"
 echo "load after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
-if [[ $BENCH_STRICT == 1 && ( $R1 == FAIL || $R2 == FAIL || $R3 == FAIL ) ]]; then
+if [[ $BENCH_STRICT == 1 && ( $R1 == FAIL || $R2 == FAIL || $R3 == FAIL || $R4 == FAIL ) ]]; then
     exit 1
 fi

@@ -14,6 +14,10 @@ struct DemoLogin {
 /// Returns the demo logins.
 std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db);
 
+/// Imports the seed report (data/demo/seed-report.txt) as the demo's work plan, with generated
+/// lead units, leaders and progress, unless a plan exists.
+void SeedDemoPlan(store::Pipeline& pipeline, store::Database& db);
+
 /// `duban plan SUBCOMMAND ...` (argv[0] is the subcommand, e.g. "import"). Returns the exit code.
 int PlanCommand(int argc, char** argv);
 

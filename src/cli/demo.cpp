@@ -2,9 +2,17 @@
 // statistical division codes (data/geo/dalian_streets_2102_codes.csv). Generated, and flagged
 // generated=true: communities, grids and departments' codes.
 #include <cstdio>
+#include <map>
 
 #include "cli/cli.hpp"
+#include <fstream>
+#include <sstream>
+
+#include "core/calendar.hpp"
 #include "org/org.hpp"
+#include "plan/import.hpp"
+#include "plan/plan.hpp"
+#include "store/repos.hpp"
 
 namespace duban::cli {
 namespace {
@@ -18,11 +26,14 @@ const Street kStreets[] = {{"210204006", "春柳街道"},   {"210204008", "马�
                            {"210204009", "南沙河口街道"}, {"210204010", "黑石礁街道"},
                            {"210204011", "李家街道"},   {"210204017", "星海湾街道"},
                            {"210204018", "西安路街道"}};
-const char* kDepartments[][2] = {{"FGJ", "区发展和改革局"}, {"CZJ", "区财政局"},   {"TJJ", "区统计局"},
-                                 {"SWJ", "区商务局(招商)"}, {"RSJ", "区人力资源和社会保障局"},
-                                 {"MZJ", "区民政局"},       {"CGJ", "区城市管理局"}, {"ZJJ", "区住房和城乡建设局"},
-                                 {"JYJ", "区教育局"},       {"WJJ", "区卫生健康局"}, {"XFJ", "区信访局"},
-                                 {"JWJW", "区纪委监委"}};
+// Named as data/plan/lead-units.tsv names them, so the importer's suggestions resolve.
+const char* kDepartments[][2] = {
+    {"FGJ", "区发改局"},   {"CZJ", "区财政局"},   {"TJJ", "区统计局"},     {"SWJ", "区商务局（招商局）"},
+    {"RSJ", "区人社局"},   {"MZJ", "区民政局"},   {"CGJ", "区城管局"},     {"ZJJ", "区住建局"},
+    {"JYJ", "区教育局"},   {"WJJ", "区卫健局"},   {"XFJ", "区信访局"},     {"JWJW", "区纪委监委"},
+    {"ZZB", "区委组织部"}, {"ZFW", "区委政法委"}, {"ZRZY", "区自然资源局"}, {"SFJ", "区司法局"},
+    {"WLJ", "区文旅局"},   {"SJJ", "区市场监管局"}, {"XCB", "区委宣传部"},  {"GXJ", "区工信局"},
+    {"DCS", "区政府督查室"}};
 const char* kDemoPassword = "Duban-Demo-2026!";
 
 }  // namespace
@@ -35,11 +46,16 @@ std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db) 
         {"leader", "leader", "沙河口区", kDemoPassword},
         {"chunliu.staff", "staff", "春柳街道", kDemoPassword},
         {"malan.staff", "staff", "马栏街道", kDemoPassword},
+        {"ducha.staff", "supervisor", "区政府督查室", kDemoPassword},
+        {"fgj.staff", "staff", "区发改局", kDemoPassword},
         {"grid.inspector", "inspector", "春柳街道 第一社区(生成) 网格1(生成)", kDemoPassword},
     };
     {
         auto c = db.Read();
-        if (store::CountRows(*c, "org_units") > 0) return logins;
+        if (store::CountRows(*c, "org_units") > 0) {
+            SeedDemoPlan(pipeline, db);  // a demo database from before the work plan gets one
+            return logins;
+        }
     }
     store::Actor actor{std::nullopt, "demo-seed", ""};
     auto r = pipeline.Execute(actor, [](store::WriteTx& tx) -> core::Result<core::Json> {
@@ -72,17 +88,19 @@ std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db) 
                 }
             }
         }
-        for (auto& d : kDepartments) mk(district, "department", d[1], std::string("210204-") + d[0], true);
+        std::map<std::string, int64_t> dept;
+        for (auto& d : kDepartments) dept[d[0]] = mk(district, "department", d[1], std::string("210204-") + d[0], true);
 
         org::SecurityPolicy policy;
         auto user = [&](const char* name, const char* display, std::vector<std::string> roles,
-                        std::vector<int64_t> units) {
+                        std::vector<int64_t> units, const char* data_scope = nullptr) {
             org::UserInput in;
             in.username = name;
             in.display_name = display;
             in.password = kDemoPassword;
             in.roles = roles;
             in.units = units;
+            if (data_scope) in.data_scope = std::string(data_scope);
             auto res = org::CreateUser(tx, in, policy);
             if (!res.ok()) throw std::runtime_error("demo seed user " + std::string(name) + ": " + res.error().message);
             // Demo accounts' passwords are public: no forced change, so the demo opens straight away.
@@ -97,13 +115,99 @@ std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db) 
         user("chunliu.staff", "春柳街道工作人员(演示)", {"staff"}, {ids["210204006"]});
         user("malan.staff", "马栏街道工作人员(演示)", {"staff"}, {ids["210204008"]});
         user("grid.inspector", "网格员(演示)", {"inspector"}, {first_grid});
+        user("ducha.staff", "督查室工作人员(演示)", {"supervisor"}, {dept["DCS"]}, "all");
+        user("fgj.staff", "发改局工作人员(演示)", {"staff"}, {dept["FGJ"]});
         tx.Emit("demo.seed", "system", std::nullopt,
                 {{"note", "沙河口区 and its 7 streets are real (统计用区划代码 2023; the report counted 9 "
                           "streets around 2010); communities, grids and department codes are generated"}});
         return core::Json{{"district", district}};
     });
     if (!r.ok()) throw std::runtime_error("demo seed failed: " + r.error().message);
+    SeedDemoPlan(pipeline, db);
     return logins;
+}
+
+namespace {
+
+// The proposal's node as POST /plans takes it: the first suggested lead unit that exists.
+core::Json DemoNode(const core::Json& n, const std::map<std::string, int64_t>& units, int* task_no) {
+    core::Json out = {{"kind", n["kind"]}, {"title", n["title"]}, {"text", n["text"]}};
+    if (n.contains("start")) out["start"] = n["start"], out["end"] = n["end"];
+    if (n.contains("targets")) out["targets"] = n["targets"];
+    if (n.contains("objects")) out["objects"] = n["objects"];
+    if (n["kind"] == "task") {
+        ++*task_no;
+        for (auto& s : n.value("lead_unit_suggestions", core::Json::array())) {
+            auto it = units.find(s.value("unit", ""));
+            if (it != units.end()) {
+                out["lead_unit_id"] = it->second;
+                break;
+            }
+        }
+        // Two tasks for the demo streets so their staff have something to do.
+        if (*task_no == 3) out["lead_unit_id"] = units.at("春柳街道");
+        if (*task_no == 9) out["lead_unit_id"] = units.at("马栏街道");
+        static const char* leaders[] = {"王副区长(演示)", "李副区长(演示)", "张副区长(演示)", "刘副区长(演示)"};
+        out["leader"] = leaders[*task_no % 4];
+    }
+    core::Json kids = core::Json::array();
+    for (auto& c : n.value("children", core::Json::array())) kids.push_back(DemoNode(c, units, task_no));
+    out["children"] = kids;
+    return out;
+}
+
+}  // namespace
+
+void SeedDemoPlan(store::Pipeline& pipeline, store::Database& db) {
+    {
+        auto c = db.Read();
+        if (store::CountRows(*c, "plans") > 0) return;
+    }
+    std::ifstream in("data/demo/seed-report.txt", std::ios::binary);
+    if (!in) {
+        std::fprintf(stderr, "duban: demo: data/demo/seed-report.txt not found (run from the repository); no demo plan\n");
+        return;
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto dec = plan::DecodeText(ss.str());
+    if (!dec) throw std::runtime_error("demo plan: " + dec.error().message);
+    auto proposal = plan::Import(plan::SplitParagraphs(dec->utf8), plan::ImportOptions{2026, {}});
+    std::map<std::string, int64_t> units;
+    {
+        auto c = db.Read();
+        store::OrgFilter f;
+        f.per_page = 1000;
+        for (auto& u : store::ListOrgs(*c, f, core::Scope::All()).first) units[u.name] = u.id;
+    }
+    int task_no = 0;
+    core::Json nodes = core::Json::array();
+    for (auto& n : proposal["nodes"]) nodes.push_back(DemoNode(n, units, &task_no));
+    core::Json body = {{"title", "2026年度区委工作报告任务分解(演示)"}, {"year", 2026}, {"source", proposal["source"]},
+                       {"encoding", dec->encoding}, {"nodes", nodes}};
+    static const core::WorkCalendar cal = core::ShippedCalendar();
+    store::Actor actor{std::nullopt, "demo-seed", ""};
+    auto r = pipeline.Execute(actor, [&](store::WriteTx& tx) -> core::Result<core::Json> {
+        auto created = plan::CreatePlan(tx, body, cal);
+        if (!created) return created;
+        // Generated progress on every third task, so the demo's lights are not all one colour.
+        plan::Viewer all{true, core::Scope::All(), {}, std::nullopt, "演示数据(生成)"};
+        auto nodes = store::ListPlanNodes(tx.conn(), (*created)["id"].get<int64_t>());
+        int i = 0;
+        for (auto& n : nodes) {
+            if (n.kind != "task" || !n.lead_unit_id || ++i % 3 != 0) continue;
+            static const int kPercents[] = {100, 95, 92, 80, 60};
+            int pct = kPercents[(i / 3) % 5];
+            core::Json rep = {{"text", "(生成的演示进展)已按计划推进,完成阶段性工作。"}, {"percent", pct},
+                              {"status", pct == 100 ? "已完成" : "推進中"}};
+            auto rr = plan::AddReport(tx, n.id, rep, all, cal);
+            if (!rr) return rr;
+        }
+        tx.Emit("demo.seed", "plan", (*created)["id"].get<int64_t>(),
+                {{"note", "the plan is the seed report imported by duban; lead units, leaders and progress reports are generated"}});
+        return created;
+    });
+    if (!r.ok()) throw std::runtime_error("demo plan failed: " + r.error().message);
 }
 
 }  // namespace duban::cli

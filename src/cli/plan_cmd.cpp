@@ -76,6 +76,20 @@ core::Result<std::string> ToXlsx(const Json& plan) {
     sh.header = {"序號", "重點工作", "具體任務", "牽頭單位(建議)", "配合單位", "責任領導", "完成時限", "目標值", "進展情況", "狀態"};
     sh.col_widths = {8, 24, 60, 18, 14, 10, 12, 24, 20, 8};
     std::string due = plan["year"].is_number_integer() ? std::to_string(plan["year"].get<int>()) + "-12-31" : "";
+    // The district-wide targets stated before the key works: one row of their own.
+    for (const Json& part : plan["parts"]) {
+        if (part["kind"] != "plan" || !part.contains("targets") || part["targets"].empty()) continue;
+        std::string targets;
+        for (const Json& g : part["targets"])
+            targets += (targets.empty() ? "" : "；") + g["indicator"].get<std::string>() + " " + g["text"].get<std::string>() +
+                       (g["unit"] != "%" && g["measure"] == "amount" && g["text"].get<std::string>().find('%') != std::string::npos
+                            ? "（" + g["value"].dump() + g["unit"].get<std::string>() + "）"
+                            : "");
+        sh.rows.push_back({office::OutCell::Str("0"), office::OutCell::Str("年度主要目標"), office::OutCell::Str(targets),
+                           office::OutCell::Str(""), office::OutCell::Str(""), office::OutCell::Str(""),
+                           office::OutCell::Str(due), office::OutCell::Str(targets), office::OutCell::Str(""),
+                           office::OutCell::Str("未啟動")});
+    }
     int kw_no = 0;
     for (const Json& kw : plan["nodes"]) {
         ++kw_no;

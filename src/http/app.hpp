@@ -84,6 +84,8 @@ void AddAuthRoutes(std::vector<Route>& r);
 void AddOrgRoutes(std::vector<Route>& r);
 void AddAdminRoutes(std::vector<Route>& r);
 void AddPlanRoutes(std::vector<Route>& r);
+/// PUT /api/v1/_test/clock: not in the table; dispatched only when the server has a test clock.
+const Route& TestClockRoute();
 
 // ---- shared state
 struct CachedPrincipal {

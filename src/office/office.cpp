@@ -19,8 +19,14 @@ core::Error TooLarge(std::string msg) {
 }
 
 std::string Size(size_t bytes) {
-    if (bytes >= (10u << 20)) return std::to_string(bytes >> 20) + " MB";
-    if (bytes >= (10u << 10)) return std::to_string(bytes >> 10) + " KB";
+    auto scaled = [](size_t v, unsigned shift, const char* unit) {
+        size_t tenths = (v * 10) >> shift;
+        std::string s = std::to_string(tenths / 10);
+        if (tenths % 10 && tenths < 1000) s += "." + std::to_string(tenths % 10);
+        return s + unit;
+    };
+    if (bytes >= (1u << 20)) return scaled(bytes, 20, " MB");
+    if (bytes >= (1u << 10)) return scaled(bytes, 10, " KB");
     return std::to_string(bytes) + " bytes";
 }
 
@@ -30,7 +36,8 @@ core::Result<std::unique_ptr<ZipReader>> ZipReader::Open(std::string_view bytes,
         return TooLarge(kind + ": the file is " + Size(bytes.size()) + "; the limit is " +
                         Size(lim.max_archive_bytes));
     if (bytes.size() < 22 || bytes.substr(0, 2) != "PK")
-        return Invalid(kind + ": not a zip archive (an ." + kind + " file is one)");
+        return Invalid(kind + ": not a zip archive, so not a ." + kind + " file (an old ." +
+                       kind.substr(0, 3) + " file is not supported: save it as ." + kind + ")");
     zip_error_t err;
     zip_error_init(&err);
     zip_source_t* src = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &err);

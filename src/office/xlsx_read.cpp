@@ -254,9 +254,10 @@ bool ParseRef(std::string_view r, long& col, long& row) {
 class SheetHandler : public internal::SaxHandler {
 public:
     SheetHandler(Sheet& sheet, const std::vector<std::string>& strings,
-                 const std::vector<bool>& date_xf, bool date1904, const Limits& lim, size_t& cells)
+                 const std::vector<bool>& date_xf, bool date1904, const Limits& lim, size_t& cells,
+                 size_t& text_bytes)
         : sheet_(sheet), strings_(strings), date_xf_(date_xf), date1904_(date1904), lim_(lim),
-          cells_(cells) {}
+          cells_(cells), text_bytes_(text_bytes) {}
 
     void Start(std::string_view n, const char** attrs) override {
         if (skip_ > 0) {
@@ -355,8 +356,16 @@ private:
                 return Fail(Invalid("xlsx: sheet " + sheet_.name + " cell " + Ref() +
                                     " points at shared string " + v_.substr(0, 20) +
                                     ", which does not exist"));
+            // Each cell gets its own copy: a long shared string referenced a million times would
+            // otherwise turn a small file into gigabytes.
+            const std::string& str = strings_[static_cast<size_t>(idx)];
+            text_bytes_ += str.size();
+            if (text_bytes_ > lim_.max_total_uncompressed)
+                return Fail(TooLarge("xlsx: the cells hold more than " +
+                                     internal::Size(lim_.max_total_uncompressed) +
+                                     " of text (shared strings repeated); that is the limit"));
             cell.type = Cell::Type::kString;
-            cell.text = strings_[static_cast<size_t>(idx)];
+            cell.text = str;
         } else if (t == "inlineStr" || t == "str") {
             cell.type = Cell::Type::kString;
             cell.text = internal::DecodeXEscapes(std::move(v_));
@@ -424,6 +433,7 @@ private:
     bool date1904_;
     const Limits& lim_;
     size_t& cells_;
+    size_t& text_bytes_;
     size_t merges_ = 0;
     long row_ = -1, next_row_ = 0, next_col_ = 0, col_ = 0, cell_row_ = 0, style_ = 0;
     bool in_c_ = false, in_v_ = false, in_is_ = false, has_value_ = false;
@@ -503,7 +513,7 @@ core::Result<Workbook> ReadXlsx(std::string_view bytes, const Limits& lim) {
     }
 
     Workbook book;
-    size_t cells = 0;
+    size_t cells = 0, text_bytes = 0;
     std::set<std::string> seen_parts;
     for (const auto& [name, rid] : wb.sheets) {
         Sheet sheet;
@@ -522,7 +532,7 @@ core::Result<Workbook> ReadXlsx(std::string_view bytes, const Limits& lim) {
             return Invalid("xlsx: two sheets point at the same part " + part);
         // Chart sheets and dialog sheets have no cells; they read as empty sheets.
         if (EndsWith(it->second.type, "/worksheet")) {
-            SheetHandler h(sheet, strings, *date_xf, wb.date1904, lim, cells);
+            SheetHandler h(sheet, strings, *date_xf, wb.date1904, lim, cells, text_bytes);
             if (core::Status st = internal::ParseXml(z, part, lim.max_entry_bytes, h); !st)
                 return st.error();
         }

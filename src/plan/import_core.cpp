@@ -543,8 +543,22 @@ Json Import(const std::vector<Para>& paras, const ImportOptions& opt) {
     // Lead-unit dictionary, normalised once per call (it is small).
     std::vector<std::pair<U32, std::string>> dict;
     for (const auto& [kw, unit] : opt.lead_units.empty() ? DefaultLeadUnits() : opt.lead_units)
-        if (!kw.empty()) dict.emplace_back(internal::ToSimplified(ToU32(kw)), unit);
+        if (!kw.empty()) dict.emplace_back(internal::ToSimplified(ToU32(kw)), ToUtf8(ToU32(unit)));  // valid UTF-8 out
 
+    // Targets in the shape POST /plans takes (docs/plan-api.md): this year's figures only.
+    auto targets_of = [&](const std::vector<std::string>& ids) {
+        Json targets = Json::array();
+        for (const std::string& qid : ids) {
+            const Json& q = quantities[std::stoul(qid.substr(1)) - 1];
+            if (q["period"] == "actual" || q["indicator"].get<std::string>().empty()) continue;
+            Json t = {{"id", q["id"]}, {"indicator", q["indicator"]}, {"indicator_norm", q["indicator_norm"]},
+                      {"value", q["value"]}, {"unit", q["unit"]}, {"measure", q["measure"]},
+                      {"period", q["period"]}, {"text", q["text"]}};
+            if (!q["basis"].is_null()) t["basis"] = q["basis"];
+            targets.push_back(std::move(t));
+        }
+        return targets;
+    };
     size_t n_items = 0, n_tasks = 0, n_objects = 0;
     std::function<Json(int)> emit = [&](int id) -> Json {
         const Node& n = nodes[id];
@@ -556,18 +570,7 @@ Json Import(const std::vector<Para>& paras, const ImportOptions& opt) {
         j["start"] = n.text_start;
         j["end"] = n.text_end;
         j["quantities"] = n.quantities;
-        // Targets in the shape POST /plans takes (docs/plan-api.md): this year's figures only.
-        Json targets = Json::array();
-        for (const std::string& qid : n.quantities) {
-            const Json& q = quantities[std::stoul(qid.substr(1)) - 1];
-            if (q["period"] == "actual" || q["indicator"].get<std::string>().empty()) continue;
-            Json t = {{"id", q["id"]}, {"indicator", q["indicator"]}, {"indicator_norm", q["indicator_norm"]},
-                      {"value", q["value"]}, {"unit", q["unit"]}, {"measure", q["measure"]},
-                      {"period", q["period"]}, {"text", q["text"]}};
-            if (!q["basis"].is_null()) t["basis"] = q["basis"];
-            targets.push_back(std::move(t));
-        }
-        j["targets"] = std::move(targets);
+        j["targets"] = targets_of(n.quantities);
         std::vector<Obj> objs;
         FindObjects(nv, n.text_start, n.text_end, &objs);
         Json names = Json::array(), details = Json::array();
@@ -625,7 +628,10 @@ Json Import(const std::vector<Para>& paras, const ImportOptions& opt) {
             size_t z = k;
             while (z < np && pkind[z] == pkind[k]) ++z;
             Json p = part_json(pkind[k], k, z, mk[k].level == 1);
-            if (pkind[k] == "plan") p["quantities"] = plan_part_q;
+            if (pkind[k] == "plan") {
+                p["quantities"] = plan_part_q;
+                p["targets"] = targets_of(plan_part_q);  // district-wide targets stated before the key works
+            }
             else if (pkind[k] == "preamble" || pkind[k] == "closing") {
                 Json ids = Json::array();
                 for (const Json& q : quantities)
@@ -642,6 +648,11 @@ Json Import(const std::vector<Para>& paras, const ImportOptions& opt) {
         std::vector<Sentence> s = Sentences(nv, a.start, a.end);
         size_t tb, te;
         TitleSpan(nv, a.start, s.empty() ? a.end : s[0].end, &tb, &te);
+        if (!s.empty() && s[0].end - s[0].start <= 31) {  // a short lead sentence is the title whole
+            tb = s[0].start;
+            te = s[0].end;
+            if (te > tb && Has(U"。！？!?", nv.substr(te - 1, 1))) --te;
+        }
         jach.push_back({{"id", a.id}, {"title", Trimmed(src, tb, te)}, {"text", Trimmed(src, a.start, a.end)},
                         {"start", a.start}, {"end", a.end}, {"quantities", a.quantities}});
     }

@@ -32,7 +32,7 @@ constexpr std::array kUnits = {
     Unit{U"亿人次", "count"},    Unit{U"万人次", "count"},  Unit{U"人次", "count"},
     Unit{U"亿人", "count"},      Unit{U"万人", "count"},    Unit{U"人", "count"},
     Unit{U"万名", "count"},      Unit{U"名", "count"},      Unit{U"万户", "count"},
-    Unit{U"户", "count"},        Unit{U"万套", "count"},    Unit{U"套", "count"},
+    Unit{U"户", "count"},        Unit{U"亿户", "count"},        Unit{U"万套", "count"},    Unit{U"套", "count"},
     Unit{U"万个", "count"},      Unit{U"个", "count"},      Unit{U"万家", "count"},
     Unit{U"家", "count"},        Unit{U"万件", "count"},    Unit{U"件", "count"},
     Unit{U"项", "count"},        Unit{U"所", "count"},      Unit{U"座", "count"},
@@ -60,7 +60,7 @@ constexpr SV kLeading[] = {
     U"累计", U"其中", U"初步确定", U"确定", U"我区", U"已经", U"拟安排", U"拟", U"安排",
     U"新建了", U"新建", U"设立了", U"设立", U"建设了", U"争取到", U"争取", U"继续", U"实现",
     U"主要预期目标是", U"力争", U"确保", U"一年来", U"同时", U"还", U"都", U"再", U"约",
-    U"共", U"已", U"有", U"要", U"并", U"使", U"达到", U"分别", U"比去年", U"比上年",
+    U"共", U"已", U"有", U"要", U"并", U"使", U"达到", U"分别", U"比去年", U"比上年", U"也要", U"也", U"再",
 };
 constexpr SV kTrailing[] = {
     U"按可比价增长", U"比上年增长", U"比去年增长", U"同比增长", U"实际增长", U"增长了", U"增长",
@@ -68,7 +68,7 @@ constexpr SV kTrailing[] = {
     U"下降了", U"下降", U"降低", U"减少了", U"减少", U"上升到", U"上升", U"达到了", U"达到",
     U"达", U"为", U"是", U"共计", U"合计", U"总计", U"共", U"约", U"超过", U"突破", U"完成了",
     U"实现了", U"实现", U"累计", U"控制在", U"保持在", U"分别", U"了", U"到", U"在", U"预期",
-    U"预计", U"比上年", U"同比", U"按可比价", U"从去年的", U"已", U"的", U"比去年增加", U"比上年增加", U"要", U"由",
+    U"预计", U"比上年", U"同比", U"按可比价", U"从去年的", U"已", U"的", U"比去年增加", U"比上年增加", U"要", U"由", U"稳定在", U"增长预期",
 };
 // Words that end a noun phrase read forward from after a number ("45个大项目中").
 constexpr SV kForwardStops[] = {
@@ -152,6 +152,8 @@ void ScanQuantities(SV s, size_t base, std::vector<RawQuantity>* out) {
             if (At(s, k, u.text)) { unit = &u; break; }
         std::string unit_text, measure;
         size_t uend;
+        // "13亿人口": the scale and the noun 人口, not the unit 亿人.
+        if (unit && (unit->text == U"亿人" || unit->text == U"万人") && k + 2 < n && s[k + 2] == U'口') unit = nullptr;
         if (unit) {
             unit_text = ToUtf8(unit->text);
             measure = unit->measure;
@@ -189,6 +191,7 @@ void ScanQuantities(SV s, size_t base, std::vector<RawQuantity>* out) {
         if (measure == "share") {
             size_t ce = i;
             if (EndsAt(s, ce, U"了")) --ce;
+            if (EndsAt(s, ce, U"预期")) ce -= 2;  // "经济增长预期7%左右"
             for (const Verb& v : kGrowthVerbs)
                 if (EndsAt(s, ce, v.text)) {
                     q.measure = "growth_rate";

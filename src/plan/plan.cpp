@@ -303,18 +303,29 @@ Result<Settings> Settings::FromJson(const Json& j, const Settings& base) {
 // ---------------------------------------------------------------- lights
 std::optional<TimePoint> NextReportDue(const PlanNodeRow& n, const Settings& s, const core::WorkCalendar& cal) {
     if (n.kind != "task" || IsClosedStatus(n.status)) return std::nullopt;
-    TimePoint base = ParseAt(n.active_since);
-    if (n.last_report_at) base = std::max(base, ParseAt(*n.last_report_at));
-    core::Date bd = core::LocalDate(base);
+    // D(y, m): end of office hours on the n-th working day of month m.
+    auto deadline = [&](int y, int m) {
+        while (m > 12) m -= 12, ++y;
+        core::Date first{y, m, 1};
+        core::Date day = cal.AddWorkdays(cal.AddWorkdays(first, 0), s.report_due_workday - 1);
+        return core::LocalTime(day, EndOfDayMinute(cal));
+    };
+    if (n.last_report_at) {
+        // A report answers the deadline of the window it falls in, (D(M-1), D(M)]; the next
+        // one is due at D(M+1).
+        TimePoint r = ParseAt(*n.last_report_at);
+        core::Date rd = core::LocalDate(r);
+        int m = rd.m;
+        if (deadline(rd.y, m) < r) ++m;
+        return deadline(rd.y, m + 1);
+    }
+    // Not reported yet: the first report is due in the month after activation (or start).
+    core::Date bd = core::LocalDate(ParseAt(n.active_since));
     if (n.start_date) {
         auto sd = core::Date::Parse(*n.start_date);
         if (sd && *sd > bd) bd = *sd;
     }
-    int y = bd.y, m = bd.m + 1;
-    if (m > 12) m = 1, ++y;
-    core::Date first{y, m, 1};
-    core::Date due_day = cal.AddWorkdays(cal.AddWorkdays(first, 0), s.report_due_workday - 1);
-    return core::LocalTime(due_day, EndOfDayMinute(cal));
+    return deadline(bd.y, bd.m + 1);
 }
 
 Light EvaluateFollowup(const FollowupRow& f, const Settings& s, TimePoint now, const core::WorkCalendar& cal) {
@@ -583,7 +594,8 @@ Result<Json> CreatePlan(store::WriteTx& tx, const Json& body, const core::WorkCa
                 static const std::set<std::string> known = {
                     "kind", "title", "text", "start", "end", "lead_unit_id", "co_unit_ids", "leader",
                     "start_date", "due_date", "targets", "objects", "children", "milestones",
-                    "quantities", "lead_unit_suggestions", "id", "status", "number", "quantity_ids", "level"};
+                    "quantities", "lead_unit_suggestions", "id", "status", "number", "quantity_ids", "level",
+                    "suggested_units", "object_details"};
                 if (!known.count(k)) return Error::Validation(f + "." + k, "unknown field '" + k + "'", "unknown_field");
             }
             Pending p;
@@ -600,8 +612,6 @@ Result<Json> CreatePlan(store::WriteTx& tx, const Json& body, const core::WorkCa
                 return Error::Validation(f + ".kind", f + ": a key work cannot sit under a key work");
             if (parent_kind == "item" && n.kind != "task")
                 return Error::Validation(f + ".kind", f + ": only tasks sit under an item");
-            if (parent_kind == "task")
-                return Error::Validation(f, f + ": a task has no children");
             std::optional<std::string> t;
             if (auto st = CheckText(j, f + ".title", true, kMaxTitle, &t); !st) return st;
             n.title = *t;
@@ -642,12 +652,16 @@ Result<Json> CreatePlan(store::WriteTx& tx, const Json& body, const core::WorkCa
                 if (auto st = CheckObjects(j["objects"], f + ".objects", &n.objects); !st) return st;
             if (j.contains("milestones"))
                 if (auto st = CheckMilestones(j["milestones"], f + ".milestones", &n.milestones); !st) return st;
+            if (n.kind == "task" && j.contains("children") && j["children"].is_array() && !j["children"].empty())
+                return Error::Validation(f + ".children", f + " is a task: a task has no children");
             n.status = "未啟動";
             n.number = parent_number.empty() ? std::to_string(++index) : parent_number + "." + std::to_string(++index);
             rows.push_back(std::move(p));
             int me = static_cast<int>(rows.size()) - 1;
             if (j.contains("children") && !j["children"].is_null()) {
-                if (auto st = walk(j["children"], f + ".children", me, rows[me].row.kind, rows[me].row.number); !st) return st;
+                // Copies: the recursion appends to rows, which may move them.
+                std::string kind = rows[me].row.kind, number = rows[me].row.number;
+                if (auto st = walk(j["children"], f + ".children", me, kind, number); !st) return st;
             }
         }
         return {};
@@ -1263,7 +1277,8 @@ Result<Json> Overview(store::Conn& c, int64_t plan_id, const Viewer& v) {
     store::FollowupFilter ff;
     ff.plan_id = plan_id;
     Json esc = Json::array();
-    for (auto& x : ListFollowups(c, ff, "", v)["items"])
+    Json followups = ListFollowups(c, ff, "", v);
+    for (auto& x : followups["items"])
         if (!x["escalated_at"].is_null() && x["state"] == "open") esc.push_back(x);
     Json j = CountsOf(vis);
     j["plan"] = {{"id", p->id}, {"title", p->title}, {"year", p->year}};

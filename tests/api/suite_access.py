@@ -56,6 +56,7 @@ class AccessSuite(dt.Suite):
             "chunliu.staff": [bc["210204006"], bc["210204006-C3-G3"]],
             "malan.staff": [bc["210204008"], bc["210204008-C1-G1"]],
             "grid.inspector": [insp_grid],
+            "ducha.staff": [bc["210204"], bc["210204006"], other],
         }
         self.org_out = {
             "admin": [], "secadmin": [], "auditor": everyone_out,
@@ -63,6 +64,7 @@ class AccessSuite(dt.Suite):
             "chunliu.staff": [bc["210204008"], bc["210204008-C1-G1"], bc["210204"], bc["210204-CZJ"], bc["210204010-C2"]] + everyone_out,
             "malan.staff": [bc["210204006"], bc["210204006-C1-G1"], bc["210204"], bc["210204011"]] + everyone_out,
             "grid.inspector": sibling[:1] + [self.by_id[insp_grid["parent_id"]], bc["210204006"], bc["210204008-C1-G1"], bc["210204"]] + everyone_out,
+            "ducha.staff": [],
         }
         # objects of the other types: one that exists, one that does not
         target = expect_status(admin.post("/api/v1/users", {"username": "access.target", "password": "Qx7-tundra-Lamp",
@@ -73,6 +75,17 @@ class AccessSuite(dt.Suite):
         check(spare_ids, "leader sessions listed")
         self.spare = spare
         self.objects = {"user": target["id"], "session": max(spare_ids), "event": 1}
+        # a plan with a key work, a task for 春柳 and one for 马栏, and a 督辦單 to 春柳: the plan and the
+        # key work are in every plan reader's scope; the notice is not in 马栏's
+        sup = self.sess["ducha.staff"]
+        plan = expect_status(sup.post("/api/v1/plans", {"title": "访问测试计划", "year": 2026, "nodes": [
+            {"kind": "key_work", "title": "重点工作", "children": [
+                {"kind": "task", "title": "春柳的任务", "lead_unit_id": bc["210204006"]["id"]},
+                {"kind": "task", "title": "马栏的任务", "lead_unit_id": bc["210204008"]["id"]}]}]}), 201).json()
+        nodes = expect_status(sup.get("/api/v1/plans/%d/nodes" % plan["id"]), 200).json()["items"]
+        fu = expect_status(sup.post("/api/v1/plan-nodes/%d/followups" % nodes[1]["id"], {"content": "请报送进展"}), 201).json()
+        self.objects.update({"plan": plan["id"], "plan_node": nodes[0]["id"], "plan_followup": fu["id"]})
+        self.objects_out = {"malan.staff": {"plan_followup"}}
         self.logout_sessions = {u: self.srv.session(u) for u in dt.DEMO_USERS}
         self.ops = []
         for path, methods in self.openapi["paths"].items():
@@ -112,7 +125,7 @@ class AccessSuite(dt.Suite):
                 check(op.get("x-duban-permission") and isinstance(op.get("x-duban-roles"), list) and op["x-duban-roles"],
                       "%s %s needs x-duban-permission and x-duban-roles" % (m, path))
             if "{id}" in path:
-                check(op.get("x-duban-object") in ("org_unit", "user", "session", "event"),
+                check(op.get("x-duban-object") in ("org_unit", "user", "session", "event", "plan", "plan_node", "plan_followup"),
                       "%s %s x-duban-object %r" % (m, path, op.get("x-duban-object")))
         # admin-only areas stay with their admin
         ops = {(m, p): op for m, p, op in self.ops}
@@ -160,7 +173,7 @@ class AccessSuite(dt.Suite):
                         targets = [(path.replace("{id}", str(self.org_in["admin"][0]["id"])), True)]
                     targets.append((path.replace("{id}", str(MISSING)), False))
                 else:
-                    targets = [(path.replace("{id}", str(self.objects[obj])), True),
+                    targets = [(path.replace("{id}", str(self.objects[obj])), obj not in self.objects_out.get(u, ())),
                                (path.replace("{id}", str(MISSING)), False)]
                 for p, in_scope in targets:
                     what = "%s %s %s (%s)" % (u, m, p, {True: "in scope", False: "out of scope", None: "-"}[in_scope])
@@ -287,11 +300,12 @@ class AccessSuite(dt.Suite):
         out = set()
         pat1 = re.compile(r'push_back\(\{\s*"([A-Z]+)"\s*,\s*"([^"]+)"')
         pat2 = re.compile(r'\bRoute\s+\w+\s*\{\s*"([A-Z]+)"\s*,\s*"([^"]+)"')
+        pat3 = re.compile(r'\badd\(\s*"([A-Z]+)"\s*,\s*"([^"]+)"')
         files = glob.glob(os.path.join(dt.REPO, "src", "http", "*.cpp"))
         check(files, "source files found")
         for f in files:
             text = open(f, encoding="utf-8").read()
-            for pat in (pat1, pat2):
+            for pat in (pat1, pat2, pat3):
                 for m, p in pat.findall(text):
                     out.add((m, p))
         return out

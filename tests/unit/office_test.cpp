@@ -65,6 +65,30 @@ std::string MakeZip(const std::vector<ZipEntry>& entries) {
     return ReadFile(path);
 }
 
+/// One part of a zip held in memory ("" when absent).
+std::string ZipPart(const std::string& zip, const char* name) {
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t* src = zip_source_buffer_create(zip.data(), zip.size(), 0, &ze);
+    zip_t* za = zip_open_from_source(src, ZIP_RDONLY, &ze);
+    if (!za) {
+        zip_source_free(src);
+        return {};
+    }
+    std::string out;
+    zip_stat_t st;
+    if (zip_stat(za, name, 0, &st) == 0) {
+        out.resize(st.size);
+        zip_file_t* f = zip_fopen(za, name, 0);
+        if (f) {
+            zip_fread(f, out.data(), st.size);
+            zip_fclose(f);
+        }
+    }
+    zip_discard(za);
+    return out;
+}
+
 const char* kW = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"";
 std::string Document(const std::string& body) {
     return std::string("<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document ") + kW + "><w:body>" +
@@ -228,22 +252,14 @@ TEST(Xlsx, ErrorWorkbookHasFillsAndComments) {
     s.rows = {{OutCell::Str("任务一"), bad, OutCell::Str("完成时限: 不是有效日期")}};
     auto bytes = office::WriteXlsx({s});
     ASSERT_TRUE(bytes.ok()) << bytes.error().message;
-    // The comment and the yellow fill are in the package.
-    zip_error_t ze;
-    zip_source_t* src = zip_source_buffer_create(bytes->data(), bytes->size(), 0, &ze);
-    zip_t* za = zip_open_from_source(src, ZIP_RDONLY, &ze);
-    ASSERT_NE(za, nullptr);
-    EXPECT_GE(zip_name_locate(za, "xl/comments1.xml", 0), 0);
-    zip_int64_t idx = zip_name_locate(za, "xl/styles.xml", 0);
-    ASSERT_GE(idx, 0);
-    zip_stat_t st;
-    zip_stat_index(za, static_cast<zip_uint64_t>(idx), 0, &st);
-    std::string styles(st.size, '\0');
-    zip_file_t* f = zip_fopen_index(za, static_cast<zip_uint64_t>(idx), 0);
-    zip_fread(f, styles.data(), st.size);
-    zip_fclose(f);
-    zip_discard(za);
-    EXPECT_NE(styles.find("FFFFFF00"), std::string::npos);
+    // The comment and the yellow fill are in the package; so is the page and view setup.
+    EXPECT_NE(ZipPart(*bytes, "xl/comments1.xml").find("不是有效日期"), std::string::npos);
+    EXPECT_NE(ZipPart(*bytes, "xl/styles.xml").find("FFFFFF00"), std::string::npos);
+    std::string sheet = ZipPart(*bytes, "xl/worksheets/sheet1.xml");
+    for (const char* want : {"orientation=\"landscape\"", "paperSize=\"9\"", "fitToHeight=\"0\"",
+                             "<pane ySplit=\"1\"", "<autoFilter ref=\"A1:C2\"", "fitToPage=\"1\""})
+        EXPECT_NE(sheet.find(want), std::string::npos) << want;
+    EXPECT_NE(ZipPart(*bytes, "xl/workbook.xml").find("_xlnm.Print_Titles"), std::string::npos);
     auto book = office::ReadXlsx(*bytes);
     ASSERT_TRUE(book.ok());
     EXPECT_EQ(book->sheets[0].At(1, 1)->text, "2026-13-45");
@@ -445,6 +461,14 @@ TEST(Xlsx, LimitsAndBadReferences) {
     auto d = office::ReadXlsx(Xlsx("<row>" + deep + "</row>"));
     ASSERT_FALSE(d.ok());
     EXPECT_NE(d.error().message.find("deeper"), std::string::npos) << d.error().message;
+    // One long shared string referenced many times: the copies are bounded.
+    std::string refs;
+    for (int i = 0; i < 5000; ++i) refs += "<c t=\"s\"><v>0</v></c>";
+    lim = {};
+    lim.max_total_uncompressed = 10u << 20;
+    auto amp = office::ReadXlsx(Xlsx("<row>" + refs + "</row>", "<si><t>" + std::string(100000, 'q') + "</t></si>"), lim);
+    ASSERT_FALSE(amp.ok());
+    EXPECT_NE(amp.error().message.find("shared strings repeated"), std::string::npos) << amp.error().message;
     // Not a workbook at all.
     auto empty = office::ReadXlsx(MakeZip({{"hello.txt", "hi"}}));
     ASSERT_FALSE(empty.ok());
@@ -635,7 +659,7 @@ TEST(Hostile, ZipBombByRatioAndByDeclaredSize) {
     lim.max_ratio = 100000;
     auto s = office::ReadDocx(MakeZip({{"word/document.xml", zeros}}), lim);
     ASSERT_FALSE(s.ok());
-    EXPECT_NE(s.error().message.find("docx: word/document.xml is 20 MB uncompressed; the limit is 8192 KB"),
+    EXPECT_NE(s.error().message.find("docx: word/document.xml is 20 MB uncompressed; the limit is 8 MB"),
               std::string::npos)
         << s.error().message;
     // Total over all parts.
