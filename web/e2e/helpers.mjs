@@ -197,7 +197,7 @@ export async function ensureSupervisor(server, bin) {
       headers: { 'Content-Type': 'application/json', ...(cookie ? { Cookie: cookie.c, 'X-CSRF-Token': cookie.t } : {}) },
       body: JSON.stringify(body),
     });
-  if ((await post('/session', { username: 'ducha.staff', password: DEMO_PASSWORD })).status === 200) return;
+  if ((await post('/session', { username: 'ducha.staff', password: DEMO_PASSWORD })).status < 300) return;
   const temp = 'Temp-Ducha-2026!q';
   execFileSync(bin, ['user', 'add', '--username', 'ducha.staff', '--role', 'supervisor', '--scope', '1', '--display-name', '督查室', '--data-scope', 'all', '--password-stdin', '--db', server.db], { input: temp + '\n' });
   const r = await post('/session', { username: 'ducha.staff', password: temp });

@@ -183,7 +183,7 @@ test('past the reply deadline the task and the 督辦單 are red', async () => {
   await leader.waitForTimeout(600);
   await shot(leader, 'overview');
   const esc = await leader.getByTestId('escalations').textContent();
-  if (!esc.includes(state.fu.number)) console.log(`    note: the overview's escalations do not list ${state.fu.number}`);
+  assert(esc.includes(state.fu.number), `the overview's escalations do not list ${state.fu.number}`);
 });
 
 test('the 督辦單 print view is an A4 official document', async () => {
@@ -212,6 +212,23 @@ test('the 督辦單 print view is an A4 official document', async () => {
   await page.getByTestId('sheet-title').waitFor();
   await settle(page);
   await shot(page, 'print-node');
+});
+
+test('chunliu.staff replies to the 督辦單 from 我的任務; it leaves the list to reply to', async () => {
+  const page = await as('chunliu.staff');
+  await push(page, '/my-tasks');
+  await page.getByTestId('fu-reply-' + state.fu.id).click();
+  await page.getByTestId('reply-dialog').waitFor();
+  await page.locator('textarea[data-testid=reply-text], [data-testid=reply-text] textarea').fill('已於3月11日召開專題會，整改措施見附件。');
+  const replied = page.waitForResponse((r) => r.url().endsWith(`/followups/${state.fu.id}/reply`));
+  await page.getByTestId('reply-submit').click();
+  const r = await replied;
+  assertEq(r.status(), 200, `reply ${await r.text()}`);
+  await settle(page);
+  assertEq(await page.getByTestId('fu-reply-' + state.fu.id).count(), 0, 'reply button after replying');
+  const f = await api(page, 'GET', `/followups/${state.fu.id}`);
+  assertEq(f.body.state, 'replied', 'state after the reply');
+  await shot(page, 'mine-replied');
 });
 
 const t0 = Date.now();
