@@ -18,8 +18,11 @@ export async function freePort() {
   });
 }
 
-/** testClock: start with --test-clock (a manual clock set by PUT /api/v1/_test/clock). */
-export async function startServer({ bin, webRoot, logFile, testClock = false }) {
+/**
+ * testClock: start with --test-clock (a manual clock set by PUT /api/v1/_test/clock).
+ * cwd: the server's working directory (the repository root gives --demo its demo plan).
+ */
+export async function startServer({ bin, webRoot, logFile, testClock = false, cwd }) {
   if (!existsSync(bin)) throw new Error(`duban binary not found at ${bin} (set DUBAN_BIN or run make build)`);
   if (!existsSync(join(webRoot, 'index.html'))) throw new Error(`${webRoot}/index.html missing (run npm run build)`);
   const dir = mkdtempSync(join(tmpdir(), 'duban-e2e-'));
@@ -33,7 +36,7 @@ export async function startServer({ bin, webRoot, logFile, testClock = false }) 
     '--login-rate', '1000',
   ];
   if (testClock) args.push('--test-clock');
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd });
   const log = createWriteStream(logFile);
   child.stdout.pipe(log);
   child.stderr.pipe(log);
