@@ -40,6 +40,17 @@ try {
         await page.setViewportSize({ width: w, height: h });
       }
     }
+    // the same pages in Traditional Chinese and English
+    for (const loc of ['zh-TW', 'en']) {
+      await page.evaluate((l) => localStorage.setItem('duban.locale', l), loc);
+      for (const name of ['detail', 'sheet']) {
+        await page.goto(paths[name]);
+        await settle(page);
+        await page.waitForTimeout(500);
+        await page.screenshot({ path: join(OUT, `real-${user}-${name}-${loc}.png`) });
+      }
+    }
+    await page.evaluate(() => localStorage.setItem('duban.locale', 'zh-CN'));
     if (page._errors.length) console.log('page errors', user, page._errors);
     await page.context().close();
   }
