@@ -11,7 +11,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const dist = resolve(here, '../dist');
 const OUT = join(here, 'out');
 mkdirSync(OUT, { recursive: true });
-const seedPath = [resolve(here, '../../tests/fixtures/seed-report.txt'), resolve(here, 'fixtures/seed-report.txt')].find(existsSync);
+const seedPath = resolve(here, '../../tests/fixtures/seed-report.txt');
 
 const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.svg': 'image/svg+xml', '.woff2': 'font/woff2' };
 const http = createServer((req, res) => {

@@ -4,7 +4,7 @@
 // the clock moves past its deadline and both the task and the 督辦單 show red. The print view of
 // the 督辦單 renders (screenshot and PDF in e2e/out). Prints "N passed, N failed".
 import { chromium } from 'playwright-core';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './server.mjs';
@@ -16,8 +16,8 @@ const OUT = join(here, 'out');
 mkdirSync(OUT, { recursive: true });
 const BIN = resolve(webDir, process.env.DUBAN_BIN ?? '../build/duban');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-// The repository's golden fixture when the server side has put it there; else our copy.
-const SEED = [resolve(webDir, '../tests/fixtures/seed-report.txt'), join(here, 'fixtures/seed-report.txt')].find(existsSync);
+// The repository's golden fixture (the seed report, UTF-8).
+const SEED = resolve(webDir, '../tests/fixtures/seed-report.txt');
 const shot = (page, name) => page.screenshot({ path: join(OUT, 'plan-' + name + '.png'), fullPage: true });
 
 let server;
