@@ -214,6 +214,24 @@ test('the 督辦單 print view is an A4 official document', async () => {
   await shot(page, 'print-node');
 });
 
+test('the leader comments on the task (批示)', async () => {
+  const page = await as('leader');
+  await page.goto(`/plans/${state.planId}?node=${state.task.id}`);
+  await settle(page);
+  await page.getByTestId('node-drawer').waitFor();
+  await page.getByRole('tab', { name: /批示/ }).click();
+  await page.locator('textarea[data-testid=comment-text], [data-testid=comment-text] textarea').fill('請春柳街道抓緊整改，下周彙報。');
+  const posted = page.waitForResponse((r) => r.url().endsWith(`/plan-nodes/${state.task.id}/comments`));
+  await page.getByTestId('comment-submit').click();
+  const r = await posted;
+  assertEq(r.status(), 201, `comment ${await r.text()}`);
+  await settle(page);
+  await page.getByText('請春柳街道抓緊整改，下周彙報。').waitFor();
+  // a leader has no plan.write: the fields are read-only and there is no 督辦單 form
+  assertEq(await page.getByTestId('drawer-save').count(), 0, 'save button for the leader');
+  await shot(page, 'leader-comment');
+});
+
 test('chunliu.staff replies to the 督辦單 from 我的任務; it leaves the list to reply to', async () => {
   const page = await as('chunliu.staff');
   await push(page, '/my-tasks');
