@@ -1,4 +1,5 @@
 // Browser helpers shared by the tests: login (with the second factor), settling, route walking.
+import { execFileSync } from 'node:child_process';
 import { totp } from './totp.mjs';
 
 export const DEMO_PASSWORD = 'Duban-Demo-2026!';
@@ -183,4 +184,26 @@ export function assertEq(actual, expected, what) {
   const a = JSON.stringify(actual);
   const e = JSON.stringify(expected);
   if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
+}
+
+/**
+ * The demo's supervisor. A server whose --demo does not create ducha.staff yet gets it from the CLI
+ * (duban user add: role supervisor on the district), then its first-login password change.
+ */
+export async function ensureSupervisor(server, bin) {
+  const post = (path, body, cookie) =>
+    fetch(server.base + '/api/v1' + path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(cookie ? { Cookie: cookie.c, 'X-CSRF-Token': cookie.t } : {}) },
+      body: JSON.stringify(body),
+    });
+  if ((await post('/session', { username: 'ducha.staff', password: DEMO_PASSWORD })).status < 300) return;
+  const temp = 'Temp-Ducha-2026!q';
+  execFileSync(bin, ['user', 'add', '--username', 'ducha.staff', '--role', 'supervisor', '--scope', '1', '--display-name', '督查室', '--data-scope', 'all', '--password-stdin', '--db', server.db], { input: temp + '\n' });
+  const r = await post('/session', { username: 'ducha.staff', password: temp });
+  const body = await r.json();
+  const cookie = { c: r.headers.get('set-cookie').split(';')[0], t: body.csrf_token };
+  const ch = await post('/me/password', { old_password: temp, new_password: DEMO_PASSWORD }, cookie);
+  assert(ch.status < 300, `password change for ducha.staff → ${ch.status} ${await ch.text()}`);
+  console.log('    note: ducha.staff is not in the demo data: added with duban user add');
 }

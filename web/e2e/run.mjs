@@ -13,6 +13,7 @@ import {
   assertEq,
   currentRouteName,
   enrolTotp,
+  ensureSupervisor,
   freshCode,
   login,
   menuOf,
@@ -31,14 +32,16 @@ const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const only = process.env.E2E_ONLY ? new RegExp(process.env.E2E_ONLY) : null;
 
 // What each demo account must see in the side menu (route names), from the server's permissions.
+const PLAN_MENU = ['PlanList', 'MyTasks', 'Followups'];
 const ROLES = {
   admin: ['Home', 'SystemDept', 'SystemUser', 'SystemRole'],
   secadmin: ['Home', 'SystemDept', 'SystemUser', 'SystemRole', 'SystemConfig', 'SystemOnline'],
   auditor: ['Home', 'SystemOperlog', 'SystemLogininfor'],
-  leader: ['Home', 'SystemDept'],
-  'chunliu.staff': ['Home', 'SystemDept'],
-  'malan.staff': ['Home', 'SystemDept'],
+  leader: ['Home', ...PLAN_MENU, 'SystemDept'],
+  'chunliu.staff': ['Home', ...PLAN_MENU, 'SystemDept'],
+  'malan.staff': ['Home', ...PLAN_MENU, 'SystemDept'],
   'grid.inspector': ['Home', 'SystemDept'],
+  'ducha.staff': ['Home', 'PlanList', 'PlanImport', 'MyTasks', 'Followups', 'SystemDept'],
 };
 
 // ---------------------------------------------------------------- harness
@@ -68,9 +71,15 @@ async function asRole(username) {
   return page;
 }
 
+/** A page's path with an id: plan pages get the plan the walk set up, print pages its node or notice. */
 function pathFor(route, unit) {
-  return route.path.replace(/:id(\([^)]*\))?/, String(unit));
+  let id = unit;
+  if (route.path.startsWith('/plans/')) id = fixtures.planId;
+  else if (route.path.startsWith('/print/followup/')) id = fixtures.followupId;
+  else if (route.path.startsWith('/print/plan-node/')) id = fixtures.nodeId;
+  return route.path.replace(/:id(\([^)]*\))?/, String(id));
 }
+const probeFor = (r, unit) => r.probe.replace('{unit}', String(unit)).replace('{plan}', String(fixtures.planId));
 
 // ---------------------------------------------------------------- tests
 test('login page renders in zh-CN; wrong password does not say which part was wrong', async () => {
@@ -196,7 +205,7 @@ test('admin creates an account; it signs in and must change its password', async
   await clerk.getByTestId('pw-submit').click();
   await clerk.waitForURL(/\/home$/);
   await settle(clerk);
-  assertEq(await menuOf(clerk), ['Home', 'SystemDept'], 'new staff menu');
+  assertEq(await menuOf(clerk), ['Home', ...PLAN_MENU, 'SystemDept'], 'new staff menu');
   await clerk.context().close();
 });
 
@@ -348,6 +357,38 @@ test('an admin signs in with a TOTP code after enrolling (and a wrong code is re
   await page.context().close();
 });
 
+test('setup: the supervisor creates a small plan through the API, with a task for 春柳街道 and a 督辦單', async () => {
+  const page = await asRole('ducha.staff');
+  const units = await api(page, 'GET', '/org-units?q=' + encodeURIComponent('春柳街道'));
+  const cl = units.body.items.find((u) => u.name === '春柳街道');
+  assert(cl, 'ducha.staff cannot find 春柳街道');
+  const src = '一、加快發展\n要完成道路改造。';
+  const created = await api(page, 'POST', '/plans', {
+    title: '路由測試計劃',
+    year: 2027,
+    source: src,
+    encoding: 'UTF-8',
+    nodes: [
+      {
+        kind: 'key_work',
+        title: '加快發展',
+        text: '一、加快發展',
+        start: 0,
+        end: 6,
+        children: [{ kind: 'task', title: '道路改造', text: '要完成道路改造。', start: 7, end: 15, lead_unit_id: cl.id, due_date: '2027-12-31' }],
+      },
+    ],
+  });
+  assertEq(created.status, 201, `POST /plans ${JSON.stringify(created.body)}`);
+  fixtures.planId = created.body.id;
+  const nodes = await api(page, 'GET', `/plans/${fixtures.planId}/nodes`);
+  const task = nodes.body.items.find((n) => n.kind === 'task');
+  fixtures.nodeId = task.id;
+  const fu = await api(page, 'POST', `/plan-nodes/${task.id}/followups`, { content: '請報送進展', reply_days: 5 });
+  assertEq(fu.status, 201, `POST followups ${JSON.stringify(fu.body)}`);
+  fixtures.followupId = fu.body.id;
+});
+
 test('router walk: every page is reachable exactly when the server allows its API', async () => {
   const problems = [];
   for (const user of Object.keys(ROLES)) {
@@ -357,8 +398,11 @@ test('router walk: every page is reachable exactly when the server allows its AP
     const table = await routeTable(page);
     assert(table.length >= 10, `route table has ${table.length} entries`);
     for (const r of table) {
-      const probe = r.probe.replace('{unit}', String(unit));
-      const status = await apiStatus(page, probe);
+      const probe = probeFor(r, unit);
+      // "POST /x": a write with an empty body stands for the page; any refusal but 401/403 means allowed
+      const post = probe.startsWith('POST ');
+      const raw = post ? (await api(page, 'POST', probe.slice(5), {})).status : await apiStatus(page, probe);
+      const status = post && raw !== 401 && raw !== 403 ? 200 : raw;
       const path = pathFor(r, unit);
       const from = page._api.responses.length;
       await push(page, path);
@@ -386,7 +430,8 @@ test('at 375 px the menu collapses into a drawer and no page overflows', async (
     const page = await asRole(user);
     await page.setViewportSize({ width: 375, height: 760 });
     const me = await api(page, 'GET', '/me');
-    const table = (await routeTable(page)).filter((r) => r.registered);
+    // print views are outside the app shell (no menu, no hamburger): plan.mjs looks at them
+    const table = (await routeTable(page)).filter((r) => r.registered && !r.path.startsWith('/print/'));
     for (const r of table) {
       await push(page, pathFor(r, me.body.units[0]));
       await page.waitForTimeout(100);
@@ -439,6 +484,7 @@ let passed = 0;
 let failed = 0;
 try {
   server = await startServer({ bin: BIN, webRoot: join(webDir, 'dist'), logFile: join(OUT, 'server.log') });
+  await ensureSupervisor(server, BIN);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,

@@ -18,7 +18,11 @@ export async function freePort() {
   });
 }
 
-export async function startServer({ bin, webRoot, logFile }) {
+/**
+ * testClock: start with --test-clock (a manual clock set by PUT /api/v1/_test/clock).
+ * cwd: the server's working directory (the repository root gives --demo its demo plan).
+ */
+export async function startServer({ bin, webRoot, logFile, testClock = false, cwd }) {
   if (!existsSync(bin)) throw new Error(`duban binary not found at ${bin} (set DUBAN_BIN or run make build)`);
   if (!existsSync(join(webRoot, 'index.html'))) throw new Error(`${webRoot}/index.html missing (run npm run build)`);
   const dir = mkdtempSync(join(tmpdir(), 'duban-e2e-'));
@@ -31,7 +35,8 @@ export async function startServer({ bin, webRoot, logFile }) {
     '--web-root', resolve(webRoot),
     '--login-rate', '1000',
   ];
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  if (testClock) args.push('--test-clock');
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd });
   const log = createWriteStream(logFile);
   child.stdout.pipe(log);
   child.stderr.pipe(log);
@@ -55,6 +60,7 @@ export async function startServer({ bin, webRoot, logFile }) {
   }
   return {
     base,
+    db: join(dir, 'e2e.db'),
     async stop() {
       if (!exited) {
         child.kill('SIGTERM');

@@ -9,7 +9,12 @@ export type Permission =
   | 'user.unlock'
   | 'security.policy'
   | 'session.admin'
-  | 'audit.read';
+  | 'audit.read'
+  | 'plan.read'
+  | 'plan.write'
+  | 'plan.report'
+  | 'plan.comment'
+  | 'plan.followup';
 
 export const ALL_PERMISSIONS: Permission[] = [
   'org.read',
@@ -21,12 +26,17 @@ export const ALL_PERMISSIONS: Permission[] = [
   'security.policy',
   'session.admin',
   'audit.read',
+  'plan.read',
+  'plan.write',
+  'plan.report',
+  'plan.comment',
+  'plan.followup',
 ];
 
-export type Role = 'sysadmin' | 'secadmin' | 'auditor' | 'leader' | 'staff' | 'inspector';
-export const ROLES: Role[] = ['sysadmin', 'secadmin', 'auditor', 'leader', 'staff', 'inspector'];
+export type Role = 'sysadmin' | 'secadmin' | 'auditor' | 'leader' | 'staff' | 'inspector' | 'supervisor';
+export const ROLES: Role[] = ['sysadmin', 'secadmin', 'auditor', 'leader', 'staff', 'inspector', 'supervisor'];
 export const ADMIN_ROLES: Role[] = ['sysadmin', 'secadmin', 'auditor'];
-export const BUSINESS_ROLES: Role[] = ['leader', 'staff', 'inspector'];
+export const BUSINESS_ROLES: Role[] = ['leader', 'staff', 'inspector', 'supervisor'];
 
 export type DataScope = 'all' | 'custom' | 'unit' | 'unit_and_below' | 'self';
 export const DATA_SCOPES: DataScope[] = ['all', 'custom', 'unit', 'unit_and_below', 'self'];

@@ -2,6 +2,13 @@
 import type { App } from 'vue';
 import {
   ArrowDown,
+  DataAnalysis,
+  Calendar,
+  Download,
+  Printer,
+  Bell,
+  Checked,
+  Tickets,
   Avatar,
   CircleCheckFilled,
   CircleCloseFilled,
@@ -25,6 +32,13 @@ import {
 
 export const icons = {
   ArrowDown,
+  DataAnalysis,
+  Calendar,
+  Download,
+  Printer,
+  Bell,
+  Checked,
+  Tickets,
   Avatar,
   CircleCheckFilled,
   CircleCloseFilled,

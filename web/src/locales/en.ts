@@ -1,5 +1,8 @@
 // English. Keys as in zh-CN.ts.
+import plan from './plan/en';
+
 export default {
+  plan,
   app: {
     name: 'Duban',
     title: 'Duban Work Platform',
@@ -36,6 +39,16 @@ export default {
     copyFailed: 'Copy failed; select the text and copy it by hand',
   },
   menu: {
+    plan: 'Work plan',
+    plans: 'Plans',
+    planImport: 'Import report',
+    planDetail: 'Task breakdown',
+    planTimeline: 'Timeline',
+    planOverview: 'Leader overview',
+    myTasks: 'My tasks',
+    followups: 'Follow-up notices',
+    printFollowup: 'Print follow-up notice',
+    printNode: 'Print task sheet',
     home: 'Home',
     system: 'System',
     dept: 'Organisation',
@@ -139,6 +152,7 @@ export default {
     leader: 'District leader',
     staff: 'Staff',
     inspector: 'Grid inspector',
+    supervisor: 'Supervision office',
     admin: 'Admin roles (three-admin)',
     business: 'Business roles',
     key: 'Key',
@@ -155,6 +169,7 @@ export default {
       leader: 'Sees the work of the whole district',
       staff: 'Works on the tasks of their own unit',
       inspector: 'Patrols a grid, usually on a phone',
+      supervisor: 'Imports work reports, breaks them into tasks, issues follow-up notices',
     },
     dataScopeTitle: 'Data permissions',
     dataScopeIntro:
@@ -167,6 +182,7 @@ export default {
     security: { policy: 'Security policy' },
     session: { admin: 'Manage sessions' },
     audit: { read: 'Read the audit log' },
+    plan: { read: 'View work plans', write: 'Maintain work plans', report: 'Report progress', comment: 'Comment', followup: 'Issue follow-up notices' },
   },
   dataScope: {
     all: 'All data',

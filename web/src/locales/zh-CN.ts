@@ -1,5 +1,8 @@
 // Simplified Chinese (the default). Every key here must exist in zh-TW.ts and en.ts (a unit test checks).
+import plan from './plan/zh-CN';
+
 export default {
+  plan,
   app: {
     name: '督办',
     title: '督办工作平台',
@@ -36,6 +39,16 @@ export default {
     copyFailed: '复制失败，请手动选择文本复制',
   },
   menu: {
+    plan: '工作计划',
+    plans: '计划列表',
+    planImport: '导入工作报告',
+    planDetail: '任务分解',
+    planTimeline: '时间轴',
+    planOverview: '领导总览',
+    myTasks: '我的任务',
+    followups: '督办单',
+    printFollowup: '打印督办单',
+    printNode: '打印任务单',
     home: '首页',
     system: '系统管理',
     dept: '部门管理',
@@ -138,6 +151,7 @@ export default {
     leader: '区领导',
     staff: '工作人员',
     inspector: '网格员',
+    supervisor: '督查室',
     admin: '管理角色（三员）',
     business: '业务角色',
     key: '角色标识',
@@ -153,6 +167,7 @@ export default {
       leader: '查看全区的工作数据',
       staff: '处理本单位的工作',
       inspector: '网格巡查，通常使用手机',
+      supervisor: '导入工作报告、分解任务、下发督办单',
     },
     dataScopeTitle: '数据权限',
     dataScopeIntro: '数据权限决定账号能看到哪些组织单位的数据；不在范围内的对象对该账号而言“不存在”（接口返回 404）。',
@@ -165,6 +180,7 @@ export default {
     security: { policy: '安全策略' },
     session: { admin: '管理在线会话' },
     audit: { read: '查看审计日志' },
+    plan: { read: '查看工作计划', write: '维护工作计划', report: '报送进展', comment: '批示', followup: '下发督办单' },
   },
   dataScope: {
     all: '全部数据',

@@ -1,5 +1,8 @@
 // Traditional Chinese (made from zh-CN.ts with OpenCC s2tw, then read over). Keys as in zh-CN.ts.
+import plan from './plan/zh-TW';
+
 export default {
+  plan,
   app: {
     name: '督辦',
     title: '督辦工作平台',
@@ -36,6 +39,16 @@ export default {
     copyFailed: '複製失敗，請手動選擇文本複製',
   },
   menu: {
+    plan: '工作計劃',
+    plans: '計劃列表',
+    planImport: '導入工作報告',
+    planDetail: '任務分解',
+    planTimeline: '時間軸',
+    planOverview: '領導總覽',
+    myTasks: '我的任務',
+    followups: '督辦單',
+    printFollowup: '打印督辦單',
+    printNode: '打印任務單',
     home: '首頁',
     system: '系統管理',
     dept: '部門管理',
@@ -138,6 +151,7 @@ export default {
     leader: '區領導',
     staff: '工作人員',
     inspector: '網格員',
+    supervisor: '督查室',
     admin: '管理角色（三員）',
     business: '業務角色',
     key: '角色標識',
@@ -153,6 +167,7 @@ export default {
       leader: '查看全區的工作數據',
       staff: '處理本單位的工作',
       inspector: '網格巡查，通常使用手機',
+      supervisor: '導入工作報告、分解任務、下發督辦單',
     },
     dataScopeTitle: '數據權限',
     dataScopeIntro: '數據權限決定賬號能看到哪些組織單位的數據；不在範圍內的對象對該賬號而言“不存在”（接口返回 404）。',
@@ -165,6 +180,7 @@ export default {
     security: { policy: '安全策略' },
     session: { admin: '管理在線會話' },
     audit: { read: '查看審計日誌' },
+    plan: { read: '查看工作計劃', write: '維護工作計劃', report: '報送進展', comment: '批示', followup: '下發督辦單' },
   },
   dataScope: {
     all: '全部數據',

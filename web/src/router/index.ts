@@ -49,7 +49,10 @@ const constantRoutes: RouteRecordRaw[] = [
 export function registerRoutes(router: Router, perms: readonly Permission[]): string[] {
   const names: string[] = [];
   for (const r of routesFor(perms)) {
-    if (!router.hasRoute(r.name!)) router.addRoute(ROOT, r);
+    if (!router.hasRoute(r.name!)) {
+      if (r.meta?.bare) router.addRoute(r);
+      else router.addRoute(ROOT, r);
+    }
     names.push(String(r.name));
   }
   return names;

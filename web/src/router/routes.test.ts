@@ -7,9 +7,10 @@ const PERMS: Record<Role, Permission[]> = {
   sysadmin: ['org.read', 'org.write', 'user.read', 'user.write'],
   secadmin: ['org.read', 'user.read', 'role.grant', 'user.unlock', 'security.policy', 'session.admin'],
   auditor: ['audit.read'],
-  leader: ['org.read'],
-  staff: ['org.read'],
+  leader: ['org.read', 'plan.read', 'plan.comment'],
+  staff: ['org.read', 'plan.read', 'plan.report'],
   inspector: ['org.read'],
+  supervisor: ['org.read', 'plan.read', 'plan.write', 'plan.followup'],
 };
 
 const names = (role: Role) => routesFor(PERMS[role]).map((r) => String(r.name));
@@ -19,7 +20,7 @@ describe('route table', () => {
     for (const r of appRoutes) {
       expect(r.name, r.path).toBeTruthy();
       expect(r.meta?.title, r.path).toMatch(/^menu\./);
-      expect(r.meta?.probe, r.path).toMatch(/^\//);
+      expect(r.meta?.probe, r.path).toMatch(/^(POST )?\//);
       const p = r.meta?.perm;
       if (p) expect(ALL_PERMISSIONS).toContain(p);
       else expect(p).toBeNull();
@@ -39,8 +40,19 @@ describe('route table', () => {
       'SystemOnline',
     ]);
     expect(names('auditor')).toEqual(['Home', 'Account', 'SystemOperlog', 'SystemLogininfor']);
-    for (const r of ['leader', 'staff', 'inspector'] as Role[])
-      expect(names(r)).toEqual(['Home', 'Account', 'SystemDept', 'SystemDeptDetail']);
+    const planRead = ['PlanList', 'MyTasks', 'Followups', 'PlanDetail', 'PlanTimeline', 'PlanOverview', 'PrintFollowup', 'PrintPlanNode'];
+    for (const r of ['leader', 'staff'] as Role[])
+      expect(names(r)).toEqual(['Home', 'Account', ...planRead, 'SystemDept', 'SystemDeptDetail']);
+    expect(names('inspector')).toEqual(['Home', 'Account', 'SystemDept', 'SystemDeptDetail']);
+    expect(names('supervisor')).toEqual([
+      'Home',
+      'Account',
+      'PlanList',
+      'PlanImport',
+      ...planRead.slice(1),
+      'SystemDept',
+      'SystemDeptDetail',
+    ]);
   });
 
   it('registers only the always-allowed pages without permissions', () => {

@@ -11,7 +11,8 @@ declare module 'vue-router' {
     perm?: Permission | null;
     /**
      * An API call that stands for the page: the route walk checks the server answers 2xx for it
-     * exactly when the route is registered. {unit} is the account's first unit.
+     * exactly when the route is registered. {unit} is the account's first unit, {plan} a plan.
+     * "POST /path" posts an empty JSON object: allowed means any answer but 401/403.
      */
     probe?: string;
     /** Menu group (i18n key) the entry sits under; none: top level. */
@@ -20,6 +21,8 @@ declare module 'vue-router' {
     hidden?: boolean;
     /** Which menu entry is highlighted for a hidden page. */
     activeMenu?: string;
+    /** Outside the app shell (print views): no menu, no top bar. */
+    bare?: boolean;
     /** Reachable without signing in. */
     public?: boolean;
   }
