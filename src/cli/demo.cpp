@@ -5,6 +5,7 @@
 #include <map>
 
 #include "cli/cli.hpp"
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -163,7 +164,13 @@ void SeedDemoPlan(store::Pipeline& pipeline, store::Database& db) {
         auto c = db.Read();
         if (store::CountRows(*c, "plans") > 0) return;
     }
+    // From the repository root (make demo), else beside the build directory of the binary.
     std::ifstream in("data/demo/seed-report.txt", std::ios::binary);
+    if (!in) {
+        std::error_code ec;
+        auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+        if (!ec) in.open(exe.parent_path().parent_path() / "data/demo/seed-report.txt", std::ios::binary);
+    }
     if (!in) {
         std::fprintf(stderr, "duban: demo: data/demo/seed-report.txt not found (run from the repository); no demo plan\n");
         return;
