@@ -35,7 +35,7 @@ std::string TickLabel(double v, double step) {
 }  // namespace
 
 void DrawCompletionChart(Canvas& c, const MonthlyData& d, Script script, double w, double h) {
-    const double title_h = 22, axis_h = 20, left = std::min(150.0, w * 0.3), right = 50;
+    const double title_h = 34, axis_h = 20, left = std::min(150.0, w * 0.3), right = 50;
     c.Text(w / 2, 15, Zh("各指标完成年度目标进度(%)", script), 11, Anchor::kMiddle, "#222222", true);
     const double tp = IsBlank(d.time_progress) ? 0 : ToDouble(d.time_progress);
     double vmax = std::max(100.0, tp);
@@ -70,7 +70,7 @@ void DrawCompletionChart(Canvas& c, const MonthlyData& d, Script script, double 
     }
     if (!IsBlank(d.time_progress)) {
         c.Line(X(tp), y0 - 2, X(tp), y1, "#C0392B", 1.2, true);
-        c.Text(X(tp) + 3, y0 + 8, Zh("序时进度", script) + d.time_progress + "%", 8, Anchor::kStart,
+        c.Text(X(tp), y0 - 5, Zh("序时进度", script) + d.time_progress + "%", 8, Anchor::kMiddle,
                "#C0392B");
     }
 }

@@ -38,9 +38,10 @@ struct Converter {
 }  // namespace
 
 std::string Zh(const std::string& text, Script script) {
-    // s2t, not s2twp: the district writes mainland vocabulary (軟件, 網絡, 項目); s2twp would
-    // rename its parks and programmes (軟體, 網路, 專案). See docs/architecture.md.
-    static Converter to_trad("s2t.json");
+    // s2tw: the Taiwan character forms the seed report prints (為, 著 — s2t gives 爲, 着) but
+    // not s2twp's vocabulary, which would rename the district's mainland terms and parks
+    // (軟件→軟體, 網絡信息→網路資訊, 項目→專案). See docs/architecture.md.
+    static Converter to_trad("s2tw.json");
     static Converter to_simp("t2s.json");
     return script == Script::kTraditional ? to_trad.Convert(text) : to_simp.Convert(text);
 }

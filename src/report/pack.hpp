@@ -51,6 +51,8 @@ struct MonthlyData {
     bool generated_data = false;  // demo data: say so on every page
 };
 
+/// kTraditional is OpenCC s2tw of the simplified text (Taiwan character forms, mainland
+/// vocabulary kept); kSimplified passes names through t2s, so either script may come in.
 enum class Script { kSimplified, kTraditional };
 
 /// The drafted narrative, one paragraph per string: the overall sentence, one sentence per

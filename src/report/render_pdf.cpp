@@ -30,9 +30,9 @@ struct Fonts {
 };
 
 // A pango layout for `text` at `size` points; width < 0 = no wrapping.
-PangoLayout* Layout(cairo_t* cr, const std::string& family, const std::string& text, double size,
-                    bool bold, double width, PangoAlignment align = PANGO_ALIGN_LEFT) {
-    PangoLayout* l = pango_cairo_create_layout(cr);
+PangoLayout* Layout(PangoContext* ctx, const std::string& family, const std::string& text,
+                    double size, bool bold, double width, PangoAlignment align = PANGO_ALIGN_LEFT) {
+    PangoLayout* l = pango_layout_new(ctx);
     PangoFontDescription* fd = pango_font_description_new();
     pango_font_description_set_family(fd, family.c_str());
     pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
@@ -61,8 +61,8 @@ double LayoutWidth(PangoLayout* l) {
 
 class CairoCanvas : public Canvas {
 public:
-    CairoCanvas(cairo_t* cr, double ox, double oy, std::string family)
-        : cr_(cr), ox_(ox), oy_(oy), family_(std::move(family)) {}
+    CairoCanvas(cairo_t* cr, PangoContext* ctx, double ox, double oy, std::string family)
+        : cr_(cr), ctx_(ctx), ox_(ox), oy_(oy), family_(std::move(family)) {}
     void Rect(double x, double y, double w, double h, const std::string& fill) override {
         SetColour(cr_, fill);
         cairo_rectangle(cr_, ox_ + x, oy_ + y, w, h);
@@ -97,7 +97,7 @@ public:
     }
     void Text(double x, double y, const std::string& text, double size, Anchor anchor,
               const std::string& colour, bool bold) override {
-        PangoLayout* l = Layout(cr_, family_, text, size, bold, -1);
+        PangoLayout* l = Layout(ctx_, family_, text, size, bold, -1);
         double w = LayoutWidth(l);
         double base = static_cast<double>(pango_layout_get_baseline(l)) / PANGO_SCALE;
         double dx = anchor == Anchor::kStart ? 0 : anchor == Anchor::kMiddle ? w / 2 : w;
@@ -109,6 +109,7 @@ public:
 
 private:
     cairo_t* cr_;
+    PangoContext* ctx_;
     double ox_, oy_;
     std::string family_;
 };
@@ -120,11 +121,22 @@ public:
              Script script, int total_pages)
         : d_(d), paras_(paras), script_(script), total_(total_pages) {
         cr_ = cairo_create(s);
+        // Fixed font options (no hinting), so the counting pass on a recording surface breaks
+        // lines exactly as the PDF surface does.
+        ctx_ = pango_cairo_create_context(cr_);
+        cairo_font_options_t* o = cairo_font_options_create();
+        cairo_font_options_set_hint_metrics(o, CAIRO_HINT_METRICS_OFF);
+        cairo_font_options_set_hint_style(o, CAIRO_HINT_STYLE_NONE);
+        pango_cairo_context_set_font_options(ctx_, o);
+        cairo_font_options_destroy(o);
         const bool tw = script == Script::kTraditional;
         fonts_.sans = tw ? "Noto Sans CJK TC" : "Noto Sans CJK SC";
         fonts_.serif = tw ? "Noto Serif CJK TC" : "Noto Serif CJK SC";
     }
-    ~Document() { cairo_destroy(cr_); }
+    ~Document() {
+        g_object_unref(ctx_);
+        cairo_destroy(cr_);
+    }
     Document(const Document&) = delete;
     Document& operator=(const Document&) = delete;
 
@@ -153,13 +165,13 @@ private:
     void StartPage() {
         ++page_;
         y_ = kTop;
-        PangoLayout* h = Layout(cr_, fonts_.sans, Z(d_.district + std::to_string(d_.year) + "年" +
+        PangoLayout* h = Layout(ctx_, fonts_.sans, Z(d_.district + std::to_string(d_.year) + "年" +
                                                      PeriodLabel(d_.month) + "经济运行分析"),
                                 8, false, -1);
         Show(h, kMargin, kTop - 24, "#777777");
         g_object_unref(h);
         if (d_.generated_data) {
-            PangoLayout* n = Layout(cr_, fonts_.sans, Z(DemoNote()), 8, true, Width(), PANGO_ALIGN_RIGHT);
+            PangoLayout* n = Layout(ctx_, fonts_.sans, Z(DemoNote()), 8, true, Width(), PANGO_ALIGN_RIGHT);
             Show(n, kMargin, kTop - 24, "#C0392B");
             g_object_unref(n);
         }
@@ -172,7 +184,7 @@ private:
     void FinishPage() {
         std::string foot = "第" + std::to_string(page_) + "页";
         if (total_ > 0) foot += " 共" + std::to_string(total_) + "页";
-        PangoLayout* f = Layout(cr_, fonts_.sans, Z(foot), 8, false, Width(), PANGO_ALIGN_CENTER);
+        PangoLayout* f = Layout(ctx_, fonts_.sans, Z(foot), 8, false, Width(), PANGO_ALIGN_CENTER);
         Show(f, kMargin, kPageH - kBottom + 20, "#555555");
         g_object_unref(f);
         cairo_show_page(cr_);
@@ -185,11 +197,11 @@ private:
     }
 
     void Title() {
-        PangoLayout* t = Layout(cr_, fonts_.serif, Z(Title_()), 17, true, Width(), PANGO_ALIGN_CENTER);
+        PangoLayout* t = Layout(ctx_, fonts_.serif, Z(Title_()), 17, true, Width(), PANGO_ALIGN_CENTER);
         Show(t, kMargin, y_);
         y_ += LayoutHeight(t) + 4;
         g_object_unref(t);
-        PangoLayout* s = Layout(cr_, fonts_.sans, Z("序时进度") + " " + d_.time_progress + "%", 9.5, false,
+        PangoLayout* s = Layout(ctx_, fonts_.sans, Z("序时进度") + " " + d_.time_progress + "%", 9.5, false,
                                 Width(), PANGO_ALIGN_CENTER);
         Show(s, kMargin, y_, "#555555");
         y_ += LayoutHeight(s) + 10;
@@ -208,7 +220,7 @@ private:
             double w = kW[i] * scale - 2 * pad;
             PangoAlignment a = header ? PANGO_ALIGN_CENTER : i < 2 ? PANGO_ALIGN_LEFT : PANGO_ALIGN_RIGHT;
             if (!header && i == 1) a = PANGO_ALIGN_CENTER;
-            ls.push_back(Layout(cr_, fonts_.sans, cells[i], size, header, w, a));
+            ls.push_back(Layout(ctx_, fonts_.sans, cells[i], size, header, w, a));
             h = std::max(h, LayoutHeight(ls.back()) + 2 * pad);
         }
         if (y_ + h > Bottom()) {
@@ -246,7 +258,7 @@ private:
                  v(r.gap)},
                 false, r.light);
         }
-        PangoLayout* n = Layout(cr_, fonts_.sans,
+        PangoLayout* n = Layout(ctx_, fonts_.sans,
                                 Z("注:序时进度差=完成目标%-序时进度,正数为超序时进度,负数为落后序时进度;"
                                   "红、黄底色为预警指标。"),
                                 7.5, false, Width());
@@ -257,13 +269,13 @@ private:
     }
 
     void Narrative() {
-        PangoLayout* h = Layout(cr_, fonts_.serif, Z("运行分析"), 13, true, Width());
+        PangoLayout* h = Layout(ctx_, fonts_.serif, Z("运行分析"), 13, true, Width());
         NeedSpace(LayoutHeight(h) + 40);
         Show(h, kMargin, y_);
         y_ += LayoutHeight(h) + 6;
         g_object_unref(h);
         for (const auto& p : paras_) {
-            PangoLayout* l = Layout(cr_, fonts_.serif, p, 10.5, false, Width());
+            PangoLayout* l = Layout(ctx_, fonts_.serif, p, 10.5, false, Width());
             pango_layout_set_indent(l, static_cast<int>(21 * PANGO_SCALE));  // 2em first line
             pango_layout_set_justify(l, TRUE);
             pango_layout_set_spacing(l, static_cast<int>(5 * PANGO_SCALE));
@@ -301,13 +313,13 @@ private:
         const double bar_h = 60 + 20.0 * static_cast<double>(d_.rows.size());
         NeedSpace(bar_h);
         {
-            CairoCanvas c(cr_, kMargin, y_, fonts_.sans);
+            CairoCanvas c(cr_, ctx_, kMargin, y_, fonts_.sans);
             DrawCompletionChart(c, d_, script_, w, bar_h);
         }
         y_ += bar_h + 14;
         if (!d_.trends.empty()) {
             NeedSpace(240);
-            CairoCanvas c(cr_, kMargin, y_, fonts_.sans);
+            CairoCanvas c(cr_, ctx_, kMargin, y_, fonts_.sans);
             DrawTrendChart(c, d_, script_, w, 240);
             y_ += 254;
         }
@@ -318,6 +330,7 @@ private:
     Script script_;
     int total_;
     cairo_t* cr_ = nullptr;
+    PangoContext* ctx_ = nullptr;
     Fonts fonts_;
     int page_ = 0;
     double y_ = 0;
@@ -328,7 +341,6 @@ cairo_status_t Append(void* closure, const unsigned char* data, unsigned int len
     static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
     return CAIRO_STATUS_SUCCESS;
 }
-cairo_status_t Discard(void*, const unsigned char*, unsigned int) { return CAIRO_STATUS_SUCCESS; }
 
 }  // namespace
 
@@ -337,9 +349,9 @@ core::Result<std::string> RenderPdf(const MonthlyData& d, const std::vector<std:
     const std::vector<std::string> paras = narrative.empty() ? DraftNarrative(d, script) : narrative;
     int pages = 0;
     {
-        // Counting pass: the same layout on a PDF surface whose bytes are thrown away (a recording
-        // surface has other font options, so its line breaks could differ).
-        cairo_surface_t* s = cairo_pdf_surface_create_for_stream(Discard, nullptr, kPageW, kPageH);
+        // Counting pass: the same layout on a recording surface that is thrown away.
+        cairo_rectangle_t page{0, 0, kPageW, kPageH};
+        cairo_surface_t* s = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &page);
         Document doc(s, d, paras, script, 0);
         pages = doc.Run();
         cairo_surface_finish(s);

@@ -234,7 +234,7 @@ TEST(Narrative, MissingFiguresAreOmittedNotInvented) {
     EXPECT_TRUE(Contains(paras[0], "2026年1-2月")) << paras[0];
 }
 
-TEST(Narrative, TraditionalIsOpenCcS2t) {
+TEST(Narrative, TraditionalIsOpenCcS2tw) {
     MonthlyData d = Fixture();
     auto simp = DraftNarrative(d);
     auto trad = DraftNarrative(d, Script::kTraditional);
@@ -243,6 +243,12 @@ TEST(Narrative, TraditionalIsOpenCcS2t) {
                                   "完成年度目標的50.0%,與序時進度持平。"))
         << trad[1];
     EXPECT_TRUE(Contains(trad[1], "落後序時進度4.8個百分點"));
+    // The seed's forms (為, not OpenCC s2t's 爲); vocabulary is not localised (s2twp would be).
+    EXPECT_TRUE(Contains(trad[0], "序時進度為50.0%")) << trad[0];
+    EXPECT_FALSE(Contains(trad[0], "爲"));
+    MonthlyData soft = d;
+    soft.rows[0].name = "软件信息服务业营业收入";
+    EXPECT_TRUE(Contains(DraftNarrative(soft, Script::kTraditional)[1], "軟件信息服務業營業收入"));
     for (size_t i = 0; i < simp.size(); ++i) {
         EXPECT_EQ(Numbers(simp[i]), Numbers(trad[i]));
         EXPECT_FALSE(Contains(trad[i], "预")) << trad[i];
