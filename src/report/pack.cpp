@@ -190,8 +190,9 @@ std::vector<std::string> DraftNarrative(const MonthlyData& d, Script script) {
         lead += "主要经济指标完成情况不够理想,稳增长压力较大";
     }
     if (!IsBlank(d.time_progress)) lead += "。截至" + period + "末,序时进度为" + d.time_progress + "%";
-    if (!ahead.empty()) lead += ";" + JoinItems(ahead) + "超序时进度";
-    if (!behind.empty()) lead += ";" + JoinItems(behind) + "落后序时进度";
+    // Appended piecewise: g++ 12 -O2 warns falsely (-Wrestrict) on `";" + std::string`.
+    if (!ahead.empty()) lead.append(";").append(JoinItems(ahead)).append("超序时进度");
+    if (!behind.empty()) lead.append(";").append(JoinItems(behind)).append("落后序时进度");
     lead += "。";
     out.push_back(lead);
 
