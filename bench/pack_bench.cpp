@@ -75,13 +75,16 @@ MonthlyData TwentyIndicators() {
         double completion = s.ytd / s.target * 100;
         r.completion = Fixed(completion, 1);
         r.gap = Fixed(completion - 50.0, 1);
-        r.light = completion - 50.0 < -3 ? "red" : (completion < 50.0 || s.yoy < 0) ? "yellow" : "green";
+        r.light = completion - 50.0 < -3             ? "red"
+                  : (completion < 50.0 || s.yoy < 0) ? "yellow"
+                                                     : "green";
         d.rows.push_back(r);
     }
-    const char* streets[] = {"春柳街道", "马栏街道", "黑石礁街道", "李家街道", "西安路街道",
+    const char* streets[] = {"春柳街道",   "马栏街道", "黑石礁街道",   "李家街道",  "西安路街道",
                              "星海湾街道", "兴工街道", "南沙河口街道", "中心裕街道"};
     for (int i = 0; i < 9; ++i) {
-        d.streets.push_back({streets[i], "一般公共预算收入", Fixed(25.1 - 3.3 * i, 1), Fixed(58.2 - 1.9 * i, 1)});
+        d.streets.push_back(
+            {streets[i], "一般公共预算收入", Fixed(25.1 - 3.3 * i, 1), Fixed(58.2 - 1.9 * i, 1)});
     }
     d.trends = {{"FISCAL_REV", {{2, "15.2"}, {3, "14.1"}, {4, "13.0"}, {5, "12.8"}, {6, "12.3"}}},
                 {"FAI", {{2, "2.1"}, {3, "0.5"}, {4, "-1.2"}, {5, "-2.8"}, {6, "-3.5"}}},
@@ -97,7 +100,9 @@ void Time(const char* what, int n, F f) {
     for (int i = 0; i < n; ++i) {
         auto t0 = std::chrono::steady_clock::now();
         bytes = f();
-        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        ms.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count());
     }
     std::sort(ms.begin(), ms.end());
     std::printf("%-22s n=%-3d median %8.2f ms  min %8.2f ms  max %8.2f ms  %8zu bytes\n", what, n,

@@ -36,7 +36,8 @@ std::string TickLabel(double v, double step) {
 
 void DrawCompletionChart(Canvas& c, const MonthlyData& d, Script script, double w, double h) {
     const double title_h = 34, axis_h = 20, left = std::min(150.0, w * 0.3), right = 50;
-    c.Text(w / 2, 15, Zh("各指标完成年度目标进度(%)", script), 11, Anchor::kMiddle, "#222222", true);
+    c.Text(w / 2, 15, Zh("各指标完成年度目标进度(%)", script), 11, Anchor::kMiddle, "#222222",
+           true);
     const double tp = IsBlank(d.time_progress) ? 0 : ToDouble(d.time_progress);
     double vmax = std::max(100.0, tp);
     for (const auto& r : d.rows) {
@@ -119,7 +120,9 @@ void DrawTrendChart(Canvas& c, const MonthlyData& d, Script script, double w, do
         }
         if (line.size() > 1) c.Polyline(line, colour, 1.6);
         for (const auto& [x, y] : line) c.Dot(x, y, 2.2, colour);
-        if (last) c.Text(X(last->month) + 5, Y(ToDouble(last->yoy)) + 3, last->yoy, 7.5, Anchor::kStart, colour);
+        if (last)
+            c.Text(X(last->month) + 5, Y(ToDouble(last->yoy)) + 3, last->yoy, 7.5, Anchor::kStart,
+                   colour);
         std::string name = code;
         for (const auto& r : d.rows) {
             if (r.code == code) name = r.name;

@@ -15,17 +15,17 @@ namespace duban::report::internal {
 std::string Zh(const std::string& text, Script script);
 
 // ---- the table's figures, read but never recomputed
-bool IsBlank(const std::string& s);        // empty, or "—" / "-" placeholders
-bool IsNegative(const std::string& s);     // "-3.5"
-bool IsZero(const std::string& s);         // "0", "0.0", "-0.0"
+bool IsBlank(const std::string& s);           // empty, or "—" / "-" placeholders
+bool IsNegative(const std::string& s);        // "-3.5"
+bool IsZero(const std::string& s);            // "0", "0.0", "-0.0"
 std::string Magnitude(const std::string& s);  // "-3.5" -> "3.5", "+2.3" -> "2.3": text, not maths
-int Decimals(const std::string& s);        // digits after the point
-double ToDouble(const std::string& s);     // for charts and spreadsheet cells only
+int Decimals(const std::string& s);           // digits after the point
+double ToDouble(const std::string& s);        // for charts and spreadsheet cells only
 
 // ---- labels
-std::string PeriodLabel(int month);  // "1月", "1-2月", "1-6月"
+std::string PeriodLabel(int month);       // "1月", "1-2月", "1-6月"
 std::string Title(const MonthlyData& d);  // "沙河口区2026年1-6月主要经济指标完成情况"
-std::string DemoNote();               // the generated-data warning (simplified)
+std::string DemoNote();                   // the generated-data warning (simplified)
 
 // ---- drawing
 enum class Anchor { kStart, kMiddle, kEnd };
@@ -34,14 +34,25 @@ class Canvas {
 public:
     virtual ~Canvas() = default;
     virtual void Rect(double x, double y, double w, double h, const std::string& fill) = 0;
-    virtual void Line(double x1, double y1, double x2, double y2, const std::string& colour,
-                      double width, bool dashed = false) = 0;
+    virtual void Line(double x1,
+                      double y1,
+                      double x2,
+                      double y2,
+                      const std::string& colour,
+                      double width,
+                      bool dashed = false) = 0;
     virtual void Polyline(const std::vector<std::pair<double, double>>& pts,
-                          const std::string& colour, double width) = 0;
+                          const std::string& colour,
+                          double width) = 0;
     virtual void Dot(double x, double y, double r, const std::string& colour) = 0;
     /// `y` is the baseline.
-    virtual void Text(double x, double y, const std::string& text, double size, Anchor anchor,
-                      const std::string& colour, bool bold = false) = 0;
+    virtual void Text(double x,
+                      double y,
+                      const std::string& text,
+                      double size,
+                      Anchor anchor,
+                      const std::string& colour,
+                      bool bold = false) = 0;
 };
 
 /// Horizontal bars of 完成目标% per indicator, a dashed line at 序時進度, each bar coloured by

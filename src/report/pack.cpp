@@ -77,7 +77,8 @@ std::string PeriodLabel(int month) {
     return "1-" + std::to_string(month) + "月";
 }
 std::string Title(const MonthlyData& d) {
-    return d.district + std::to_string(d.year) + "年" + PeriodLabel(d.month) + "主要经济指标完成情况";
+    return d.district + std::to_string(d.year) + "年" + PeriodLabel(d.month) +
+           "主要经济指标完成情况";
 }
 std::string DemoNote() { return "演示数据:本表由系统生成,不是统计部门发布的数据。"; }
 
@@ -110,7 +111,8 @@ std::string GrowthClause(const std::string& yoy) {
 std::string GapClause(const std::string& gap) {
     if (IsBlank(gap)) return "";
     if (IsZero(gap)) return "与序时进度持平";
-    return std::string(IsNegative(gap) ? "落后序时进度" : "超序时进度") + Magnitude(gap) + "个百分点";
+    return std::string(IsNegative(gap) ? "落后序时进度" : "超序时进度") + Magnitude(gap) +
+           "个百分点";
 }
 
 std::string JoinClauses(const std::vector<std::string>& parts, const char* sep) {
@@ -178,7 +180,8 @@ std::vector<std::string> DraftNarrative(const MonthlyData& d, Script script) {
     // Lead: the period, the time progress, which indicators are ahead and which behind.
     std::vector<std::string> ahead, behind, falling;
     for (const auto& r : d.rows) {
-        if (!IsBlank(r.gap) && !IsZero(r.gap)) (IsNegative(r.gap) ? behind : ahead).push_back(r.name);
+        if (!IsBlank(r.gap) && !IsZero(r.gap))
+            (IsNegative(r.gap) ? behind : ahead).push_back(r.name);
         if (IsNegative(r.yoy)) falling.push_back(r.name);
     }
     std::string lead = std::to_string(d.year) + "年" + period + ",全区上下紧紧围绕年度目标任务,";
@@ -189,17 +192,17 @@ std::vector<std::string> DraftNarrative(const MonthlyData& d, Script script) {
     } else {
         lead += "主要经济指标完成情况不够理想,稳增长压力较大";
     }
-    if (!IsBlank(d.time_progress)) lead += "。截至" + period + "末,序时进度为" + d.time_progress + "%";
+    if (!IsBlank(d.time_progress))
+        lead += "。截至" + period + "末,序时进度为" + d.time_progress + "%";
     // Appended piecewise: g++ 12 -O2 warns falsely (-Wrestrict) on `";" + std::string`.
     if (!ahead.empty()) lead.append(";").append(JoinItems(ahead)).append("超序时进度");
     if (!behind.empty()) lead.append(";").append(JoinItems(behind)).append("落后序时进度");
     lead += "。";
     out.push_back(lead);
 
-    // One sentence per indicator, in table order, as one paragraph.
-    std::string body;
-    for (const auto& r : d.rows) body += IndicatorSentence(d, r);
-    if (!body.empty()) out.push_back(body);
+    // One paragraph per indicator, in table order: a 20-row table would otherwise make one
+    // page-long paragraph, and an editor revises one indicator at a time.
+    for (const auto& r : d.rows) out.push_back(IndicatorSentence(d, r));
 
     // What is behind: red rows first, then yellow.
     std::vector<std::string> red, yellow;
@@ -208,7 +211,9 @@ std::vector<std::string> DraftNarrative(const MonthlyData& d, Script script) {
         if (r.light == "yellow") yellow.push_back(BehindItem(r));
     }
     if (red.empty() && yellow.empty()) {
-        out.push_back("从预警情况看,各项指标均未出现红灯、黄灯预警,要继续保持良好态势,确保全年目标任务圆满完成。");
+        out.push_back(
+            "从预警情况看,各项指标均未出现红灯、黄灯预警,要继续保持良好态势,"
+            "确保全年目标任务圆满完成。");
     } else {
         std::string p = "在肯定成绩的同时,也要清醒地看到存在的问题:";
         if (!red.empty()) p += JoinItems(red) + "亮红灯,差距较大";
@@ -216,8 +221,8 @@ std::vector<std::string> DraftNarrative(const MonthlyData& d, Script script) {
             if (!red.empty()) p += ";";
             p += JoinItems(yellow) + "亮黄灯,需要密切关注";
         }
-        p += "。各牵头单位要认真分析原因,逐项制定追赶措施,确保" + std::string("时间过半、任务过半") +
-             "和全年目标任务完成。";
+        p += "。各牵头单位要认真分析原因,逐项制定追赶措施,确保" +
+             std::string("时间过半、任务过半") + "和全年目标任务完成。";
         out.push_back(p);
     }
 

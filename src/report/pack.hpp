@@ -55,9 +55,11 @@ struct MonthlyData {
 /// vocabulary kept); kSimplified passes names through t2s, so either script may come in.
 enum class Script { kSimplified, kTraditional };
 
-/// The drafted narrative, one paragraph per string: the overall sentence, one sentence per
-/// indicator ("1-6月,全區一般公共預算收入完成X億元,同比增長Y%,完成年度目標的Z%,超序時進度W個
-/// 百分點。"), a paragraph on what is behind, and the streets that lead and lag.
+/// The drafted narrative, one paragraph per string: the lead paragraph, then one paragraph (a
+/// sentence) per table row in order ("1-6月,全區一般公共預算收入完成X億元,同比增長Y%,完成年度目標
+/// 的Z%,超序時進度W個百分點。"; a missing figure drops its clause), a paragraph on what is behind
+/// (red and yellow rows), and, when `streets` has two or more per indicator, the streets that
+/// lead and lag. Every figure is a table (or street) string copied, never recomputed.
 std::vector<std::string> DraftNarrative(const MonthlyData& d, Script script = Script::kSimplified);
 
 /// The pack, rendered. `narrative` is the (possibly edited) text to print; empty = the draft.

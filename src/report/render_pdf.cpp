@@ -30,8 +30,13 @@ struct Fonts {
 };
 
 // A pango layout for `text` at `size` points; width < 0 = no wrapping.
-PangoLayout* Layout(PangoContext* ctx, const std::string& family, const std::string& text,
-                    double size, bool bold, double width, PangoAlignment align = PANGO_ALIGN_LEFT) {
+PangoLayout* Layout(PangoContext* ctx,
+                    const std::string& family,
+                    const std::string& text,
+                    double size,
+                    bool bold,
+                    double width,
+                    PangoAlignment align = PANGO_ALIGN_LEFT) {
     PangoLayout* l = pango_layout_new(ctx);
     PangoFontDescription* fd = pango_font_description_new();
     pango_font_description_set_family(fd, family.c_str());
@@ -68,7 +73,12 @@ public:
         cairo_rectangle(cr_, ox_ + x, oy_ + y, w, h);
         cairo_fill(cr_);
     }
-    void Line(double x1, double y1, double x2, double y2, const std::string& colour, double width,
+    void Line(double x1,
+              double y1,
+              double x2,
+              double y2,
+              const std::string& colour,
+              double width,
               bool dashed) override {
         SetColour(cr_, colour);
         cairo_set_line_width(cr_, width);
@@ -79,14 +89,16 @@ public:
         cairo_stroke(cr_);
         cairo_set_dash(cr_, nullptr, 0, 0);
     }
-    void Polyline(const std::vector<std::pair<double, double>>& pts, const std::string& colour,
+    void Polyline(const std::vector<std::pair<double, double>>& pts,
+                  const std::string& colour,
                   double width) override {
         if (pts.empty()) return;
         SetColour(cr_, colour);
         cairo_set_line_width(cr_, width);
         cairo_set_line_join(cr_, CAIRO_LINE_JOIN_ROUND);
         cairo_move_to(cr_, ox_ + pts[0].first, oy_ + pts[0].second);
-        for (size_t i = 1; i < pts.size(); ++i) cairo_line_to(cr_, ox_ + pts[i].first, oy_ + pts[i].second);
+        for (size_t i = 1; i < pts.size(); ++i)
+            cairo_line_to(cr_, ox_ + pts[i].first, oy_ + pts[i].second);
         cairo_stroke(cr_);
     }
     void Dot(double x, double y, double r, const std::string& colour) override {
@@ -95,8 +107,13 @@ public:
         cairo_arc(cr_, ox_ + x, oy_ + y, r, 0, 6.2831853);
         cairo_fill(cr_);
     }
-    void Text(double x, double y, const std::string& text, double size, Anchor anchor,
-              const std::string& colour, bool bold) override {
+    void Text(double x,
+              double y,
+              const std::string& text,
+              double size,
+              Anchor anchor,
+              const std::string& colour,
+              bool bold) override {
         PangoLayout* l = Layout(ctx_, family_, text, size, bold, -1);
         double w = LayoutWidth(l);
         double base = static_cast<double>(pango_layout_get_baseline(l)) / PANGO_SCALE;
@@ -117,8 +134,11 @@ private:
 // Lays the document out on `surface`; returns the number of pages.
 class Document {
 public:
-    Document(cairo_surface_t* s, const MonthlyData& d, const std::vector<std::string>& paras,
-             Script script, int total_pages)
+    Document(cairo_surface_t* s,
+             const MonthlyData& d,
+             const std::vector<std::string>& paras,
+             Script script,
+             int total_pages)
         : d_(d), paras_(paras), script_(script), total_(total_pages) {
         cr_ = cairo_create(s);
         // Fixed font options (no hinting), so the counting pass on a recording surface breaks
@@ -165,13 +185,15 @@ private:
     void StartPage() {
         ++page_;
         y_ = kTop;
-        PangoLayout* h = Layout(ctx_, fonts_.sans, Z(d_.district + std::to_string(d_.year) + "年" +
-                                                     PeriodLabel(d_.month) + "经济运行分析"),
+        PangoLayout* h = Layout(ctx_, fonts_.sans,
+                                Z(d_.district + std::to_string(d_.year) + "年" +
+                                  PeriodLabel(d_.month) + "经济运行分析"),
                                 8, false, -1);
         Show(h, kMargin, kTop - 24, "#777777");
         g_object_unref(h);
         if (d_.generated_data) {
-            PangoLayout* n = Layout(ctx_, fonts_.sans, Z(DemoNote()), 8, true, Width(), PANGO_ALIGN_RIGHT);
+            PangoLayout* n =
+                Layout(ctx_, fonts_.sans, Z(DemoNote()), 8, true, Width(), PANGO_ALIGN_RIGHT);
             Show(n, kMargin, kTop - 24, "#C0392B");
             g_object_unref(n);
         }
@@ -197,12 +219,13 @@ private:
     }
 
     void Title() {
-        PangoLayout* t = Layout(ctx_, fonts_.serif, Z(Title_()), 17, true, Width(), PANGO_ALIGN_CENTER);
+        PangoLayout* t =
+            Layout(ctx_, fonts_.serif, Z(Title_()), 17, true, Width(), PANGO_ALIGN_CENTER);
         Show(t, kMargin, y_);
         y_ += LayoutHeight(t) + 4;
         g_object_unref(t);
-        PangoLayout* s = Layout(ctx_, fonts_.sans, Z("序时进度") + " " + d_.time_progress + "%", 9.5, false,
-                                Width(), PANGO_ALIGN_CENTER);
+        PangoLayout* s = Layout(ctx_, fonts_.sans, Z("序时进度") + " " + d_.time_progress + "%",
+                                9.5, false, Width(), PANGO_ALIGN_CENTER);
         Show(s, kMargin, y_, "#555555");
         y_ += LayoutHeight(s) + 10;
         g_object_unref(s);
@@ -218,7 +241,9 @@ private:
         double h = 0;
         for (size_t i = 0; i < cells.size(); ++i) {
             double w = kW[i] * scale - 2 * pad;
-            PangoAlignment a = header ? PANGO_ALIGN_CENTER : i < 2 ? PANGO_ALIGN_LEFT : PANGO_ALIGN_RIGHT;
+            PangoAlignment a = header  ? PANGO_ALIGN_CENTER
+                               : i < 2 ? PANGO_ALIGN_LEFT
+                                       : PANGO_ALIGN_RIGHT;
             if (!header && i == 1) a = PANGO_ALIGN_CENTER;
             ls.push_back(Layout(ctx_, fonts_.sans, cells[i], size, header, w, a));
             h = std::max(h, LayoutHeight(ls.back()) + 2 * pad);
@@ -249,19 +274,20 @@ private:
     }
 
     void Table() {
-        header_ = {Z("指标"), Z("单位"), Z("本月"), Z(PeriodLabel(d_.month) + "累计"), Z("同比±%"),
-                   Z("年度目标"), Z("完成目标%"), Z("序时进度差(百分点)")};
+        header_ = {Z("指标"),   Z("单位"),     Z("本月"),      Z(PeriodLabel(d_.month) + "累计"),
+                   Z("同比±%"), Z("年度目标"), Z("完成目标%"), Z("序时进度差(百分点)")};
         Row(header_, true, "");
         auto v = [](const std::string& s) { return IsBlank(s) ? std::string("—") : s; };
         for (const auto& r : d_.rows) {
-            Row({Z(r.name), Z(r.unit), v(r.month_value), v(r.ytd), v(r.yoy), v(r.target), v(r.completion),
-                 v(r.gap)},
+            Row({Z(r.name), Z(r.unit), v(r.month_value), v(r.ytd), v(r.yoy), v(r.target),
+                 v(r.completion), v(r.gap)},
                 false, r.light);
         }
-        PangoLayout* n = Layout(ctx_, fonts_.sans,
-                                Z("注:序时进度差=完成目标%-序时进度,正数为超序时进度,负数为落后序时进度;"
-                                  "红、黄底色为预警指标。"),
-                                7.5, false, Width());
+        PangoLayout* n =
+            Layout(ctx_, fonts_.sans,
+                   Z("注:序时进度差=完成目标%-序时进度,正数为超序时进度,负数为落后序时进度;"
+                     "红、黄底色为预警指标。"),
+                   7.5, false, Width());
         NeedSpace(LayoutHeight(n) + 4);
         Show(n, kMargin, y_ + 3, "#555555");
         y_ += LayoutHeight(n) + 16;
@@ -344,9 +370,11 @@ cairo_status_t Append(void* closure, const unsigned char* data, unsigned int len
 
 }  // namespace
 
-core::Result<std::string> RenderPdf(const MonthlyData& d, const std::vector<std::string>& narrative,
+core::Result<std::string> RenderPdf(const MonthlyData& d,
+                                    const std::vector<std::string>& narrative,
                                     Script script) {
-    const std::vector<std::string> paras = narrative.empty() ? DraftNarrative(d, script) : narrative;
+    const std::vector<std::string> paras =
+        narrative.empty() ? DraftNarrative(d, script) : narrative;
     int pages = 0;
     {
         // Counting pass: the same layout on a recording surface that is thrown away.
@@ -359,7 +387,8 @@ core::Result<std::string> RenderPdf(const MonthlyData& d, const std::vector<std:
     }
     std::string out;
     cairo_surface_t* s = cairo_pdf_surface_create_for_stream(Append, &out, kPageW, kPageH);
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, Zh(internal::Title(d), script).c_str());
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE,
+                                   Zh(internal::Title(d), script).c_str());
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "duban");
     cairo_status_t st;
     {

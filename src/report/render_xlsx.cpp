@@ -22,18 +22,19 @@ OutCell Figure(const std::string& s) {
 
 }  // namespace
 
-core::Result<std::string> RenderXlsx(const MonthlyData& d, const std::vector<std::string>& narrative) {
+core::Result<std::string> RenderXlsx(const MonthlyData& d,
+                                     const std::vector<std::string>& narrative) {
     const std::string period = PeriodLabel(d.month);
     office::OutSheet table;
     table.name = "主要指标";
     table.title = Title(d) + "表";
-    table.header = {"指标", "单位", "本月", period + "累计", "同比±%", "年度目标", "完成目标%",
-                    "序时进度差(百分点)"};
+    table.header = {"指标",   "单位",     "本月",      period + "累计",
+                    "同比±%", "年度目标", "完成目标%", "序时进度差(百分点)"};
     table.col_widths = {26, 8, 11, 12, 10, 12, 11, 14};
     for (const auto& r : d.rows) {
-        std::vector<OutCell> row = {OutCell::Str(r.name), OutCell::Str(r.unit), Figure(r.month_value),
-                                    Figure(r.ytd),       Figure(r.yoy),         Figure(r.target),
-                                    Figure(r.completion), Figure(r.gap)};
+        std::vector<OutCell> row = {
+            OutCell::Str(r.name), OutCell::Str(r.unit), Figure(r.month_value), Figure(r.ytd),
+            Figure(r.yoy),        Figure(r.target),     Figure(r.completion),  Figure(r.gap)};
         row[0].fill = LightFill(r.light);
         row[7].fill = LightFill(r.light);
         for (auto& c : row) c.wrap = false;
@@ -46,7 +47,8 @@ core::Result<std::string> RenderXlsx(const MonthlyData& d, const std::vector<std
         table.rows.push_back(std::move(row));
         table.merges.push_back({at, 0, at, 7, text});
     };
-    note_row("注:序时进度为" + d.time_progress + "%;序时进度差=完成目标%-序时进度,正数为超序时进度,"
+    note_row("注:序时进度为" + d.time_progress +
+             "%;序时进度差=完成目标%-序时进度,正数为超序时进度,"
              "负数为落后序时进度。红、黄底色为预警指标。");
     if (d.generated_data) note_row("注:" + DemoNote());
     table.autofilter = false;

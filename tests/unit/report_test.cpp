@@ -26,8 +26,15 @@ extern "C" const char* __lsan_default_suppressions() {
 namespace duban::report {
 namespace {
 
-TableRow Row(std::string code, std::string name, std::string unit, std::string month, std::string ytd,
-             std::string yoy, std::string target, std::string completion, std::string gap,
+TableRow Row(std::string code,
+             std::string name,
+             std::string unit,
+             std::string month,
+             std::string ytd,
+             std::string yoy,
+             std::string target,
+             std::string completion,
+             std::string gap,
              std::string light) {
     TableRow r;
     r.code = std::move(code);
@@ -54,15 +61,22 @@ MonthlyData Fixture() {
     d.time_progress = "50.0";
     d.rows = {
         Row("GDP", "地区生产总值", "亿元", "", "148.36", "8.6", "310.50", "47.8", "-2.2", "yellow"),
-        Row("FISCAL_REV", "一般公共预算收入", "亿元", "1.35", "7.52", "12.3", "15.042", "50.0", "-0.0", "green"),
-        Row("FAI", "全社会固定资产投资", "亿元", "12.40", "61.27", "-3.5", "135.70", "45.2", "-4.8", "red"),
-        Row("FDI", "实际利用外资", "亿美元", "0.31", "2.46", "15.8", "4.77", "51.6", "1.6", "green"),
-        Row("DOMESTIC", "引进内资", "亿元", "4.05", "25.60", "0.0", "50.00", "51.2", "1.2", "green"),
+        Row("FISCAL_REV", "一般公共预算收入", "亿元", "1.35", "7.52", "12.3", "15.042", "50.0",
+            "-0.0", "green"),
+        Row("FAI", "全社会固定资产投资", "亿元", "12.40", "61.27", "-3.5", "135.70", "45.2", "-4.8",
+            "red"),
+        Row("FDI", "实际利用外资", "亿美元", "0.31", "2.46", "15.8", "4.77", "51.6", "1.6",
+            "green"),
+        Row("DOMESTIC", "引进内资", "亿元", "4.05", "25.60", "0.0", "50.00", "51.2", "1.2",
+            "green"),
         Row("JOBS", "实名制就业", "人", "2650", "16820", "", "31000", "54.3", "4.3", "green"),
-        Row("NEW_ENT", "新增注册企业", "家", "126", "754", "-12.6", "1500", "50.3", "0.3", "yellow"),
+        Row("NEW_ENT", "新增注册企业", "家", "126", "754", "-12.6", "1500", "50.3", "0.3",
+            "yellow"),
     };
-    const char* streets[][3] = {{"春柳街道", "25.1", "58.2"}, {"马栏街道", "-2.3", "41.0"},
-                                {"黑石礁街道", "18.4", "55.3"}, {"李家街道", "6.0", "49.8"},
+    const char* streets[][3] = {{"春柳街道", "25.1", "58.2"},
+                                {"马栏街道", "-2.3", "41.0"},
+                                {"黑石礁街道", "18.4", "55.3"},
+                                {"李家街道", "6.0", "49.8"},
                                 {"西安路街道", "9.7", "50.6"}};
     for (auto& s : streets) d.streets.push_back({s[0], "一般公共预算收入", s[1], s[2]});
     d.trends = {
@@ -76,7 +90,8 @@ MonthlyData Fixture() {
 std::vector<std::string> Numbers(const std::string& s) {
     static const std::regex re(R"(\d+(?:\.\d+)?)");
     std::vector<std::string> out;
-    for (auto it = std::sregex_iterator(s.begin(), s.end(), re); it != std::sregex_iterator(); ++it) {
+    for (auto it = std::sregex_iterator(s.begin(), s.end(), re); it != std::sregex_iterator();
+         ++it) {
         out.push_back(it->str());
     }
     return out;
@@ -129,10 +144,11 @@ void WriteFile(const std::filesystem::path& p, const std::string& bytes) {
 TEST(Narrative, EveryNumberIsATableString) {
     MonthlyData d = Fixture();
     auto paras = DraftNarrative(d);
-    ASSERT_EQ(paras.size(), 4u);  // lead, indicators, behind, streets
+    ASSERT_EQ(paras.size(), d.rows.size() + 3);  // lead, one per indicator, behind, streets
     std::vector<std::string> allowed = {"2026", "1", "6", d.time_progress};
     for (const auto& r : d.rows) {
-        for (const auto& s : {r.month_value, r.ytd, Abs(r.yoy), r.target, r.completion, Abs(r.gap)}) {
+        for (const auto& s :
+             {r.month_value, r.ytd, Abs(r.yoy), r.target, r.completion, Abs(r.gap)}) {
             if (!s.empty()) allowed.push_back(s);
         }
     }
@@ -150,8 +166,14 @@ TEST(Narrative, EveryNumberIsATableString) {
 
 TEST(Narrative, EachIndicatorSentenceCarriesItsRowInOrder) {
     MonthlyData d = Fixture();
-    auto sentences = Split(DraftNarrative(d)[1], "。");
-    ASSERT_EQ(sentences.size(), d.rows.size());
+    auto paras = DraftNarrative(d);
+    ASSERT_EQ(paras.size(), d.rows.size() + 3);
+    std::vector<std::string> sentences;
+    for (size_t i = 0; i < d.rows.size(); ++i) {
+        auto parts = Split(paras[1 + i], "。");
+        ASSERT_EQ(parts.size(), 1u) << paras[1 + i];  // one sentence each
+        sentences.push_back(parts[0]);
+    }
     for (size_t i = 0; i < d.rows.size(); ++i) {
         const TableRow& r = d.rows[i];
         const std::string& s = sentences[i];
@@ -165,7 +187,8 @@ TEST(Narrative, EachIndicatorSentenceCarriesItsRowInOrder) {
             want.push_back(r.month_value);
         }
         for (const auto& v : {r.yoy, r.completion, r.gap}) {
-            if (!v.empty() && v.find_first_of("123456789") != std::string::npos) want.push_back(Abs(v));
+            if (!v.empty() && v.find_first_of("123456789") != std::string::npos)
+                want.push_back(Abs(v));
         }
         EXPECT_EQ(got, want) << s;
     }
@@ -174,37 +197,48 @@ TEST(Narrative, EachIndicatorSentenceCarriesItsRowInOrder) {
 TEST(Narrative, SignsPickTheWords) {
     MonthlyData d = Fixture();
     auto paras = DraftNarrative(d);
-    const std::string& body = paras[1];
-    EXPECT_TRUE(Contains(body, "1-6月,全区一般公共预算收入完成7.52亿元,其中6月完成1.35亿元,同比增长12.3%,"
-                               "完成年度目标的50.0%,与序时进度持平。"))
+    const size_t n = d.rows.size();
+    std::string body;
+    for (size_t i = 1; i <= n; ++i) body += paras[i];
+    EXPECT_TRUE(Contains(body,
+                         "1-6月,全区一般公共预算收入完成7.52亿元,其中6月完成1.35亿元,同比增长12.3%,"
+                         "完成年度目标的50.0%,与序时进度持平。"))
         << body;
-    EXPECT_TRUE(Contains(body, "全社会固定资产投资完成61.27亿元,其中6月完成12.40亿元,同比下降3.5%,"
-                               "完成年度目标的45.2%,落后序时进度4.8个百分点。"))
+    EXPECT_TRUE(Contains(body,
+                         "全社会固定资产投资完成61.27亿元,其中6月完成12.40亿元,同比下降3.5%,"
+                         "完成年度目标的45.2%,落后序时进度4.8个百分点。"))
         << body;
-    EXPECT_TRUE(Contains(body, "实际利用外资完成2.46亿美元,其中6月完成0.31亿美元,同比增长15.8%,"
-                               "完成年度目标的51.6%,超序时进度1.6个百分点。"));
+    EXPECT_TRUE(Contains(body,
+                         "实际利用外资完成2.46亿美元,其中6月完成0.31亿美元,同比增长15.8%,"
+                         "完成年度目标的51.6%,超序时进度1.6个百分点。"));
     EXPECT_TRUE(Contains(body, "引进内资完成25.60亿元,其中6月完成4.05亿元,与上年同期持平,"));
     // A missing 同比 omits its clause, not the sentence.
-    EXPECT_TRUE(Contains(body, "1-6月,全区实名制就业完成16820人,其中6月完成2650人,完成年度目标的54.3%,"
-                               "超序时进度4.3个百分点。"));
+    EXPECT_TRUE(Contains(body,
+                         "1-6月,全区实名制就业完成16820人,其中6月完成2650人,完成年度目标的54.3%,"
+                         "超序时进度4.3个百分点。"));
     // Quarterly GDP has no 本月: no "其中" clause.
-    EXPECT_TRUE(Contains(body, "1-6月,全区地区生产总值完成148.36亿元,同比增长8.6%,完成年度目标的47.8%,"
-                               "落后序时进度2.2个百分点。"));
+    EXPECT_TRUE(Contains(body,
+                         "1-6月,全区地区生产总值完成148.36亿元,同比增长8.6%,完成年度目标的47.8%,"
+                         "落后序时进度2.2个百分点。"));
     EXPECT_FALSE(Contains(body, "增长-"));
     EXPECT_FALSE(Contains(body, "下降-"));
     // Lead: the time progress, who is ahead, who is behind.
     EXPECT_TRUE(Contains(paras[0], "序时进度为50.0%")) << paras[0];
     EXPECT_TRUE(Contains(paras[0], "地区生产总值、全社会固定资产投资落后序时进度")) << paras[0];
     // Behind: red before yellow, with the reasons.
-    const std::string& behind = paras[2];
-    EXPECT_TRUE(Contains(behind, "全社会固定资产投资(同比下降3.5%,落后序时进度4.8个百分点)亮红灯")) << behind;
-    EXPECT_TRUE(Contains(behind, "地区生产总值(落后序时进度2.2个百分点)、新增注册企业(同比下降12.6%)亮黄灯"))
+    const std::string& behind = paras[n + 1];
+    EXPECT_TRUE(Contains(behind, "全社会固定资产投资(同比下降3.5%,落后序时进度4.8个百分点)亮红灯"))
+        << behind;
+    EXPECT_TRUE(Contains(
+        behind, "地区生产总值(落后序时进度2.2个百分点)、新增注册企业(同比下降12.6%)亮黄灯"))
         << behind;
     // Streets: two lead, two lag, by growth.
-    EXPECT_TRUE(Contains(paras[3], "增速居前的是春柳街道(同比增长25.1%,完成年度目标的58.2%)、黑石礁街道"))
-        << paras[3];
-    EXPECT_TRUE(Contains(paras[3], "居后的是李家街道(同比增长6.0%,完成年度目标的49.8%)、马栏街道(同比下降2.3%"))
-        << paras[3];
+    EXPECT_TRUE(Contains(paras[n + 2],
+                         "增速居前的是春柳街道(同比增长25.1%,完成年度目标的58.2%)、黑石礁街道"))
+        << paras[n + 2];
+    EXPECT_TRUE(Contains(
+        paras[n + 2], "居后的是李家街道(同比增长6.0%,完成年度目标的49.8%)、马栏街道(同比下降2.3%"))
+        << paras[n + 2];
 }
 
 TEST(Narrative, AllGreenSaysSo) {
@@ -216,9 +250,9 @@ TEST(Narrative, AllGreenSaysSo) {
     }
     d.streets.clear();
     auto paras = DraftNarrative(d);
-    ASSERT_EQ(paras.size(), 3u);
+    ASSERT_EQ(paras.size(), d.rows.size() + 2);  // no streets paragraph
     EXPECT_TRUE(Contains(paras[0], "稳中有进")) << paras[0];
-    EXPECT_TRUE(Contains(paras[2], "均未出现红灯、黄灯预警")) << paras[2];
+    EXPECT_TRUE(Contains(paras.back(), "均未出现红灯、黄灯预警")) << paras.back();
 }
 
 TEST(Narrative, MissingFiguresAreOmittedNotInvented) {
@@ -239,10 +273,11 @@ TEST(Narrative, TraditionalIsOpenCcS2tw) {
     auto simp = DraftNarrative(d);
     auto trad = DraftNarrative(d, Script::kTraditional);
     ASSERT_EQ(simp.size(), trad.size());
-    EXPECT_TRUE(Contains(trad[1], "1-6月,全區一般公共預算收入完成7.52億元,其中6月完成1.35億元,同比增長12.3%,"
-                                  "完成年度目標的50.0%,與序時進度持平。"))
-        << trad[1];
-    EXPECT_TRUE(Contains(trad[1], "落後序時進度4.8個百分點"));
+    EXPECT_TRUE(Contains(trad[2],
+                         "1-6月,全區一般公共預算收入完成7.52億元,其中6月完成1.35億元,同比增長12.3%,"
+                         "完成年度目標的50.0%,與序時進度持平。"))
+        << trad[2];
+    EXPECT_TRUE(Contains(trad[3], "落後序時進度4.8個百分點"));
     // The seed's forms (為, not OpenCC s2t's 爲); vocabulary is not localised (s2twp would be).
     EXPECT_TRUE(Contains(trad[0], "序時進度為50.0%")) << trad[0];
     EXPECT_FALSE(Contains(trad[0], "爲"));
@@ -256,7 +291,7 @@ TEST(Narrative, TraditionalIsOpenCcS2tw) {
     }
     // Names stored in traditional script come out simplified in the zh-CN draft.
     d.rows[1].name = "一般公共預算收入";
-    EXPECT_TRUE(Contains(DraftNarrative(d)[1], "全区一般公共预算收入完成7.52亿元"));
+    EXPECT_TRUE(Contains(DraftNarrative(d)[2], "全区一般公共预算收入完成7.52亿元"));
 }
 
 // ---------------------------------------------------------------- xlsx
@@ -280,7 +315,8 @@ TEST(Xlsx, RoundTripsTheTableAsNumbers) {
         int row = static_cast<int>(i) + 2;
         EXPECT_EQ(t.At(row, 0)->text, r.name);
         EXPECT_EQ(t.At(row, 1)->text, r.unit);
-        const std::string* figures[] = {&r.month_value, &r.ytd, &r.yoy, &r.target, &r.completion, &r.gap};
+        const std::string* figures[] = {&r.month_value, &r.ytd,        &r.yoy,
+                                        &r.target,      &r.completion, &r.gap};
         for (int c = 0; c < 6; ++c) {
             const office::Cell* cell = t.At(row, c + 2);
             ASSERT_NE(cell, nullptr);
@@ -293,12 +329,14 @@ TEST(Xlsx, RoundTripsTheTableAsNumbers) {
         }
     }
     std::string notes;
-    for (size_t r = d.rows.size() + 2; r < t.rows.size(); ++r) notes += t.At(static_cast<int>(r), 0)->text;
+    for (size_t r = d.rows.size() + 2; r < t.rows.size(); ++r)
+        notes += t.At(static_cast<int>(r), 0)->text;
     EXPECT_TRUE(Contains(notes, "序时进度为50.0%")) << notes;
     EXPECT_TRUE(Contains(notes, "演示数据")) << notes;
     const office::Sheet& n = wb->sheets[1];
     auto paras = DraftNarrative(d);
-    for (size_t i = 0; i < paras.size(); ++i) EXPECT_EQ(n.At(static_cast<int>(i) + 2, 0)->text, paras[i]);
+    for (size_t i = 0; i < paras.size(); ++i)
+        EXPECT_EQ(n.At(static_cast<int>(i) + 2, 0)->text, paras[i]);
 }
 
 TEST(Xlsx, EditedNarrativeIsPrinted) {
@@ -318,11 +356,13 @@ TEST(Xlsx, LibreOfficeOpensItWithTheTableDecimals) {
     auto dir = TempDir();
     WriteFile(dir / "pack.xlsx", *x);
     int rc = 0;
-    std::string log = Shell("cd " + dir.string() + " && timeout 120 soffice -env:UserInstallation=file://" +
-                              dir.string() + "/profile --headless --convert-to "
-                              "'csv:Text - txt - csv (StarCalc):44,34,76' --outdir " + dir.string() +
-                              " pack.xlsx 2>&1",
-                          &rc);
+    std::string log =
+        Shell("cd " + dir.string() + " && timeout 120 soffice -env:UserInstallation=file://" +
+                  dir.string() +
+                  "/profile --headless --convert-to "
+                  "'csv:Text - txt - csv (StarCalc):44,34,76' --outdir " +
+                  dir.string() + " pack.xlsx 2>&1",
+              &rc);
     ASSERT_EQ(rc, 0) << log;
     std::ifstream f(dir / "pack.csv");
     std::stringstream ss;
@@ -333,9 +373,10 @@ TEST(Xlsx, LibreOfficeOpensItWithTheTableDecimals) {
     // A "-0.0" gap is the number -0, which a spreadsheet prints as 0.0.
     for (auto r : d.rows) {
         if (r.gap == "-0.0") r.gap = "0.0";
-        std::string line = r.name + "," + r.unit + "," + (r.month_value.empty() ? "—" : r.month_value) + "," +
-                           r.ytd + "," + (r.yoy.empty() ? "—" : r.yoy) + "," + r.target + "," +
-                           r.completion + "," + r.gap;
+        std::string line = r.name + "," + r.unit + "," +
+                           (r.month_value.empty() ? "—" : r.month_value) + "," + r.ytd + "," +
+                           (r.yoy.empty() ? "—" : r.yoy) + "," + r.target + "," + r.completion +
+                           "," + r.gap;
         EXPECT_TRUE(Contains(csv, line)) << line << "\n" << csv;
     }
 }
@@ -364,10 +405,11 @@ TEST(Html, SelfContainedWithTableNarrativeAndSvg) {
     EXPECT_FALSE(Contains(html, "<script"));
     EXPECT_FALSE(Contains(html, "<link"));
     EXPECT_FALSE(Contains(html, "src=\""));
-    EXPECT_TRUE(Contains(html, "<tr class=\"red\"><td class=\"lit\">全社会固定资产投资</td><td>亿元</td>"
-                               "<td class=\"num\">12.40</td><td class=\"num\">61.27</td>"
-                               "<td class=\"num\">-3.5</td><td class=\"num\">135.70</td>"
-                               "<td class=\"num\">45.2</td><td class=\"num lit\">-4.8</td></tr>"));
+    EXPECT_TRUE(Contains(html,
+                         "<tr class=\"red\"><td class=\"lit\">全社会固定资产投资</td><td>亿元</td>"
+                         "<td class=\"num\">12.40</td><td class=\"num\">61.27</td>"
+                         "<td class=\"num\">-3.5</td><td class=\"num\">135.70</td>"
+                         "<td class=\"num\">45.2</td><td class=\"num lit\">-4.8</td></tr>"));
     for (const auto& p : DraftNarrative(d)) EXPECT_TRUE(Contains(html, "<p>" + p + "</p>"));
     EXPECT_TRUE(Contains(html, "演示数据"));
     std::vector<std::string> svgs;
@@ -382,8 +424,10 @@ TEST(Html, SelfContainedWithTableNarrativeAndSvg) {
         std::string err;
         EXPECT_TRUE(XmlCheck::WellFormed(s, &err)) << err;
     }
-    // Bar chart: one bar per indicator labelled with the table's completion, the time progress line.
-    for (const auto& r : d.rows) EXPECT_TRUE(Contains(svgs[0], ">" + r.completion + "%</text>")) << r.name;
+    // Bar chart: one bar per indicator labelled with the table's completion, the time progress
+    // line.
+    for (const auto& r : d.rows)
+        EXPECT_TRUE(Contains(svgs[0], ">" + r.completion + "%</text>")) << r.name;
     EXPECT_TRUE(Contains(svgs[0], ">序时进度50.0%</text>"));
     // Trend chart: a polyline per series with more than one point, the legend, the last values.
     size_t lines = 0;
@@ -434,7 +478,8 @@ TEST(Pdf, A4WithEmbeddedCjkFontsAndTheTableText) {
         std::istringstream ls(lines[i]);
         std::vector<std::string> cols;
         for (std::string c; ls >> c;) cols.push_back(c);
-        auto yn = std::find_if(cols.begin(), cols.end(), [](auto& c) { return c == "yes" || c == "no"; });
+        auto yn =
+            std::find_if(cols.begin(), cols.end(), [](auto& c) { return c == "yes" || c == "no"; });
         ASSERT_NE(yn, cols.end()) << lines[i];
         EXPECT_EQ(*yn, "yes") << "not embedded: " << lines[i];
     }
@@ -449,7 +494,8 @@ TEST(Pdf, A4WithEmbeddedCjkFontsAndTheTableText) {
     EXPECT_TRUE(Contains(text, "演示数据"));
     if (Have("pdftoppm")) {
         int rc = 0;
-        Shell("pdftoppm -png -r 80 " + (dir / "pack.pdf").string() + " " + (dir / "page").string(), &rc);
+        Shell("pdftoppm -png -r 80 " + (dir / "pack.pdf").string() + " " + (dir / "page").string(),
+              &rc);
         EXPECT_EQ(rc, 0);
         EXPECT_TRUE(std::filesystem::exists(dir / "page-1.png"));
     }
@@ -478,7 +524,8 @@ TEST(Pdf, LongTableBreaksPagesAndNumbersThem) {
     int pages = std::stoi(m[1]);
     EXPECT_GE(pages, 3);
     EXPECT_TRUE(Contains(text, "第1頁 共" + std::to_string(pages) + "頁")) << text;
-    EXPECT_TRUE(Contains(text, "第" + std::to_string(pages) + "頁 共" + std::to_string(pages) + "頁"));
+    EXPECT_TRUE(
+        Contains(text, "第" + std::to_string(pages) + "頁 共" + std::to_string(pages) + "頁"));
     EXPECT_TRUE(Contains(text, "一般公共預算收入"));
 }
 
