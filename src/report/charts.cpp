@@ -53,6 +53,12 @@ void DrawCompletionChart(Canvas& c, const MonthlyData& d, Script script, double 
     }
     c.Line(x0, y0, x0, y1, kAxis, 1);
     c.Line(x0, y1, x1, y1, kAxis, 1);
+    // The time-progress line goes under the bars and their labels, which stay readable.
+    if (!IsBlank(d.time_progress)) {
+        c.Line(X(tp), y0 - 2, X(tp), y1, "#C0392B", 1.2, true);
+        c.Text(X(tp), y0 - 5, Zh("序时进度", script) + d.time_progress + "%", 8, Anchor::kMiddle,
+               "#C0392B");
+    }
     const size_t n = std::max<size_t>(d.rows.size(), 1);
     const double band = (y1 - y0) / static_cast<double>(n);
     const double bar = std::min(band * 0.6, 16.0);
@@ -68,11 +74,6 @@ void DrawCompletionChart(Canvas& c, const MonthlyData& d, Script script, double 
         double v = ToDouble(r.completion);
         c.Rect(x0, cy - bar / 2, X(v) - x0, bar, LightColour(r.light));
         c.Text(X(v) + 3, cy + font * 0.35, r.completion + "%", font, Anchor::kStart, "#222222");
-    }
-    if (!IsBlank(d.time_progress)) {
-        c.Line(X(tp), y0 - 2, X(tp), y1, "#C0392B", 1.2, true);
-        c.Text(X(tp), y0 - 5, Zh("序时进度", script) + d.time_progress + "%", 8, Anchor::kMiddle,
-               "#C0392B");
     }
 }
 
