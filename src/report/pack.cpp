@@ -134,7 +134,9 @@ std::string IndicatorSentence(const MonthlyData& d, const TableRow& r) {
         } else {
             clauses.push_back("全区" + r.name + "完成" + r.ytd + r.unit);
         }
-        if (!IsBlank(r.month_value) && d.month > 1) {
+        // In 1-2月 the "month" figure is usually the two months together, i.e. the cumulative
+        // one; "其中2月完成" would then repeat it under a wrong name.
+        if (!IsBlank(r.month_value) && d.month > 1 && r.month_value != r.ytd) {
             clauses.push_back("其中" + std::to_string(d.month) + "月完成" + r.month_value + r.unit);
         }
     } else {
@@ -149,11 +151,18 @@ std::string IndicatorSentence(const MonthlyData& d, const TableRow& r) {
     return period + "," + JoinClauses(clauses, ",") + "。";
 }
 
-// "一般公共预算收入(同比下降3.5%,落后序时进度6.1个百分点)"
+// A figure moving the wrong way: down for most indicators, up for one where lower is better
+// (energy per unit of output, accidents).
+bool Adverse(const TableRow& r, const std::string& figure) {
+    if (IsBlank(figure) || IsZero(figure)) return false;
+    return r.higher_is_better ? IsNegative(figure) : !IsNegative(figure);
+}
+
+// "一般公共预算收入(同比下降3.5%,落后序时进度6.1个百分点)": the reasons a row is flagged.
 std::string BehindItem(const TableRow& r) {
     std::vector<std::string> why;
-    if (IsNegative(r.yoy)) why.push_back(GrowthClause(r.yoy));
-    if (IsNegative(r.gap)) why.push_back(GapClause(r.gap));
+    if (Adverse(r, r.yoy)) why.push_back(GrowthClause(r.yoy));
+    if (Adverse(r, r.gap)) why.push_back(GapClause(r.gap));
     if (why.empty()) {
         why.push_back(GrowthClause(r.yoy));
         why.push_back(GapClause(r.gap));
@@ -178,11 +187,11 @@ std::vector<std::string> DraftNarrative(const MonthlyData& d, Script script) {
     const std::string period = PeriodLabel(d.month);
 
     // Lead: the period, the time progress, which indicators are ahead and which behind.
-    std::vector<std::string> ahead, behind, falling;
+    std::vector<std::string> ahead, behind, falling;  // falling: growth the wrong way
     for (const auto& r : d.rows) {
         if (!IsBlank(r.gap) && !IsZero(r.gap))
             (IsNegative(r.gap) ? behind : ahead).push_back(r.name);
-        if (IsNegative(r.yoy)) falling.push_back(r.name);
+        if (Adverse(r, r.yoy)) falling.push_back(r.name);
     }
     std::string lead = std::to_string(d.year) + "年" + period + ",全区上下紧紧围绕年度目标任务,";
     if (behind.empty() && falling.empty()) {

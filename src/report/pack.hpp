@@ -63,7 +63,9 @@ enum class Script { kSimplified, kTraditional };
 std::vector<std::string> DraftNarrative(const MonthlyData& d, Script script = Script::kSimplified);
 
 /// The pack, rendered. `narrative` is the (possibly edited) text to print; empty = the draft.
-core::Result<std::string> RenderXlsx(const MonthlyData& d, const std::vector<std::string>& narrative);
+/// All three print `d.generated_data` as a demo-data note (xlsx: both sheets; PDF: every page).
+core::Result<std::string> RenderXlsx(const MonthlyData& d, const std::vector<std::string>& narrative,
+                                     Script script = Script::kSimplified);
 core::Result<std::string> RenderHtml(const MonthlyData& d, const std::vector<std::string>& narrative,
                                      Script script = Script::kSimplified);
 /// A4 PDF with CJK fonts embedded (cairo + pango, fonts-noto-cjk).

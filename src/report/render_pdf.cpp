@@ -5,6 +5,7 @@
 #include <cairo.h>
 #include <pango/pangocairo.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -336,7 +337,9 @@ private:
 
     void Charts() {
         const double w = Width();
-        const double bar_h = 60 + 20.0 * static_cast<double>(d_.rows.size());
+        // At most a page: a long table gets thinner bars, not a chart running off the paper.
+        const double bar_h =
+            std::min(60 + 20.0 * static_cast<double>(d_.rows.size()), Bottom() - kTop);
         NeedSpace(bar_h);
         {
             CairoCanvas c(cr_, ctx_, kMargin, y_, fonts_.sans);

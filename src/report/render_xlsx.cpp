@@ -23,18 +23,23 @@ OutCell Figure(const std::string& s) {
 }  // namespace
 
 core::Result<std::string> RenderXlsx(const MonthlyData& d,
-                                     const std::vector<std::string>& narrative) {
+                                     const std::vector<std::string>& narrative,
+                                     Script script) {
+    auto Z = [&](const std::string& s) { return Zh(s, script); };
     const std::string period = PeriodLabel(d.month);
     office::OutSheet table;
-    table.name = "主要指标";
-    table.title = Title(d) + "表";
-    table.header = {"指标",   "单位",     "本月",      period + "累计",
-                    "同比±%", "年度目标", "完成目标%", "序时进度差(百分点)"};
+    table.name = Z("主要指标");
+    table.title = Z(Title(d) + "表");
+    for (const std::string& h : {std::string("指标"), std::string("单位"), std::string("本月"),
+                                 period + "累计", std::string("同比±%"), std::string("年度目标"),
+                                 std::string("完成目标%"), std::string("序时进度差(百分点)")}) {
+        table.header.push_back(Z(h));
+    }
     table.col_widths = {26, 8, 11, 12, 10, 12, 11, 14};
     for (const auto& r : d.rows) {
         std::vector<OutCell> row = {
-            OutCell::Str(r.name), OutCell::Str(r.unit), Figure(r.month_value), Figure(r.ytd),
-            Figure(r.yoy),        Figure(r.target),     Figure(r.completion),  Figure(r.gap)};
+            OutCell::Str(Z(r.name)), OutCell::Str(Z(r.unit)), Figure(r.month_value), Figure(r.ytd),
+            Figure(r.yoy),           Figure(r.target),        Figure(r.completion),  Figure(r.gap)};
         row[0].fill = LightFill(r.light);
         row[7].fill = LightFill(r.light);
         for (auto& c : row) c.wrap = false;
@@ -47,23 +52,24 @@ core::Result<std::string> RenderXlsx(const MonthlyData& d,
         table.rows.push_back(std::move(row));
         table.merges.push_back({at, 0, at, 7, text});
     };
-    note_row("注:序时进度为" + d.time_progress +
-             "%;序时进度差=完成目标%-序时进度,正数为超序时进度,"
-             "负数为落后序时进度。红、黄底色为预警指标。");
-    if (d.generated_data) note_row("注:" + DemoNote());
+    note_row(Z("注:序时进度为" + d.time_progress +
+               "%;序时进度差=完成目标%-序时进度,正数为超序时进度,"
+               "负数为落后序时进度。红、黄底色为预警指标。"));
+    if (d.generated_data) note_row(Z("注:" + DemoNote()));
     table.autofilter = false;
 
     office::OutSheet text;
-    text.name = "运行分析";
-    text.title = Title(d) + "分析";
-    text.header = {"正文"};
+    text.name = Z("运行分析");
+    text.title = Z(Title(d) + "分析");
+    text.header = {Z("正文")};
     text.col_widths = {110};
     text.freeze_header = false;
     text.autofilter = false;
     text.landscape = false;
-    const std::vector<std::string> paras = narrative.empty() ? DraftNarrative(d) : narrative;
+    const std::vector<std::string> paras =
+        narrative.empty() ? DraftNarrative(d, script) : narrative;
     for (const auto& p : paras) text.rows.push_back({OutCell::Str(p)});
-    if (d.generated_data) text.rows.push_back({OutCell::Str(DemoNote())});
+    if (d.generated_data) text.rows.push_back({OutCell::Str(Z(DemoNote()))});
 
     return office::WriteXlsx({table, text});
 }

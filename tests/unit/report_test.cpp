@@ -268,6 +268,35 @@ TEST(Narrative, MissingFiguresAreOmittedNotInvented) {
     EXPECT_TRUE(Contains(paras[0], "2026年1-2月")) << paras[0];
 }
 
+TEST(Narrative, LowerIsBetterFlagsARise) {
+    MonthlyData d = Fixture();
+    TableRow energy =
+        Row("ENERGY", "万元GDP能耗", "吨标准煤", "", "0.412", "2.1", "", "", "", "red");
+    energy.higher_is_better = false;
+    d.rows.push_back(energy);
+    auto paras = DraftNarrative(d);
+    EXPECT_EQ(paras[d.rows.size()], "1-6月,全区万元GDP能耗完成0.412吨标准煤,同比增长2.1%。");
+    EXPECT_TRUE(Contains(paras[d.rows.size() + 1], "、万元GDP能耗(同比增长2.1%)亮红灯"))
+        << paras[d.rows.size() + 1];
+    // A fall is not a reason for a lower-is-better row.
+    d.rows.back().yoy = "-4.0";
+    d.rows.back().light = "yellow";
+    EXPECT_TRUE(Contains(DraftNarrative(d)[d.rows.size() + 1], "万元GDP能耗(同比下降4.0%)亮黄灯"));
+}
+
+TEST(Narrative, JanuaryFebruaryCombinedHasNoMonthClause) {
+    MonthlyData d = Fixture();
+    d.month = 2;
+    d.time_progress = "16.7";
+    d.rows = {Row("FISCAL_REV", "一般公共预算收入", "亿元", "2.41", "2.41", "9.5", "15.042", "16.0",
+                  "-0.7", "yellow")};
+    d.streets.clear();
+    auto paras = DraftNarrative(d);
+    EXPECT_EQ(paras[1],
+              "1-2月,全区一般公共预算收入完成2.41亿元,同比增长9.5%,完成年度目标的16.0%,"
+              "落后序时进度0.7个百分点。");
+}
+
 TEST(Narrative, TraditionalIsOpenCcS2tw) {
     MonthlyData d = Fixture();
     auto simp = DraftNarrative(d);
@@ -346,6 +375,21 @@ TEST(Xlsx, EditedNarrativeIsPrinted) {
     ASSERT_TRUE(wb.ok());
     EXPECT_EQ(wb->sheets[1].At(2, 0)->text, "第一段。");
     EXPECT_EQ(wb->sheets[1].At(3, 0)->text, "第二段。");
+}
+
+TEST(Xlsx, TraditionalWorkbook) {
+    auto x = RenderXlsx(Fixture(), {}, Script::kTraditional);
+    ASSERT_TRUE(x.ok());
+    auto wb = office::ReadXlsx(*x);
+    ASSERT_TRUE(wb.ok());
+    const office::Sheet& t = wb->sheets[0];
+    EXPECT_EQ(t.name, "主要指標");
+    EXPECT_EQ(t.At(0, 0)->text, "沙河口區2026年1-6月主要經濟指標完成情況表");
+    EXPECT_EQ(t.At(1, 7)->text, "序時進度差(百分點)");
+    EXPECT_EQ(t.At(3, 0)->text, "一般公共預算收入");
+    EXPECT_EQ(t.At(3, 1)->text, "億元");
+    EXPECT_DOUBLE_EQ(t.At(3, 5)->number, 15.042);
+    EXPECT_EQ(wb->sheets[1].At(2, 0)->text, DraftNarrative(Fixture(), Script::kTraditional)[0]);
 }
 
 TEST(Xlsx, LibreOfficeOpensItWithTheTableDecimals) {
