@@ -230,8 +230,8 @@ std::vector<std::string> DraftNarrative(const MonthlyData& d, Script script) {
             if (!red.empty()) p += ";";
             p += JoinItems(yellow) + "亮黄灯,需要密切关注";
         }
-        p += "。各牵头单位要认真分析原因,逐项制定追赶措施,确保" +
-             std::string("时间过半、任务过半") + "和全年目标任务完成。";
+        p += "。各牵头单位要认真分析原因,逐项制定追赶措施,"
+             "确保时间过半、任务过半和全年目标任务完成。";
         out.push_back(p);
     }
 

@@ -163,10 +163,10 @@ public:
 
     int Run() {
         StartPage();
-        Title();
-        Table();
-        Narrative();
-        Charts();
+        DrawTitle();
+        DrawTable();
+        DrawNarrative();
+        DrawCharts();
         FinishPage();
         return page_;
     }
@@ -219,9 +219,9 @@ private:
         }
     }
 
-    void Title() {
+    void DrawTitle() {
         PangoLayout* t =
-            Layout(ctx_, fonts_.serif, Z(Title_()), 17, true, Width(), PANGO_ALIGN_CENTER);
+            Layout(ctx_, fonts_.serif, Z(Title(d_)), 17, true, Width(), PANGO_ALIGN_CENTER);
         Show(t, kMargin, y_);
         y_ += LayoutHeight(t) + 4;
         g_object_unref(t);
@@ -231,7 +231,6 @@ private:
         y_ += LayoutHeight(s) + 10;
         g_object_unref(s);
     }
-    std::string Title_() const { return internal::Title(d_); }
 
     // One table row: cells wrapped to their column, ruled on all sides.
     void Row(const std::vector<std::string>& cells, bool header, const std::string& light) {
@@ -274,7 +273,7 @@ private:
         y_ += h;
     }
 
-    void Table() {
+    void DrawTable() {
         header_ = {Z("指标"),   Z("单位"),     Z("本月"),      Z(PeriodLabel(d_.month) + "累计"),
                    Z("同比±%"), Z("年度目标"), Z("完成目标%"), Z("序时进度差(百分点)")};
         Row(header_, true, "");
@@ -295,7 +294,7 @@ private:
         g_object_unref(n);
     }
 
-    void Narrative() {
+    void DrawNarrative() {
         PangoLayout* h = Layout(ctx_, fonts_.serif, Z("运行分析"), 13, true, Width());
         NeedSpace(LayoutHeight(h) + 40);
         Show(h, kMargin, y_);
@@ -335,7 +334,7 @@ private:
         y_ += 8;
     }
 
-    void Charts() {
+    void DrawCharts() {
         const double w = Width();
         // At most a page: a long table gets thinner bars, not a chart running off the paper.
         const double bar_h =
