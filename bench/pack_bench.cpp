@@ -16,6 +16,11 @@ using duban::report::MonthlyData;
 using duban::report::Script;
 using duban::report::TableRow;
 
+// Under DUBAN_SANITIZE: fontconfig's and cairo's caches are not ours (see report_test.cpp).
+extern "C" const char* __lsan_default_suppressions() {
+    return "leak:libfontconfig.so\nleak:libcairo.so\nleak:libpango\n";
+}
+
 namespace {
 
 std::string Fixed(double v, int dec) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <mutex>
+#include <regex>
 
 #include "report/internal.hpp"
 #include "report/pack.hpp"
@@ -263,6 +264,31 @@ std::vector<std::string> DraftNarrative(const MonthlyData& d, Script script) {
     if (!streets.empty()) out.push_back(streets);
 
     for (auto& p : out) p = Zh(p, script);
+    return out;
+}
+
+std::vector<std::string> UntracedNumbers(const MonthlyData& d,
+                                         const std::vector<std::string>& narrative) {
+    std::vector<std::string> known = {std::to_string(d.year), "1", std::to_string(d.month),
+                                      d.time_progress};
+    for (const auto& r : d.rows) {
+        for (const auto* s : {&r.month_value, &r.ytd, &r.yoy, &r.target, &r.completion, &r.gap}) {
+            if (!IsBlank(*s)) known.push_back(Magnitude(*s));
+        }
+    }
+    for (const auto& s : d.streets) {
+        if (!IsBlank(s.yoy)) known.push_back(Magnitude(s.yoy));
+        if (!IsBlank(s.completion)) known.push_back(s.completion);
+    }
+    static const std::regex number(R"([0-9]+(?:\.[0-9]+)?)");
+    std::vector<std::string> out;
+    for (const auto& p : narrative) {
+        for (auto it = std::sregex_iterator(p.begin(), p.end(), number);
+             it != std::sregex_iterator(); ++it) {
+            if (std::find(known.begin(), known.end(), it->str()) == known.end())
+                out.push_back(it->str());
+        }
+    }
     return out;
 }
 

@@ -62,6 +62,13 @@ enum class Script { kSimplified, kTraditional };
 /// lead and lag. Every figure is a table (or street) string copied, never recomputed.
 std::vector<std::string> DraftNarrative(const MonthlyData& d, Script script = Script::kSimplified);
 
+/// Numbers in `narrative` (e.g. after a person edited the draft) that are not a figure of the
+/// table, a street, the time progress or the period ("2026", "1", "6" in "2026年1-6月"), in
+/// order of appearance. A sign is not part of a number: "下降3.5%" matches the table's "-3.5".
+/// Empty for any draft; for edited text, a list to show before the pack is issued.
+std::vector<std::string> UntracedNumbers(const MonthlyData& d,
+                                         const std::vector<std::string>& narrative);
+
 /// The pack, rendered. `narrative` is the (possibly edited) text to print; empty = the draft.
 /// All three print `d.generated_data` as a demo-data note (xlsx: both sheets; PDF: every page).
 core::Result<std::string> RenderXlsx(const MonthlyData& d, const std::vector<std::string>& narrative,

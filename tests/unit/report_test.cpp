@@ -164,6 +164,15 @@ TEST(Narrative, EveryNumberIsATableString) {
     }
 }
 
+TEST(Narrative, UntracedNumbersFindsEditedFigures) {
+    MonthlyData d = Fixture();
+    auto paras = DraftNarrative(d);
+    EXPECT_TRUE(UntracedNumbers(d, paras).empty());
+    EXPECT_TRUE(UntracedNumbers(d, DraftNarrative(d, Script::kTraditional)).empty());
+    paras[2] = "1-6月,全区一般公共预算收入完成7.53亿元,同比增长12.3%,预计全年完成15.2亿元。";
+    EXPECT_EQ(UntracedNumbers(d, paras), (std::vector<std::string>{"7.53", "15.2"}));
+}
+
 TEST(Narrative, EachIndicatorSentenceCarriesItsRowInOrder) {
     MonthlyData d = Fixture();
     auto paras = DraftNarrative(d);
