@@ -51,15 +51,28 @@ struct MonthlyData {
     bool generated_data = false;  // demo data: say so on every page
 };
 
+/// kTraditional is OpenCC s2tw of the simplified text (Taiwan character forms, mainland
+/// vocabulary kept); kSimplified passes names through t2s, so either script may come in.
 enum class Script { kSimplified, kTraditional };
 
-/// The drafted narrative, one paragraph per string: the overall sentence, one sentence per
-/// indicator ("1-6月,全區一般公共預算收入完成X億元,同比增長Y%,完成年度目標的Z%,超序時進度W個
-/// 百分點。"), a paragraph on what is behind, and the streets that lead and lag.
+/// The drafted narrative, one paragraph per string: the lead paragraph, then one paragraph (a
+/// sentence) per table row in order ("1-6月,全區一般公共預算收入完成X億元,同比增長Y%,完成年度目標
+/// 的Z%,超序時進度W個百分點。"; a missing figure drops its clause), a paragraph on what is behind
+/// (red and yellow rows), and, when `streets` has two or more per indicator, the streets that
+/// lead and lag. Every figure is a table (or street) string copied, never recomputed.
 std::vector<std::string> DraftNarrative(const MonthlyData& d, Script script = Script::kSimplified);
 
+/// Numbers in `narrative` (e.g. after a person edited the draft) that are not a figure of the
+/// table, a street, the time progress or the period ("2026", "1", "6" in "2026年1-6月"), in
+/// order of appearance. A sign is not part of a number: "下降3.5%" matches the table's "-3.5".
+/// Empty for any draft; for edited text, a list to show before the pack is issued.
+std::vector<std::string> UntracedNumbers(const MonthlyData& d,
+                                         const std::vector<std::string>& narrative);
+
 /// The pack, rendered. `narrative` is the (possibly edited) text to print; empty = the draft.
-core::Result<std::string> RenderXlsx(const MonthlyData& d, const std::vector<std::string>& narrative);
+/// All three print `d.generated_data` as a demo-data note (xlsx: both sheets; PDF: every page).
+core::Result<std::string> RenderXlsx(const MonthlyData& d, const std::vector<std::string>& narrative,
+                                     Script script = Script::kSimplified);
 core::Result<std::string> RenderHtml(const MonthlyData& d, const std::vector<std::string>& narrative,
                                      Script script = Script::kSimplified);
 /// A4 PDF with CJK fonts embedded (cairo + pango, fonts-noto-cjk).
