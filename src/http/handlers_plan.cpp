@@ -65,8 +65,13 @@ asio::awaitable<Response> ImportPreview(Ctx& ctx) {
     std::optional<int> y;
     if (year) y = static_cast<int>(*year);
     std::string data = std::move(*bytes);
+    std::vector<std::pair<std::string, std::string>> lead_units;
+    {
+        auto c = ctx.app.db.Read();
+        lead_units = plan::LeadUnits(*c);
+    }
     // Reading a report is CPU work (tens of ms for a long one): off the I/O threads.
-    auto op = RunCpu(ctx.app, [data = std::move(data), name, y]() -> Result<Json> {
+    auto op = RunCpu(ctx.app, [data = std::move(data), name, y, lead_units = std::move(lead_units)]() -> Result<Json> {
         std::string lower = name;
         for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
         bool docx = lower.size() >= 5 && lower.compare(lower.size() - 5, 5, ".docx") == 0;
@@ -86,6 +91,7 @@ asio::awaitable<Response> ImportPreview(Ctx& ctx) {
         }
         plan::ImportOptions opt;
         opt.year = y;
+        opt.lead_units = lead_units;
         Json out = plan::Import(paras, opt);
         out["encoding"] = encoding;
         out["filename"] = name;
@@ -94,6 +100,20 @@ asio::awaitable<Response> ImportPreview(Ctx& ctx) {
     auto r = co_await std::move(op);
     if (!r.ok()) co_return ErrorResponse(r.error());
     co_return JsonResponse(200, *r);
+}
+
+asio::awaitable<Response> GetLeadUnitsH(Ctx& ctx) {
+    auto c = ctx.app.db.Read();
+    co_return JsonResponse(200, plan::LeadUnitsJson(*c));
+}
+
+asio::awaitable<Response> PutLeadUnitsH(Ctx& ctx) {
+    auto body = JsonBody(ctx.req);
+    if (!body.ok()) co_return ErrorResponse(body.error());
+    Json b = std::move(*body);
+    auto resp_op = CommitPlan(ctx, [b](store::WriteTx& tx) { return plan::SetLeadUnits(tx, b); }, 200);
+    auto resp = co_await std::move(resp_op);
+    co_return resp;
 }
 
 asio::awaitable<Response> ListPlansH(Ctx& ctx) {
@@ -310,6 +330,10 @@ void AddPlanRoutes(std::vector<Route>& r) {
     };
     add("POST", "/api/v1/plans/import-preview", ImportPreview, Perm::kPlanWrite,
         "Read a work report (.txt UTF-8/GB18030 or .docx, base64) and propose its plan; stores nothing", "", true);
+    add("GET", "/api/v1/plans/lead-units", GetLeadUnitsH, Perm::kPlanRead,
+        "The keyword dictionary the importer suggests lead units from (built-in or edited)");
+    add("PUT", "/api/v1/plans/lead-units", PutLeadUnitsH, Perm::kPlanWrite,
+        "Replace the lead-unit dictionary ({entries: [{keyword, unit}]} in priority order, or {reset: true})");
     add("GET", "/api/v1/plans", ListPlansH, Perm::kPlanRead, "Plans with counts by status and light");
     add("POST", "/api/v1/plans", CreatePlanH, Perm::kPlanWrite, "Commit a confirmed plan (the edited proposal)", "", true);
     add("GET", "/api/v1/plans/{id}", GetPlanH, Perm::kPlanRead, "One plan with its settings (?source=1 adds the report text)", "plan");

@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "plan/import.hpp"
 #include "store/repos.hpp"
 
 namespace duban::plan {
@@ -1286,6 +1287,68 @@ Result<Json> Overview(store::Conn& c, int64_t plan_id, const Viewer& v) {
     j["overdue_by_unit"] = units;
     j["escalations"] = esc;
     return j;
+}
+
+// ---------------------------------------------------------------- lead-unit dictionary
+namespace {
+constexpr const char* kLeadUnitsKey = "plan.lead_units";
+}
+
+std::vector<std::pair<std::string, std::string>> LeadUnits(store::Conn& c) {
+    auto v = store::GetSetting(c, kLeadUnitsKey);
+    if (!v) return DefaultLeadUnits();
+    auto j = Json::parse(*v, nullptr, false);
+    if (j.is_discarded() || !j.is_array()) return DefaultLeadUnits();
+    std::vector<std::pair<std::string, std::string>> out;
+    for (auto& e : j)
+        if (e.is_array() && e.size() == 2 && e[0].is_string() && e[1].is_string())
+            out.emplace_back(e[0].get<std::string>(), e[1].get<std::string>());
+    return out;
+}
+
+Json LeadUnitsJson(store::Conn& c) {
+    bool edited = store::GetSetting(c, kLeadUnitsKey).has_value();
+    Json entries = Json::array();
+    for (auto& [k, u] : LeadUnits(c)) entries.push_back({{"keyword", k}, {"unit", u}});
+    int64_t n = static_cast<int64_t>(entries.size());
+    return {{"source", edited ? "edited" : "built-in"}, {"entries", entries}, {"total", n}};
+}
+
+Result<Json> SetLeadUnits(store::WriteTx& tx, const Json& body) {
+    for (auto& [k, v] : body.items())
+        if (k != "entries" && k != "reset") return Error::Validation(k, "unknown field '" + k + "'", "unknown_field");
+    auto& c = tx.conn();
+    size_t before = LeadUnits(c).size();
+    if (body.contains("reset")) {
+        if (!body["reset"].is_boolean() || !body["reset"].get<bool>() || body.contains("entries"))
+            return Error::Validation("reset", "reset must be true, without entries");
+        store::DeleteSetting(c, kLeadUnitsKey);
+        tx.Emit("plan.lead_units.reset", "setting", std::nullopt, {{"before", before}});
+        return LeadUnitsJson(c);
+    }
+    if (!body.contains("entries") || !body["entries"].is_array())
+        return Error::Validation("entries", "entries must be a list of {keyword, unit}", "required");
+    const auto& list = body["entries"];
+    if (list.size() > 2000) return Error::Validation("entries", "at most 2000 entries");
+    Json stored = Json::array();
+    std::set<std::string> seen;
+    for (size_t i = 0; i < list.size(); ++i) {
+        std::string f = "entries[" + std::to_string(i) + "]";
+        std::optional<std::string> kw, unit;
+        if (!list[i].is_object()) return Error::Validation(f, f + " must be {keyword, unit}");
+        for (auto& [k, v] : list[i].items())
+            if (k != "keyword" && k != "unit") return Error::Validation(f + "." + k, "unknown field '" + k + "'", "unknown_field");
+        if (auto st = CheckText(list[i], f + ".keyword", true, 20, &kw); !st) return st.error();
+        if (auto st = CheckText(list[i], f + ".unit", true, 50, &unit); !st) return st.error();
+        if (kw->find('\t') != std::string::npos || kw->find('\n') != std::string::npos)
+            return Error::Validation(f + ".keyword", f + ".keyword must be one line without tabs");
+        if (!seen.insert(*kw).second) return Error::Validation(f + ".keyword", "keyword " + *kw + " is listed twice", "duplicate");
+        stored.push_back(Json::array({*kw, *unit}));
+    }
+    // Through the settings row (UPDATE, else INSERT), inside this command's savepoint.
+    store::PutSetting(c, kLeadUnitsKey, core::CanonicalJson(stored));
+    tx.Emit("plan.lead_units.updated", "setting", std::nullopt, {{"before", before}, {"after", stored.size()}});
+    return LeadUnitsJson(c);
 }
 
 }  // namespace duban::plan

@@ -120,6 +120,15 @@ Json ListFollowups(store::Conn& c, const store::FollowupFilter& f, const std::st
 Result<Json> GetFollowup(store::Conn& c, int64_t id, const Viewer& v);
 Result<Json> Overview(store::Conn& c, int64_t plan_id, const Viewer& v);
 
+// ---------------------------------------------------------------- the lead-unit dictionary
+/// The dictionary the importer suggests lead units from: the administrator's edited copy when
+/// there is one, else the built-in data/plan/lead-units.tsv.
+std::vector<std::pair<std::string, std::string>> LeadUnits(store::Conn& c);
+Json LeadUnitsJson(store::Conn& c);
+/// Replaces the dictionary: {"entries": [{"keyword", "unit"}, ...]} (order is priority), or
+/// {"reset": true} for the built-in one. Errors name the entry.
+Result<Json> SetLeadUnits(store::WriteTx& tx, const Json& body);
+
 // ---------------------------------------------------------------- the 任務分解表 in Excel
 /// The conventional columns with merged cells per key work.
 Result<std::string> ExportTaskSheet(store::Conn& c, int64_t plan_id, const Viewer& v);

@@ -464,6 +464,8 @@ void PutSetting(Conn& c, const std::string& key, const std::string& value) {
         c.Exec("INSERT INTO settings (key, value) VALUES (?, ?)", {key, value});
 }
 
+void DeleteSetting(Conn& c, const std::string& key) { c.Exec("DELETE FROM settings WHERE key = ?", {key}); }
+
 int64_t CountRows(Conn& c, const std::string& table) {
     static const char* kAllowed[] = {"events", "org_units", "users", "user_roles", "user_units",
                                      "user_scope_units", "sessions", "api_tokens", "settings",

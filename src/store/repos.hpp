@@ -118,6 +118,7 @@ int64_t CountUnusedRecoveryCodes(Conn& c, int64_t user_id);
 
 std::optional<std::string> GetSetting(Conn& c, const std::string& key);
 void PutSetting(Conn& c, const std::string& key, const std::string& value);
+void DeleteSetting(Conn& c, const std::string& key);
 
 /// Row counts of the business tables (for "nothing changed" checks and /metrics).
 int64_t CountRows(Conn& c, const std::string& table);
