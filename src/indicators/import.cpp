@@ -114,9 +114,24 @@ Result<std::vector<std::vector<std::string>>> ReadTable(const std::string& bytes
 
 Result<Json> Import(store::WriteTx& tx, const std::vector<std::vector<std::string>>& table,
                     const ImportOptions& opt, const Viewer& v) {
-    size_t header = 0;
-    while (header < table.size() && std::all_of(table[header].begin(), table[header].end(), [](auto& s) { return core::Trim(s).empty(); }))
-        ++header;
+    // The header is the first of the first 10 rows that names a layout's columns (a title row
+    // above it, as in an error workbook sent back fixed, is skipped).
+    size_t header = table.size();
+    for (size_t r = 0; r < table.size() && r < 10 && header == table.size(); ++r) {
+        bool period = false, value = false, ytd = false;
+        for (auto& h : table[r]) {
+            std::string n = Norm(h);
+            period = period || IsAny(n, {"period", "期別", "期别", "時期", "时期", "報告期", "报告期"});
+            value = value || IsAny(n, {"value", "數值", "数值", "累計值", "累计值"});
+            ytd = ytd || CumulativeMonth(n) > 0;
+        }
+        if ((period && value) || ytd) header = r;
+    }
+    if (header == table.size()) {
+        header = 0;
+        while (header < table.size() && std::all_of(table[header].begin(), table[header].end(), [](auto& s) { return core::Trim(s).empty(); }))
+            ++header;
+    }
     if (header >= table.size()) return Error::Validation("content_base64", "the file has no header row", "bad_file");
     std::vector<std::string> hdr;
     for (auto& h : table[header]) hdr.push_back(Norm(h));
@@ -240,7 +255,9 @@ Result<Json> Import(store::WriteTx& tx, const std::vector<std::vector<std::strin
             continue;
         }
         if (layout == "wide") {
-            if (it.c_unit_measure >= 0 && !it.unit_measure.empty() && it.unit_measure != k.def->unit)
+            std::string measure = it.unit_measure == "万元" ? "萬元" : it.unit_measure == "亿元" ? "億元"
+                                : it.unit_measure == "亿美元" ? "億美元" : it.unit_measure == "个" ? "個" : it.unit_measure;
+            if (it.c_unit_measure >= 0 && !measure.empty() && measure != k.def->unit)
                 err(it.row, it.c_unit_measure, k.def->name_zh + " is in " + k.def->unit + ", not " + it.unit_measure);
             auto& s = ck.Series(k.def->id, k.unit->id, k.year);
             if (!it.month_value.empty()) {

@@ -189,7 +189,7 @@ Result<report::MonthlyData> Monthly(store::Conn& c, int year, int month, std::op
         for (auto& ch : children) {
             Fig sf = Figure(def, get(def, ch.id, year), get(def, ch.id, year - 1), month, target(def.id, ch.id), settings);
             if (!sf.ytd) continue;
-            figs.push_back({d.streets.size() + figs.size(), sf});
+            figs.push_back({streets_x.size(), sf});
             d.streets.push_back({ch.name, def.name_zh, S(sf.yoy), S(sf.completion)});
             streets_x.push_back({{"unit_id", ch.id}, {"code", def.code}, {"ytd", J(sf.ytd)}, {"gap", J(sf.gap)},
                                  {"light", sf.light}, {"period", FormatPeriod(year, sf.month)}, {"rank", nullptr}});
