@@ -373,8 +373,13 @@ bool Checker::InScope(const store::OrgUnit& u) const { return v_.scope.Contains(
 
 std::map<int, Decimal>& Checker::Series(int64_t indicator_id, int64_t unit_id, int year) {
     auto key = std::make_tuple(indicator_id, unit_id, year);
+    if (last_series_ && last_key_ == key) return *last_series_;  // files hold a series' rows together
     auto it = series_.find(key);
-    if (it != series_.end()) return it->second;
+    if (it != series_.end()) {
+        last_key_ = key;
+        last_series_ = &it->second;
+        return it->second;
+    }
     // Load the whole (indicator, year) once: imports touch many units of the same indicator.
     auto ly = std::make_pair(indicator_id, year);
     if (!loaded_.count(ly)) {
@@ -387,7 +392,9 @@ std::map<int, Decimal>& Checker::Series(int64_t indicator_id, int64_t unit_id, i
             rows_[std::make_tuple(indicator_id, v.org_unit_id, year, static_cast<int>(v.month))] = v;
         }
     }
-    return series_[key];
+    last_key_ = key;
+    last_series_ = &series_[key];
+    return *last_series_;
 }
 
 const store::IndicatorValueRow* Checker::Stored(int64_t indicator_id, int64_t unit_id, int year, int month) {
@@ -499,11 +506,18 @@ std::vector<FieldError> Checker::Check(const Entry& e, Checked* out) {
         if (old != s.end()) saved = old->second;
         s[out->month] = out->value;
         auto prob = JumpProblem(*out->def, s, out->month);
-        if (saved) s[out->month] = *saved;
-        else s.erase(out->month);
+        if (prob) {  // else the entry stays: the caller notes or writes it next
+            if (saved) s[out->month] = *saved;
+            else s.erase(out->month);
+        }
         if (prob) errs.push_back({"value", *prob, "jump"});
     }
     return errs;
+}
+
+void Checker::Flush(store::Conn& c) {
+    if (!pending_.empty()) store::InsertIndicatorValues(c, pending_);
+    pending_.clear();
 }
 
 void Checker::Note(const Checked& k) { Series(k.def->id, k.unit->id, k.year)[k.month] = k.value; }
@@ -544,29 +558,37 @@ Result<WriteOutcome> Checker::Write(store::WriteTx& tx, const Checked& k, const 
     row.source = source;
     row.updated_at = tx.now();
     row.updated_by = v_.name;
+    row.note = note;
     if (old) {
+        // The superseded revision moves to indicator_revisions; the row holds the latest.
+        if (!next_rev_id_) next_rev_id_ = c.Query("SELECT COALESCE(MAX(id), 0) + 1 FROM indicator_revisions")[0].Int(0);
+        store::IndicatorRevisionRow rev;
+        rev.id = next_rev_id_++;
+        rev.value_id = old->id;
+        rev.revision = old->revision;
+        rev.units = old->units;
+        rev.scale = old->scale;
+        rev.growth_units = old->growth_units;
+        rev.growth_scale = old->growth_scale;
+        rev.status = old->status;
+        rev.source = old->source;
+        rev.note = old->note;
+        rev.at = old->updated_at;
+        rev.by_name = old->updated_by;
+        store::InsertIndicatorRevision(c, rev);
         store::UpdateIndicatorValue(c, row);
+        rows_[std::make_tuple(k.def->id, k.unit->id, k.year, k.month)] = row;
     } else {
         if (!next_value_id_) next_value_id_ = c.Query("SELECT COALESCE(MAX(id), 0) + 1 FROM indicator_values")[0].Int(0);
         row.id = next_value_id_++;
-        store::InsertIndicatorValue(c, row);
+        if (batch_) {
+            pending_.push_back(row);
+            if (pending_.size() >= 200) Flush(c);
+        } else {
+            store::InsertIndicatorValue(c, row);
+            rows_[std::make_tuple(k.def->id, k.unit->id, k.year, k.month)] = row;
+        }
     }
-    if (!next_rev_id_) next_rev_id_ = c.Query("SELECT COALESCE(MAX(id), 0) + 1 FROM indicator_revisions")[0].Int(0);
-    store::IndicatorRevisionRow rev;
-    rev.id = next_rev_id_++;
-    rev.value_id = row.id;
-    rev.revision = row.revision;
-    rev.units = row.units;
-    rev.scale = row.scale;
-    rev.growth_units = row.growth_units;
-    rev.growth_scale = row.growth_scale;
-    rev.status = row.status;
-    rev.source = source;
-    rev.note = note;
-    rev.at = tx.now();
-    rev.by_name = v_.name;
-    store::InsertIndicatorRevision(c, rev);
-    rows_[std::make_tuple(k.def->id, k.unit->id, k.year, k.month)] = row;
     Series(k.def->id, k.unit->id, k.year)[k.month] = k.value;
     out.changed = true;
     out.row = row;
@@ -872,6 +894,9 @@ Result<Json> ValueHistory(store::Conn& c, int64_t id, const Viewer& v) {
     if (!u) return Error::NotFound("indicator value", id);
     auto d = store::FindIndicatorDef(c, row->indicator_id);
     Json revs = Json::array();
+    revs.push_back({{"revision", row->revision}, {"value", Dec(row->units, row->scale).ToString()}, {"growth", OptStr(Growth(*row))},
+                    {"status", row->status}, {"source", row->source}, {"note", row->note}, {"at", row->updated_at},
+                    {"by", row->updated_by}});
     for (auto& r : store::ListIndicatorRevisions(c, id)) {
         std::optional<Decimal> g;
         if (r.growth_units) g = Dec(*r.growth_units, r.growth_scale.value_or(0));

@@ -61,6 +61,9 @@ public:
     Result<WriteOutcome> Write(store::WriteTx& tx, const Checked& k, const std::string& source,
                                const std::string& note, bool emit);
     std::string default_status = "preliminary";
+    /// Imports: new values are inserted in multi-row statements; call Flush before reading them.
+    void BeginBatch() { batch_ = true; }
+    void Flush(store::Conn& c);
 
 private:
     store::Conn& c_;
@@ -72,6 +75,10 @@ private:
     std::map<std::tuple<int64_t, int64_t, int>, std::map<int, Decimal>> series_;
     std::map<std::tuple<int64_t, int64_t, int, int>, store::IndicatorValueRow> rows_;
     int64_t next_value_id_ = 0, next_rev_id_ = 0;
+    bool batch_ = false;
+    std::tuple<int64_t, int64_t, int> last_key_{};
+    std::map<int, Decimal>* last_series_ = nullptr;
+    std::vector<store::IndicatorValueRow> pending_;
 };
 
 /// The jump check: the period value (per month) the new cumulative figure implies against the

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "indicators/engine_internal.hpp"
 #include "office/office.hpp"
@@ -143,7 +144,18 @@ Result<Json> Import(store::WriteTx& tx, const std::vector<std::vector<std::strin
     struct Item {
         int row;  // 1-based file row
         Entry e;
-        std::map<std::string, int> cols;  // field -> column index
+        struct Cols {
+            int indicator = -1, unit = -1, period = -1, value = -1, status = -1, growth = -1;
+            int Of(const std::string& field) const {
+                if (field == "indicator") return indicator;
+                if (field == "unit") return unit;
+                if (field == "period") return period;
+                if (field == "value") return value;
+                if (field == "status") return status;
+                if (field == "growth") return growth;
+                return -1;
+            }
+        } cols;  // field -> column index
         std::string month_value, yoy;     // wide: checked, not stored (unless comparable growth)
         int c_month = -1, c_yoy = -1, c_unit_measure = -1;
         std::string unit_measure;
@@ -183,7 +195,7 @@ Result<Json> Import(store::WriteTx& tx, const std::vector<std::vector<std::strin
             it.e.status = at(c_status);
             it.e.growth = at(c_growth);
             it.e.confirm_jump = opt.confirm_jump;
-            it.cols = {{"indicator", c_ind}, {"unit", c_unit}, {"period", c_period}, {"value", c_value}, {"status", c_status}, {"growth", c_growth}};
+            it.cols = {c_ind, c_unit, c_period, c_value, c_status, c_growth};
             items.push_back(std::move(it));
         }
     } else if (c_ytd >= 0) {
@@ -223,7 +235,7 @@ Result<Json> Import(store::WriteTx& tx, const std::vector<std::vector<std::strin
             it.c_yoy = c_yoy;
             it.c_unit_measure = c_measure;
             it.unit_measure = core::Trim(at(c_measure));
-            it.cols = {{"indicator", c_ind}, {"unit", -1}, {"period", c_ytd}, {"value", c_ytd}, {"status", -1}, {"growth", c_yoy}};
+            it.cols = {c_ind, -1, c_ytd, c_ytd, -1, c_yoy};
             items.push_back(std::move(it));
         }
     } else {
@@ -233,7 +245,13 @@ Result<Json> Import(store::WriteTx& tx, const std::vector<std::vector<std::strin
     }
 
     std::vector<Checked> checked(items.size());
-    std::map<std::tuple<int64_t, int64_t, int, int>, int> seen;
+    struct KeyHash {
+        size_t operator()(const std::pair<int64_t, int64_t>& k) const {
+            return std::hash<int64_t>()(k.first * 1000003 + k.second);
+        }
+    };
+    std::unordered_map<std::pair<int64_t, int64_t>, int, KeyHash> seen;  // (indicator, unit), year*100+month
+    seen.reserve(items.size());
     for (size_t i = 0; i < items.size(); ++i) {
         auto& it = items[i];
         if (layout == "wide" && !it.yoy.empty()) {
@@ -242,16 +260,16 @@ Result<Json> Import(store::WriteTx& tx, const std::vector<std::vector<std::strin
         }
         auto errs = ck.Check(it.e, &checked[i]);
         for (auto& fe : errs) {
-            int c = it.cols.count(fe.field) ? it.cols[fe.field] : -1;
+            int c = it.cols.Of(fe.field);
             if (layout == "wide" && fe.field == "unit") c = -1;
             err(it.row, c, fe.message);
         }
         if (!errs.empty()) continue;
         auto& k = checked[i];
-        auto key = std::make_tuple(k.def->id, k.unit->id, k.year, k.month);
+        auto key = std::make_pair((k.def->id << 32) ^ k.unit->id, int64_t(k.year) * 100 + k.month);
         auto [pos, fresh] = seen.emplace(key, it.row);
         if (!fresh) {
-            err(it.row, it.cols["value"], "the same indicator, unit and period as row " + std::to_string(pos->second));
+            err(it.row, it.cols.value, "the same indicator, unit and period as row " + std::to_string(pos->second));
             continue;
         }
         if (layout == "wide") {
@@ -343,6 +361,7 @@ Result<Json> Import(store::WriteTx& tx, const std::vector<std::vector<std::strin
     int changed = 0;
     std::set<std::tuple<int64_t, int64_t, int>> touched;
     std::string source = opt.source.empty() ? "import:" + core::Utf8Prefix(opt.filename, 90) : opt.source;
+    ck.BeginBatch();
     for (auto& k : checked) {
         auto w = ck.Write(tx, k, source, "", false);
         if (!w.ok()) return w.error();
@@ -351,6 +370,7 @@ Result<Json> Import(store::WriteTx& tx, const std::vector<std::vector<std::strin
             touched.insert({k.def->id, k.unit->id, k.year});
         }
     }
+    ck.Flush(tx.conn());
     tx.Emit("indicator.import", "indicator_import", std::nullopt,
             {{"filename", opt.filename}, {"layout", layout}, {"rows", items.size()}, {"changed", changed}});
     if (opt.emit_alerts) {

@@ -94,17 +94,23 @@ Result<report::MonthlyData> Monthly(store::Conn& c, int year, int month, std::op
     auto settings = LoadAlertSettings(c);
 
     // Everything needed in one query: this year and last, the unit and its children.
-    store::ValueFilter vf;
-    vf.from_ym = (year - 1) * 100 + 1;
-    vf.to_ym = year * 100 + 12;
-    vf.unit_ids.push_back(unit->id);
-    for (auto& ch : children) vf.unit_ids.push_back(ch.id);
+    std::vector<int64_t> unit_ids = {unit->id};
+    for (auto& ch : children) unit_ids.push_back(ch.id);
     std::map<std::tuple<int64_t, int64_t, int64_t>, SeriesMap> series;  // (indicator, unit, year)
     bool generated = false;
-    for (auto& r : store::ListIndicatorValues(c, vf)) {
-        generated = generated || r.source == "demo";
-        auto key = std::make_tuple(r.indicator_id, r.org_unit_id, r.year);
-        series[key].emplace(static_cast<int>(r.month), std::move(r));
+    for (auto& p : store::ListSeriesPoints(c, (year - 1) * 100 + 1, year * 100 + month, unit_ids)) {
+        generated = generated || p.demo;
+        store::IndicatorValueRow r;
+        r.indicator_id = p.indicator_id;
+        r.org_unit_id = p.org_unit_id;
+        r.year = p.year;
+        r.month = p.month;
+        r.units = p.units;
+        r.scale = p.scale;
+        r.growth_units = p.growth_units;
+        r.growth_scale = p.growth_scale;
+        r.status = std::move(p.status);
+        series[std::make_tuple(p.indicator_id, p.org_unit_id, int64_t(p.year))].emplace(p.month, std::move(r));
     }
     std::map<std::pair<int64_t, int64_t>, Decimal> targets;
     for (auto& t : store::ListIndicatorTargets(c, std::nullopt, std::nullopt, year)) {

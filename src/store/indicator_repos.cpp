@@ -1,5 +1,7 @@
 #include "store/indicator_repos.hpp"
 
+#include <algorithm>
+
 namespace duban::store {
 namespace {
 
@@ -57,7 +59,7 @@ IndicatorDefRow DefFromRow(const Row& r) {
 
 constexpr const char* kValueCols =
     "id, indicator_id, org_unit_id, year, month, units, scale, growth_units, growth_scale, status, "
-    "source, revision, updated_at, updated_by";
+    "source, revision, updated_at, updated_by, note";
 IndicatorValueRow ValueFromRow(const Row& r) {
     IndicatorValueRow v;
     v.id = r.Int(0);
@@ -74,6 +76,7 @@ IndicatorValueRow ValueFromRow(const Row& r) {
     v.revision = r.Int(11);
     v.updated_at = r.Str(12);
     v.updated_by = r.Str(13);
+    v.note = r.Str(14);
     return v;
 }
 
@@ -175,18 +178,59 @@ std::optional<IndicatorValueRow> FindPreviousValue(Conn& c, int64_t indicator_id
 int64_t InsertIndicatorValue(Conn& c, const IndicatorValueRow& v) {
     int64_t id = v.id ? v.id : NextId(c, "indicator_values");
     c.Exec("INSERT INTO indicator_values (id, indicator_id, org_unit_id, year, month, units, scale, "
-           "growth_units, growth_scale, status, source, revision, updated_at, updated_by) VALUES "
-           "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+           "growth_units, growth_scale, status, source, revision, updated_at, updated_by, note) VALUES "
+           "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
            {id, v.indicator_id, v.org_unit_id, v.year, v.month, v.units, v.scale, Opt(v.growth_units),
-            Opt(v.growth_scale), v.status, v.source, v.revision, v.updated_at, v.updated_by});
+            Opt(v.growth_scale), v.status, v.source, v.revision, v.updated_at, v.updated_by, v.note});
     return id;
+}
+
+void InsertIndicatorValues(Conn& c, const std::vector<IndicatorValueRow>& rows) {
+    constexpr size_t kChunk = 100;
+    std::vector<Value> p;
+    for (size_t i = 0; i < rows.size(); i += kChunk) {
+        size_t n = std::min(kChunk, rows.size() - i);
+        std::string sql =
+            "INSERT INTO indicator_values (id, indicator_id, org_unit_id, year, month, units, scale, "
+            "growth_units, growth_scale, status, source, revision, updated_at, updated_by, note) VALUES ";
+        p.clear();
+        p.reserve(n * 15);
+        for (size_t k = 0; k < n; ++k) {
+            const auto& v = rows[i + k];
+            sql += k ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            p.insert(p.end(), {v.id, v.indicator_id, v.org_unit_id, v.year, v.month, v.units, v.scale, Opt(v.growth_units),
+                               Opt(v.growth_scale), v.status, v.source, v.revision, v.updated_at, v.updated_by, v.note});
+        }
+        c.Exec(sql, p);
+    }
+}
+
+std::vector<SeriesPoint> ListSeriesPoints(Conn& c, int64_t from_ym, int64_t to_ym, const std::vector<int64_t>& unit_ids) {
+    std::vector<SeriesPoint> out;
+    // year bounds first, so the (org_unit_id, year) index serves the IN list
+    std::string sql =
+        "SELECT indicator_id, org_unit_id, year, month, units, scale, growth_units, growth_scale, status, "
+        "CASE WHEN source = 'demo' THEN 1 ELSE 0 END FROM indicator_values WHERE year >= ? AND year <= ? "
+        "AND year * 100 + month >= ? AND year * 100 + month <= ? AND org_unit_id IN (";
+    std::vector<Value> p = {from_ym / 100, to_ym / 100, from_ym, to_ym};
+    for (size_t i = 0; i < unit_ids.size(); ++i) {
+        sql += i ? ", ?" : "?";
+        p.push_back(unit_ids[i]);
+    }
+    sql += ")";
+    auto rows = c.Query(sql, p);
+    out.reserve(rows.size());
+    for (auto& r : rows)
+        out.push_back({r.Int(0), r.Int(1), static_cast<int32_t>(r.Int(2)), static_cast<int32_t>(r.Int(3)), r.Int(4), r.Int(5),
+                       OptInt(r, 6), OptInt(r, 7), r.Str(8), r.Int(9) != 0});
+    return out;
 }
 
 void UpdateIndicatorValue(Conn& c, const IndicatorValueRow& v) {
     c.Exec("UPDATE indicator_values SET units = ?, scale = ?, growth_units = ?, growth_scale = ?, "
-           "status = ?, source = ?, revision = ?, updated_at = ?, updated_by = ? WHERE id = ?",
+           "status = ?, source = ?, revision = ?, updated_at = ?, updated_by = ?, note = ? WHERE id = ?",
            {v.units, v.scale, Opt(v.growth_units), Opt(v.growth_scale), v.status, v.source, v.revision,
-            v.updated_at, v.updated_by, v.id});
+            v.updated_at, v.updated_by, v.note, v.id});
 }
 
 void InsertIndicatorRevision(Conn& c, const IndicatorRevisionRow& r) {

@@ -35,8 +35,10 @@ struct IndicatorValueRow {
     std::string status, source;
     int64_t revision = 1;
     std::string updated_at, updated_by;
+    std::string note;
 };
 
+/// A superseded revision of a value (the latest is the value row itself).
 struct IndicatorRevisionRow {
     int64_t id = 0, value_id = 0, revision = 0, units = 0, scale = 0;
     std::optional<int64_t> growth_units, growth_scale;
@@ -78,9 +80,22 @@ std::optional<IndicatorValueRow> FindIndicatorValueAt(Conn& c, int64_t indicator
 std::optional<IndicatorValueRow> FindPreviousValue(Conn& c, int64_t indicator_id, int64_t unit_id,
                                                    int64_t year, int64_t month);
 int64_t InsertIndicatorValue(Conn& c, const IndicatorValueRow& v);
+/// Many new values (ids set) in multi-row INSERTs of up to 100 rows.
+void InsertIndicatorValues(Conn& c, const std::vector<IndicatorValueRow>& rows);
+/// The figures of the month's table, without the text columns: (indicator, unit, year, month,
+/// units, scale, growth, status, source = 'demo').
+struct SeriesPoint {
+    int64_t indicator_id, org_unit_id;
+    int32_t year, month;
+    int64_t units, scale;
+    std::optional<int64_t> growth_units, growth_scale;
+    std::string status;
+    bool demo;
+};
+std::vector<SeriesPoint> ListSeriesPoints(Conn& c, int64_t from_ym, int64_t to_ym, const std::vector<int64_t>& unit_ids);
 void UpdateIndicatorValue(Conn& c, const IndicatorValueRow& v);
 void InsertIndicatorRevision(Conn& c, const IndicatorRevisionRow& r);
-std::vector<IndicatorRevisionRow> ListIndicatorRevisions(Conn& c, int64_t value_id);  // newest first
+std::vector<IndicatorRevisionRow> ListIndicatorRevisions(Conn& c, int64_t value_id);  // superseded, newest first
 
 std::vector<IndicatorTargetRow> ListIndicatorTargets(Conn& c, std::optional<int64_t> indicator_id,
                                                      std::optional<int64_t> unit_id,

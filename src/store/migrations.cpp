@@ -270,6 +270,7 @@ CREATE TABLE indicator_values (
   revision INTEGER NOT NULL,
   updated_at TEXT NOT NULL,
   updated_by TEXT NOT NULL,
+  note TEXT NOT NULL DEFAULT '',
   UNIQUE (indicator_id, org_unit_id, year, month)
 );
 CREATE INDEX indicator_values_unit ON indicator_values(org_unit_id, year);
