@@ -582,8 +582,12 @@ Result<WriteOutcome> Checker::Write(store::WriteTx& tx, const Checked& k, const 
         if (!next_value_id_) next_value_id_ = c.Query("SELECT COALESCE(MAX(id), 0) + 1 FROM indicator_values")[0].Int(0);
         row.id = next_value_id_++;
         if (batch_) {
-            pending_.push_back(row);
+            // Imports: no event, no copy of the row back (the caller counts changes only).
+            Series(k.def->id, k.unit->id, k.year)[k.month] = k.value;
+            pending_.push_back(std::move(row));
             if (pending_.size() >= 200) Flush(c);
+            out.changed = true;
+            return out;
         } else {
             store::InsertIndicatorValue(c, row);
             rows_[std::make_tuple(k.def->id, k.unit->id, k.year, k.month)] = row;

@@ -161,6 +161,7 @@ Result<Json> Import(store::WriteTx& tx, const std::vector<std::vector<std::strin
         std::string unit_measure;
     };
     std::vector<Item> items;
+    items.reserve(table.size());
     std::string layout;
     Checker ck(tx.conn(), v);
     ck.default_status = opt.status;

@@ -97,9 +97,8 @@ Result<report::MonthlyData> Monthly(store::Conn& c, int year, int month, std::op
     std::vector<int64_t> unit_ids = {unit->id};
     for (auto& ch : children) unit_ids.push_back(ch.id);
     std::map<std::tuple<int64_t, int64_t, int64_t>, SeriesMap> series;  // (indicator, unit, year)
-    bool generated = false;
-    for (auto& p : store::ListSeriesPoints(c, (year - 1) * 100 + 1, year * 100 + month, unit_ids)) {
-        generated = generated || p.demo;
+    bool generated = store::HasDemoValues(c, unit->id, year) || store::HasDemoValues(c, unit->id, year - 1);
+    for (auto& p : store::ListSeriesPoints(c, (year - 1) * 100 + 1, year * 100 + month, month, unit_ids)) {
         store::IndicatorValueRow r;
         r.indicator_id = p.indicator_id;
         r.org_unit_id = p.org_unit_id;

@@ -185,34 +185,57 @@ int64_t InsertIndicatorValue(Conn& c, const IndicatorValueRow& v) {
     return id;
 }
 
-void InsertIndicatorValues(Conn& c, const std::vector<IndicatorValueRow>& rows) {
+void InsertIndicatorValues(Conn& c, std::vector<IndicatorValueRow>& rows) {
     constexpr size_t kChunk = 100;
+    static const std::string kHead =
+        "INSERT INTO indicator_values (id, indicator_id, org_unit_id, year, month, units, scale, "
+        "growth_units, growth_scale, status, source, revision, updated_at, updated_by, note) VALUES ";
+    static const std::string kFull = [] {
+        std::string s = kHead;
+        for (size_t k = 0; k < kChunk; ++k) s += k ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        return s;
+    }();
     std::vector<Value> p;
     for (size_t i = 0; i < rows.size(); i += kChunk) {
         size_t n = std::min(kChunk, rows.size() - i);
-        std::string sql =
-            "INSERT INTO indicator_values (id, indicator_id, org_unit_id, year, month, units, scale, "
-            "growth_units, growth_scale, status, source, revision, updated_at, updated_by, note) VALUES ";
+        std::string partial;
+        if (n < kChunk) {
+            partial = kHead;
+            for (size_t k = 0; k < n; ++k) partial += k ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        }
         p.clear();
         p.reserve(n * 15);
         for (size_t k = 0; k < n; ++k) {
-            const auto& v = rows[i + k];
-            sql += k ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-            p.insert(p.end(), {v.id, v.indicator_id, v.org_unit_id, v.year, v.month, v.units, v.scale, Opt(v.growth_units),
-                               Opt(v.growth_scale), v.status, v.source, v.revision, v.updated_at, v.updated_by, v.note});
+            auto& v = rows[i + k];
+            p.emplace_back(v.id);
+            p.emplace_back(v.indicator_id);
+            p.emplace_back(v.org_unit_id);
+            p.emplace_back(v.year);
+            p.emplace_back(v.month);
+            p.emplace_back(v.units);
+            p.emplace_back(v.scale);
+            p.push_back(Opt(v.growth_units));
+            p.push_back(Opt(v.growth_scale));
+            p.emplace_back(std::move(v.status));
+            p.emplace_back(std::move(v.source));
+            p.emplace_back(v.revision);
+            p.emplace_back(std::move(v.updated_at));
+            p.emplace_back(std::move(v.updated_by));
+            p.emplace_back(std::move(v.note));
         }
-        c.Exec(sql, p);
+        c.Exec(n < kChunk ? partial : kFull, p);
     }
 }
 
-std::vector<SeriesPoint> ListSeriesPoints(Conn& c, int64_t from_ym, int64_t to_ym, const std::vector<int64_t>& unit_ids) {
+std::vector<SeriesPoint> ListSeriesPoints(Conn& c, int64_t from_ym, int64_t to_ym, int64_t max_month,
+                                          const std::vector<int64_t>& unit_ids) {
     std::vector<SeriesPoint> out;
     // year bounds first, so the (org_unit_id, year) index serves the IN list
     std::string sql =
-        "SELECT indicator_id, org_unit_id, year, month, units, scale, growth_units, growth_scale, status, "
-        "CASE WHEN source = 'demo' THEN 1 ELSE 0 END FROM indicator_values WHERE year >= ? AND year <= ? "
-        "AND year * 100 + month >= ? AND year * 100 + month <= ? AND org_unit_id IN (";
-    std::vector<Value> p = {from_ym / 100, to_ym / 100, from_ym, to_ym};
+        "SELECT indicator_id, org_unit_id, year, month, units, scale, growth_units, growth_scale, status "
+        "FROM indicator_values WHERE year >= ? AND year <= ? "
+        "AND year * 100 + month >= ? AND year * 100 + month <= ? AND month <= ? AND org_unit_id IN (";
+    std::vector<Value> p = {from_ym / 100, to_ym / 100, from_ym, to_ym, max_month};
     for (size_t i = 0; i < unit_ids.size(); ++i) {
         sql += i ? ", ?" : "?";
         p.push_back(unit_ids[i]);
@@ -222,8 +245,13 @@ std::vector<SeriesPoint> ListSeriesPoints(Conn& c, int64_t from_ym, int64_t to_y
     out.reserve(rows.size());
     for (auto& r : rows)
         out.push_back({r.Int(0), r.Int(1), static_cast<int32_t>(r.Int(2)), static_cast<int32_t>(r.Int(3)), r.Int(4), r.Int(5),
-                       OptInt(r, 6), OptInt(r, 7), r.Str(8), r.Int(9) != 0});
+                       OptInt(r, 6), OptInt(r, 7), r.Str(8), false});
     return out;
+}
+
+bool HasDemoValues(Conn& c, int64_t unit_id, int64_t year) {
+    return !c.Query("SELECT 1 FROM indicator_values WHERE org_unit_id = ? AND year = ? AND source = 'demo' LIMIT 1",
+                    {unit_id, year}).empty();
 }
 
 void UpdateIndicatorValue(Conn& c, const IndicatorValueRow& v) {

@@ -80,8 +80,8 @@ std::optional<IndicatorValueRow> FindIndicatorValueAt(Conn& c, int64_t indicator
 std::optional<IndicatorValueRow> FindPreviousValue(Conn& c, int64_t indicator_id, int64_t unit_id,
                                                    int64_t year, int64_t month);
 int64_t InsertIndicatorValue(Conn& c, const IndicatorValueRow& v);
-/// Many new values (ids set) in multi-row INSERTs of up to 100 rows.
-void InsertIndicatorValues(Conn& c, const std::vector<IndicatorValueRow>& rows);
+/// Many new values (ids set) in multi-row INSERTs of up to 100 rows. Moves the rows' text out.
+void InsertIndicatorValues(Conn& c, std::vector<IndicatorValueRow>& rows);
 /// The figures of the month's table, without the text columns: (indicator, unit, year, month,
 /// units, scale, growth, status, source = 'demo').
 struct SeriesPoint {
@@ -90,9 +90,14 @@ struct SeriesPoint {
     int64_t units, scale;
     std::optional<int64_t> growth_units, growth_scale;
     std::string status;
-    bool demo;
+    bool demo;  // unused (false): see HasDemoValues
 };
-std::vector<SeriesPoint> ListSeriesPoints(Conn& c, int64_t from_ym, int64_t to_ym, const std::vector<int64_t>& unit_ids);
+/// Whether a unit's values of a year include generated (demo) ones.
+bool HasDemoValues(Conn& c, int64_t unit_id, int64_t year);
+/// Months from_ym..to_ym (YYYYMM) whose month of the year is at most max_month (the table's month
+/// this year and the same months last year).
+std::vector<SeriesPoint> ListSeriesPoints(Conn& c, int64_t from_ym, int64_t to_ym, int64_t max_month,
+                                          const std::vector<int64_t>& unit_ids);
 void UpdateIndicatorValue(Conn& c, const IndicatorValueRow& v);
 void InsertIndicatorRevision(Conn& c, const IndicatorRevisionRow& r);
 std::vector<IndicatorRevisionRow> ListIndicatorRevisions(Conn& c, int64_t value_id);  // superseded, newest first

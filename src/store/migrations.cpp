@@ -273,7 +273,9 @@ CREATE TABLE indicator_values (
   note TEXT NOT NULL DEFAULT '',
   UNIQUE (indicator_id, org_unit_id, year, month)
 );
-CREATE INDEX indicator_values_unit ON indicator_values(org_unit_id, year);
+-- Covers the month's table: a unit's figures read from the index alone, in a few pages.
+CREATE INDEX indicator_values_unit ON indicator_values(org_unit_id, year, month, indicator_id, units, scale,
+                                                       growth_units, growth_scale, status);
 CREATE TABLE indicator_revisions (
   id {{PK}},
   value_id BIGINT NOT NULL REFERENCES indicator_values(id),
