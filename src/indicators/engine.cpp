@@ -585,7 +585,7 @@ Result<WriteOutcome> Checker::Write(store::WriteTx& tx, const Checked& k, const 
             // Imports: no event, no copy of the row back (the caller counts changes only).
             Series(k.def->id, k.unit->id, k.year)[k.month] = k.value;
             pending_.push_back(std::move(row));
-            if (pending_.size() >= 200) Flush(c);
+            if (pending_.size() >= 1000) Flush(c);
             out.changed = true;
             return out;
         } else {

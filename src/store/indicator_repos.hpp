@@ -80,7 +80,7 @@ std::optional<IndicatorValueRow> FindIndicatorValueAt(Conn& c, int64_t indicator
 std::optional<IndicatorValueRow> FindPreviousValue(Conn& c, int64_t indicator_id, int64_t unit_id,
                                                    int64_t year, int64_t month);
 int64_t InsertIndicatorValue(Conn& c, const IndicatorValueRow& v);
-/// Many new values (ids set) in multi-row INSERTs of up to 100 rows. Moves the rows' text out.
+/// Many new values (ids set) in multi-row INSERTs of up to 500 rows. Moves the rows' text out.
 void InsertIndicatorValues(Conn& c, std::vector<IndicatorValueRow>& rows);
 /// The figures of the month's table, without the text columns: (indicator, unit, year, month,
 /// units, scale, growth, status, source = 'demo').

@@ -273,9 +273,10 @@ CREATE TABLE indicator_values (
   note TEXT NOT NULL DEFAULT '',
   UNIQUE (indicator_id, org_unit_id, year, month)
 );
--- Covers the month's table: a unit's figures read from the index alone, in a few pages.
-CREATE INDEX indicator_values_unit ON indicator_values(org_unit_id, year, month, indicator_id, units, scale,
-                                                       growth_units, growth_scale, status);
+-- Covers the month's table: each (indicator, unit)'s figures read from the index alone, in one
+-- range. In the unique key's order, so imports grouped by indicator append to it.
+CREATE INDEX indicator_values_cover ON indicator_values(indicator_id, org_unit_id, year, month, units, scale,
+                                                        growth_units, growth_scale, status);
 CREATE TABLE indicator_revisions (
   id {{PK}},
   value_id BIGINT NOT NULL REFERENCES indicator_values(id),
