@@ -10,11 +10,11 @@ asio::awaitable<Result<Json>> RunIndicatorSweep(App& app) {
     int key = today.y * 100 + today.m;
     if (app.indicator_alert_month.load() == key) co_return Json{{"evaluated", 0}, {"changed", 0}};
     int year = today.y;
-    bool january = today.m == 1;
+    bool january = today.m <= 2;  // last year's December figure is due in January, stale from February
     auto op = Commit(app, store::Actor{std::nullopt, "system", ""}, [year, january](store::WriteTx& tx) -> Result<Json> {
         auto r = indicators::EvaluateAlerts(tx, year);
         if (!r.ok()) return r;
-        if (january) {  // last year's December figures come in during January
+        if (january) {
             auto p = indicators::EvaluateAlerts(tx, year - 1);
             if (!p.ok()) return p;
             (*r)["changed"] = (*r)["changed"].get<int>() + (*p)["changed"].get<int>();

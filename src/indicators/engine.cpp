@@ -633,9 +633,9 @@ AlertEval EvaluateAlert(const store::IndicatorDefRow& d, const Decimal& ytd, std
 
 int ProgressMonths(int value_month, int year, core::TimePoint now) {
     auto today = core::LocalDate(now);
-    int completed = today.y > year ? 12 : today.y == year ? today.m - 1 : 0;
+    int completed = (today.y - year) * 12 + today.m - 1;  // months of `year` finished (may exceed 12)
     // A month's figures come out during the next month: a figure not updated is measured
-    // against the time elapsed, with one month's grace.
+    // against the time elapsed, with one month's grace (December's figure is due in January).
     return std::clamp(std::max(value_month, completed - 1), 0, 12);
 }
 

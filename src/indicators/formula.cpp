@@ -109,8 +109,9 @@ private:
             while (i_ < s_.size() && ((s_[i_] >= '0' && s_[i_] <= '9') || s_[i_] == '.')) ++i_;
             auto d = Decimal::Parse(s_.substr(start, i_ - start));
             if (!d.ok()) {
+                std::string bad(s_.substr(start, i_ - start));
                 i_ = start;
-                return Fail("bad number '" + std::string(s_.substr(start, i_ - start)) + "'");
+                return Fail("bad number '" + bad + "'");
             }
             auto n = std::make_shared<Node>();
             n->kind = Node::Kind::kNum;
