@@ -338,6 +338,24 @@ class IndicatorsSuite(dt.Suite):
         eq(lead["unit_id"], self.district, "the leader opens on the district")
         alerts = expect_status(self.chun.get("/api/v1/indicators/alerts"), 200).json()["items"]
         check(all(a["unit_id"] == self.chunliu for a in alerts), "alerts in scope only")
+        # a street's statistician writes its street only
+        admin = self.srv.session("admin")
+        expect_status(admin.post("/api/v1/users", {"username": "chunliu.stat", "password": "Qx7-tundra-Lamp",
+                                                   "roles": ["statistician"], "units": [self.chunliu]}), 201)
+        st = dt.Session(self.srv.port)
+        st.login("chunliu.stat", "Qx7-tundra-Lamp")
+        expect_status(st.post("/api/v1/me/password", {"old_password": "Qx7-tundra-Lamp", "new_password": "Street-Stat-2031x"}), 200)
+        body = {"indicator": "RETAIL", "period": "2037-03", "value": "1.50", "status": "preliminary"}
+        expect_status(st.put("/api/v1/indicators/values", dict(body, unit_id=self.chunliu)), 201, "its street")
+        expect_error(st.put("/api/v1/indicators/values", dict(body, unit_id=self.malan_id)), 404, msg="another street")
+        expect_error(st.put("/api/v1/indicators/values", dict(body, unit_id=self.district)), 404, msg="the district")
+        expect_error(st.post("/api/v1/indicators/definitions", {"code": "X2", "name_zh": "x", "unit": "萬元",
+                                                                "periodicity": "monthly"}), 403)
+        csv = "indicator,unit_code,period,value\nRETAIL,210204006,2037-04,2.00\nRETAIL,210204008,2037-04,2.00\n"
+        r = expect_status(st.post("/api/v1/indicators/import", {"filename": "s.csv", "content_base64": b64(csv),
+                                                                "apply": True}), 200).json()
+        eq([(e["row"], e["column"]) for e in r["errors"]], [(3, "unit_code")], "马栏 is outside its scope")
+        eq(r["applied"], 0, "all or nothing")
 
     # ------------------------------------------------------------------ the demo's statistics
     def test_demo_statistics(self):
