@@ -370,6 +370,11 @@ class IndicatorsSuite(dt.Suite):
         eq((m["district"], m["generated_data"]), ("沙河口区", True), "the demo's table")
         rows = {r["code"]: r for r in m["rows"]}
         eq(len(rows), 10, "the 9 built-ins and the formula indicator defined above")
+        # the formula row, computed from the demo's figures: NEW_ENT_CAPITAL x 10000 / NEW_ENT, half up
+        from decimal import Decimal, ROUND_HALF_UP
+        want = (Decimal(rows["NEW_ENT_CAPITAL"]["ytd"]) * 10000 / Decimal(rows["NEW_ENT"]["ytd"])).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP)
+        eq(rows["REV_PER_ENT"]["ytd"], str(want), "formula indicator in the table")
 
         eq((rows["FISCAL_REV"]["target"], rows["FAI"]["target"], rows["GDP"]["target"]), ("15.04", "135.70", "356.50"),
            "targets from the seed's +15% / +18% / +15%")
