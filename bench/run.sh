@@ -10,7 +10,9 @@
 #   4. for comparison, GET /api/v1/org-units/{street} at the highest concurrency: the same HTTP
 #      stack and authentication without the writer (no target; it shows which side limits);
 #   5. a summary with the ratio HTTP@64 / single-row-commit rate and the must-show targets;
-#   6. importing a work report: the seed, and the seed repeated to ~200+ pages (bench/plan_import_bench.cpp).
+#   6. importing a work report: the seed, and the seed repeated to ~200+ pages (bench/plan_import_bench.cpp);
+#   7. indicators: 1 million values imported from CSV, the month's table for 20 indicators x 200 units
+#      with 10 years stored, the month-end alert sweep (bench/indicators_bench.cpp).
 #
 # Everything runs on loopback, in a temporary directory removed at the end. About 90 s.
 #
@@ -52,8 +54,8 @@ if [[ ! -x $DUBAN ]]; then
     echo "bench: $DUBAN not found; run 'make build' (or set BUILD=...)" >&2
     exit 1
 fi
-cmake --build "$BUILD" --target duban_bench_pipeline duban_loadgen duban_sqlite_commit duban_bench_plan_import >/dev/null
-for b in duban_bench_pipeline duban_loadgen duban_sqlite_commit duban_bench_plan_import; do
+cmake --build "$BUILD" --target duban_bench_pipeline duban_loadgen duban_sqlite_commit duban_bench_plan_import duban_bench_indicators >/dev/null
+for b in duban_bench_pipeline duban_loadgen duban_sqlite_commit duban_bench_plan_import duban_bench_indicators; do
     [[ -x $BUILD/$b ]] || { echo "bench: $BUILD/$b was not built" >&2; exit 1; }
 done
 
@@ -202,7 +204,15 @@ echo "$PLAN_OUT"
 R4=PASS
 grep -q "target.*: met" <<<"$PLAN_OUT" && ! grep -q "not met" <<<"$PLAN_OUT" || R4=FAIL
 echo "[$R4] report import targets"
+echo
+echo "== indicators (bench/indicators_bench.cpp; targets: 1M values imported <= 5 s, the month's table <= 200 ms)"
+IND_OUT=$("$BUILD/duban_bench_indicators" --dir "$BENCH_DIR" 2>&1)
+echo "$IND_OUT"
+R5=PASS
+grep -q "MISS" <<<"$IND_OUT" && R5=FAIL
+grep -q "PASS" <<<"$IND_OUT" || R5=FAIL
+echo "[$R5] indicator targets"
 echo "load after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
-if [[ $BENCH_STRICT == 1 && ( $R1 == FAIL || $R2 == FAIL || $R3 == FAIL || $R4 == FAIL ) ]]; then
+if [[ $BENCH_STRICT == 1 && ( $R1 == FAIL || $R2 == FAIL || $R3 == FAIL || $R4 == FAIL || $R5 == FAIL ) ]]; then
     exit 1
 fi

@@ -17,6 +17,9 @@ std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db);
 /// Imports the seed report (data/demo/seed-report.txt) as the demo's work plan, with generated
 /// lead units, leaders and progress, unless a plan exists.
 void SeedDemoPlan(store::Pipeline& pipeline, store::Database& db);
+/// Generated monthly values (2025, 2026) of the seed's indicators for 沙河口区 and its streets,
+/// the seed's targets split to the streets, and the statistician's demo account. Once.
+void SeedDemoIndicators(store::Pipeline& pipeline, store::Database& db);
 
 /// `duban plan SUBCOMMAND ...` (argv[0] is the subcommand, e.g. "import"). Returns the exit code.
 int PlanCommand(int argc, char** argv);

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/calendar.hpp"
+#include "indicators/indicators.hpp"
 #include "org/org.hpp"
 #include "plan/import.hpp"
 #include "plan/plan.hpp"
@@ -48,12 +49,14 @@ std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db) 
         {"malan.staff", "staff", "马栏街道", kDemoPassword},
         {"ducha.staff", "supervisor", "区政府督查室", kDemoPassword},
         {"fgj.staff", "staff", "区发改局", kDemoPassword},
+        {"tongji.staff", "statistician", "区统计局", kDemoPassword},
         {"grid.inspector", "inspector", "春柳街道 第一社区(生成) 网格1(生成)", kDemoPassword},
     };
     {
         auto c = db.Read();
         if (store::CountRows(*c, "org_units") > 0) {
             SeedDemoPlan(pipeline, db);  // a demo database from before the work plan gets one
+            SeedDemoIndicators(pipeline, db);  // ... and from before the indicators, its statistics
             return logins;
         }
     }
@@ -124,6 +127,7 @@ std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db) 
     });
     if (!r.ok()) throw std::runtime_error("demo seed failed: " + r.error().message);
     SeedDemoPlan(pipeline, db);
+    SeedDemoIndicators(pipeline, db);
     return logins;
 }
 
@@ -210,6 +214,134 @@ void SeedDemoPlan(store::Pipeline& pipeline, store::Database& db) {
         return created;
     });
     if (!r.ok()) throw std::runtime_error("demo plan failed: " + r.error().message);
+}
+
+}  // namespace duban::cli
+
+namespace duban::cli {
+namespace {
+
+// Generated statistics, shaped by the seed report's figures (the report's year is taken as 2025):
+// 財政一般預算收入 13.08億元, 全社會固定資產投資 115億元, 實際利用外資 4.2億美元, 引進內資 43.9億元,
+// 實名制就業 31565人, 754 enterprises with 50.8億元 of registered capital; GDP and retail sales
+// are not in the report and are invented. Streets' shares and 2026 growth are invented.
+struct DemoIndicator {
+    const char* code;
+    int64_t annual_2025;  // in units of the definition's scale (億元 x 100; 人, 家 as is)
+    int growth_2026_tenths;  // the district's growth in 2026, in tenths of a percent
+    bool quarterly;
+};
+const DemoIndicator kDemoIndicators[] = {
+    {"GDP", 31000, 145, true},          {"FISCAL_REV", 1308, 140, false}, {"FAI", 11500, 120, false},
+    {"FDI", 420, -30, false},           {"DOMESTIC_CAP", 4390, 180, false}, {"RETAIL", 26000, 95, false},
+    {"EMPLOYMENT", 31565, 60, false},   {"NEW_ENT", 754, 100, false},   {"NEW_ENT_CAPITAL", 5080, 120, false},
+};
+// Streets' shares of the district (per mille, summing to 1000) and their growth offsets (tenths).
+const int kShares[7] = {180, 120, 100, 160, 140, 170, 130};
+const int kOffsets[7] = {-40, 30, -20, 50, 0, -60, 40};
+// Cumulative share of the year by month (per mille), a typical profile with a strong December.
+const int kCumShare[12] = {60, 120, 200, 280, 360, 450, 530, 610, 700, 790, 880, 1000};
+
+std::string Units(int64_t u, int scale) {
+    return indicators::Decimal::FromUnits(u, scale).ToString();
+}
+
+}  // namespace
+
+void SeedDemoIndicators(store::Pipeline& pipeline, store::Database& db) {
+    {
+        auto c = db.Read();
+        if (store::CountRows(*c, "indicator_values") > 0) return;
+        if (!store::FindOrgByCode(*c, "210204")) return;
+    }
+    store::Actor actor{std::nullopt, "demo-seed", ""};
+    auto r = pipeline.Execute(actor, [&](store::WriteTx& tx) -> core::Result<core::Json> {
+        auto& c = tx.conn();
+        auto district = store::FindOrgByCode(c, "210204");
+        if (!store::FindUserByName(c, "tongji.staff")) {
+            auto tjj = store::FindOrgByCode(c, "210204-TJJ");
+            org::UserInput in;
+            in.username = "tongji.staff";
+            in.display_name = "统计局统计员(演示)";
+            in.password = kDemoPassword;
+            in.roles = std::vector<std::string>{"statistician"};
+            in.units = std::vector<int64_t>{tjj ? tjj->id : district->id};
+            in.data_scope = std::string("all");
+            auto res = org::CreateUser(tx, in, org::SecurityPolicy{});
+            if (!res.ok()) return res.error();
+            auto u = store::FindUser(c, (*res)["id"].get<int64_t>());
+            u->must_change_password = false;
+            store::UpdateUser(c, *u);
+        }
+        // The current year runs to the last month finished at seeding time.
+        auto today = core::LocalDate(tx.now_tp());
+        int last_2026 = today.y > 2026 ? 12 : today.y == 2026 ? today.m - 1 : 0;
+        std::vector<std::vector<std::string>> table = {{"indicator", "unit_code", "period", "value", "status", "growth"}};
+        for (auto& ind : kDemoIndicators) {
+            auto def = store::FindIndicatorDefByCode(c, ind.code);
+            if (!def) continue;
+            int scale = static_cast<int>(def->scale);
+            for (int year : {2025, 2026}) {
+                int last = year == 2025 ? 12 : last_2026;
+                // Street annual figures: shares of the district, the remainder to the first street.
+                std::vector<int64_t> annual(7);
+                int64_t sum = 0;
+                for (int s = 0; s < 7; ++s) {
+                    int64_t base = ind.annual_2025 * kShares[s] / 1000;
+                    if (year == 2026) base = base * (1000 + ind.growth_2026_tenths + kOffsets[s]) / 1000;
+                    annual[s] = base;
+                    sum += base;
+                }
+                if (year == 2025) annual[0] += ind.annual_2025 - sum;
+                for (int m = 1; m <= last; ++m) {
+                    if (ind.quarterly && m % 3 != 0) continue;
+                    if (!ind.quarterly && def->jan_feb_combined && m == 1) continue;
+                    std::string period = indicators::FormatPeriod(year, m);
+                    std::string status = year == 2025 || m < last - 1 ? "final" : m == last ? "estimate" : "preliminary";
+                    if (ind.quarterly) {
+                        // GDP: the district only (not additive), growth published at comparable prices.
+                        int64_t total = ind.annual_2025 * (year == 2026 ? 1000 + ind.growth_2026_tenths + 40 : 1000) / 1000;
+                        int64_t v = total * kCumShare[m - 1] / 1000;
+                        std::string g = year == 2025 ? "15.0" : Units(ind.growth_2026_tenths, 1);
+                        table.push_back({ind.code, "210204", period, Units(v, scale), status, g});
+                        continue;
+                    }
+                    int64_t dsum = 0;
+                    for (int s = 0; s < 7; ++s) {
+                        int64_t v = annual[s] * kCumShare[m - 1] / 1000;
+                        dsum += v;
+                        table.push_back({ind.code, kStreets[s].code, period, Units(v, scale), status, ""});
+                    }
+                    table.push_back({ind.code, "210204", period, Units(dsum, scale), status, ""});
+                }
+            }
+        }
+        indicators::Viewer all{core::Scope::All(), "演示数据(生成)"};
+        indicators::ImportOptions opt;
+        opt.apply = true;
+        opt.confirm_jump = true;
+        opt.filename = "demo";
+        opt.source = "demo";
+        auto imp = indicators::Import(tx, table, opt, all);
+        if (!imp.ok()) return imp;
+        if ((*imp)["error_count"].get<int64_t>() > 0) return core::Error::Internal("demo values: " + (*imp)["errors"][0].dump());
+        // The seed's targets for the next year: GDP and fiscal revenue +15%, investment +18%.
+        for (auto [code, g] : {std::pair{"GDP", "15"}, std::pair{"FISCAL_REV", "15"}, std::pair{"FAI", "18"}}) {
+            auto t = indicators::SetTarget(tx, {{"indicator", code}, {"unit_id", district->id}, {"year", 2026}, {"growth_percent", g}}, all);
+            if (!t.ok()) return t;
+        }
+        for (const char* code : {"FISCAL_REV", "FAI"}) {
+            auto s = indicators::SplitTarget(tx, {{"indicator", code}, {"year", 2026}, {"parent_unit_id", district->id}, {"by", "last_year"}}, all);
+            if (!s.ok()) return s;
+        }
+        tx.Emit("demo.seed", "indicator_import", std::nullopt,
+                {{"note", "indicator values of 沙河口区 and its 7 streets for 2025 and 2026 are GENERATED (source \"demo\"), "
+                          "shaped by the seed report's figures (一般公共预算收入 2025 = 13.08亿元 = the sum of the streets); "
+                          "targets from the seed's +15% / +15% / +18%"},
+                 {"values", (*imp)["applied"]}});
+        return *imp;
+    });
+    if (!r.ok()) throw std::runtime_error("demo indicators failed: " + r.error().message);
 }
 
 }  // namespace duban::cli

@@ -85,6 +85,7 @@ void AddAuthRoutes(std::vector<Route>& r);
 void AddOrgRoutes(std::vector<Route>& r);
 void AddAdminRoutes(std::vector<Route>& r);
 void AddPlanRoutes(std::vector<Route>& r);
+void AddIndicatorRoutes(std::vector<Route>& r);
 /// PUT /api/v1/_test/clock: not in the table; dispatched only when the server has a test clock.
 const Route& TestClockRoute();
 
@@ -129,6 +130,8 @@ public:
     plan::Watch plan_watch;
     /// CPU-heavy work (reading an uploaded report) runs here, not on the I/O threads.
     asio::thread_pool cpu_pool{2};
+    /// The month (YYYYMM, China time) whose indicator alerts were last re-evaluated in full.
+    std::atomic<int> indicator_alert_month{0};
 
     /// Bumped after any committed change that can alter who may do what (accounts, roles, scopes,
     /// sessions, org moves). Cached principals and sessions from an older epoch are reloaded.
@@ -152,6 +155,8 @@ Result<org::Principal> LoadPrincipal(App& app, int64_t user_id);
 
 /// Re-evaluates what the plan watch says is due (or everything given) and commits light changes.
 asio::awaitable<Result<Json>> RunPlanSweep(App& app);
+/// At the first sweep of a month (China time), re-evaluates every indicator alert of the year.
+asio::awaitable<Result<Json>> RunIndicatorSweep(App& app);
 
 /// Runs fn on the CPU pool and resumes with its result on the caller's executor. A plain function
 /// like Commit (see there): call it in its own statement and co_await the named result.

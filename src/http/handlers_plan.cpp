@@ -315,7 +315,10 @@ asio::awaitable<Response> TestClockH(Ctx& ctx) {
     auto op = RunPlanSweep(ctx.app);
     auto r = co_await std::move(op);
     if (!r.ok()) co_return ErrorResponse(r.error());
-    co_return JsonResponse(200, {{"now", core::FormatUtc(t)}, {"sweep", *r}});
+    auto iop = RunIndicatorSweep(ctx.app);
+    auto ir = co_await std::move(iop);
+    if (!ir.ok()) co_return ErrorResponse(ir.error());
+    co_return JsonResponse(200, {{"now", core::FormatUtc(t)}, {"sweep", *r}, {"indicator_sweep", *ir}});
 }
 
 }  // namespace

@@ -45,6 +45,7 @@ const std::vector<Route>& Routes() {
         AddOrgRoutes(r);
         AddAdminRoutes(r);
         AddPlanRoutes(r);
+        AddIndicatorRoutes(r);
         return r;
     }();
     return routes;

@@ -241,6 +241,10 @@ struct Server::Impl {
             auto r = co_await std::move(op);
             if (!r.ok() && settings.access_log)
                 std::fprintf(stderr, "{\"sweep_error\":%s}\n", Json(r.error().message).dump().c_str());
+            auto iop = RunIndicatorSweep(app);
+            auto ir = co_await std::move(iop);
+            if (!ir.ok() && settings.access_log)
+                std::fprintf(stderr, "{\"indicator_sweep_error\":%s}\n", Json(ir.error().message).dump().c_str());
             timer.expires_after(std::chrono::seconds(30));
             boost::system::error_code ec;
             co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));

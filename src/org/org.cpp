@@ -26,13 +26,15 @@ const char* PermName(Perm p) {
         case Perm::kPlanReport: return "plan.report";
         case Perm::kPlanComment: return "plan.comment";
         case Perm::kPlanFollowup: return "plan.followup";
+        case Perm::kIndicatorRead: return "indicator.read";
+        case Perm::kIndicatorWrite: return "indicator.write";
     }
     return "?";
 }
 
 std::vector<std::string> RolesWith(Perm p) {
     switch (p) {
-        case Perm::kOrgRead: return {"sysadmin", "secadmin", "leader", "supervisor", "staff", "inspector"};
+        case Perm::kOrgRead: return {"sysadmin", "secadmin", "leader", "supervisor", "staff", "inspector", "statistician"};
         case Perm::kOrgWrite: return {"sysadmin"};
         case Perm::kUserRead: return {"sysadmin", "secadmin"};
         case Perm::kUserWrite: return {"sysadmin"};
@@ -46,6 +48,8 @@ std::vector<std::string> RolesWith(Perm p) {
         case Perm::kPlanReport: return {"staff"};
         case Perm::kPlanComment: return {"leader"};
         case Perm::kPlanFollowup: return {"supervisor"};
+        case Perm::kIndicatorRead: return {"leader", "supervisor", "staff", "statistician"};
+        case Perm::kIndicatorWrite: return {"statistician"};
     }
     return {};
 }
@@ -65,7 +69,7 @@ Status ValidateRoles(const std::vector<std::string>& roles) {
         if (std::find(kRoles.begin(), kRoles.end(), r) == kRoles.end())
             return Error::Validation("roles", "unknown role '" + r +
                                                   "'; roles are sysadmin, secadmin, auditor, "
-                                                  "leader, supervisor, staff, inspector");
+                                                  "leader, supervisor, staff, inspector, statistician");
         if (!seen.insert(r).second) return Error::Validation("roles", "role '" + r + "' given twice");
         if (kAdminRoles.count(r)) ++admin;
     }

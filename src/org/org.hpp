@@ -19,7 +19,7 @@ using core::Status;
 
 // ---------------------------------------------------------------- roles and permissions
 inline const std::vector<std::string> kRoles = {"sysadmin", "secadmin", "auditor",  "leader",
-                                                "supervisor", "staff",  "inspector"};
+                                                "supervisor", "staff",  "inspector", "statistician"};
 inline const std::set<std::string> kAdminRoles = {"sysadmin", "secadmin", "auditor"};
 inline const std::vector<std::string> kDataScopes = {"all", "custom", "unit", "unit_and_below",
                                                      "self"};
@@ -39,12 +39,15 @@ enum class Perm {
     kPlanReport,      // progress reports and replies to follow-up notices for their units
     kPlanComment,     // leaders' comments on tasks
     kPlanFollowup,    // issue follow-up notices (督辦單)
+    kIndicatorRead,   // indicator definitions, values in scope, targets, alerts, the month's table
+    kIndicatorWrite,  // enter and import values, set and split targets, define indicators (統計員)
 };
 /// Every permission, in a stable order (what the client is told it may do).
 inline constexpr Perm kAllPerms[] = {
     Perm::kOrgRead,  Perm::kOrgWrite,   Perm::kUserRead,    Perm::kUserWrite,    Perm::kRoleGrant,
     Perm::kUnlock,   Perm::kSecurityPolicy, Perm::kSessionAdmin, Perm::kAuditRead, Perm::kPlanRead,
-    Perm::kPlanWrite, Perm::kPlanReport, Perm::kPlanComment, Perm::kPlanFollowup};
+    Perm::kPlanWrite, Perm::kPlanReport, Perm::kPlanComment, Perm::kPlanFollowup,
+    Perm::kIndicatorRead, Perm::kIndicatorWrite};
 const char* PermName(Perm p);
 /// Roles that carry a permission.
 std::vector<std::string> RolesWith(Perm p);

@@ -229,6 +229,104 @@ CREATE TABLE plan_followups (
 );
 CREATE INDEX plan_followups_node ON plan_followups(node_id);
 )SQL"},
+{5, "indicators: definitions, values with revisions, targets, alerts", R"SQL(
+CREATE TABLE indicator_defs (
+  id {{PK}},
+  code TEXT NOT NULL UNIQUE,
+  name_zh TEXT NOT NULL,
+  name_en TEXT NOT NULL DEFAULT '',
+  aliases TEXT NOT NULL DEFAULT '[]',
+  unit TEXT NOT NULL,
+  scale INTEGER NOT NULL,
+  periodicity TEXT NOT NULL,
+  jan_feb_combined INTEGER NOT NULL DEFAULT 0,
+  additive INTEGER NOT NULL DEFAULT 1,
+  price_basis TEXT NOT NULL DEFAULT 'current',
+  comparable_growth INTEGER NOT NULL DEFAULT 0,
+  higher_is_better INTEGER NOT NULL DEFAULT 1,
+  owner_unit_id BIGINT REFERENCES org_units(id),
+  formula TEXT,
+  min_value TEXT,
+  max_value TEXT,
+  jump_share TEXT,
+  builtin INTEGER NOT NULL DEFAULT 0,
+  seq INTEGER NOT NULL DEFAULT 100,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE indicator_values (
+  id {{PK}},
+  indicator_id BIGINT NOT NULL REFERENCES indicator_defs(id),
+  org_unit_id BIGINT NOT NULL REFERENCES org_units(id),
+  year INTEGER NOT NULL,
+  month INTEGER NOT NULL,
+  units BIGINT NOT NULL,
+  scale INTEGER NOT NULL,
+  growth_units BIGINT,
+  growth_scale INTEGER,
+  status TEXT NOT NULL,
+  source TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  updated_at TEXT NOT NULL,
+  updated_by TEXT NOT NULL,
+  note TEXT NOT NULL DEFAULT '',
+  UNIQUE (indicator_id, org_unit_id, year, month)
+);
+-- Covers the month's table: each (indicator, unit)'s figures read from the index alone, in one
+-- range. In the unique key's order, so imports grouped by indicator append to it.
+CREATE INDEX indicator_values_cover ON indicator_values(indicator_id, org_unit_id, year, month, units, scale,
+                                                        growth_units, growth_scale, status);
+CREATE TABLE indicator_revisions (
+  id {{PK}},
+  value_id BIGINT NOT NULL REFERENCES indicator_values(id),
+  revision INTEGER NOT NULL,
+  units BIGINT NOT NULL,
+  scale INTEGER NOT NULL,
+  growth_units BIGINT,
+  growth_scale INTEGER,
+  status TEXT NOT NULL,
+  source TEXT NOT NULL,
+  note TEXT NOT NULL DEFAULT '',
+  at TEXT NOT NULL,
+  by_name TEXT NOT NULL,
+  UNIQUE (value_id, revision)
+);
+CREATE TABLE indicator_targets (
+  id {{PK}},
+  indicator_id BIGINT NOT NULL REFERENCES indicator_defs(id),
+  org_unit_id BIGINT NOT NULL REFERENCES org_units(id),
+  year INTEGER NOT NULL,
+  value TEXT NOT NULL,
+  exact TEXT NOT NULL,
+  growth_percent TEXT,
+  base TEXT,
+  updated_at TEXT NOT NULL,
+  UNIQUE (indicator_id, org_unit_id, year)
+);
+CREATE TABLE indicator_alerts (
+  id {{PK}},
+  indicator_id BIGINT NOT NULL REFERENCES indicator_defs(id),
+  org_unit_id BIGINT NOT NULL REFERENCES org_units(id),
+  year INTEGER NOT NULL,
+  month INTEGER NOT NULL,
+  level TEXT NOT NULL,
+  reasons TEXT NOT NULL,
+  gap TEXT,
+  yoy TEXT,
+  raised_at TEXT NOT NULL,
+  UNIQUE (indicator_id, org_unit_id, year)
+);
+INSERT INTO indicator_defs (code, name_zh, name_en, aliases, unit, scale, periodicity, jan_feb_combined, additive, comparable_growth, min_value, jump_share, builtin, seq, created_at, updated_at) VALUES ('GDP', '地區生產總值', 'Gross domestic product', '["地区生产总值", "GDP"]', '億元', 2, 'quarterly', 0, 0, 1, '0', '0.5', 1, 10, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+INSERT INTO indicator_defs (code, name_zh, name_en, aliases, unit, scale, periodicity, jan_feb_combined, additive, comparable_growth, min_value, jump_share, builtin, seq, created_at, updated_at) VALUES ('FISCAL_REV', '一般公共預算收入', 'General public budget revenue', '["財政一般預算收入", "一般公共预算收入", "财政一般预算收入", "財政收入", "财政收入"]', '億元', 2, 'monthly', 1, 1, 0, '0', '0.5', 1, 20, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+INSERT INTO indicator_defs (code, name_zh, name_en, aliases, unit, scale, periodicity, jan_feb_combined, additive, comparable_growth, min_value, jump_share, builtin, seq, created_at, updated_at) VALUES ('FAI', '全社會固定資產投資', 'Fixed-asset investment', '["全社会固定资产投资", "固定資產投資", "固定资产投资"]', '億元', 2, 'monthly', 1, 1, 0, '0', '0.5', 1, 30, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+INSERT INTO indicator_defs (code, name_zh, name_en, aliases, unit, scale, periodicity, jan_feb_combined, additive, comparable_growth, min_value, jump_share, builtin, seq, created_at, updated_at) VALUES ('FDI', '實際利用外資', 'Foreign capital actually used', '["实际利用外资"]', '億美元', 2, 'monthly', 0, 1, 0, '0', '0.5', 1, 40, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+INSERT INTO indicator_defs (code, name_zh, name_en, aliases, unit, scale, periodicity, jan_feb_combined, additive, comparable_growth, min_value, jump_share, builtin, seq, created_at, updated_at) VALUES ('DOMESTIC_CAP', '引進內資', 'Domestic capital attracted', '["引进内资"]', '億元', 2, 'monthly', 0, 1, 0, '0', '0.5', 1, 50, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+INSERT INTO indicator_defs (code, name_zh, name_en, aliases, unit, scale, periodicity, jan_feb_combined, additive, comparable_growth, min_value, jump_share, builtin, seq, created_at, updated_at) VALUES ('RETAIL', '社會消費品零售總額', 'Retail sales of consumer goods', '["社会消费品零售总额", "社零額", "社零额"]', '億元', 2, 'monthly', 1, 1, 0, '0', '0.5', 1, 60, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+INSERT INTO indicator_defs (code, name_zh, name_en, aliases, unit, scale, periodicity, jan_feb_combined, additive, comparable_growth, min_value, jump_share, builtin, seq, created_at, updated_at) VALUES ('EMPLOYMENT', '實名制就業人數', 'Real-name employment', '["实名制就业人数", "實名制就業", "实名制就业"]', '人', 0, 'monthly', 0, 1, 0, '0', '0.5', 1, 70, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+INSERT INTO indicator_defs (code, name_zh, name_en, aliases, unit, scale, periodicity, jan_feb_combined, additive, comparable_growth, min_value, jump_share, builtin, seq, created_at, updated_at) VALUES ('NEW_ENT', '新增註冊資本百萬元以上企業數', 'New enterprises with registered capital of 1 million yuan or more', '["新增注册资本百万元以上企业数", "引辦注冊資本金百萬元以上企業"]', '家', 0, 'monthly', 0, 1, 0, '0', '0.5', 1, 80, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+INSERT INTO indicator_defs (code, name_zh, name_en, aliases, unit, scale, periodicity, jan_feb_combined, additive, comparable_growth, min_value, jump_share, builtin, seq, created_at, updated_at) VALUES ('NEW_ENT_CAPITAL', '新增企業註冊資本', 'Registered capital of the new enterprises', '["新增企业注册资本", "注冊資本金", "註冊資本"]', '億元', 2, 'monthly', 0, 1, 0, '0', '0.5', 1, 90, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+)SQL"},
 };
 // clang-format on
 

@@ -469,7 +469,8 @@ void DeleteSetting(Conn& c, const std::string& key) { c.Exec("DELETE FROM settin
 int64_t CountRows(Conn& c, const std::string& table) {
     static const char* kAllowed[] = {"events", "org_units", "users", "user_roles", "user_units",
                                      "user_scope_units", "sessions", "api_tokens", "settings",
-                                     "recovery_codes", "login_challenges", "plans", "plan_nodes", "plan_followups"};
+                                     "recovery_codes", "login_challenges", "plans", "plan_nodes", "plan_followups",
+                                     "indicator_defs", "indicator_values", "indicator_targets"};
     for (const char* t : kAllowed)
         if (table == t) return c.Query("SELECT COUNT(*) FROM " + table)[0].Int(0);
     throw std::invalid_argument("CountRows: unknown table " + table);

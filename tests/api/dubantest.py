@@ -24,7 +24,8 @@ import time
 import traceback
 
 DEMO_PASSWORD = "Duban-Demo-2026!"
-DEMO_USERS = ["admin", "secadmin", "auditor", "leader", "ducha.staff", "chunliu.staff", "malan.staff", "grid.inspector"]
+DEMO_USERS = ["admin", "secadmin", "auditor", "leader", "ducha.staff", "chunliu.staff", "malan.staff", "grid.inspector",
+              "tongji.staff"]
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 _children = []

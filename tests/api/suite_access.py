@@ -57,6 +57,7 @@ class AccessSuite(dt.Suite):
             "malan.staff": [bc["210204008"], bc["210204008-C1-G1"]],
             "grid.inspector": [insp_grid],
             "ducha.staff": [bc["210204"], bc["210204006"], other],
+            "tongji.staff": [bc["210204"], bc["210204006"], other],
         }
         self.org_out = {
             "admin": [], "secadmin": [], "auditor": everyone_out,
@@ -65,6 +66,7 @@ class AccessSuite(dt.Suite):
             "malan.staff": [bc["210204006"], bc["210204006-C1-G1"], bc["210204"], bc["210204011"]] + everyone_out,
             "grid.inspector": sibling[:1] + [self.by_id[insp_grid["parent_id"]], bc["210204006"], bc["210204008-C1-G1"], bc["210204"]] + everyone_out,
             "ducha.staff": [],
+            "tongji.staff": [],
         }
         # objects of the other types: one that exists, one that does not
         target = expect_status(admin.post("/api/v1/users", {"username": "access.target", "password": "Qx7-tundra-Lamp",
@@ -85,7 +87,13 @@ class AccessSuite(dt.Suite):
         nodes = expect_status(sup.get("/api/v1/plans/%d/nodes" % plan["id"]), 200).json()["items"]
         fu = expect_status(sup.post("/api/v1/plan-nodes/%d/followups" % nodes[1]["id"], {"content": "请报送进展"}), 201).json()
         self.objects.update({"plan": plan["id"], "plan_node": nodes[0]["id"], "plan_followup": fu["id"]})
-        self.objects_out = {"malan.staff": {"plan_followup"}}
+        # an indicator (built in) and a value of 春柳's (the demo's generated statistics): the value is
+        # not in 马栏's scope
+        vals = expect_status(self.sess["tongji.staff"].get("/api/v1/indicators/values?indicator=FISCAL_REV&unit_id=%d&year=2025"
+                                                           % bc["210204006"]["id"]), 200).json()["items"]
+        check(vals, "demo values of 春柳")
+        self.objects.update({"indicator": 1, "indicator_value": vals[0]["id"]})
+        self.objects_out = {"malan.staff": {"plan_followup", "indicator_value"}}
         self.logout_sessions = {u: self.srv.session(u) for u in dt.DEMO_USERS}
         self.ops = []
         for path, methods in self.openapi["paths"].items():
@@ -125,7 +133,8 @@ class AccessSuite(dt.Suite):
                 check(op.get("x-duban-permission") and isinstance(op.get("x-duban-roles"), list) and op["x-duban-roles"],
                       "%s %s needs x-duban-permission and x-duban-roles" % (m, path))
             if "{id}" in path:
-                check(op.get("x-duban-object") in ("org_unit", "user", "session", "event", "plan", "plan_node", "plan_followup"),
+                check(op.get("x-duban-object") in ("org_unit", "user", "session", "event", "plan", "plan_node", "plan_followup",
+                                                  "indicator", "indicator_value"),
                       "%s %s x-duban-object %r" % (m, path, op.get("x-duban-object")))
         # admin-only areas stay with their admin
         ops = {(m, p): op for m, p, op in self.ops}
