@@ -6,12 +6,15 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "cli/cli.hpp"
+#include "indicators/indicators.hpp"
+#include "report/pack.hpp"
 #include "core/core.hpp"
 #include "http/http.hpp"
 #include "org/org.hpp"
@@ -39,7 +42,7 @@ struct Args {
     }
 };
 
-const std::vector<std::string> kFlags = {"--demo", "--password-stdin", "--help", "-h", "--no-access-log", "--json", "--secure-cookies", "--totp-optional", "--test-clock"};
+const std::vector<std::string> kFlags = {"--demo", "--password-stdin", "--help", "-h", "--no-access-log", "--json", "--secure-cookies", "--totp-optional", "--test-clock", "--traditional"};
 
 Args Parse(int argc, char** argv, int from) {
     Args a;
@@ -75,6 +78,7 @@ int Usage(const char* msg = nullptr) {
                  "              [--totp-optional]  (development and tests only: admins need not enrol TOTP)\n"
                  "              [--test-clock]     (automated tests only: PUT /api/v1/_test/clock sets the time)\n"
                  "  duban migrate [--db PATH | --postgres URL]\n"
+                 "  duban report monthly --month YYYY-MM --out FILE.xlsx|.html|.pdf [--unit ID] [--traditional]\n"
                  "  duban audit verify [--db PATH | --postgres URL] [--json]\n"
                  "  duban backup --to FILE [--db PATH]\n"
                  "  duban user add --username U --role R [--role R]... [--scope ORG_ID]... [--display-name N]\n"
@@ -312,6 +316,48 @@ int CmdToken(const Args& a) {
 
 }  // namespace
 
+// duban report monthly --month YYYY-MM --out FILE.xlsx|.html|.pdf: the monthly analysis pack from
+// the database, with the drafted narrative (the UI edits it before publishing).
+int CmdReport(const Args& a) {
+    if (a.positional.size() < 2 || a.positional[1] != "monthly" || a.Has("--help"))
+        return Usage(a.Has("--help") ? nullptr : "usage: duban report monthly --month YYYY-MM --out FILE.xlsx|.html|.pdf [--unit ID] [--traditional] [--db PATH | --postgres URL]");
+    std::string month = a.Get("--month"), out = a.Get("--out");
+    int y = 0, m = 0;
+    if (month.size() != 7 || std::sscanf(month.c_str(), "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12)
+        return Usage("--month takes YYYY-MM, such as 2026-06");
+    auto dot = out.rfind('.');
+    std::string ext = dot == std::string::npos ? "" : out.substr(dot);
+    if (ext != ".xlsx" && ext != ".html" && ext != ".pdf") return Usage("--out must end in .xlsx, .html or .pdf");
+    std::optional<int64_t> unit;
+    if (a.Has("--unit")) unit = std::stoll(a.Get("--unit"));
+    auto db = OpenDb(a, false);
+    auto c = db->Connect();
+    indicators::Viewer v{core::Scope::All(), "cli"};
+    auto d = indicators::Monthly(*c, y, m, unit, v, nullptr);
+    if (!d) {
+        std::fprintf(stderr, "duban report: %s\n", d.error().message.c_str());
+        return 2;
+    }
+    auto script = a.Has("--traditional") ? report::Script::kTraditional : report::Script::kSimplified;
+    auto narrative = report::DraftNarrative(*d, script);
+    core::Result<std::string> bytes = ext == ".xlsx" ? report::RenderXlsx(*d, narrative, script)
+                                      : ext == ".html" ? report::RenderHtml(*d, narrative, script)
+                                                       : report::RenderPdf(*d, narrative, script);
+    if (!bytes) {
+        std::fprintf(stderr, "duban report: %s\n", bytes.error().message.c_str());
+        return 2;
+    }
+    std::ofstream f(out, std::ios::binary);
+    f << *bytes;
+    if (!f) {
+        std::fprintf(stderr, "duban report: cannot write %s\n", out.c_str());
+        return 2;
+    }
+    std::fprintf(stderr, "wrote %s (%zu bytes): %s %d-%02d, %zu indicators\n", out.c_str(), bytes->size(),
+                 d->district.c_str(), y, m, d->rows.size());
+    return 0;
+}
+
 int main(int argc, char** argv) {
     core::InitCrypto();
     std::setvbuf(stderr, nullptr, _IOLBF, 1 << 16);
@@ -326,6 +372,7 @@ int main(int argc, char** argv) {
         if (cmd == "user") return CmdUser(a);
         if (cmd == "token") return CmdToken(a);
         if (cmd == "plan") return cli::PlanCommand(argc - 2, argv + 2);
+        if (cmd == "report") return CmdReport(a);
         if (cmd == "version" || cmd == "--version") {
             std::printf("duban %s (schema %d)\n", kVersion, store::LatestSchemaVersion());
             return 0;
