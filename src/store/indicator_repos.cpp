@@ -1,21 +1,15 @@
 #include "store/indicator_repos.hpp"
+#include "store/row_util.hpp"
 
 #include <algorithm>
 
 namespace duban::store {
 namespace {
 
-Value Opt(const std::optional<int64_t>& v) { return v ? Value(*v) : Value(nullptr); }
-Value Opt(const std::optional<std::string>& v) { return v ? Value(*v) : Value(nullptr); }
-std::optional<int64_t> OptInt(const Row& r, size_t i) {
-    return r.IsNull(i) ? std::nullopt : std::optional<int64_t>(r.Int(i));
-}
-std::optional<std::string> OptStr(const Row& r, size_t i) {
-    return r.IsNull(i) ? std::nullopt : std::optional<std::string>(r.Str(i));
-}
-int64_t NextId(Conn& c, const char* table) {
-    return c.Query(std::string("SELECT COALESCE(MAX(id), 0) + 1 FROM ") + table)[0].Int(0);
-}
+using rowutil::NextId;
+using rowutil::Opt;
+using rowutil::OptInt;
+using rowutil::OptStr;
 std::vector<std::string> StrList(const std::string& s) {
     std::vector<std::string> out;
     auto j = core::Json::parse(s, nullptr, false);

@@ -1,23 +1,14 @@
 #include "store/plan_repos.hpp"
+#include "store/row_util.hpp"
 
 namespace duban::store {
 namespace {
 
-Value Opt(const std::optional<int64_t>& v) { return v ? Value(*v) : Value(nullptr); }
-Value Opt(const std::optional<std::string>& v) { return v ? Value(*v) : Value(nullptr); }
-std::optional<int64_t> OptInt(const Row& r, size_t i) {
-    return r.IsNull(i) ? std::nullopt : std::optional<int64_t>(r.Int(i));
-}
-std::optional<std::string> OptStr(const Row& r, size_t i) {
-    return r.IsNull(i) ? std::nullopt : std::optional<std::string>(r.Str(i));
-}
-core::Json ParseJson(const std::string& s, core::Json fallback) {
-    auto j = core::Json::parse(s, nullptr, false);
-    return j.is_discarded() ? fallback : j;
-}
-int64_t NextId(Conn& c, const char* table) {
-    return c.Query(std::string("SELECT COALESCE(MAX(id), 0) + 1 FROM ") + table)[0].Int(0);
-}
+using rowutil::NextId;
+using rowutil::Opt;
+using rowutil::OptInt;
+using rowutil::OptStr;
+using rowutil::ParseJson;
 
 constexpr const char* kPlanCols =
     "id, title, year, encoding, settings, created_at, created_by, updated_at, version";
