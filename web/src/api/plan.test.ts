@@ -79,4 +79,15 @@ describe('plan API client', () => {
   it('links the xlsx export', () => {
     expect(plan.exportXlsxUrl(4)).toBe('/api/v1/plans/4/export.xlsx');
   });
+
+  it("validates an edited sheet, then applies it on the user's say", async () => {
+    next = () => json(200, { rows: 3, valid: 2, changes: 1, applied: 0, errors: [{ row: 4, column: '牽頭單位', message: 'no active org unit named X' }] });
+    const r = await plan.importSheet(4, 'UEsDBA==', false);
+    expect(r.errors[0]).toEqual({ row: 4, column: '牽頭單位', message: 'no active org unit named X' });
+    expect(calls[0].url).toBe('/api/v1/plans/4/import-sheet');
+    expect(calls[0].init.method).toBe('POST');
+    expect(bodyOf(calls[0])).toEqual({ content_base64: 'UEsDBA==', apply: false });
+    await plan.importSheet(4, 'UEsDBA==', true);
+    expect(bodyOf(calls[1]).apply).toBe(true);
+  });
 });

@@ -297,6 +297,18 @@ export function myTasks(s?: boolean): Promise<{ items: (PlanNode & { plan_title?
 export function getOverview(planId: number, s?: boolean): Promise<Overview> {
   return request('GET', `/plans/${planId}/overview`, silent(s));
 }
+export interface SheetImportResult {
+  rows: number;
+  valid: number;
+  changes: number;
+  applied: number;
+  errors: { row: number; column: string; message: string }[];
+  error_workbook_base64?: string;
+}
+/** POST /plans/{id}/import-sheet: validate an edited 任務分解表; apply=true applies the valid rows. */
+export function importSheet(planId: number, contentBase64: string, apply: boolean): Promise<SheetImportResult> {
+  return request('POST', `/plans/${planId}/import-sheet`, { json: { content_base64: contentBase64, apply }, silent: true });
+}
 /** The URL of the 任務分解表 download (a plain link: the browser sends the session cookie). */
 export function exportXlsxUrl(planId: number): string {
   return `/api/v1/plans/${planId}/export.xlsx`;
