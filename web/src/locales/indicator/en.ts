@@ -1,0 +1,23 @@
+// Economic indicator messages, English. Spread into en.ts as `indicator`.
+export default {
+  month: 'Month',
+  period: 'Months 1-{m}',
+  generated: 'Demo data (generated)',
+  timeProgress: 'Time progress {p}%',
+  ytd: '{period} cumulative',
+  yoy: 'YoY',
+  completion: 'Of target',
+  gap: '{gap} pts',
+  target: 'Annual target',
+  noTarget: 'No target',
+  quarter: 'As of {period}',
+  trend: 'Cumulative growth (YoY %)',
+  ranking: 'Street ranking (YoY %)',
+  rankBy: 'Indicator',
+  drillHint: 'Click a street to see its figures',
+  noData: 'No data for this month',
+  noStreets: 'No figures for the units below',
+  street: 'Street',
+  rank: 'Rank',
+  status: { estimate: 'Estimate', preliminary: 'Preliminary', final: 'Final' },
+};

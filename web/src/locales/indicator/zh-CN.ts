@@ -1,0 +1,23 @@
+// 经济指标 (indicator) messages, Simplified Chinese. Spread into zh-CN.ts as `indicator`.
+export default {
+  month: '月份',
+  period: '1-{m}月',
+  generated: '演示数据(生成)',
+  timeProgress: '序时进度 {p}%',
+  ytd: '{period}累计',
+  yoy: '同比',
+  completion: '完成目标',
+  gap: '{gap} 个百分点',
+  target: '年度目标',
+  noTarget: '未设目标',
+  quarter: '截至 {period}',
+  trend: '累计增速走势（同比 %）',
+  ranking: '街道排名（同比 %）',
+  rankBy: '指标',
+  drillHint: '点击街道查看该街道的指标',
+  noData: '本月暂无数据',
+  noStreets: '没有下级单位的数据',
+  street: '街道',
+  rank: '名次',
+  status: { estimate: '预计', preliminary: '初步', final: '最终' },
+};

@@ -1,0 +1,23 @@
+// 經濟指標 (indicator) messages, Traditional Chinese. Spread into zh-TW.ts as `indicator`.
+export default {
+  month: '月份',
+  period: '1-{m}月',
+  generated: '演示數據(生成)',
+  timeProgress: '序時進度 {p}%',
+  ytd: '{period}累計',
+  yoy: '同比',
+  completion: '完成目標',
+  gap: '{gap} 個百分點',
+  target: '年度目標',
+  noTarget: '未設目標',
+  quarter: '截至 {period}',
+  trend: '累計增速走勢（同比 %）',
+  ranking: '街道排名（同比 %）',
+  rankBy: '指標',
+  drillHint: '點擊街道查看該街道的指標',
+  noData: '本月暫無數據',
+  noStreets: '沒有下級單位的數據',
+  street: '街道',
+  rank: '名次',
+  status: { estimate: '預計', preliminary: '初步', final: '最終' },
+};
