@@ -1,5 +1,7 @@
 // Economic indicator messages, English. Spread into en.ts as `indicator`.
 export default {
+  jan: 'January',
+  district: 'District',
   month: 'Month',
   period: 'Months 1-{m}',
   generated: 'Demo data (generated)',

@@ -1,5 +1,7 @@
 // 经济指标 (indicator) messages, Simplified Chinese. Spread into zh-CN.ts as `indicator`.
 export default {
+  jan: '1月',
+  district: '全区',
   month: '月份',
   period: '1-{m}月',
   generated: '演示数据(生成)',

@@ -1,5 +1,7 @@
 // 經濟指標 (indicator) messages, Traditional Chinese. Spread into zh-TW.ts as `indicator`.
 export default {
+  jan: '1月',
+  district: '全區',
   month: '月份',
   period: '1-{m}月',
   generated: '演示數據(生成)',
