@@ -37,11 +37,11 @@ const ROLES = {
   admin: ['Home', 'SystemDept', 'SystemUser', 'SystemRole'],
   secadmin: ['Home', 'SystemDept', 'SystemUser', 'SystemRole', 'SystemConfig', 'SystemOnline'],
   auditor: ['Home', 'SystemOperlog', 'SystemLogininfor'],
-  leader: ['Home', ...PLAN_MENU, 'SystemDept'],
-  'chunliu.staff': ['Home', ...PLAN_MENU, 'SystemDept'],
-  'malan.staff': ['Home', ...PLAN_MENU, 'SystemDept'],
+  leader: ['Home', ...PLAN_MENU, 'IndicatorCockpit', 'SystemDept'],
+  'chunliu.staff': ['Home', ...PLAN_MENU, 'IndicatorCockpit', 'SystemDept'],
+  'malan.staff': ['Home', ...PLAN_MENU, 'IndicatorCockpit', 'SystemDept'],
   'grid.inspector': ['Home', 'SystemDept'],
-  'ducha.staff': ['Home', 'PlanList', 'PlanImport', 'MyTasks', 'Followups', 'SystemDept'],
+  'ducha.staff': ['Home', 'PlanList', 'PlanImport', 'MyTasks', 'Followups', 'IndicatorCockpit', 'SystemDept'],
 };
 
 // ---------------------------------------------------------------- harness
@@ -205,7 +205,7 @@ test('admin creates an account; it signs in and must change its password', async
   await clerk.getByTestId('pw-submit').click();
   await clerk.waitForURL(/\/home$/);
   await settle(clerk);
-  assertEq(await menuOf(clerk), ['Home', ...PLAN_MENU, 'SystemDept'], 'new staff menu');
+  assertEq(await menuOf(clerk), ['Home', ...PLAN_MENU, 'IndicatorCockpit', 'SystemDept'], 'new staff menu');
   await clerk.context().close();
 });
 

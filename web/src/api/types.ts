@@ -14,7 +14,9 @@ export type Permission =
   | 'plan.write'
   | 'plan.report'
   | 'plan.comment'
-  | 'plan.followup';
+  | 'plan.followup'
+  | 'indicator.read'
+  | 'indicator.write';
 
 export const ALL_PERMISSIONS: Permission[] = [
   'org.read',
@@ -31,6 +33,8 @@ export const ALL_PERMISSIONS: Permission[] = [
   'plan.report',
   'plan.comment',
   'plan.followup',
+  'indicator.read',
+  'indicator.write',
 ];
 
 export type Role = 'sysadmin' | 'secadmin' | 'auditor' | 'leader' | 'staff' | 'inspector' | 'supervisor';

@@ -3,6 +3,7 @@ import type { App } from 'vue';
 import {
   ArrowDown,
   DataAnalysis,
+  DataLine,
   Calendar,
   Download,
   Printer,
@@ -33,6 +34,7 @@ import {
 export const icons = {
   ArrowDown,
   DataAnalysis,
+  DataLine,
   Calendar,
   Download,
   Printer,

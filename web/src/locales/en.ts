@@ -1,8 +1,10 @@
 // English. Keys as in zh-CN.ts.
 import plan from './plan/en';
+import indicator from './indicator/en';
 
 export default {
   plan,
+  indicator,
   app: {
     name: 'Duban',
     title: 'Duban Work Platform',
@@ -39,6 +41,8 @@ export default {
     copyFailed: 'Copy failed; select the text and copy it by hand',
   },
   menu: {
+    indicator: 'Economic indicators',
+    cockpit: 'Economic cockpit',
     plan: 'Work plan',
     plans: 'Plans',
     planImport: 'Import report',
@@ -176,6 +180,7 @@ export default {
       'The data permission decides which units’ data an account sees; objects outside it do not exist for that account (the API answers 404).',
   },
   perm: {
+    indicator: { read: 'View economic indicators', write: 'Maintain economic indicators' },
     org: { read: 'Read units', write: 'Maintain units' },
     user: { read: 'Read accounts', write: 'Maintain accounts', unlock: 'Unlock accounts' },
     role: { grant: 'Grant roles' },

@@ -1,8 +1,10 @@
 // Simplified Chinese (the default). Every key here must exist in zh-TW.ts and en.ts (a unit test checks).
 import plan from './plan/zh-CN';
+import indicator from './indicator/zh-CN';
 
 export default {
   plan,
+  indicator,
   app: {
     name: '督办',
     title: '督办工作平台',
@@ -39,6 +41,8 @@ export default {
     copyFailed: '复制失败，请手动选择文本复制',
   },
   menu: {
+    indicator: '经济指标',
+    cockpit: '经济运行',
     plan: '工作计划',
     plans: '计划列表',
     planImport: '导入工作报告',
@@ -174,6 +178,7 @@ export default {
   },
   // Keys follow the server's permission names: perm.org.read is "org.read".
   perm: {
+    indicator: { read: '查看经济指标', write: '维护经济指标' },
     org: { read: '查看组织单位', write: '维护组织单位' },
     user: { read: '查看账号', write: '维护账号', unlock: '解锁账号' },
     role: { grant: '授予角色' },

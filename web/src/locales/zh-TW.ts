@@ -1,8 +1,10 @@
 // Traditional Chinese (made from zh-CN.ts with OpenCC s2tw, then read over). Keys as in zh-CN.ts.
 import plan from './plan/zh-TW';
+import indicator from './indicator/zh-TW';
 
 export default {
   plan,
+  indicator,
   app: {
     name: '督辦',
     title: '督辦工作平台',
@@ -39,6 +41,8 @@ export default {
     copyFailed: '複製失敗，請手動選擇文本複製',
   },
   menu: {
+    indicator: '經濟指標',
+    cockpit: '經濟運行',
     plan: '工作計劃',
     plans: '計劃列表',
     planImport: '導入工作報告',
@@ -174,6 +178,7 @@ export default {
   },
   // Keys follow the server's permission names: perm.org.read is "org.read".
   perm: {
+    indicator: { read: '查看經濟指標', write: '維護經濟指標' },
     org: { read: '查看組織單位', write: '維護組織單位' },
     user: { read: '查看賬號', write: '維護賬號', unlock: '解鎖賬號' },
     role: { grant: '授予角色' },

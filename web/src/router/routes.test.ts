@@ -7,10 +7,10 @@ const PERMS: Record<Role, Permission[]> = {
   sysadmin: ['org.read', 'org.write', 'user.read', 'user.write'],
   secadmin: ['org.read', 'user.read', 'role.grant', 'user.unlock', 'security.policy', 'session.admin'],
   auditor: ['audit.read'],
-  leader: ['org.read', 'plan.read', 'plan.comment'],
-  staff: ['org.read', 'plan.read', 'plan.report'],
+  leader: ['org.read', 'plan.read', 'plan.comment', 'indicator.read'],
+  staff: ['org.read', 'plan.read', 'plan.report', 'indicator.read'],
   inspector: ['org.read'],
-  supervisor: ['org.read', 'plan.read', 'plan.write', 'plan.followup'],
+  supervisor: ['org.read', 'plan.read', 'plan.write', 'plan.followup', 'indicator.read'],
 };
 
 const names = (role: Role) => routesFor(PERMS[role]).map((r) => String(r.name));
@@ -42,7 +42,7 @@ describe('route table', () => {
     expect(names('auditor')).toEqual(['Home', 'Account', 'SystemOperlog', 'SystemLogininfor']);
     const planRead = ['PlanList', 'MyTasks', 'Followups', 'PlanDetail', 'PlanTimeline', 'PlanOverview', 'PrintFollowup', 'PrintPlanNode'];
     for (const r of ['leader', 'staff'] as Role[])
-      expect(names(r)).toEqual(['Home', 'Account', ...planRead, 'SystemDept', 'SystemDeptDetail']);
+      expect(names(r)).toEqual(['Home', 'Account', ...planRead, 'IndicatorCockpit', 'SystemDept', 'SystemDeptDetail']);
     expect(names('inspector')).toEqual(['Home', 'Account', 'SystemDept', 'SystemDeptDetail']);
     expect(names('supervisor')).toEqual([
       'Home',
@@ -50,9 +50,15 @@ describe('route table', () => {
       'PlanList',
       'PlanImport',
       ...planRead.slice(1),
+      'IndicatorCockpit',
       'SystemDept',
       'SystemDeptDetail',
     ]);
+  });
+
+  it('registers the economic cockpit with indicator.read only', () => {
+    expect(routesFor(['indicator.read']).map((r) => r.name)).toContain('IndicatorCockpit');
+    expect(routesFor(['plan.read']).map((r) => r.name)).not.toContain('IndicatorCockpit');
   });
 
   it('registers only the always-allowed pages without permissions', () => {
