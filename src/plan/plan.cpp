@@ -524,6 +524,15 @@ std::vector<const PlanNodeRow*> VisibleNodes(const std::vector<PlanNodeRow>& all
     return out;
 }
 
+}  // namespace
+
+std::vector<const PlanNodeRow*> VisibleNodes(store::Conn& c, const std::vector<PlanNodeRow>& all, const Viewer& v) {
+    UnitCache uc{c, {}};
+    return VisibleNodes(all, v, uc);
+}
+
+namespace {
+
 Result<store::PlanRow> LoadPlan(store::Conn& c, int64_t id) {
     auto p = store::FindPlan(c, id);
     if (!p) return Error::NotFound("plan", id);
@@ -754,7 +763,6 @@ Result<Json> PatchNode(store::WriteTx& tx, int64_t id, const Json& body, const V
     Json before = Json::object(), after = Json::object();
     for (auto& [k, val] : body.items()) {
         if (k == "version") continue;
-        std::string f = k;
         if (k == "title" || k == "text" || k == "leader" || k == "status_reason") {
             std::optional<std::string> t;
             size_t max = k == "title" ? kMaxTitle : k == "leader" ? kMaxLeader : kMaxText;
@@ -793,7 +801,6 @@ Result<Json> PatchNode(store::WriteTx& tx, int64_t id, const Json& body, const V
         } else {
             return Error::Validation(k, "unknown field '" + k + "'", "unknown_field");
         }
-        (void)f;
     }
     if (n.start_date && n.due_date && *n.start_date > *n.due_date)
         return Error::Validation("due_date", "due_date is before start_date");

@@ -103,6 +103,10 @@ Result<Json> Sweep(store::WriteTx& tx, const Watch::Due& due, const core::WorkCa
 Watch::Due AllOpen(store::Conn& c);
 
 // ---------------------------------------------------------------- reads
+/// The nodes of a plan (all, from the store) a viewer may see: those its units lead or help with,
+/// and their ancestors; everything for a whole-plan viewer. In the order given.
+std::vector<const store::PlanNodeRow*> VisibleNodes(store::Conn& c, const std::vector<store::PlanNodeRow>& all,
+                                                   const Viewer& v);
 Json ListPlans(store::Conn& c, const Viewer& v);
 Result<Json> GetPlan(store::Conn& c, int64_t id, const Viewer& v, bool with_source);
 struct NodeFilter {

@@ -105,20 +105,19 @@ std::string CellText(const office::Cell* c) {
 }  // namespace
 
 Result<std::string> ExportTaskSheet(store::Conn& c, int64_t plan_id, const Viewer& v) {
-    auto p = GetPlan(c, plan_id, v, false);
-    if (!p) return p.error();
+    auto p = store::FindPlan(c, plan_id);
+    if (!p) return Error::NotFound("plan", plan_id);
     auto all = store::ListPlanNodes(c, plan_id);
-    // Visibility follows ListNodes; reuse it for the ids the viewer may see.
-    auto visible = ListNodes(c, plan_id, NodeFilter{}, v, core::WorkCalendar{});
-    if (!visible) return visible.error();
+    // The rows the viewer may see, by the same rule as every other read of the plan.
     std::set<int64_t> ids;
-    for (auto& n : (*visible)["items"]) ids.insert(n["id"].get<int64_t>());
+    for (const auto* n : VisibleNodes(c, all, v)) ids.insert(n->id);
+    if (!v.whole_plan && ids.empty()) return Error::NotFound("plan", plan_id);
     std::unordered_map<int64_t, const PlanNodeRow*> by_id;
     for (auto& n : all) by_id[n.id] = &n;
 
     office::OutSheet sheet;
     sheet.name = "任務分解表";
-    sheet.title = (*p)["title"].get<std::string>() + " 任務分解表";
+    sheet.title = p->title + " 任務分解表";
     sheet.header = kColumns;
     sheet.col_widths = {8, 22, 48, 16, 20, 12, 12, 24, 30, 9};
     int current_kw_row = -1;
@@ -191,6 +190,13 @@ Result<Json> ImportTaskSheet(store::WriteTx& tx, int64_t plan_id, const std::str
         int row;
         std::string column, message;
     };
+    // An active org unit by its exact name (the sheet names units as the export wrote them).
+    auto find_unit = [&](const std::string& name) -> std::optional<int64_t> {
+        auto units = store::ListOrgs(c, store::OrgFilter{std::nullopt, false, "", name, true, 1, 50}, core::Scope::All()).first;
+        for (const auto& u : units)
+            if (u.name == name) return u.id;
+        return std::nullopt;
+    };
     std::vector<RowError> errors;
     std::vector<std::pair<PlanNodeRow, Json>> changes;  // node after, fields changed
     std::set<int> bad_rows;
@@ -230,22 +236,20 @@ Result<Json> ImportTaskSheet(store::WriteTx& tx, int64_t plan_id, const std::str
                     changed["lead_unit_id"] = nullptr;
                 }
             } else {
-                auto units = store::ListOrgs(c, store::OrgFilter{std::nullopt, false, "", name, true, 1, 50}, core::Scope::All()).first;
-                auto hit = std::find_if(units.begin(), units.end(), [&](const store::OrgUnit& u) { return u.name == name; });
-                if (hit == units.end()) err("牽頭單位", "no active org unit named " + name);
-                else if (n.lead_unit_id != hit->id) {
-                    n.lead_unit_id = hit->id;
-                    changed["lead_unit_id"] = hit->id;
+                auto id = find_unit(name);
+                if (!id) err("牽頭單位", "no active org unit named " + name);
+                else if (n.lead_unit_id != *id) {
+                    n.lead_unit_id = *id;
+                    changed["lead_unit_id"] = *id;
                 }
             }
         }
         if (col.count("配合單位")) {
             std::vector<int64_t> ids;
             for (auto& name : SplitNames(CellText(cell(r, "配合單位")))) {
-                auto units = store::ListOrgs(c, store::OrgFilter{std::nullopt, false, "", name, true, 1, 50}, core::Scope::All()).first;
-                auto hit = std::find_if(units.begin(), units.end(), [&](const store::OrgUnit& u) { return u.name == name; });
-                if (hit == units.end()) err("配合單位", "no active org unit named " + name);
-                else if (std::find(ids.begin(), ids.end(), hit->id) == ids.end()) ids.push_back(hit->id);
+                auto id = find_unit(name);
+                if (!id) err("配合單位", "no active org unit named " + name);
+                else if (std::find(ids.begin(), ids.end(), *id) == ids.end()) ids.push_back(*id);
             }
             if (ids != n.co_units) {
                 n.co_units = ids;
