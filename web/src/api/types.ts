@@ -16,7 +16,9 @@ export type Permission =
   | 'plan.comment'
   | 'plan.followup'
   | 'indicator.read'
-  | 'indicator.write';
+  | 'indicator.write'
+  | 'attachment.read'
+  | 'attachment.write';
 
 export const ALL_PERMISSIONS: Permission[] = [
   'org.read',
@@ -35,6 +37,8 @@ export const ALL_PERMISSIONS: Permission[] = [
   'plan.followup',
   'indicator.read',
   'indicator.write',
+  'attachment.read',
+  'attachment.write',
 ];
 
 export type Role = 'sysadmin' | 'secadmin' | 'auditor' | 'leader' | 'staff' | 'inspector' | 'supervisor';

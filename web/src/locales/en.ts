@@ -40,7 +40,20 @@ export default {
     networkError: 'Cannot reach the server; check the network',
     copyFailed: 'Copy failed; select the text and copy it by hand',
   },
+  geo: {
+    street: 'Streets',
+    community: 'Communities',
+    grid: 'Grids',
+    count: '{n} areas',
+    hint: 'Click the map to find the grid there',
+    empty: 'No boundaries yet',
+    generated: 'Demo boundaries (generated)',
+    picked: 'Longitude {lon}, latitude {lat}',
+    pickedPoint: 'Picked point',
+    noGrid: 'Not in any grid',
+  },
   menu: {
+    map: 'Grid map',
     indicator: 'Economic indicators',
     cockpit: 'Economic cockpit',
     plan: 'Work plan',
@@ -181,6 +194,7 @@ export default {
   },
   perm: {
     indicator: { read: 'View economic indicators', write: 'Maintain economic indicators' },
+    attachment: { read: 'View attachments', write: 'Upload attachments' },
     org: { read: 'Read units', write: 'Maintain units' },
     user: { read: 'Read accounts', write: 'Maintain accounts', unlock: 'Unlock accounts' },
     role: { grant: 'Grant roles' },

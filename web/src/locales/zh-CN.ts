@@ -40,7 +40,20 @@ export default {
     networkError: '无法连接服务器，请检查网络',
     copyFailed: '复制失败，请手动选择文本复制',
   },
+  geo: {
+    street: '街道',
+    community: '社区',
+    grid: '网格',
+    count: '共 {n} 个区域',
+    hint: '点击地图可定位所在网格',
+    empty: '暂无区域边界',
+    generated: '演示边界（生成）',
+    picked: '经度 {lon}，纬度 {lat}',
+    pickedPoint: '选取的位置',
+    noGrid: '不在任何网格内',
+  },
   menu: {
+    map: '网格地图',
     indicator: '经济指标',
     cockpit: '经济运行',
     plan: '工作计划',
@@ -179,6 +192,7 @@ export default {
   // Keys follow the server's permission names: perm.org.read is "org.read".
   perm: {
     indicator: { read: '查看经济指标', write: '维护经济指标' },
+    attachment: { read: '查看附件', write: '上传附件' },
     org: { read: '查看组织单位', write: '维护组织单位' },
     user: { read: '查看账号', write: '维护账号', unlock: '解锁账号' },
     role: { grant: '授予角色' },

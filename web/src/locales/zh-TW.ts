@@ -40,7 +40,20 @@ export default {
     networkError: '無法連接服務器，請檢查網絡',
     copyFailed: '複製失敗，請手動選擇文本複製',
   },
+  geo: {
+    street: '街道',
+    community: '社區',
+    grid: '網格',
+    count: '共 {n} 個區域',
+    hint: '點擊地圖可定位所在網格',
+    empty: '暫無區域邊界',
+    generated: '演示邊界（生成）',
+    picked: '經度 {lon}，緯度 {lat}',
+    pickedPoint: '選取的位置',
+    noGrid: '不在任何網格內',
+  },
   menu: {
+    map: '網格地圖',
     indicator: '經濟指標',
     cockpit: '經濟運行',
     plan: '工作計劃',
@@ -179,6 +192,7 @@ export default {
   // Keys follow the server's permission names: perm.org.read is "org.read".
   perm: {
     indicator: { read: '查看經濟指標', write: '維護經濟指標' },
+    attachment: { read: '查看附件', write: '上傳附件' },
     org: { read: '查看組織單位', write: '維護組織單位' },
     user: { read: '查看賬號', write: '維護賬號', unlock: '解鎖賬號' },
     role: { grant: '授予角色' },

@@ -7,10 +7,10 @@ const PERMS: Record<Role, Permission[]> = {
   sysadmin: ['org.read', 'org.write', 'user.read', 'user.write'],
   secadmin: ['org.read', 'user.read', 'role.grant', 'user.unlock', 'security.policy', 'session.admin'],
   auditor: ['audit.read'],
-  leader: ['org.read', 'plan.read', 'plan.comment', 'indicator.read'],
-  staff: ['org.read', 'plan.read', 'plan.report', 'indicator.read'],
-  inspector: ['org.read'],
-  supervisor: ['org.read', 'plan.read', 'plan.write', 'plan.followup', 'indicator.read'],
+  leader: ['org.read', 'plan.read', 'plan.comment', 'indicator.read', 'attachment.read', 'attachment.write'],
+  staff: ['org.read', 'plan.read', 'plan.report', 'indicator.read', 'attachment.read', 'attachment.write'],
+  inspector: ['org.read', 'attachment.read', 'attachment.write'],
+  supervisor: ['org.read', 'plan.read', 'plan.write', 'plan.followup', 'indicator.read', 'attachment.read', 'attachment.write'],
 };
 
 const names = (role: Role) => routesFor(PERMS[role]).map((r) => String(r.name));
@@ -28,10 +28,11 @@ describe('route table', () => {
   });
 
   it('registers for each role exactly the pages its permissions allow', () => {
-    expect(names('sysadmin')).toEqual(['Home', 'Account', 'SystemDept', 'SystemDeptDetail', 'SystemUser', 'SystemRole']);
+    expect(names('sysadmin')).toEqual(['Home', 'Account', 'GeoMap', 'SystemDept', 'SystemDeptDetail', 'SystemUser', 'SystemRole']);
     expect(names('secadmin')).toEqual([
       'Home',
       'Account',
+      'GeoMap',
       'SystemDept',
       'SystemDeptDetail',
       'SystemUser',
@@ -42,8 +43,8 @@ describe('route table', () => {
     expect(names('auditor')).toEqual(['Home', 'Account', 'SystemOperlog', 'SystemLogininfor']);
     const planRead = ['PlanList', 'MyTasks', 'Followups', 'PlanDetail', 'PlanTimeline', 'PlanOverview', 'PrintFollowup', 'PrintPlanNode'];
     for (const r of ['leader', 'staff'] as Role[])
-      expect(names(r)).toEqual(['Home', 'Account', ...planRead, 'IndicatorCockpit', 'SystemDept', 'SystemDeptDetail']);
-    expect(names('inspector')).toEqual(['Home', 'Account', 'SystemDept', 'SystemDeptDetail']);
+      expect(names(r)).toEqual(['Home', 'Account', ...planRead, 'IndicatorCockpit', 'GeoMap', 'SystemDept', 'SystemDeptDetail']);
+    expect(names('inspector')).toEqual(['Home', 'Account', 'GeoMap', 'SystemDept', 'SystemDeptDetail']);
     expect(names('supervisor')).toEqual([
       'Home',
       'Account',
@@ -51,6 +52,7 @@ describe('route table', () => {
       'PlanImport',
       ...planRead.slice(1),
       'IndicatorCockpit',
+      'GeoMap',
       'SystemDept',
       'SystemDeptDetail',
     ]);
