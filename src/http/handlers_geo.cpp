@@ -130,6 +130,20 @@ std::string PercentEncode(const std::string& s) {
     return out;
 }
 
+std::string PercentDecode(const std::string& s) {
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+        auto hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
+        if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) && hex(s[i + 2])) {
+            out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+            i += 2;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
 asio::awaitable<Response> UploadH(Ctx& ctx) {
     const auto& store = ctx.app.blobs;
     if (ctx.req.body.size() > store.max_bytes())
@@ -137,8 +151,9 @@ asio::awaitable<Response> UploadH(Ctx& ctx) {
                                  "the file has " + std::to_string(ctx.req.body.size()) + " bytes; at most " +
                                      std::to_string(store.max_bytes()),
                                  "body"});
-    std::string name = blobs::SafeFileName(ctx.req.Header("x-file-name"));
-    if (ctx.req.Header("x-file-name").empty()) name.clear();
+    // Header values are Latin-1 on the wire: clients send a UTF-8 name percent-encoded.
+    std::string raw_name = PercentDecode(ctx.req.Header("x-file-name"));
+    std::string name = raw_name.empty() ? std::string() : blobs::SafeFileName(raw_name);
     std::string ct = ctx.req.Header("content-type");
     auto stored = std::make_shared<blobs::Stored>();
     std::string body = ctx.req.body;

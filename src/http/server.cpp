@@ -283,11 +283,14 @@ struct Server::Impl {
         for (;;) {
             bhttp::request_parser<bhttp::string_body> parser;
             parser.header_limit(static_cast<std::uint32_t>(settings.header_limit));
-            parser.body_limit(settings.body_limit);
+            // Beast checks a declared Content-Length against the limit while reading the header,
+            // before the route is known: start at the upload limit, then lower it for other routes.
+            parser.body_limit(std::max(settings.body_limit, settings.upload_limit));
             stream.expires_after(std::chrono::seconds(settings.read_timeout_s));
             size_t limit = settings.body_limit;
             co_await bhttp::async_read_header(stream, buf, parser, asio::redirect_error(asio::use_awaitable, ec));
             if (!ec) {
+                parser.body_limit(settings.body_limit);
                 // Uploads (reports, spreadsheets) get the larger limit; the route says which.
                 std::string target(parser.get().target());
                 std::string path = target.substr(0, target.find('?'));

@@ -94,6 +94,26 @@ class AccessSuite(dt.Suite):
         check(vals, "demo values of 春柳")
         self.objects.update({"indicator": 1, "indicator_value": vals[0]["id"]})
         self.objects_out = {"malan.staff": {"plan_followup", "indicator_value"}}
+        # an attachment (any business user who knows the hash reads it) and a point in grid.inspector's
+        # grid: located for the accounts whose scope holds that grid, 404 for the others
+        jpeg = b"\xff\xd8\xff\xe0" + b"access" * 20
+        self.sha = expect_status(self.sess["grid.inspector"].request("POST", "/api/v1/attachments", body=jpeg,
+                                                                     ctype="image/jpeg"), 201).json()["sha256"]
+        grid = [f for f in expect_status(admin.get("/api/v1/geo/areas?level=grid"), 200).json()["features"]
+                if f["properties"]["unit_id"] == insp_grid["id"]]
+        check(grid, "the inspector's grid has a polygon (the demo's generated areas)")
+        ring = grid[0]["geometry"]["coordinates"][0] if grid[0]["geometry"]["type"] == "Polygon" else \
+            grid[0]["geometry"]["coordinates"][0][0]
+        self.locate_at = None
+        for k in range(1, len(ring) - 1):  # the centroid of a triangle of the ring that lies inside
+            x = (ring[0][0] + ring[k][0] + ring[k + 1][0]) / 3.0
+            y = (ring[0][1] + ring[k][1] + ring[k + 1][1]) / 3.0
+            r = admin.get("/api/v1/geo/locate?lon=%r&lat=%r" % (x, y))
+            if r.status == 200 and r.json()["grid_id"] == insp_grid["id"]:
+                self.locate_at = (x, y)
+                break
+        check(self.locate_at, "a point in the inspector's grid")
+        self.sees_grid = {u: s.get("/api/v1/org-units/%d" % insp_grid["id"]).status == 200 for u, s in self.sess.items()}
         self.logout_sessions = {u: self.srv.session(u) for u in dt.DEMO_USERS}
         self.ops = []
         for path, methods in self.openapi["paths"].items():
@@ -145,7 +165,7 @@ class AccessSuite(dt.Suite):
     def test_anonymous(self):
         c = self.srv.client()
         for m, path, op in self.ops:
-            p = path.replace("{id}", "1")
+            p = path.replace("{id}", "1").replace("{sha256}", "0" * 64)
             r = self.probe(c, m, p)
             if op["x-duban-access"] == "public":
                 self.allowed_ok(r, "anonymous %s %s" % (m, p))
@@ -173,7 +193,11 @@ class AccessSuite(dt.Suite):
                 s = self.logout_sessions[u] if (m, path) == ("DELETE", "/api/v1/session") else self.sess[u]
                 roles = set(self.me[u]["roles"])
                 allowed = acc in ("public", "authenticated") or bool(roles & set(op.get("x-duban-roles", [])))
-                if obj is None:
+                if path == "/api/v1/geo/locate":
+                    targets = [(path + "?lon=%r&lat=%r" % self.locate_at, self.sees_grid[u])]
+                elif path == "/api/v1/attachments/{sha256}":
+                    targets = [(path.replace("{sha256}", self.sha), None), (path.replace("{sha256}", "0" * 64), False)]
+                elif obj is None:
                     targets = [(path, None)]
                 elif obj == "org_unit":
                     targets = [(path.replace("{id}", str(x["id"])), True) for x in self.org_in[u]] + \
@@ -336,7 +360,7 @@ class AccessSuite(dt.Suite):
         check("no route" in r.json()["error"]["message"], "control probe: %r" % r)
         probes = {(m, p) for m, p, _ in self.ops} | self.source_routes()
         for m, p in sorted(probes):
-            r = c.request(m, p.replace("{id}", "1"), body=b"", ctype="application/json")
+            r = c.request(m, p.replace("{id}", "1").replace("{sha256}", "0" * 64), body=b"", ctype="application/json")
             check(not (r.status == 404 and "no route" in r.text()), "%s %s: the server has no such route" % (m, p))
             check(r.status != 405, "%s %s: method not allowed on the server" % (m, p))
         # and methods that are not routes are refused
