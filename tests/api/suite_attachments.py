@@ -62,7 +62,7 @@ class AttachmentsSuite(dt.Suite):
         a = expect_status(self.upload(self.staff, JPEG + b"once", "image/jpeg", "a.jpg"), 201).json()
         b = expect_status(self.upload(self.leader, JPEG + b"once", "image/jpeg", "b.jpg"), 201).json()
         eq(a, b, "same hash")
-        eq(self.srv.db.query("SELECT COUNT(*) FROM attachments WHERE sha256 = ?", (a["sha256"],)), [(1,)], "one row")
+        eq(int(self.srv.db.query("SELECT COUNT(*) FROM attachments WHERE sha256 = ?", (a["sha256"],))[0][0]), 1, "one row")
         if self.srv.db.path:
             d = os.path.join(os.path.dirname(self.srv.db.path), "blobs", a["sha256"][:2])
             eq([n for n in os.listdir(d) if n.startswith(a["sha256"][2:8])], [a["sha256"][2:]], "one file")

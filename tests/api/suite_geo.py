@@ -207,7 +207,7 @@ class GeoSuite(dt.Suite):
                                       [feature("210204018", [square(120, 30, 120.5, 30.5)])]), 201)
         f = [x for x in self.areas(self.leader, "street") if x["properties"]["unit_id"] == s["id"]][0]
         eq(f["geometry"]["coordinates"], [square(120, 30, 120.5, 30.5)], "replaced")
-        eq(db.query("SELECT COUNT(*) FROM geo_areas WHERE level = 'street'"), [(7,)], "still one polygon per street")
+        eq(int(db.query("SELECT COUNT(*) FROM geo_areas WHERE level = 'street'")[0][0]), 7, "still one polygon per street")
 
     # ------------------------------------------------------------------ scope
     def test_scope(self):
