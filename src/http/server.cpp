@@ -301,7 +301,10 @@ struct Server::Impl {
                         parser.body_limit(limit);
                         break;
                     }
-                if (!parser.is_done())
+                // Beast applies body_limit to a declared length only at the header (done above with the
+                // upload limit) and to chunked bodies as they come: check the declared length here.
+                if (parser.content_length() && *parser.content_length() > limit) ec = bhttp::error::body_limit;
+                else if (!parser.is_done())
                     co_await bhttp::async_read(stream, buf, parser, asio::redirect_error(asio::use_awaitable, ec));
             }
             auto t0 = std::chrono::steady_clock::now();
