@@ -468,6 +468,15 @@ void Store::Reserve(size_t n) {
     where_.reserve(n);
 }
 
+uint16_t Store::CategoryCode(const std::string& code) {
+    std::unique_lock lk(mu_);
+    return categories_.Code(code);
+}
+std::string Store::CategoryName(uint16_t code) const {
+    std::shared_lock lk(mu_);
+    return categories_.Name(code);
+}
+
 size_t Store::size() const {
     std::shared_lock lk(mu_);
     return where_.size();

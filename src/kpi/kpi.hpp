@@ -106,6 +106,7 @@ struct Row {
 
 struct Settings {
     int32_t dispatch_limit_s = 2 * 3600;  // on-time dispatch: dispatched - registered <= this
+    int32_t sign_limit_s = 2 * 3600;      // a hotline case's 簽收 is due this long after dispatch
 };
 
 /// Filters of a KPI query. Empty vectors mean "all".
@@ -142,7 +143,9 @@ public:
     size_t size() const;
     std::optional<CaseFacts> Get(int64_t id) const;
 
-    Dictionary& categories() { return categories_; }
+    /// The small int of a category code (added when new), and back; thread-safe.
+    uint16_t CategoryCode(const std::string& code);
+    std::string CategoryName(uint16_t code) const;
 
     /// Cohort = cases reported in [f.from, f.to); every metric "by the end" uses `end`
     /// (or, when per_month_end, the end of each case's reporting month, as query (b)).
@@ -164,6 +167,7 @@ public:
 
     /// Bytes held by the columns and indexes (approximate).
     size_t MemoryBytes() const;
+    const Settings& settings() const { return settings_; }
 
 private:
     struct Partition;

@@ -5,11 +5,16 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "kpi/kpi.hpp"
+#include "kpi/load.hpp"
+#include "store/db.hpp"
 
 namespace duban::kpi {
 namespace {
@@ -497,6 +502,64 @@ TEST(KpiVsSqlite, FourQueriesOn20kRandomCasesAndAfterUpserts) {
     }
     ExpectSameAsSqlite(db, st);
     sqlite3_close(db);
+}
+
+// The loader against the documented `cases` shape (docs/cases-api.md "Storage"; migration 6 comes
+// with the case engine, so the test creates the table itself).
+TEST(KpiLoad, FromTheCasesTable) {
+    char tmpl[] = "/tmp/duban-kpi-XXXXXX";
+    const std::string dir = mkdtemp(tmpl);
+    auto c = store::OpenSqlite(dir + "/t.db");
+    Store st;
+    EXPECT_EQ(Load(*c, st), 0u);  // no table yet: nothing, no error
+    c->ExecScript(R"(
+CREATE TABLE cases (id INTEGER PRIMARY KEY, number TEXT UNIQUE, type TEXT, category TEXT, category_major TEXT,
+  source TEXT, street_id INTEGER, community_id INTEGER, grid_id INTEGER, lead_unit_id INTEGER, stage TEXT,
+  status TEXT, urgency TEXT, reported_at TEXT, registered_at TEXT, dispatched_at TEXT, handled_at TEXT,
+  closed_at TEXT, due_at TEXT, stage_started_at TEXT, stage_due_at TEXT, returns INTEGER, reworks INTEGER,
+  extensions INTEGER, satisfaction INTEGER, merged_into INTEGER);
+CREATE TABLE case_steps (case_id INTEGER, seq INTEGER, at TEXT, actor_id INTEGER, action TEXT,
+  from_stage TEXT, to_stage TEXT, note TEXT, data TEXT);
+INSERT INTO cases VALUES (1, 'RX-20260601-000001', 'hotline', 'C0101', 'C01', 'hotline', 5, 9, 11, 30, 'close',
+  'closed', 'normal', '2026-05-31T16:30:00Z', '2026-05-31T16:40:00Z', '2026-05-31T17:30:00Z',
+  '2026-06-01T01:00:00Z', '2026-06-01T02:00:00Z', '2026-06-01T02:00:00Z', '2026-06-01T01:00:00Z', NULL, 1, 0, 0, 4, NULL);
+INSERT INTO cases VALUES (2, 'CG-20260602-000002', 'urban', 'C0102', 'C01', 'grid', 6, NULL, NULL, NULL, 'dispatch',
+  'open', 'normal', '2026-06-02T01:00:00Z', NULL, NULL, NULL, NULL, NULL, '2026-06-02T01:00:00Z', NULL, 0, 0, 0, NULL, NULL);
+INSERT INTO case_steps VALUES (1, 3, '2026-05-31T17:35:00Z', 7, 'sign', 'sign', 'handle', '', '{}');
+INSERT INTO case_steps VALUES (1, 6, '2026-06-01T03:00:00Z', 7, 'rate', 'rate', 'closed', '', '{"rating":4,"solved":true}');
+)");
+    EXPECT_EQ(Load(*c, st), 2u);
+    auto f = st.Get(1);
+    ASSERT_TRUE(f.has_value());
+    // 2026-05-31T16:30Z is 2026-06-01 00:30 in Beijing: a June case
+    EXPECT_EQ(f->reported, LocalSeconds(2026, 6, 1, 0, 30));
+    EXPECT_EQ(f->closed, LocalSeconds(2026, 6, 1, 10));
+    EXPECT_EQ(f->closed, f->due);
+    EXPECT_EQ(f->signed_at, LocalSeconds(2026, 6, 1, 1, 35));
+    EXPECT_EQ(f->sign_due, f->dispatched + st.settings().sign_limit_s);
+    EXPECT_EQ(f->type, CaseType::kHotline);
+    EXPECT_EQ(f->street, 5);
+    EXPECT_EQ(f->lead_unit, 30);
+    EXPECT_EQ(f->returns, 1);
+    EXPECT_EQ(f->satisfaction, 4);
+    EXPECT_EQ(f->solved, 1);
+    EXPECT_EQ(st.CategoryName(f->minor), "C0101");
+    EXPECT_EQ(st.CategoryName(f->major), "C01");
+    const auto june = st.MonthPanel(MonthIndex(LocalSeconds(2026, 6, 1)));
+    ASSERT_EQ(june.size(), 2u);
+    EXPECT_EQ(june[0].agg.closed_on_time, 1);
+    EXPECT_EQ(june[0].agg.dispatched_ok, 0);
+    EXPECT_EQ(june[1].agg.registered, 0);
+    // a write committed elsewhere: Refresh picks it up, and a deleted case leaves the store
+    c->Exec("UPDATE cases SET status = 'closed', closed_at = '2026-06-03T01:00:00Z' WHERE id = 2");
+    Refresh(*c, st, 2);
+    EXPECT_EQ(st.Get(2)->closed, LocalSeconds(2026, 6, 3, 9));
+    c->Exec("DELETE FROM cases WHERE id = 2");
+    Refresh(*c, st, 2);
+    EXPECT_FALSE(st.Get(2).has_value());
+    EXPECT_EQ(st.size(), 1u);
+    c.reset();
+    std::filesystem::remove_all(dir);
 }
 
 }  // namespace
