@@ -19,6 +19,10 @@
 #include "plan/plan.hpp"
 #include "store/store.hpp"
 
+namespace duban::kpi {
+class Store;
+}
+
 namespace duban::http {
 
 namespace asio = boost::asio;
@@ -86,6 +90,7 @@ void AddOrgRoutes(std::vector<Route>& r);
 void AddAdminRoutes(std::vector<Route>& r);
 void AddPlanRoutes(std::vector<Route>& r);
 void AddIndicatorRoutes(std::vector<Route>& r);
+void AddCaseKpiRoutes(std::vector<Route>& r);
 /// PUT /api/v1/_test/clock: not in the table; dispatched only when the server has a test clock.
 const Route& TestClockRoute();
 
@@ -132,6 +137,11 @@ public:
     asio::thread_pool cpu_pool{2};
     /// The month (YYYYMM, China time) whose indicator alerts were last re-evaluated in full.
     std::atomic<int> indicator_alert_month{0};
+    /// The case KPI store (handlers_kpi.cpp): loaded from the cases table, re-loaded when the event
+    /// chain has moved since kpi_event_seq.
+    std::mutex kpi_mu;
+    std::shared_ptr<kpi::Store> kpi_store;  // GUARDED_BY(kpi_mu)
+    int64_t kpi_event_seq = -1;             // GUARDED_BY(kpi_mu)
 
     /// Bumped after any committed change that can alter who may do what (accounts, roles, scopes,
     /// sessions, org moves). Cached principals and sessions from an older epoch are reloaded.
