@@ -42,7 +42,7 @@ describe('route table', () => {
     expect(names('auditor')).toEqual(['Home', 'Account', 'SystemOperlog', 'SystemLogininfor']);
     const planRead = ['PlanList', 'MyTasks', 'Followups', 'PlanDetail', 'PlanTimeline', 'PlanOverview', 'PrintFollowup', 'PrintPlanNode'];
     for (const r of ['leader', 'staff'] as Role[])
-      expect(names(r)).toEqual(['Home', 'Account', ...planRead, 'IndicatorCockpit', 'SystemDept', 'SystemDeptDetail']);
+      expect(names(r)).toEqual(['Home', 'Account', ...planRead, 'IndicatorCockpit', 'CaseKpis', 'SystemDept', 'SystemDeptDetail']);
     expect(names('inspector')).toEqual(['Home', 'Account', 'SystemDept', 'SystemDeptDetail']);
     expect(names('supervisor')).toEqual([
       'Home',
@@ -51,6 +51,7 @@ describe('route table', () => {
       'PlanImport',
       ...planRead.slice(1),
       'IndicatorCockpit',
+      'CaseKpis',
       'SystemDept',
       'SystemDeptDetail',
     ]);
