@@ -9,6 +9,7 @@
 // interval rounded to microseconds) for PostgreSQL's numeric and interval results.
 #include <libpq-fe.h>
 #include <sys/resource.h>
+#include <unistd.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -17,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -26,7 +28,10 @@
 #include <string>
 #include <vector>
 
+#include "core/core.hpp"
 #include "kpi/kpi.hpp"
+#include "kpi/load.hpp"
+#include "store/db.hpp"
 
 using namespace duban;
 using Clock = std::chrono::steady_clock;
@@ -36,6 +41,7 @@ namespace {
 struct Args {
     std::string bin = "/var/tmp/kpi-bench/cases.bin", sqlite, pg, qdir = "/work/shared/peers/kpi/q";
     int runs = 30, pg_runs = 10, sqlite_runs = 5;
+    long cases_table_n = 1000000;  // loading from a duban `cases` table (SQLite) of this many
 };
 
 // One answer row in a common shape: key text, integer counts, optional doubles.
@@ -380,6 +386,7 @@ int main(int argc, char** argv) {
         else if (k == "--runs") a.runs = std::atoi(v.c_str());
         else if (k == "--pg-runs") a.pg_runs = std::atoi(v.c_str());
         else if (k == "--sqlite-runs") a.sqlite_runs = std::atoi(v.c_str());
+        else if (k == "--cases-table-n") a.cases_table_n = std::atol(v.c_str());
         else { std::fprintf(stderr, "unknown option %s\n", k.c_str()); return 2; }
     }
     std::printf("== case KPIs: duban's KPI store vs PostgreSQL 15 and SQLite, same data, same run\n");
@@ -420,6 +427,54 @@ int main(int argc, char** argv) {
         } else {
             std::printf("SQLite: reusing %s\n", a.sqlite.c_str());
         }
+    }
+    // -------- loading from duban's own `cases` table (docs/cases-api.md "Storage"), smaller N
+    if (a.cases_table_n > 0) {
+        const size_t n = std::min<size_t>(a.cases_table_n, d.n);
+        char tmpl[] = "/var/tmp/duban-kpi-cases-XXXXXX";
+        const std::string dir = mkdtemp(tmpl);
+        auto c = store::OpenSqlite(dir + "/cases.db");
+        c->ExecScript(
+            "CREATE TABLE cases (id INTEGER PRIMARY KEY, number TEXT UNIQUE, type TEXT, category TEXT, "
+            "category_major TEXT, source TEXT, street_id INTEGER, community_id INTEGER, grid_id INTEGER, "
+            "lead_unit_id INTEGER, stage TEXT, status TEXT, urgency TEXT, reported_at TEXT, registered_at TEXT, "
+            "dispatched_at TEXT, handled_at TEXT, closed_at TEXT, due_at TEXT, stage_started_at TEXT, "
+            "stage_due_at TEXT, returns INTEGER, reworks INTEGER, extensions INTEGER, satisfaction INTEGER, "
+            "merged_into INTEGER)");
+        auto iso = [](int32_t local) -> store::Value {
+            if (!local) return nullptr;
+            return core::FormatUtc(core::TimePoint(std::chrono::seconds(kpi::ToUtc(local))));
+        };
+        {
+            store::Tx tx(*c);
+            for (size_t i = 0; i < n; ++i) {
+                const char* ch = d.chan[i] == 1 ? "grid" : d.chan[i] == 2 ? "hotline" : "web";
+                c->Exec("INSERT INTO cases VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        {int64_t(i + 1), "K-" + std::to_string(i + 1), std::string(d.chan[i] == 2 ? "hotline" : "urban"),
+                         "C" + std::to_string(d.minor[i]), "C" + std::to_string(d.major[i]), std::string(ch),
+                         int64_t(d.street[i]), int64_t(d.comm[i]), int64_t(d.grid[i]), nullptr, std::string("x"),
+                         std::string(d.status[i] == 3 ? "closed" : "open"), std::string("normal"), iso(d.rep[i]),
+                         iso(d.reg[i]), iso(d.dis[i]), nullptr, iso(d.clo[i]), iso(d.due[i]), iso(d.rep[i]), nullptr,
+                         int64_t(0), int64_t(d.rew[i]), int64_t(0),
+                         d.sat[i] ? store::Value(int64_t(d.sat[i])) : store::Value(nullptr), nullptr});
+            }
+            tx.Commit();
+        }
+        kpi::Store small;
+        auto l0 = Clock::now();
+        const size_t loaded = kpi::Load(*c, small);
+        const double lms = Ms(Clock::now() - l0);
+        // the same answers as the dump's first n cases loaded directly
+        kpi::Store direct;
+        for (size_t i = 0; i < n; ++i) direct.Upsert(FactsOf(d, i));
+        const int year = 1970 + kpi::MonthIndex(d.rep[0]) / 12;
+        const bool same = Compare(Panel(small.YearPanel(year), true), Panel(direct.YearPanel(year), true), true).ok &&
+                          Compare(BacklogAns(small.Backlog(d.rep[n - 1])), BacklogAns(direct.Backlog(d.rep[n - 1])), true).ok;
+        std::printf("load from a duban SQLite `cases` table (ISO UTC text, docs/cases-api.md): %zu cases in %.0f ms "
+                    "(%.2f M cases/s); the year panel and the backlog agree with the direct load: %s\n",
+                    loaded, lms, loaded / lms / 1e3, same ? "yes" : "NO");
+        c.reset();
+        std::filesystem::remove_all(dir);
     }
     d = Dump{};  // free the raw columns: what remains is the store
     const long rss_after = ProcStatusKb("VmRSS:"), hwm_load = ProcStatusKb("VmHWM:");
