@@ -397,15 +397,6 @@ int main(int argc, char** argv) {
     auto t0 = Clock::now();
     Dump d = ReadDump(a.bin);
     const double read_ms = Ms(Clock::now() - t0);
-    const long rss_before = ProcStatusKb("VmRSS:");
-    auto store = std::make_unique<kpi::Store>();
-    t0 = Clock::now();
-    store->Reserve(d.n);
-    for (size_t i = 0; i < d.n; ++i) store->Upsert(FactsOf(d, i));
-    const double load_ms = Ms(Clock::now() - t0);
-    std::printf("load: %llu cases; read cases.bin %.0f ms; Upsert into the store %.0f ms (%.2f M cases/s)\n",
-                static_cast<unsigned long long>(d.n), read_ms, load_ms, d.n / load_ms / 1e3);
-
     // -------- SQLite (loaded before the dump is freed; cached between runs)
     sqlite3* sdb = nullptr;
     if (!a.sqlite.empty()) {
@@ -427,6 +418,7 @@ int main(int argc, char** argv) {
         } else {
             std::printf("SQLite: reusing %s\n", a.sqlite.c_str());
         }
+        sqlite3_close(sdb);  // reopened for the queries, after duban's memory is measured
     }
     // -------- loading from duban's own `cases` table (docs/cases-api.md "Storage"), smaller N
     if (a.cases_table_n > 0) {
@@ -476,10 +468,19 @@ int main(int argc, char** argv) {
         c.reset();
         std::filesystem::remove_all(dir);
     }
+    const long rss_before = ProcStatusKb("VmRSS:");
+    auto store = std::make_unique<kpi::Store>();
+    t0 = Clock::now();
+    store->Reserve(d.n);
+    for (size_t i = 0; i < d.n; ++i) store->Upsert(FactsOf(d, i));
+    const double load_ms = Ms(Clock::now() - t0);
+    std::printf("load: %llu cases; read cases.bin %.0f ms; Upsert into the store %.0f ms (%.2f M cases/s)\n",
+                static_cast<unsigned long long>(d.n), read_ms, load_ms, d.n / load_ms / 1e3);
+
     d = Dump{};  // free the raw columns: what remains is the store
     const long rss_after = ProcStatusKb("VmRSS:"), hwm_load = ProcStatusKb("VmHWM:");
-    std::printf("memory: store %.0f MB by its own count; process VmRSS %.0f MB after load (%.0f MB before "
-                "the store), VmHWM %.0f MB (includes the raw dump while loading)\n",
+    std::printf("memory: store %.0f MB by its own count; process VmRSS %.0f MB after the load with the raw dump freed "
+                "(%.0f MB before the store, with the dump), VmHWM %.0f MB (the dump, SQLite's load and the store)\n",
                 store->MemoryBytes() / 1048576.0, rss_after / 1024.0, rss_before / 1024.0, hwm_load / 1024.0);
 
     const int june = kpi::MonthIndex(kpi::LocalSeconds(2026, 6, 1));
@@ -512,6 +513,8 @@ int main(int argc, char** argv) {
     Timing ts[4];
     bool have_sqlite = sdb != nullptr;
     if (sdb) {
+        sqlite3_open(a.sqlite.c_str(), &sdb);
+        Exec(sdb, "PRAGMA cache_size=-1000000");
         for (int q = 0; q < 4; ++q) {
             const std::string sql = ReadFile(a.qdir + "/sqlite_" + files[q] + ".sql");
             Table t;
@@ -595,7 +598,8 @@ int main(int argc, char** argv) {
         for (int q = 0; q < 4; ++q) std::printf(" %.0fx |", ts[q].P(0.5) / td[q].P(0.5));
         std::printf("\n");
     }
-    std::printf("\nduban memory after the queries: VmRSS %.0f MB, VmHWM %.0f MB\n", rss_q / 1024.0, hwm_q / 1024.0);
+    std::printf("\nduban memory after its queries (before SQLite and PostgreSQL run in this process): VmRSS %.0f MB, VmHWM %.0f MB\n",
+                rss_q / 1024.0, hwm_q / 1024.0);
 
     // -------- must-show
     struct Target { const char* what; double got, limit; };
