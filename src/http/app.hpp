@@ -19,10 +19,6 @@
 #include "plan/plan.hpp"
 #include "store/store.hpp"
 
-namespace duban::kpi {
-class Store;
-}
-
 namespace duban::http {
 
 namespace asio = boost::asio;
@@ -137,11 +133,6 @@ public:
     asio::thread_pool cpu_pool{2};
     /// The month (YYYYMM, China time) whose indicator alerts were last re-evaluated in full.
     std::atomic<int> indicator_alert_month{0};
-    /// The case KPI store (handlers_kpi.cpp): loaded from the cases table, re-loaded when the event
-    /// chain has moved since kpi_event_seq.
-    std::mutex kpi_mu;
-    std::shared_ptr<kpi::Store> kpi_store;  // GUARDED_BY(kpi_mu)
-    int64_t kpi_event_seq = -1;             // GUARDED_BY(kpi_mu)
 
     /// Bumped after any committed change that can alter who may do what (accounts, roles, scopes,
     /// sessions, org moves). Cached principals and sessions from an older epoch are reloaded.

@@ -25,18 +25,35 @@ core::Status MonthParam(const Request& req, const char* key, std::optional<int>*
     return core::Status();
 }
 
+// The KPI store of an App. Kept here rather than as App members so that adding the KPI routes
+// leaves App's layout (and every other handler's object file) unchanged; one App per process.
+struct KpiState {
+    std::mutex mu;
+    std::shared_ptr<kpi::Store> store;  // GUARDED_BY(mu)
+    int64_t event_seq = -1;             // GUARDED_BY(mu): the chain head it was loaded at
+};
+KpiState& StateOf(const App& app) {
+    static std::mutex mu;
+    static std::unordered_map<const App*, std::unique_ptr<KpiState>> states;
+    std::lock_guard lk(mu);
+    auto& s = states[&app];
+    if (!s) s = std::make_unique<KpiState>();
+    return *s;
+}
+
 /// The store, loaded (again) when the event chain has moved since the last load.
 std::shared_ptr<const kpi::Store> KpiStore(App& app) {
     auto c = app.db.Read();
     const int64_t head = store::LatestEventSeq(*c);
-    std::lock_guard lk(app.kpi_mu);
-    if (!app.kpi_store || app.kpi_event_seq != head) {
+    KpiState& s = StateOf(app);
+    std::lock_guard lk(s.mu);
+    if (!s.store || s.event_seq != head) {
         auto st = std::make_shared<kpi::Store>();
         kpi::Load(*c, *st);
-        app.kpi_store = std::move(st);
-        app.kpi_event_seq = head;
+        s.store = std::move(st);
+        s.event_seq = head;
     }
-    return app.kpi_store;
+    return s.store;
 }
 
 std::string KpiPercentEncode(const std::string& s) {
