@@ -259,12 +259,13 @@ asio::awaitable<Response> KpisXlsxH(Ctx& ctx) {
 }  // namespace
 
 void AddCaseKpiRoutes(std::vector<Route>& r) {
-    const char* q = " (?group=street|unit|category|month&type=urban|hotline|petition|enterprise&from=YYYY-MM&to=YYYY-MM; "
-                    "cohort = cases reported in the period; see docs/case-kpis.md)";
-    r.push_back(Route{"GET", "/api/v1/case-kpis", KpisH, Access::kPermission, org::Perm::kIndicatorRead,
-                      std::string("Case KPIs by street, unit, category or month") + q, "cases"});
-    r.push_back(Route{"GET", "/api/v1/case-kpis.xlsx", KpisXlsxH, Access::kPermission, org::Perm::kIndicatorRead,
-                      std::string("The case KPI table as .xlsx") + q, "cases"});
+    const std::string q = " (?group=street|unit|category|month&type=urban|hotline|petition|enterprise&from=YYYY-MM&to=YYYY-MM; "
+                          "cohort = cases reported in the period; see docs/case-kpis.md)";
+    auto add = [&](const char* method, const char* pattern, Handler h, const std::string& summary) {
+        r.push_back(Route{method, pattern, std::move(h), Access::kPermission, org::Perm::kIndicatorRead, summary, "cases"});
+    };
+    add("GET", "/api/v1/case-kpis", KpisH, "Case KPIs by street, unit, category or month" + q);
+    add("GET", "/api/v1/case-kpis.xlsx", KpisXlsxH, "The case KPI table as .xlsx" + q);
 }
 
 }  // namespace duban::http
