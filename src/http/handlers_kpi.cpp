@@ -1,7 +1,7 @@
 // The case KPI table (docs/case-kpis.md): GET /api/v1/case-kpis and its .xlsx. Thin: parse, scope,
 // ask the KPI store, serialise. The store is loaded from the `cases` table on first use and
-// re-loaded when the event chain has moved since (until the case engine calls kpi::Refresh after
-// each of its writes, which keeps it live without a reload).
+// re-loaded when the event chain has moved since, until the case engine calls RefreshCaseKpis
+// after its writes (app.hpp), which keeps it live case by case without reloads.
 #include "http/app.hpp"
 #include "kpi/load.hpp"
 #include "office/office.hpp"
@@ -31,6 +31,7 @@ struct KpiState {
     std::mutex mu;
     std::shared_ptr<kpi::Store> store;  // GUARDED_BY(mu)
     int64_t event_seq = -1;             // GUARDED_BY(mu): the chain head it was loaded at
+    bool live = false;                  // GUARDED_BY(mu): writers call RefreshCaseKpis; no reloads
 };
 KpiState& StateOf(const App& app) {
     static std::mutex mu;
@@ -47,7 +48,7 @@ std::shared_ptr<const kpi::Store> KpiStore(App& app) {
     const int64_t head = store::LatestEventSeq(*c);
     KpiState& s = StateOf(app);
     std::lock_guard lk(s.mu);
-    if (!s.store || s.event_seq != head) {
+    if (!s.store || (!s.live && s.event_seq != head)) {
         auto st = std::make_shared<kpi::Store>();
         kpi::Load(*c, *st);
         s.store = std::move(st);
@@ -257,6 +258,19 @@ asio::awaitable<Response> KpisXlsxH(Ctx& ctx) {
 }
 
 }  // namespace
+
+void RefreshCaseKpis(App& app, store::Conn& c, int64_t case_id) {
+    KpiState& s = StateOf(app);
+    std::lock_guard lk(s.mu);
+    if (!s.store) {
+        auto st = std::make_shared<kpi::Store>();
+        kpi::Load(c, *st);
+        s.store = std::move(st);
+    } else {
+        kpi::Refresh(c, *s.store, case_id);
+    }
+    s.live = true;
+}
 
 void AddCaseKpiRoutes(std::vector<Route>& r) {
     const std::string q = " (?group=street|unit|category|month&type=urban|hotline|petition|enterprise&from=YYYY-MM&to=YYYY-MM; "
