@@ -89,6 +89,10 @@ void AddAdminRoutes(std::vector<Route>& r);
 void AddPlanRoutes(std::vector<Route>& r);
 void AddIndicatorRoutes(std::vector<Route>& r);
 void AddGeoRoutes(std::vector<Route>& r);  // geo areas, locate, attachments
+void AddCaseKpiRoutes(std::vector<Route>& r);
+/// After a committed case write: re-reads that case into the server's KPI store (handlers_kpi.cpp).
+/// Once called, the store is kept live this way and no longer re-loaded when the event chain moves.
+void RefreshCaseKpis(App& app, store::Conn& c, int64_t case_id);
 /// PUT /api/v1/_test/clock: not in the table; dispatched only when the server has a test clock.
 const Route& TestClockRoute();
 

@@ -47,6 +47,7 @@ const std::vector<Route>& Routes() {
         AddPlanRoutes(r);
         AddIndicatorRoutes(r);
         AddGeoRoutes(r);
+        AddCaseKpiRoutes(r);
         return r;
     }();
     return routes;

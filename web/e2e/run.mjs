@@ -37,11 +37,11 @@ const ROLES = {
   admin: ['Home', 'GeoMap', 'SystemDept', 'SystemUser', 'SystemRole'],
   secadmin: ['Home', 'GeoMap', 'SystemDept', 'SystemUser', 'SystemRole', 'SystemConfig', 'SystemOnline'],
   auditor: ['Home', 'SystemOperlog', 'SystemLogininfor'],
-  leader: ['Home', ...PLAN_MENU, 'IndicatorCockpit', 'GeoMap', 'SystemDept'],
-  'chunliu.staff': ['Home', ...PLAN_MENU, 'IndicatorCockpit', 'GeoMap', 'SystemDept'],
-  'malan.staff': ['Home', ...PLAN_MENU, 'IndicatorCockpit', 'GeoMap', 'SystemDept'],
+  leader: ['Home', ...PLAN_MENU, 'IndicatorCockpit', 'CaseKpis', 'GeoMap', 'SystemDept'],
+  'chunliu.staff': ['Home', ...PLAN_MENU, 'IndicatorCockpit', 'CaseKpis', 'GeoMap', 'SystemDept'],
+  'malan.staff': ['Home', ...PLAN_MENU, 'IndicatorCockpit', 'CaseKpis', 'GeoMap', 'SystemDept'],
   'grid.inspector': ['Home', 'GeoMap', 'SystemDept'],
-  'ducha.staff': ['Home', 'PlanList', 'PlanImport', 'MyTasks', 'Followups', 'IndicatorCockpit', 'GeoMap', 'SystemDept'],
+  'ducha.staff': ['Home', 'PlanList', 'PlanImport', 'MyTasks', 'Followups', 'IndicatorCockpit', 'CaseKpis', 'GeoMap', 'SystemDept'],
 };
 
 // ---------------------------------------------------------------- harness
@@ -205,7 +205,7 @@ test('admin creates an account; it signs in and must change its password', async
   await clerk.getByTestId('pw-submit').click();
   await clerk.waitForURL(/\/home$/);
   await settle(clerk);
-  assertEq(await menuOf(clerk), ['Home', ...PLAN_MENU, 'IndicatorCockpit', 'GeoMap', 'SystemDept'], 'new staff menu');
+  assertEq(await menuOf(clerk), ['Home', ...PLAN_MENU, 'IndicatorCockpit', 'CaseKpis', 'GeoMap', 'SystemDept'], 'new staff menu');
   await clerk.context().close();
 });
 
@@ -422,6 +422,18 @@ test('router walk: every page is reachable exactly when the server allows its AP
     if (page._errors.length) problems.push(`${user}: page errors ${page._errors.join('; ')}`);
   }
   assert(problems.length === 0, problems.join('\n'));
+});
+
+test('案件指标: the leader sees the KPI charts and table; the export is a workbook', async () => {
+  const page = await asRole('leader');
+  await push(page, '/cases/kpis');
+  await page.getByTestId('kpi-table').waitFor();
+  for (const id of ['chart-street', 'chart-trend', 'chart-category']) await page.getByTestId(id).waitFor();
+  const href = await page.getByTestId('kpi-export').getAttribute('href');
+  assert(/^\/api\/v1\/case-kpis\.xlsx\?group=street&from=\d{4}-\d{2}&to=\d{4}-\d{2}$/.test(href), `export link ${href}`);
+  const type = await page.evaluate(async (u) => (await fetch(u)).headers.get('content-type'), href);
+  assert(type && type.startsWith('application/vnd.openxmlformats'), `export content type ${type}`);
+  await shot(page, 'case-kpis');
 });
 
 test('at 375 px the menu collapses into a drawer and no page overflows', async () => {

@@ -43,7 +43,7 @@ describe('route table', () => {
     expect(names('auditor')).toEqual(['Home', 'Account', 'SystemOperlog', 'SystemLogininfor']);
     const planRead = ['PlanList', 'MyTasks', 'Followups', 'PlanDetail', 'PlanTimeline', 'PlanOverview', 'PrintFollowup', 'PrintPlanNode'];
     for (const r of ['leader', 'staff'] as Role[])
-      expect(names(r)).toEqual(['Home', 'Account', ...planRead, 'IndicatorCockpit', 'GeoMap', 'SystemDept', 'SystemDeptDetail']);
+      expect(names(r)).toEqual(['Home', 'Account', ...planRead, 'IndicatorCockpit', 'CaseKpis', 'GeoMap', 'SystemDept', 'SystemDeptDetail']);
     expect(names('inspector')).toEqual(['Home', 'Account', 'GeoMap', 'SystemDept', 'SystemDeptDetail']);
     expect(names('supervisor')).toEqual([
       'Home',
@@ -52,6 +52,7 @@ describe('route table', () => {
       'PlanImport',
       ...planRead.slice(1),
       'IndicatorCockpit',
+      'CaseKpis',
       'GeoMap',
       'SystemDept',
       'SystemDeptDetail',
