@@ -8,6 +8,7 @@
 
 #include "indicators/engine_internal.hpp"
 #include "office/office.hpp"
+#include "plan/import.hpp"
 
 namespace duban::indicators {
 
@@ -15,27 +16,60 @@ using core::Error;
 
 namespace {
 
+/// RFC 4180-ish: quotes double inside quoted cells, CRLF or LF, an empty line is an empty row.
+/// Runs of plain characters are appended at once and each row is sized like the one before (a
+/// million-row file: one allocation per row, not one per character and four per row).
 std::vector<std::vector<std::string>> ParseCsv(std::string_view s) {
     if (s.size() >= 3 && s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);
     std::vector<std::vector<std::string>> rows;
+    rows.reserve(static_cast<size_t>(std::count(s.begin(), s.end(), '\n')) + 1);
     std::vector<std::string> row;
+    size_t width = 8;
+    row.reserve(width);
     std::string cell;
     bool quoted = false, any = false;
-    for (size_t i = 0; i < s.size(); ++i) {
-        char ch = s[i];
+    const size_t n = s.size();
+    size_t i = 0;
+    auto end_row = [&] {
+        if (any || !cell.empty()) {
+            row.push_back(std::move(cell));
+            width = std::max(width, row.size());
+            rows.push_back(std::move(row));
+        } else {
+            rows.emplace_back();  // keep row numbers: an empty line is an empty row
+        }
+        row = {};
+        row.reserve(width);
+        cell.clear();
+        any = false;
+    };
+    while (i < n) {
         if (quoted) {
-            if (ch == '"') {
-                if (i + 1 < s.size() && s[i + 1] == '"') {
-                    cell += '"';
-                    ++i;
-                } else {
-                    quoted = false;
-                }
+            size_t q = s.find('"', i);
+            if (q == std::string_view::npos) {
+                cell.append(s.data() + i, n - i);
+                i = n;
+                break;
+            }
+            cell.append(s.data() + i, q - i);
+            if (q + 1 < n && s[q + 1] == '"') {
+                cell += '"';
+                i = q + 2;
             } else {
-                cell += ch;
+                quoted = false;
+                i = q + 1;
             }
             continue;
         }
+        size_t j = i;
+        while (j < n && s[j] != ',' && s[j] != '\n' && s[j] != '\r' && s[j] != '"') ++j;
+        if (j > i) {
+            cell.append(s.data() + i, j - i);
+            any = true;
+            i = j;
+            if (i >= n) break;
+        }
+        char ch = s[i++];
         if (ch == '"') {
             quoted = true;
             any = true;
@@ -43,20 +77,9 @@ std::vector<std::vector<std::string>> ParseCsv(std::string_view s) {
             row.push_back(std::move(cell));
             cell.clear();
             any = true;
-        } else if (ch == '\n' || ch == '\r') {
-            if (ch == '\r' && i + 1 < s.size() && s[i + 1] == '\n') ++i;
-            if (any || !cell.empty()) {
-                row.push_back(std::move(cell));
-                rows.push_back(std::move(row));
-            } else {
-                rows.emplace_back();  // keep row numbers: an empty line is an empty row
-            }
-            row.clear();
-            cell.clear();
-            any = false;
-        } else {
-            cell += ch;
-            any = true;
+        } else {  // \n or \r
+            if (ch == '\r' && i < n && s[i] == '\n') ++i;
+            end_row();
         }
     }
     if (any || !cell.empty()) {
@@ -93,7 +116,8 @@ int CumulativeMonth(const std::string& h) {
 
 }  // namespace
 
-Result<std::vector<std::vector<std::string>>> ReadTable(const std::string& bytes, const std::string& filename) {
+Result<std::vector<std::vector<std::string>>> ReadTable(const std::string& bytes, const std::string& filename,
+                                                        std::string* encoding) {
     std::string lower = filename;
     for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     bool zip = bytes.size() >= 4 && bytes.compare(0, 4, std::string("PK\x03\x04", 4)) == 0;
@@ -107,10 +131,20 @@ Result<std::vector<std::vector<std::string>>> ReadTable(const std::string& bytes
             for (auto& c : r) row.push_back(c.type == office::Cell::Type::kEmpty ? "" : c.text);
             out.push_back(std::move(row));
         }
+        if (encoding) *encoding = "xlsx";
         return out;
     }
-    if (!core::IsValidUtf8(bytes)) return Error::Validation("content_base64", "the CSV is not UTF-8 (save it as CSV UTF-8)", "bad_file");
-    return ParseCsv(bytes);
+    // UTF-8 (BOM or not) as it is; otherwise GB18030 (GBK, GB2312: what Excel saves as "CSV" on a
+    // Chinese Windows), the plan importer's detection.
+    if (core::IsValidUtf8(bytes)) {
+        if (encoding) *encoding = bytes.compare(0, 3, "\xEF\xBB\xBF") == 0 ? "UTF-8 (BOM)" : "UTF-8";
+        return ParseCsv(bytes);
+    }
+    auto dec = plan::DecodeText(bytes);
+    if (!dec.ok())
+        return Error::Validation("content_base64", "the CSV is neither UTF-8 nor GB18030/GBK: " + dec.error().message, "bad_file");
+    if (encoding) *encoding = dec->encoding;
+    return ParseCsv(dec->utf8);
 }
 
 Result<Json> Import(store::WriteTx& tx, const std::vector<std::vector<std::string>>& table,
@@ -322,6 +356,7 @@ Result<Json> Import(store::WriteTx& tx, const std::vector<std::vector<std::strin
     Json out = {{"layout", layout}, {"rows", items.size()}, {"valid", static_cast<int>(items.size()) - bad_rows},
                 {"errors", errors.size() > 1000 ? Json(std::vector<Json>(errors.begin(), errors.begin() + 1000)) : Json(errors)},
                 {"error_count", errors.size()}, {"applied", 0}};
+    if (!opt.encoding.empty()) out["encoding"] = opt.encoding;
     if (!errors.empty()) {
         office::OutSheet es;
         es.name = "錯誤";

@@ -28,6 +28,7 @@ const char* PermName(Perm p) {
         case Perm::kPlanFollowup: return "plan.followup";
         case Perm::kIndicatorRead: return "indicator.read";
         case Perm::kIndicatorWrite: return "indicator.write";
+        case Perm::kIndicatorPublish: return "indicator.publish";
     }
     return "?";
 }
@@ -50,6 +51,7 @@ std::vector<std::string> RolesWith(Perm p) {
         case Perm::kPlanFollowup: return {"supervisor"};
         case Perm::kIndicatorRead: return {"leader", "supervisor", "staff", "statistician"};
         case Perm::kIndicatorWrite: return {"statistician"};
+        case Perm::kIndicatorPublish: return {"statistician", "supervisor"};
     }
     return {};
 }

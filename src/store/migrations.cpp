@@ -327,6 +327,25 @@ INSERT INTO indicator_defs (code, name_zh, name_en, aliases, unit, scale, period
 INSERT INTO indicator_defs (code, name_zh, name_en, aliases, unit, scale, periodicity, jan_feb_combined, additive, comparable_growth, min_value, jump_share, builtin, seq, created_at, updated_at) VALUES ('NEW_ENT', '新增註冊資本百萬元以上企業數', 'New enterprises with registered capital of 1 million yuan or more', '["新增注册资本百万元以上企业数", "引辦注冊資本金百萬元以上企業"]', '家', 0, 'monthly', 0, 1, 0, '0', '0.5', 1, 80, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
 INSERT INTO indicator_defs (code, name_zh, name_en, aliases, unit, scale, periodicity, jan_feb_combined, additive, comparable_growth, min_value, jump_share, builtin, seq, created_at, updated_at) VALUES ('NEW_ENT_CAPITAL', '新增企業註冊資本', 'Registered capital of the new enterprises', '["新增企业注册资本", "注冊資本金", "註冊資本"]', '億元', 2, 'monthly', 0, 1, 0, '0', '0.5', 1, 90, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
 )SQL"},
+{6, "indicators: the monthly pack's drafts and published editions", R"SQL(
+CREATE TABLE indicator_packs (
+  id {{PK}},
+  org_unit_id BIGINT NOT NULL REFERENCES org_units(id),
+  year INTEGER NOT NULL,
+  month INTEGER NOT NULL,
+  edition INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK (state = 'draft' OR state = 'published'),
+  narrative TEXT NOT NULL,
+  data TEXT NOT NULL DEFAULT '',
+  hash TEXT NOT NULL DEFAULT '',
+  revision INTEGER NOT NULL DEFAULT 1,
+  updated_at TEXT NOT NULL,
+  updated_by TEXT NOT NULL,
+  published_at TEXT,
+  published_by TEXT,
+  UNIQUE (org_unit_id, year, month, edition)
+);
+)SQL"},
 };
 // clang-format on
 

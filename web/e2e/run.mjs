@@ -41,7 +41,7 @@ const ROLES = {
   'chunliu.staff': ['Home', ...PLAN_MENU, 'IndicatorCockpit', 'SystemDept'],
   'malan.staff': ['Home', ...PLAN_MENU, 'IndicatorCockpit', 'SystemDept'],
   'grid.inspector': ['Home', 'SystemDept'],
-  'ducha.staff': ['Home', 'PlanList', 'PlanImport', 'MyTasks', 'Followups', 'IndicatorCockpit', 'SystemDept'],
+  'ducha.staff': ['Home', 'PlanList', 'PlanImport', 'MyTasks', 'Followups', 'IndicatorCockpit', 'IndicatorPack', 'SystemDept'],
 };
 
 // ---------------------------------------------------------------- harness

@@ -16,7 +16,8 @@ export type Permission =
   | 'plan.comment'
   | 'plan.followup'
   | 'indicator.read'
-  | 'indicator.write';
+  | 'indicator.write'
+  | 'indicator.publish';
 
 export const ALL_PERMISSIONS: Permission[] = [
   'org.read',
@@ -35,6 +36,7 @@ export const ALL_PERMISSIONS: Permission[] = [
   'plan.followup',
   'indicator.read',
   'indicator.write',
+  'indicator.publish',
 ];
 
 export type Role = 'sysadmin' | 'secadmin' | 'auditor' | 'leader' | 'staff' | 'inspector' | 'supervisor';

@@ -43,6 +43,7 @@ export default {
   menu: {
     indicator: '經濟指標',
     cockpit: '經濟運行',
+    pack: '分析材料',
     plan: '工作計劃',
     plans: '計劃列表',
     planImport: '導入工作報告',
@@ -178,7 +179,7 @@ export default {
   },
   // Keys follow the server's permission names: perm.org.read is "org.read".
   perm: {
-    indicator: { read: '查看經濟指標', write: '維護經濟指標' },
+    indicator: { read: '查看經濟指標', write: '維護經濟指標', publish: '編發分析材料' },
     org: { read: '查看組織單位', write: '維護組織單位' },
     user: { read: '查看賬號', write: '維護賬號', unlock: '解鎖賬號' },
     role: { grant: '授予角色' },

@@ -10,5 +10,12 @@ const indicator: RouteRecordRaw[] = [
     component: () => import('@/views/indicator/cockpit/index.vue'),
     meta: { title: 'menu.cockpit', icon: 'DataLine', group, perm: 'indicator.read', probe: '/indicators/definitions' },
   },
+  {
+    // The monthly pack: the table, the drafted narrative edited and published (statistician, supervisor).
+    path: '/indicators/pack',
+    name: 'IndicatorPack',
+    component: () => import('@/views/indicator/pack/index.vue'),
+    meta: { title: 'menu.pack', icon: 'Document', group, perm: 'indicator.publish', probe: '/indicators/pack' },
+  },
 ];
 export default indicator;
