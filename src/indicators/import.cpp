@@ -24,8 +24,7 @@ std::vector<std::vector<std::string>> ParseCsv(std::string_view s) {
     std::vector<std::vector<std::string>> rows;
     rows.reserve(static_cast<size_t>(std::count(s.begin(), s.end(), '\n')) + 1);
     std::vector<std::string> row;
-    size_t width = 8;
-    row.reserve(width);
+    size_t width = 0;  // the widest row so far
     std::string cell;
     bool quoted = false, any = false;
     const size_t n = s.size();
@@ -39,7 +38,7 @@ std::vector<std::vector<std::string>> ParseCsv(std::string_view s) {
             rows.emplace_back();  // keep row numbers: an empty line is an empty row
         }
         row = {};
-        row.reserve(width);
+        if (width) row.reserve(width);
         cell.clear();
         any = false;
     };
@@ -175,7 +174,9 @@ Result<Json> Import(store::WriteTx& tx, const std::vector<std::vector<std::strin
             if (IsAny(hdr[i], names)) return static_cast<int>(i);
         return -1;
     };
-    struct Item {
+    // A row as checked: materialised from the table one at a time into one reused object (a
+    // million-row file does not hold a second copy of its cells).
+    struct Full {
         int row;  // 1-based file row
         Entry e;
         struct Cols {
@@ -194,8 +195,14 @@ Result<Json> Import(store::WriteTx& tx, const std::vector<std::vector<std::strin
         int c_month = -1, c_yoy = -1, c_unit_measure = -1;
         std::string unit_measure;
     };
+    struct Item {
+        int row;   // 1-based file row
+        size_t r;  // index in table
+    };
     std::vector<Item> items;
     items.reserve(table.size());
+    Full proto;  // the layout's constant part: columns, the wide table's unit and period
+    proto.row = 0;
     std::string layout;
     Checker ck(tx.conn(), v);
     ck.default_status = opt.status;
@@ -219,20 +226,10 @@ Result<Json> Import(store::WriteTx& tx, const std::vector<std::vector<std::strin
         if (c_unit < 0) return Error::Validation("content_base64", "the long layout needs a unit_code column (單位代碼)", "bad_file");
         for (size_t r = header + 1; r < table.size(); ++r) {
             auto& row = table[r];
-            auto at = [&](int c) { return c >= 0 && c < static_cast<int>(row.size()) ? row[c] : std::string(); };
             if (std::all_of(row.begin(), row.end(), [](auto& s) { return core::Trim(s).empty(); })) continue;
-            Item it;
-            it.row = static_cast<int>(r) + 1;
-            it.e.indicator = at(c_ind);
-            it.e.unit_code = at(c_unit);
-            it.e.period = at(c_period);
-            it.e.value = at(c_value);
-            it.e.status = at(c_status);
-            it.e.growth = at(c_growth);
-            it.e.confirm_jump = opt.confirm_jump;
-            it.cols = {c_ind, c_unit, c_period, c_value, c_status, c_growth};
-            items.push_back(std::move(it));
+            items.push_back({static_cast<int>(r) + 1, r});
         }
+        proto.cols = {c_ind, c_unit, c_period, c_value, c_status, c_growth};
     } else if (c_ytd >= 0) {
         layout = "wide";
         std::optional<std::pair<int, int>> period = opt.period;
@@ -255,24 +252,15 @@ Result<Json> Import(store::WriteTx& tx, const std::vector<std::vector<std::strin
         int c_measure = col({"單位", "单位", "計量單位", "计量单位"});
         for (size_t r = header + 1; r < table.size(); ++r) {
             auto& row = table[r];
-            auto at = [&](int c) { return c >= 0 && c < static_cast<int>(row.size()) ? row[c] : std::string(); };
             if (std::all_of(row.begin(), row.end(), [](auto& s) { return core::Trim(s).empty(); })) continue;
-            Item it;
-            it.row = static_cast<int>(r) + 1;
-            it.e.indicator = at(c_ind);
-            it.e.unit_id = *opt.unit_id;
-            it.e.period = FormatPeriod(period->first, period->second);
-            it.e.value = at(c_ytd);
-            it.e.confirm_jump = opt.confirm_jump;
-            it.month_value = at(c_month);
-            it.yoy = at(c_yoy);
-            it.c_month = c_month;
-            it.c_yoy = c_yoy;
-            it.c_unit_measure = c_measure;
-            it.unit_measure = core::Trim(at(c_measure));
-            it.cols = {c_ind, -1, c_ytd, c_ytd, -1, c_yoy};
-            items.push_back(std::move(it));
+            items.push_back({static_cast<int>(r) + 1, r});
         }
+        proto.e.unit_id = *opt.unit_id;
+        proto.e.period = FormatPeriod(period->first, period->second);
+        proto.c_month = c_month;
+        proto.c_yoy = c_yoy;
+        proto.c_unit_measure = c_measure;
+        proto.cols = {c_ind, -1, c_ytd, c_ytd, -1, c_yoy};
     } else {
         return Error::Validation("content_base64",
                                  "unknown layout: the header needs either indicator, unit_code, period, value (long) or "
@@ -287,9 +275,34 @@ Result<Json> Import(store::WriteTx& tx, const std::vector<std::vector<std::strin
     };
     std::unordered_map<std::pair<int64_t, int64_t>, int, KeyHash> seen;  // (indicator, unit), year*100+month
     seen.reserve(items.size());
+    const bool wide = layout == "wide";
+    Full it = proto;
     for (size_t i = 0; i < items.size(); ++i) {
-        auto& it = items[i];
-        if (layout == "wide" && !it.yoy.empty()) {
+        // The cells of this row into the reused object (no allocation for short cells).
+        {
+            const auto& row = table[items[i].r];
+            auto at = [&](int c) -> const std::string& {
+                static const std::string kEmpty;
+                return c >= 0 && c < static_cast<int>(row.size()) ? row[c] : kEmpty;
+            };
+            it.row = items[i].row;
+            it.e.confirm_jump = opt.confirm_jump;
+            it.e.indicator = at(it.cols.indicator);
+            if (wide) {
+                it.e.value = at(it.cols.value);
+                it.e.growth.clear();
+                it.month_value = at(it.c_month);
+                it.yoy = at(it.c_yoy);
+                it.unit_measure = core::Trim(at(it.c_unit_measure));
+            } else {
+                it.e.unit_code = at(it.cols.unit);
+                it.e.period = at(it.cols.period);
+                it.e.value = at(it.cols.value);
+                it.e.status = at(it.cols.status);
+                it.e.growth = at(it.cols.growth);
+            }
+        }
+        if (wide && !it.yoy.empty()) {
             auto def = ck.Def(it.e.indicator);
             if (def && def->comparable_growth) it.e.growth = it.yoy;
         }

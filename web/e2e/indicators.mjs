@@ -17,6 +17,14 @@ mkdirSync(OUT, { recursive: true });
 const BIN = resolve(webDir, process.env.DUBAN_BIN ?? '../build/duban');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const shot = (page, name) => page.screenshot({ path: join(OUT, 'indicators-' + name + '.png'), fullPage: true });
+/** The whole page: the content scrolls inside the layout, so the viewport grows to its height. */
+async function tallShot(page, name) {
+  const h = await page.evaluate(() => document.querySelector('main.content')?.scrollHeight ?? 900);
+  await page.setViewportSize({ width: 1280, height: Math.min(h + 70, 4000) });
+  await page.waitForTimeout(600);
+  await shot(page, name);
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
 
 let server;
 let browser;
@@ -44,7 +52,7 @@ test('the cockpit cards show the API figures of the demo month', async () => {
   const page = await as('leader');
   await push(page, '/indicators/cockpit');
   await page.getByTestId('cockpit-cards').waitFor();
-  const month = await page.getByTestId('cockpit-month').locator('input').inputValue();
+  const month = await page.locator('.month-picker input').first().inputValue();
   const m = (await api(page, 'GET', '/indicators/monthly?month=' + month)).body;
   assert(m.generated_data, 'the demo month is generated data');
   await page.getByTestId('cockpit-generated').waitFor();
@@ -96,12 +104,15 @@ test('drill-down: a street in the ranking opens its history of the indicator, re
   // two years of figures: last year's same month is there too
   const [y, mm] = state.month.split('-');
   await page.getByTestId(`history-value-${Number(y) - 1}-${mm}`).waitFor();
+  await tallShot(page, 'street-history');
   await page.getByTestId('history-rev-' + state.month).click();
   const dlg = page.getByTestId('history-revisions');
   await dlg.locator('.el-table__row').nth(1).waitFor();
   const text = await dlg.textContent();
+  assertEq(await dlg.locator('.el-table__row').count(), 2, 'two revisions listed (the current one once)');
   assert(text.includes(grouped(state.oldValue)) && text.includes(grouped(state.revised)), `both revisions in the dialog: ${text.slice(0, 300)}`);
-  await shot(page, 'street-history');
+  await page.waitForTimeout(600);
+  await page.screenshot({ path: join(OUT, 'indicators-street-revisions.png') });
   await page.keyboard.press('Escape');
   await page.getByTestId('crumb-district').click();
   await settle(page);
@@ -116,7 +127,7 @@ test('the pack: edit (a number not in the table is flagged), save, publish, down
   const fr = pack.table.rows.find((r) => r.code === 'FISCAL_REV');
   assertEq((await page.getByTestId('pack-ytd-FISCAL_REV').textContent()).trim(), grouped(fr.ytd), 'the table figure');
   assertEq(await page.getByTestId('pack-warn-1').count(), 0, 'no warning on the draft');
-  const box = page.locator('[data-testid=pack-text-1] textarea');
+  const box = page.locator('[data-testid=pack-para-1] textarea');
   const original = await box.inputValue();
   assertEq(original, pack.draft[1], 'the drafted paragraph in its box');
   await box.fill(original + '全年预计可达99999.9亿元。');
@@ -127,7 +138,7 @@ test('the pack: edit (a number not in the table is flagged), save, publish, down
   assertEq((await saved).status(), 200, 'save');
   await settle(page);
   assert((await page.getByTestId('pack-state-tag').textContent()).includes('草稿'), 'state: draft');
-  await shot(page, 'pack-draft');
+  await tallShot(page, 'pack-draft');
   await page.getByTestId('pack-publish').click();
   const confirm = page.locator('.el-message-box');
   await confirm.waitFor();
@@ -160,8 +171,7 @@ test('the pack: edit (a number not in the table is flagged), save, publish, down
   await view.setContent(html.text);
   assert((await view.textContent('body')).includes('一般公共预算收入'), 'the HTML opens');
   await view.context().close();
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await shot(page, 'pack-published');
+  await tallShot(page, 'pack-published');
 });
 
 test('staff read the cockpit but have no pack page', async () => {
