@@ -2,6 +2,7 @@
 // alerts, the month's table) and the month-end alert sweep.
 #include "http/app.hpp"
 #include "indicators/indicators.hpp"
+#include "report/pack.hpp"
 
 namespace duban::http {
 
@@ -223,7 +224,7 @@ asio::awaitable<Response> ImportH(Ctx& ctx) {
         opt.status = *st;
     }
     // Read the file outside the writer: the writer only checks and writes.
-    auto table = indicators::ReadTable(*bytes, opt.filename);
+    auto table = indicators::ReadTable(*bytes, opt.filename, &opt.encoding);
     if (!table.ok()) co_return ErrorResponse(table.error());
     auto v = ViewerOf(*ctx.principal);
     auto t = std::make_shared<std::vector<std::vector<std::string>>>(std::move(*table));
@@ -275,6 +276,113 @@ asio::awaitable<Response> MonthlyH(Ctx& ctx) {
     co_return JsonResponse(200, indicators::MonthlyToJson(*d, extra));
 }
 
+/// ?month= (default: last month, as the month's table) and ?unit_id=.
+core::Status PackQuery(Ctx& ctx, std::pair<int, int>* month, std::optional<int64_t>* unit_id) {
+    std::optional<std::pair<int, int>> m;
+    if (auto s = PeriodQuery(ctx.req, "month", &m); !s) return s;
+    if (!m) {
+        auto today = core::LocalDate(ctx.app.clock.Now());
+        m = today.m == 1 ? std::make_pair(today.y - 1, 12) : std::make_pair(today.y, today.m - 1);
+    }
+    *month = *m;
+    return QueryInt(ctx.req, "unit_id", unit_id);
+}
+
+asio::awaitable<Response> GetPackH(Ctx& ctx) {
+    std::pair<int, int> month;
+    std::optional<int64_t> unit_id;
+    if (auto s = PackQuery(ctx, &month, &unit_id); !s) co_return ErrorResponse(s.error());
+    auto c = ctx.app.db.Read();
+    co_return FromResult(indicators::GetPack(*c, month.first, month.second, unit_id, ViewerOf(*ctx.principal)));
+}
+
+asio::awaitable<Response> CheckPackH(Ctx& ctx) {
+    auto body = JsonBody(ctx.req);
+    if (!body.ok()) co_return ErrorResponse(body.error());
+    if (auto s = OnlyKeys(*body, {"month", "unit_id", "narrative"}); !s) co_return ErrorResponse(s.error());
+    std::optional<std::string> month;
+    std::optional<int64_t> unit_id;
+    std::optional<std::vector<std::string>> narrative;
+    if (auto s = GetString(*body, "month", &month); !s) co_return ErrorResponse(s.error());
+    if (auto s = GetInt(*body, "unit_id", &unit_id); !s) co_return ErrorResponse(s.error());
+    if (auto s = GetStringList(*body, "narrative", &narrative); !s) co_return ErrorResponse(s.error());
+    if (!month) co_return ErrorResponse(Error::Validation("month", "month is required (YYYY-MM)", "required"));
+    auto p = indicators::ParsePeriod(*month);
+    if (!p) co_return ErrorResponse(Error::Validation("month", "month must be YYYY-MM"));
+    if (!narrative) co_return ErrorResponse(Error::Validation("narrative", "narrative is required: an array of paragraphs", "required"));
+    if (narrative->size() > 200) co_return ErrorResponse(Error::Validation("narrative", "narrative has more than 200 paragraphs"));
+    auto c = ctx.app.db.Read();
+    co_return FromResult(indicators::CheckPack(*c, p->first, p->second, unit_id, *narrative, ViewerOf(*ctx.principal)));
+}
+
+asio::awaitable<Response> SavePackH(Ctx& ctx) {
+    auto body = JsonBody(ctx.req);
+    if (!body.ok()) co_return ErrorResponse(body.error());
+    if (auto s = OnlyKeys(*body, {"month", "unit_id", "narrative", "revision"}); !s) co_return ErrorResponse(s.error());
+    Json b = std::move(*body);
+    auto v = ViewerOf(*ctx.principal);
+    auto op = CommitInd(ctx, [b, v](store::WriteTx& tx) { return indicators::SavePackDraft(tx, b, v); }, 200);
+    auto resp = co_await std::move(op);
+    co_return resp;
+}
+
+asio::awaitable<Response> PublishPackH(Ctx& ctx) {
+    auto body = JsonBody(ctx.req);
+    if (!body.ok()) co_return ErrorResponse(body.error());
+    if (auto s = OnlyKeys(*body, {"month", "unit_id", "revision"}); !s) co_return ErrorResponse(s.error());
+    Json b = std::move(*body);
+    auto v = ViewerOf(*ctx.principal);
+    auto op = CommitInd(ctx, [b, v](store::WriteTx& tx) { return indicators::PublishPack(tx, b, v); }, 201);
+    auto resp = co_await std::move(op);
+    co_return resp;
+}
+
+asio::awaitable<Response> PackFileH(Ctx& ctx) {
+    std::pair<int, int> month;
+    std::optional<int64_t> unit_id, edition;
+    if (auto s = PackQuery(ctx, &month, &unit_id); !s) co_return ErrorResponse(s.error());
+    if (auto s = QueryInt(ctx.req, "edition", &edition); !s) co_return ErrorResponse(s.error());
+    std::string format = Query(ctx.req, "format").value_or("xlsx");
+    if (format != "xlsx" && format != "html" && format != "pdf")
+        co_return ErrorResponse({core::ErrorKind::kBadRequest, "invalid_query", "format must be xlsx, html or pdf", "format"});
+    auto script = report::Script::kSimplified;
+    if (auto sc = Query(ctx.req, "script"); sc && !sc->empty()) {
+        if (*sc == "traditional") script = report::Script::kTraditional;
+        else if (*sc != "simplified")
+            co_return ErrorResponse({core::ErrorKind::kBadRequest, "invalid_query", "script must be simplified or traditional", "script"});
+    }
+    std::shared_ptr<indicators::PackToRender> pack;
+    {
+        auto c = ctx.app.db.Read();
+        auto p = indicators::PackForRender(*c, month.first, month.second, unit_id, edition, ViewerOf(*ctx.principal));
+        if (!p.ok()) co_return ErrorResponse(p.error());
+        pack = std::make_shared<indicators::PackToRender>(std::move(*p));
+    }
+    // Rendering (the PDF above all) runs on the CPU pool, off the I/O threads.
+    auto bytes = std::make_shared<std::string>();
+    auto op = RunCpu(ctx.app, [pack, bytes, format, script]() -> Result<Json> {
+        auto r = format == "xlsx"   ? report::RenderXlsx(pack->data, pack->narrative, script)
+                 : format == "html" ? report::RenderHtml(pack->data, pack->narrative, script)
+                                    : report::RenderPdf(pack->data, pack->narrative, script);
+        if (!r.ok()) return r.error();
+        *bytes = std::move(*r);
+        return Json::object();
+    });
+    auto r = co_await std::move(op);
+    if (!r.ok()) co_return ErrorResponse(r.error());
+    Response resp;
+    resp.body = std::move(*bytes);
+    resp.content_type = format == "xlsx"   ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                        : format == "html" ? "text/html; charset=utf-8"
+                                           : "application/pdf";
+    std::string stem = "pack-" + indicators::FormatPeriod(month.first, month.second) +
+                       (pack->edition ? "-" + std::to_string(pack->edition) : std::string()) +
+                       (pack->hash.empty() ? "-draft" : "");
+    resp.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + stem + "." + format + "\"");
+    if (!pack->hash.empty()) resp.headers.emplace_back("X-Pack-Hash", pack->hash);
+    co_return resp;
+}
+
 }  // namespace
 
 void AddIndicatorRoutes(std::vector<Route>& r) {
@@ -302,6 +410,16 @@ void AddIndicatorRoutes(std::vector<Route>& r) {
     add("PATCH", "/api/v1/indicators/settings", PatchSettingsH, Perm::kIndicatorWrite, "Change the alert thresholds");
     add("GET", "/api/v1/indicators/monthly", MonthlyH, Perm::kIndicatorRead,
         "The month's table (?month=YYYY-MM&unit_id=): rows, street figures and ranks, trends (cockpit data)");
+    add("GET", "/api/v1/indicators/pack", GetPackH, Perm::kIndicatorRead,
+        "The month's pack (?month=YYYY-MM&unit_id=): the table, the drafted and the working narrative with untraced numbers, the editions");
+    add("POST", "/api/v1/indicators/pack/check", CheckPackH, Perm::kIndicatorRead,
+        "Numbers of each edited paragraph that the month's table does not hold (writes nothing)");
+    add("PUT", "/api/v1/indicators/pack/draft", SavePackH, Perm::kIndicatorPublish,
+        "Save the edited narrative as the month's draft (revision checked; after a publication it starts the next edition)");
+    add("POST", "/api/v1/indicators/pack/publish", PublishPackH, Perm::kIndicatorPublish,
+        "Publish the month's pack: the table and narrative frozen and hashed, one event indicator.pack_published");
+    add("GET", "/api/v1/indicators/pack/file", PackFileH, Perm::kIndicatorRead,
+        "The pack as a file (?month=&unit_id=&format=xlsx|html|pdf&edition=&script=): a published edition frozen, else the draft over today's table");
     add("GET", "/api/v1/indicators/definitions/{id}", GetDefH, Perm::kIndicatorRead, "One indicator definition", "indicator");
     add("PATCH", "/api/v1/indicators/definitions/{id}", PatchDefH, Perm::kIndicatorWrite, "Change a definition (version checked when given)", "indicator");
     add("GET", "/api/v1/indicators/values/{id}/history", HistoryH, Perm::kIndicatorRead, "A value's revisions, newest first", "indicator_value");

@@ -8,6 +8,7 @@
 
 #include "indicators/engine_internal.hpp"
 #include "office/office.hpp"
+#include "plan/import.hpp"
 
 namespace duban::indicators {
 
@@ -15,27 +16,59 @@ using core::Error;
 
 namespace {
 
+/// RFC 4180-ish: quotes double inside quoted cells, CRLF or LF, an empty line is an empty row.
+/// Runs of plain characters are appended at once and each row is sized like the one before (a
+/// million-row file: one allocation per row, not one per character and four per row).
 std::vector<std::vector<std::string>> ParseCsv(std::string_view s) {
     if (s.size() >= 3 && s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);
     std::vector<std::vector<std::string>> rows;
+    rows.reserve(static_cast<size_t>(std::count(s.begin(), s.end(), '\n')) + 1);
     std::vector<std::string> row;
+    size_t width = 0;  // the widest row so far
     std::string cell;
     bool quoted = false, any = false;
-    for (size_t i = 0; i < s.size(); ++i) {
-        char ch = s[i];
+    const size_t n = s.size();
+    size_t i = 0;
+    auto end_row = [&] {
+        if (any || !cell.empty()) {
+            row.push_back(std::move(cell));
+            width = std::max(width, row.size());
+            rows.push_back(std::move(row));
+        } else {
+            rows.emplace_back();  // keep row numbers: an empty line is an empty row
+        }
+        row = {};
+        if (width) row.reserve(width);
+        cell.clear();
+        any = false;
+    };
+    while (i < n) {
         if (quoted) {
-            if (ch == '"') {
-                if (i + 1 < s.size() && s[i + 1] == '"') {
-                    cell += '"';
-                    ++i;
-                } else {
-                    quoted = false;
-                }
+            size_t q = s.find('"', i);
+            if (q == std::string_view::npos) {
+                cell.append(s.data() + i, n - i);
+                i = n;
+                break;
+            }
+            cell.append(s.data() + i, q - i);
+            if (q + 1 < n && s[q + 1] == '"') {
+                cell += '"';
+                i = q + 2;
             } else {
-                cell += ch;
+                quoted = false;
+                i = q + 1;
             }
             continue;
         }
+        size_t j = i;
+        while (j < n && s[j] != ',' && s[j] != '\n' && s[j] != '\r' && s[j] != '"') ++j;
+        if (j > i) {
+            cell.append(s.data() + i, j - i);
+            any = true;
+            i = j;
+            if (i >= n) break;
+        }
+        char ch = s[i++];
         if (ch == '"') {
             quoted = true;
             any = true;
@@ -43,20 +76,9 @@ std::vector<std::vector<std::string>> ParseCsv(std::string_view s) {
             row.push_back(std::move(cell));
             cell.clear();
             any = true;
-        } else if (ch == '\n' || ch == '\r') {
-            if (ch == '\r' && i + 1 < s.size() && s[i + 1] == '\n') ++i;
-            if (any || !cell.empty()) {
-                row.push_back(std::move(cell));
-                rows.push_back(std::move(row));
-            } else {
-                rows.emplace_back();  // keep row numbers: an empty line is an empty row
-            }
-            row.clear();
-            cell.clear();
-            any = false;
-        } else {
-            cell += ch;
-            any = true;
+        } else {  // \n or \r
+            if (ch == '\r' && i < n && s[i] == '\n') ++i;
+            end_row();
         }
     }
     if (any || !cell.empty()) {
@@ -93,7 +115,8 @@ int CumulativeMonth(const std::string& h) {
 
 }  // namespace
 
-Result<std::vector<std::vector<std::string>>> ReadTable(const std::string& bytes, const std::string& filename) {
+Result<std::vector<std::vector<std::string>>> ReadTable(const std::string& bytes, const std::string& filename,
+                                                        std::string* encoding) {
     std::string lower = filename;
     for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     bool zip = bytes.size() >= 4 && bytes.compare(0, 4, std::string("PK\x03\x04", 4)) == 0;
@@ -107,10 +130,20 @@ Result<std::vector<std::vector<std::string>>> ReadTable(const std::string& bytes
             for (auto& c : r) row.push_back(c.type == office::Cell::Type::kEmpty ? "" : c.text);
             out.push_back(std::move(row));
         }
+        if (encoding) *encoding = "xlsx";
         return out;
     }
-    if (!core::IsValidUtf8(bytes)) return Error::Validation("content_base64", "the CSV is not UTF-8 (save it as CSV UTF-8)", "bad_file");
-    return ParseCsv(bytes);
+    // UTF-8 (BOM or not) as it is; otherwise GB18030 (GBK, GB2312: what Excel saves as "CSV" on a
+    // Chinese Windows), the plan importer's detection.
+    if (core::IsValidUtf8(bytes)) {
+        if (encoding) *encoding = bytes.compare(0, 3, "\xEF\xBB\xBF") == 0 ? "UTF-8 (BOM)" : "UTF-8";
+        return ParseCsv(bytes);
+    }
+    auto dec = plan::DecodeText(bytes);
+    if (!dec.ok())
+        return Error::Validation("content_base64", "the CSV is neither UTF-8 nor GB18030/GBK: " + dec.error().message, "bad_file");
+    if (encoding) *encoding = dec->encoding;
+    return ParseCsv(dec->utf8);
 }
 
 Result<Json> Import(store::WriteTx& tx, const std::vector<std::vector<std::string>>& table,
@@ -141,7 +174,9 @@ Result<Json> Import(store::WriteTx& tx, const std::vector<std::vector<std::strin
             if (IsAny(hdr[i], names)) return static_cast<int>(i);
         return -1;
     };
-    struct Item {
+    // A row as checked: materialised from the table one at a time into one reused object (a
+    // million-row file does not hold a second copy of its cells).
+    struct Full {
         int row;  // 1-based file row
         Entry e;
         struct Cols {
@@ -160,8 +195,14 @@ Result<Json> Import(store::WriteTx& tx, const std::vector<std::vector<std::strin
         int c_month = -1, c_yoy = -1, c_unit_measure = -1;
         std::string unit_measure;
     };
+    struct Item {
+        int row;   // 1-based file row
+        size_t r;  // index in table
+    };
     std::vector<Item> items;
     items.reserve(table.size());
+    Full proto;  // the layout's constant part: columns, the wide table's unit and period
+    proto.row = 0;
     std::string layout;
     Checker ck(tx.conn(), v);
     ck.default_status = opt.status;
@@ -185,20 +226,10 @@ Result<Json> Import(store::WriteTx& tx, const std::vector<std::vector<std::strin
         if (c_unit < 0) return Error::Validation("content_base64", "the long layout needs a unit_code column (單位代碼)", "bad_file");
         for (size_t r = header + 1; r < table.size(); ++r) {
             auto& row = table[r];
-            auto at = [&](int c) { return c >= 0 && c < static_cast<int>(row.size()) ? row[c] : std::string(); };
             if (std::all_of(row.begin(), row.end(), [](auto& s) { return core::Trim(s).empty(); })) continue;
-            Item it;
-            it.row = static_cast<int>(r) + 1;
-            it.e.indicator = at(c_ind);
-            it.e.unit_code = at(c_unit);
-            it.e.period = at(c_period);
-            it.e.value = at(c_value);
-            it.e.status = at(c_status);
-            it.e.growth = at(c_growth);
-            it.e.confirm_jump = opt.confirm_jump;
-            it.cols = {c_ind, c_unit, c_period, c_value, c_status, c_growth};
-            items.push_back(std::move(it));
+            items.push_back({static_cast<int>(r) + 1, r});
         }
+        proto.cols = {c_ind, c_unit, c_period, c_value, c_status, c_growth};
     } else if (c_ytd >= 0) {
         layout = "wide";
         std::optional<std::pair<int, int>> period = opt.period;
@@ -221,24 +252,15 @@ Result<Json> Import(store::WriteTx& tx, const std::vector<std::vector<std::strin
         int c_measure = col({"單位", "单位", "計量單位", "计量单位"});
         for (size_t r = header + 1; r < table.size(); ++r) {
             auto& row = table[r];
-            auto at = [&](int c) { return c >= 0 && c < static_cast<int>(row.size()) ? row[c] : std::string(); };
             if (std::all_of(row.begin(), row.end(), [](auto& s) { return core::Trim(s).empty(); })) continue;
-            Item it;
-            it.row = static_cast<int>(r) + 1;
-            it.e.indicator = at(c_ind);
-            it.e.unit_id = *opt.unit_id;
-            it.e.period = FormatPeriod(period->first, period->second);
-            it.e.value = at(c_ytd);
-            it.e.confirm_jump = opt.confirm_jump;
-            it.month_value = at(c_month);
-            it.yoy = at(c_yoy);
-            it.c_month = c_month;
-            it.c_yoy = c_yoy;
-            it.c_unit_measure = c_measure;
-            it.unit_measure = core::Trim(at(c_measure));
-            it.cols = {c_ind, -1, c_ytd, c_ytd, -1, c_yoy};
-            items.push_back(std::move(it));
+            items.push_back({static_cast<int>(r) + 1, r});
         }
+        proto.e.unit_id = *opt.unit_id;
+        proto.e.period = FormatPeriod(period->first, period->second);
+        proto.c_month = c_month;
+        proto.c_yoy = c_yoy;
+        proto.c_unit_measure = c_measure;
+        proto.cols = {c_ind, -1, c_ytd, c_ytd, -1, c_yoy};
     } else {
         return Error::Validation("content_base64",
                                  "unknown layout: the header needs either indicator, unit_code, period, value (long) or "
@@ -253,9 +275,34 @@ Result<Json> Import(store::WriteTx& tx, const std::vector<std::vector<std::strin
     };
     std::unordered_map<std::pair<int64_t, int64_t>, int, KeyHash> seen;  // (indicator, unit), year*100+month
     seen.reserve(items.size());
+    const bool wide = layout == "wide";
+    Full it = proto;
     for (size_t i = 0; i < items.size(); ++i) {
-        auto& it = items[i];
-        if (layout == "wide" && !it.yoy.empty()) {
+        // The cells of this row into the reused object (no allocation for short cells).
+        {
+            const auto& row = table[items[i].r];
+            auto at = [&](int c) -> const std::string& {
+                static const std::string kEmpty;
+                return c >= 0 && c < static_cast<int>(row.size()) ? row[c] : kEmpty;
+            };
+            it.row = items[i].row;
+            it.e.confirm_jump = opt.confirm_jump;
+            it.e.indicator = at(it.cols.indicator);
+            if (wide) {
+                it.e.value = at(it.cols.value);
+                it.e.growth.clear();
+                it.month_value = at(it.c_month);
+                it.yoy = at(it.c_yoy);
+                it.unit_measure = core::Trim(at(it.c_unit_measure));
+            } else {
+                it.e.unit_code = at(it.cols.unit);
+                it.e.period = at(it.cols.period);
+                it.e.value = at(it.cols.value);
+                it.e.status = at(it.cols.status);
+                it.e.growth = at(it.cols.growth);
+            }
+        }
+        if (wide && !it.yoy.empty()) {
             auto def = ck.Def(it.e.indicator);
             if (def && def->comparable_growth) it.e.growth = it.yoy;
         }
@@ -322,6 +369,7 @@ Result<Json> Import(store::WriteTx& tx, const std::vector<std::vector<std::strin
     Json out = {{"layout", layout}, {"rows", items.size()}, {"valid", static_cast<int>(items.size()) - bad_rows},
                 {"errors", errors.size() > 1000 ? Json(std::vector<Json>(errors.begin(), errors.begin() + 1000)) : Json(errors)},
                 {"error_count", errors.size()}, {"applied", 0}};
+    if (!opt.encoding.empty()) out["encoding"] = opt.encoding;
     if (!errors.empty()) {
         office::OutSheet es;
         es.name = "錯誤";

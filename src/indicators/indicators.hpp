@@ -74,16 +74,19 @@ Result<Json> SetTarget(store::WriteTx& tx, const Json& body, const Viewer& v);
 Result<Json> SplitTarget(store::WriteTx& tx, const Json& body, const Viewer& v);
 Result<Json> PatchSettings(store::WriteTx& tx, const Json& body);
 
-/// A file's rows as text (row 0 = the header), read from CSV (UTF-8, BOM allowed; GB18030 not)
-/// or the first sheet of an .xlsx.
+/// A file's rows as text (row 0 = the header), read from CSV (UTF-8 with or without a BOM, else
+/// GB18030/GBK, detected as the plan importer does) or the first sheet of an .xlsx. `encoding`
+/// (may be null) receives "UTF-8", "UTF-8 (BOM)", "GB18030" or "xlsx".
 Result<std::vector<std::vector<std::string>>> ReadTable(const std::string& bytes,
-                                                        const std::string& filename);
+                                                        const std::string& filename,
+                                                        std::string* encoding = nullptr);
 struct ImportOptions {
     bool apply = false, confirm_jump = false;
     std::optional<std::pair<int, int>> period;
     std::optional<int64_t> unit_id;
     std::string status = "preliminary";
     std::string filename = "import.csv";
+    std::string encoding;     // as ReadTable detected it; named in the result
     std::string source;       // the values' source; empty = "import:<filename>"
     bool emit_alerts = true;  // re-evaluate alerts of the touched series after applying
 };
@@ -121,5 +124,34 @@ Result<Json> ListAlerts(store::Conn& c, std::optional<int64_t> year, const std::
 Result<report::MonthlyData> Monthly(store::Conn& c, int year, int month, std::optional<int64_t> unit_id,
                                     const Viewer& v, Json* extra);
 Json MonthlyToJson(const report::MonthlyData& d, const Json& extra);
+/// The table back from MonthlyToJson's JSON (a published pack's frozen table).
+report::MonthlyData MonthlyFromJson(const Json& j);
+
+// ---------------------------------------------------------------- the monthly pack (pack.cpp)
+/// A unit's pack for a month: the table computed now, the drafted narrative, the working
+/// narrative (the saved draft, else the latest published edition, else the drafted one) with the
+/// numbers of each paragraph the table does not hold, and every edition. Editions are numbered
+/// from 1; a published one is frozen (table, narrative and hash); saving after publishing starts
+/// the next edition.
+Result<Json> GetPack(store::Conn& c, int year, int month, std::optional<int64_t> unit_id, const Viewer& v);
+/// Numbers of each paragraph that the month's table does not hold (report::UntracedNumbers).
+Result<Json> CheckPack(store::Conn& c, int year, int month, std::optional<int64_t> unit_id,
+                       const std::vector<std::string>& narrative, const Viewer& v);
+/// {"month", "unit_id"?, "narrative": [paragraphs], "revision"?}: saves the edited narrative
+/// (event indicator.pack_draft); 409 when revision is not the draft's.
+Result<Json> SavePackDraft(store::WriteTx& tx, const Json& body, const Viewer& v);
+/// {"month", "unit_id"?, "revision"?}: freezes the table as it is now and the working narrative,
+/// hashes both (SHA-256 of their canonical JSON) and emits indicator.pack_published with the hash.
+Result<Json> PublishPack(store::WriteTx& tx, const Json& body, const Viewer& v);
+struct PackToRender {
+    report::MonthlyData data;
+    std::vector<std::string> narrative;
+    int64_t edition = 0;  // 0: the working draft over the table as it is now
+    std::string hash;
+};
+/// What to render: edition N (published: its frozen table and narrative; the draft: the table
+/// now), or with no edition the working narrative over the table now.
+Result<PackToRender> PackForRender(store::Conn& c, int year, int month, std::optional<int64_t> unit_id,
+                                   std::optional<int64_t> edition, const Viewer& v);
 
 }  // namespace duban::indicators

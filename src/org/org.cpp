@@ -30,6 +30,7 @@ const char* PermName(Perm p) {
         case Perm::kIndicatorWrite: return "indicator.write";
         case Perm::kAttachmentRead: return "attachment.read";
         case Perm::kAttachmentWrite: return "attachment.write";
+        case Perm::kIndicatorPublish: return "indicator.publish";
     }
     return "?";
 }
@@ -54,6 +55,7 @@ std::vector<std::string> RolesWith(Perm p) {
         case Perm::kIndicatorWrite: return {"statistician"};
         case Perm::kAttachmentRead: return {"leader", "supervisor", "staff", "inspector", "statistician"};
         case Perm::kAttachmentWrite: return {"leader", "supervisor", "staff", "inspector"};
+        case Perm::kIndicatorPublish: return {"statistician", "supervisor"};
     }
     return {};
 }

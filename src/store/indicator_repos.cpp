@@ -380,4 +380,54 @@ void PutIndicatorAlert(Conn& c, const IndicatorAlertRow& a) {
             core::CanonicalJson(core::Json(a.reasons)), Opt(a.gap), Opt(a.yoy), a.raised_at});
 }
 
+namespace {
+constexpr const char* kPackCols =
+    "id, org_unit_id, year, month, edition, state, narrative, data, hash, revision, updated_at, "
+    "updated_by, published_at, published_by";
+IndicatorPackRow PackFromRow(const Row& r) {
+    IndicatorPackRow p;
+    p.id = r.Int(0);
+    p.org_unit_id = r.Int(1);
+    p.year = r.Int(2);
+    p.month = r.Int(3);
+    p.edition = r.Int(4);
+    p.state = r.Str(5);
+    p.narrative = r.Str(6);
+    p.data = r.Str(7);
+    p.hash = r.Str(8);
+    p.revision = r.Int(9);
+    p.updated_at = r.Str(10);
+    p.updated_by = r.Str(11);
+    p.published_at = OptStr(r, 12);
+    p.published_by = OptStr(r, 13);
+    return p;
+}
+}  // namespace
+
+std::vector<IndicatorPackRow> ListIndicatorPacks(Conn& c, int64_t unit_id, int64_t year, int64_t month) {
+    std::vector<IndicatorPackRow> out;
+    for (auto& r : c.Query(std::string("SELECT ") + kPackCols +
+                               " FROM indicator_packs WHERE org_unit_id = ? AND year = ? AND month = ? "
+                               "ORDER BY edition DESC",
+                           {unit_id, year, month}))
+        out.push_back(PackFromRow(r));
+    return out;
+}
+
+int64_t InsertIndicatorPack(Conn& c, const IndicatorPackRow& p) {
+    int64_t id = NextId(c, "indicator_packs");
+    c.Exec("INSERT INTO indicator_packs (id, org_unit_id, year, month, edition, state, narrative, data, hash, "
+           "revision, updated_at, updated_by, published_at, published_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+           {id, p.org_unit_id, p.year, p.month, p.edition, p.state, p.narrative, p.data, p.hash, p.revision,
+            p.updated_at, p.updated_by, Opt(p.published_at), Opt(p.published_by)});
+    return id;
+}
+
+void UpdateIndicatorPack(Conn& c, const IndicatorPackRow& p) {
+    c.Exec("UPDATE indicator_packs SET state = ?, narrative = ?, data = ?, hash = ?, revision = ?, updated_at = ?, "
+           "updated_by = ?, published_at = ?, published_by = ? WHERE id = ?",
+           {p.state, p.narrative, p.data, p.hash, p.revision, p.updated_at, p.updated_by, Opt(p.published_at),
+            Opt(p.published_by), p.id});
+}
+
 }  // namespace duban::store

@@ -114,4 +114,21 @@ std::optional<IndicatorAlertRow> FindIndicatorAlert(Conn& c, int64_t indicator_i
 /// Inserts or replaces; level "green" deletes the row.
 void PutIndicatorAlert(Conn& c, const IndicatorAlertRow& a);
 
+/// The monthly pack of a unit and month: editions numbered from 1; at most the latest is a draft
+/// (its narrative edited and saved, `revision` counting the saves); published ones are frozen
+/// (`data` the month's table as published, `hash` over table and narrative).
+struct IndicatorPackRow {
+    int64_t id = 0, org_unit_id = 0, year = 0, month = 0, edition = 1;
+    std::string state = "draft";
+    std::string narrative;  // JSON array of paragraphs
+    std::string data, hash;
+    int64_t revision = 1;
+    std::string updated_at, updated_by;
+    std::optional<std::string> published_at, published_by;
+};
+/// Every edition of (unit, year, month), newest first.
+std::vector<IndicatorPackRow> ListIndicatorPacks(Conn& c, int64_t unit_id, int64_t year, int64_t month);
+int64_t InsertIndicatorPack(Conn& c, const IndicatorPackRow& p);
+void UpdateIndicatorPack(Conn& c, const IndicatorPackRow& p);  // all but the key
+
 }  // namespace duban::store

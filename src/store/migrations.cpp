@@ -349,6 +349,25 @@ CREATE TABLE attachments (
   created_by BIGINT
 );
 )SQL"},
+{8, "indicators: the monthly pack's drafts and published editions", R"SQL(
+CREATE TABLE indicator_packs (
+  id {{PK}},
+  org_unit_id BIGINT NOT NULL REFERENCES org_units(id),
+  year INTEGER NOT NULL,
+  month INTEGER NOT NULL,
+  edition INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK (state = 'draft' OR state = 'published'),
+  narrative TEXT NOT NULL,
+  data TEXT NOT NULL DEFAULT '',
+  hash TEXT NOT NULL DEFAULT '',
+  revision INTEGER NOT NULL DEFAULT 1,
+  updated_at TEXT NOT NULL,
+  updated_by TEXT NOT NULL,
+  published_at TEXT,
+  published_by TEXT,
+  UNIQUE (org_unit_id, year, month, edition)
+);
+)SQL"},
 };
 // clang-format on
 

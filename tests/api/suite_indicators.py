@@ -357,6 +357,132 @@ class IndicatorsSuite(dt.Suite):
         eq([(e["row"], e["column"]) for e in r["errors"]], [(3, "unit_code")], "马栏 is outside its scope")
         eq(r["applied"], 0, "all or nothing")
 
+    # ------------------------------------------------------------------ the monthly pack
+    def test_pack_draft_publish_and_files(self):
+        from decimal import Decimal
+        db = self.srv.db
+        duc = self.srv.session("ducha.staff")  # supervisor: may edit and publish too
+        q = "month=2026-06&unit_id=%d" % self.chunliu
+        p = expect_status(self.stat.get("/api/v1/indicators/pack?" + q), 200).json()
+        eq((p["state"], p["edition"], p["revision"], p["editions"]), ("auto", 1, 0, []), "nothing saved yet")
+        eq(p["narrative"], p["draft"], "the working text is the draft")
+        check(len(p["draft"]) >= 3 and "2026" in p["draft"][0], "a drafted narrative: %r" % p["draft"][:1])
+        eq(p["untraced"], [[] for _ in p["draft"]], "the draft's numbers are all the table's")
+        rev_row = [r for r in p["table"]["rows"] if r["code"] == "FISCAL_REV"][0]
+        check(rev_row["ytd"] and rev_row["ytd"] in "".join(p["draft"]), "the table's figure is in the draft")
+        # the staff of the street reads it, cannot edit or publish; another street does not see it
+        expect_status(self.chun.get("/api/v1/indicators/pack?" + q), 200)
+        expect_error(self.chun.put("/api/v1/indicators/pack/draft", {"month": "2026-06", "unit_id": self.chunliu,
+                                                                     "narrative": ["x"]}), 403)
+        expect_error(self.chun.post("/api/v1/indicators/pack/publish", {"month": "2026-06", "unit_id": self.chunliu}), 403)
+        expect_error(self.leader.post("/api/v1/indicators/pack/publish", {"month": "2026-06", "unit_id": self.chunliu}), 403)
+        expect_error(self.malan.get("/api/v1/indicators/pack?" + q), 404)
+        expect_error(self.malan.get("/api/v1/indicators/pack/file?" + q), 404)
+
+        # bad input: 4xx naming the field, nothing stored, no event
+        packs = lambda: db.query("SELECT * FROM indicator_packs ORDER BY id")
+        evs = lambda: int(db.query("SELECT COUNT(*) FROM events WHERE action LIKE 'indicator.pack%'")[0][0])
+        before, ev0 = packs(), evs()
+        base = {"month": "2026-06", "unit_id": self.chunliu}
+        for body, field in [(dict(base), "narrative"), (dict(base, narrative="text"), "narrative"),
+                            (dict(base, narrative=[]), "narrative"), (dict(base, narrative=["ok", 3]), "narrative"),
+                            (dict(base, narrative=["  ", ""]), "narrative"), (dict(base, narrative=["x" * 9000]), "narrative"),
+                            (dict(base, month="2026-13", narrative=["a"]), "month"), ({"narrative": ["a"]}, "month"),
+                            (dict(base, narrative=["a"], revision="1"), "revision"),
+                            (dict(base, narrative=["a"], unit_id="x"), "unit_id"),
+                            (dict(base, narrative=["a"], extra=1), "extra")]:
+            r = self.stat.put("/api/v1/indicators/pack/draft", body)
+            check(r.status in (400, 422), "bad %r: %d %s" % (body, r.status, r.text()[:200]))
+            eq(r.json()["error"]["field"], field, "the field of %r" % body)
+        expect_error(self.stat.put("/api/v1/indicators/pack/draft", dict(base, unit_id=999999, narrative=["a"])), 404)
+        expect_error(self.stat.post("/api/v1/indicators/pack/publish", dict(base, month="2031-13")), 422, field="month")
+        e = expect_error(self.stat.post("/api/v1/indicators/pack/publish", dict(base, month="2039-06")), 422, field="month")
+        eq(e["code"], "no_data", "a month without figures is not published")
+        eq((packs(), evs()), (before, ev0), "bad input stores nothing")
+
+        # an edit that says a number the table does not hold: saved, flagged
+        edited = list(p["draft"])
+        edited[1] = edited[1] + "另据测算,全年有望达到99999.9亿元。"
+        d = expect_status(duc.put("/api/v1/indicators/pack/draft", dict(base, narrative=edited, revision=0)), 200).json()
+        eq((d["edition"], d["revision"], d["state"], d["changed"]), (1, 1, "draft", True), "the first save")
+        eq(d["untraced"][1], ["99999.9"], "the untraced number flagged")
+        check(all(not u for i, u in enumerate(d["untraced"]) if i != 1), "the other paragraphs match")
+        chk = expect_status(self.chun.post("/api/v1/indicators/pack/check", dict(base, narrative=["完成123.45亿元"])), 200).json()
+        eq(chk["untraced"], [["123.45"]], "the check writes nothing and flags")
+        same = expect_status(self.stat.put("/api/v1/indicators/pack/draft", dict(base, narrative=edited, revision=1)), 200).json()
+        eq((same["revision"], same["changed"]), (1, False), "the same text again is a no-op")
+        before, ev1 = packs(), evs()
+        eq(ev1, ev0 + 1, "one draft event")
+        expect_error(self.stat.put("/api/v1/indicators/pack/draft", dict(base, narrative=["other"], revision=0)), 409,
+                     field="revision")
+        expect_error(self.stat.post("/api/v1/indicators/pack/publish", dict(base, revision=5)), 409, field="revision")
+        eq((packs(), evs()), (before, ev1), "a stale revision changes nothing")
+        g = expect_status(self.stat.get("/api/v1/indicators/pack?" + q), 200).json()
+        eq((g["state"], g["narrative"], g["untraced"][1]), ("draft", edited, ["99999.9"]), "the saved draft comes back")
+
+        # publish: one event with the pack's hash; the edition is frozen
+        pub = expect_status(self.stat.post("/api/v1/indicators/pack/publish", dict(base, revision=1)), 201).json()
+        eq((pub["edition"], pub["state"], pub["narrative"]), (1, "published", edited), "published")
+        check(len(pub["hash"]) == 64 and int(pub["hash"], 16) >= 0, "a SHA-256: %r" % pub["hash"])
+        pack_id = int(db.query("SELECT id FROM indicator_packs WHERE org_unit_id = ? AND edition = 1", (self.chunliu,))[0][0])
+        ev = [x for x in self.events("indicator.pack_published") if x["object_id"] == pack_id]
+        eq(len(ev), 1, "one publish event")
+        eq((ev[0]["payload"]["hash"], ev[0]["payload"]["edition"], ev[0]["payload"]["untraced"]), (pub["hash"], 1, 1),
+           "the event carries the hash")
+        e = expect_error(self.stat.post("/api/v1/indicators/pack/publish", base), 409, field="month")
+        eq(e["code"], "published", "nothing to publish again")
+
+        # the files: edition 1 frozen (its hash in a header), Chinese and the edited text inside
+        html1 = expect_status(self.leader.get("/api/v1/indicators/pack/file?%s&format=html&edition=1" % q), 200)
+        eq(html1.header("X-Pack-Hash"), pub["hash"], "the file is the published edition")
+        t = html1.text()
+        check("99999.9" in t and "一般公共预算收入" in t, "the edited narrative and the table in the HTML")
+        x = expect_status(self.chun.get("/api/v1/indicators/pack/file?%s&format=xlsx&edition=1" % q), 200)
+        zf = zipfile.ZipFile(io.BytesIO(x.body))
+        strings = "".join(zf.read(n).decode() for n in zf.namelist() if n.startswith("xl/") and n.endswith(".xml"))
+        check("99999.9" in strings and "春柳街道" in strings, "the xlsx holds the narrative and the street")
+        pdf = expect_status(self.stat.get("/api/v1/indicators/pack/file?%s&format=pdf&edition=1" % q), 200)
+        check(pdf.body.startswith(b"%PDF") and len(pdf.body) > 5000, "a PDF")
+        expect_error(self.stat.get("/api/v1/indicators/pack/file?%s&format=doc" % q), 400, field="format")
+        expect_error(self.stat.get("/api/v1/indicators/pack/file?%s&edition=9" % q), 404)
+
+        # a revised figure changes today's table, not the published edition
+        old = rev_row["ytd"]
+        new = str(Decimal(old) + Decimal("0.01"))
+        self.put("FISCAL_REV", self.chunliu, "2026-06", new, "final", confirm_jump=True)
+        t2 = expect_status(self.stat.get("/api/v1/indicators/pack/file?%s&format=html&edition=1" % q), 200).text()
+        eq(t2, t, "edition 1 renders the same, byte for byte")
+        g = expect_status(self.stat.get("/api/v1/indicators/pack?" + q), 200).json()
+        eq([r for r in g["table"]["rows"] if r["code"] == "FISCAL_REV"][0]["ytd"], new, "today's table moved")
+        eq(g["state"], "published", "the working text is the published one")
+        check(old in sum(g["untraced"], []), "the published text's old figure is flagged against today's table")
+
+        # editing after publishing starts edition 2; edition 1 stays as it was
+        d2 = expect_status(self.stat.put("/api/v1/indicators/pack/draft", dict(base, narrative=g["draft"], revision=1)), 200).json()
+        eq((d2["edition"], d2["revision"], d2["state"]), (2, 1, "draft"), "the next edition")
+        g = expect_status(self.stat.get("/api/v1/indicators/pack?" + q), 200).json()
+        eq([(x["edition"], x["state"]) for x in g["editions"]], [(2, "draft"), (1, "published")], "the editions")
+        eq(g["editions"][1]["hash"], pub["hash"], "edition 1 keeps its hash")
+        draft_html = expect_status(self.stat.get("/api/v1/indicators/pack/file?%s&format=html" % q), 200)
+        eq(draft_html.header("X-Pack-Hash"), None, "the draft has no hash")
+        check(new in draft_html.text(), "the draft renders today's table")
+        eq(expect_status(self.stat.get("/api/v1/indicators/pack/file?%s&format=html&edition=1" % q), 200).text(), t,
+           "edition 1 unchanged")
+        pub2 = expect_status(duc.post("/api/v1/indicators/pack/publish", dict(base, revision=1)), 201).json()
+        eq(pub2["edition"], 2, "the supervisor publishes edition 2")
+        check(pub2["hash"] != pub["hash"], "another hash")
+
+    def test_import_gbk_csv(self):
+        gbk = ("指标,单位代码,期别,数值,状态\n一般公共预算收入,210204006,2038-03,0.55,最终\n").encode("gbk")
+        r = expect_status(self.stat.post("/api/v1/indicators/import", {"filename": "gbk.csv", "content_base64": b64(gbk),
+                                                                        "apply": True}), 200).json()
+        eq((r["encoding"], r["errors"], r["applied"]), ("GB18030", [], 1), "GBK detected and imported")
+        r = expect_status(self.stat.post("/api/v1/indicators/import", {"filename": "bom.csv", "apply": False,
+                                                                        "content_base64": b64(b"\xef\xbb\xbf" + "指标,单位代码,期别,数值\n一般公共预算收入,210204006,2038-04,0.75\n".encode())}), 200).json()
+        eq((r["encoding"], r["errors"]), ("UTF-8 (BOM)", []), "a BOM")
+        vals = expect_status(self.stat.get("/api/v1/indicators/values?indicator=FISCAL_REV&year=2038"), 200).json()["items"]
+        eq([(v["unit_id"], v["value"]) for v in vals], [(self.chunliu, "0.55")], "the GBK value stored")
+
     # ------------------------------------------------------------------ the demo's statistics
     def test_demo_statistics(self):
         vals = expect_status(self.leader.get("/api/v1/indicators/values?indicator=FISCAL_REV&from=2025-12&to=2025-12"),

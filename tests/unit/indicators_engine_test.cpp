@@ -3,6 +3,9 @@
 // hand-computed on the seed's figures.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "indicators/engine_internal.hpp"
 
 namespace duban::indicators {
@@ -133,6 +136,80 @@ TEST(Alerts, ProgressMonthsWithOneMonthGrace) {
     EXPECT_EQ(ProgressMonths(6, 2031, at("2031-09-01T00:30:00+08:00")), 7);
     EXPECT_EQ(ProgressMonths(6, 2031, at("2032-02-01T00:00:00+08:00")), 12);
     EXPECT_EQ(ProgressMonths(3, 2031, at("2030-12-01T00:00:00+08:00")), 3);
+}
+
+std::string ReadFixture(const char* path) {
+    std::ifstream f(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(f), {});
+}
+
+// CSV imports: UTF-8 with and without a BOM as it is; GBK (Excel's "CSV" on a Chinese Windows)
+// detected as GB18030 and converted, the cells equal to the UTF-8 file's.
+TEST(ReadTable, CsvEncodingsDetectedAndNamed) {
+    std::string gbk = ReadFixture("tests/fixtures/indicators/values-gbk.csv");
+    ASSERT_FALSE(gbk.empty()) << "run from the source root";
+    EXPECT_FALSE(core::IsValidUtf8(gbk));  // really not UTF-8
+    std::string utf8 =
+        "指标,单位代码,期别,数值,状态\n一般公共预算收入,210204006,2026-06,0.98,最终\n实际利用外资,210204006,2026-06,0.12,初步\n";
+    std::string enc;
+    auto a = ReadTable(gbk, "values.csv", &enc);
+    ASSERT_TRUE(a.ok()) << a.error().message;
+    EXPECT_EQ(enc, "GB18030");
+    ASSERT_EQ(a->size(), 3u);
+    EXPECT_EQ((*a)[0], (std::vector<std::string>{"指标", "单位代码", "期别", "数值", "状态"}));
+    EXPECT_EQ((*a)[1][0], "一般公共预算收入");
+    EXPECT_EQ((*a)[2][4], "初步");
+    auto b = ReadTable(utf8, "values.csv", &enc);
+    ASSERT_TRUE(b.ok());
+    EXPECT_EQ(enc, "UTF-8");
+    EXPECT_EQ(*a, *b);
+    auto c = ReadTable("\xEF\xBB\xBF" + utf8, "values.csv", &enc);
+    ASSERT_TRUE(c.ok());
+    EXPECT_EQ(enc, "UTF-8 (BOM)");
+    EXPECT_EQ(*c, *b);
+    // Neither UTF-8 nor GB18030 (a lone lead byte at the end): refused, naming the field.
+    auto d = ReadTable("a,b\n\x81", "values.csv", &enc);
+    ASSERT_FALSE(d.ok());
+    EXPECT_EQ(d.error().field, "content_base64");
+    EXPECT_EQ(d.error().code, "bad_file");
+}
+
+// The CSV reader: quotes (a comma, a line break and a doubled quote inside), CRLF, an empty line
+// kept as an empty row (row numbers in errors), no final line break.
+TEST(ReadTable, CsvQuotesLineBreaksAndEmptyRows) {
+    auto t = ReadTable("a,b,c\r\n\"x,1\",\"say \"\"hi\"\"\",\"two\nlines\"\n\n,,\nlast,row", "f.csv");
+    ASSERT_TRUE(t.ok());
+    ASSERT_EQ(t->size(), 5u);
+    EXPECT_EQ((*t)[0], (std::vector<std::string>{"a", "b", "c"}));
+    EXPECT_EQ((*t)[1], (std::vector<std::string>{"x,1", "say \"hi\"", "two\nlines"}));
+    EXPECT_TRUE((*t)[2].empty());
+    EXPECT_EQ((*t)[3], (std::vector<std::string>{"", "", ""}));
+    EXPECT_EQ((*t)[4], (std::vector<std::string>{"last", "row"}));
+}
+
+// A published pack's table is frozen as JSON and read back for its renders: the same draft.
+TEST(Pack, MonthlyJsonRoundTripKeepsTheDraft) {
+    report::MonthlyData d;
+    d.district = "沙河口区";
+    d.year = 2026;
+    d.month = 6;
+    d.time_progress = "50.0";
+    d.rows.push_back({"FISCAL_REV", "一般公共预算收入", "亿元", "1.31", "7.62", "15.8", "15.04", "50.7", "0.7", "green", true});
+    d.rows.push_back({"FDI", "实际利用外资", "亿美元", "", "0.50", "-3.5", "1.20", "41.7", "-8.3", "red", true});
+    d.streets.push_back({"春柳街道", "一般公共预算收入", "16.1", "51.0"});
+    d.streets.push_back({"马栏街道", "一般公共预算收入", "12.0", "49.0"});
+    d.trends.push_back({"FISCAL_REV", {{2, "14.9"}, {6, "15.8"}}});
+    Json j = MonthlyToJson(d, Json::object());
+    auto back = MonthlyFromJson(Json::parse(core::CanonicalJson(j)));
+    EXPECT_EQ(back.district, d.district);
+    EXPECT_EQ(back.time_progress, "50.0");
+    ASSERT_EQ(back.rows.size(), 2u);
+    EXPECT_EQ(back.rows[1].month_value, "");
+    EXPECT_EQ(back.rows[1].yoy, "-3.5");
+    EXPECT_EQ(back.rows[1].light, "red");
+    ASSERT_EQ(back.trends.size(), 1u);
+    EXPECT_EQ(report::DraftNarrative(back), report::DraftNarrative(d));
+    EXPECT_TRUE(report::UntracedNumbers(back, report::DraftNarrative(d)).empty());
 }
 
 }  // namespace

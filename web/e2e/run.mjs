@@ -41,7 +41,7 @@ const ROLES = {
   'chunliu.staff': ['Home', ...PLAN_MENU, 'IndicatorCockpit', 'CaseKpis', 'GeoMap', 'SystemDept'],
   'malan.staff': ['Home', ...PLAN_MENU, 'IndicatorCockpit', 'CaseKpis', 'GeoMap', 'SystemDept'],
   'grid.inspector': ['Home', 'GeoMap', 'SystemDept'],
-  'ducha.staff': ['Home', 'PlanList', 'PlanImport', 'MyTasks', 'Followups', 'IndicatorCockpit', 'CaseKpis', 'GeoMap', 'SystemDept'],
+  'ducha.staff': ['Home', 'PlanList', 'PlanImport', 'MyTasks', 'Followups', 'IndicatorCockpit', 'IndicatorPack', 'CaseKpis', 'GeoMap', 'SystemDept'],
 };
 
 // ---------------------------------------------------------------- harness

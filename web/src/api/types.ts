@@ -18,7 +18,8 @@ export type Permission =
   | 'indicator.read'
   | 'indicator.write'
   | 'attachment.read'
-  | 'attachment.write';
+  | 'attachment.write'
+  | 'indicator.publish';
 
 export const ALL_PERMISSIONS: Permission[] = [
   'org.read',
@@ -39,6 +40,7 @@ export const ALL_PERMISSIONS: Permission[] = [
   'indicator.write',
   'attachment.read',
   'attachment.write',
+  'indicator.publish',
 ];
 
 export type Role = 'sysadmin' | 'secadmin' | 'auditor' | 'leader' | 'staff' | 'inspector' | 'supervisor';

@@ -57,6 +57,7 @@ export default {
     caseKpis: 'Case KPIs',
     indicator: 'Economic indicators',
     cockpit: 'Economic cockpit',
+    pack: 'Analysis pack',
     plan: 'Work plan',
     plans: 'Plans',
     planImport: 'Import report',
@@ -194,7 +195,7 @@ export default {
       'The data permission decides which units’ data an account sees; objects outside it do not exist for that account (the API answers 404).',
   },
   perm: {
-    indicator: { read: 'View economic indicators', write: 'Maintain economic indicators' },
+    indicator: { read: 'View economic indicators', write: 'Maintain economic indicators', publish: 'Edit and publish the analysis pack' },
     attachment: { read: 'View attachments', write: 'Upload attachments' },
     org: { read: 'Read units', write: 'Maintain units' },
     user: { read: 'Read accounts', write: 'Maintain accounts', unlock: 'Unlock accounts' },

@@ -57,6 +57,7 @@ export default {
     caseKpis: '案件指标',
     indicator: '经济指标',
     cockpit: '经济运行',
+    pack: '分析材料',
     plan: '工作计划',
     plans: '计划列表',
     planImport: '导入工作报告',
@@ -192,7 +193,7 @@ export default {
   },
   // Keys follow the server's permission names: perm.org.read is "org.read".
   perm: {
-    indicator: { read: '查看经济指标', write: '维护经济指标' },
+    indicator: { read: '查看经济指标', write: '维护经济指标', publish: '编发分析材料' },
     attachment: { read: '查看附件', write: '上传附件' },
     org: { read: '查看组织单位', write: '维护组织单位' },
     user: { read: '查看账号', write: '维护账号', unlock: '解锁账号' },

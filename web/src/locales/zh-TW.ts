@@ -57,6 +57,7 @@ export default {
     caseKpis: '案件指標',
     indicator: '經濟指標',
     cockpit: '經濟運行',
+    pack: '分析材料',
     plan: '工作計劃',
     plans: '計劃列表',
     planImport: '導入工作報告',
@@ -192,7 +193,7 @@ export default {
   },
   // Keys follow the server's permission names: perm.org.read is "org.read".
   perm: {
-    indicator: { read: '查看經濟指標', write: '維護經濟指標' },
+    indicator: { read: '查看經濟指標', write: '維護經濟指標', publish: '編發分析材料' },
     attachment: { read: '查看附件', write: '上傳附件' },
     org: { read: '查看組織單位', write: '維護組織單位' },
     user: { read: '查看賬號', write: '維護賬號', unlock: '解鎖賬號' },

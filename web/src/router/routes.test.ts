@@ -10,7 +10,7 @@ const PERMS: Record<Role, Permission[]> = {
   leader: ['org.read', 'plan.read', 'plan.comment', 'indicator.read', 'attachment.read', 'attachment.write'],
   staff: ['org.read', 'plan.read', 'plan.report', 'indicator.read', 'attachment.read', 'attachment.write'],
   inspector: ['org.read', 'attachment.read', 'attachment.write'],
-  supervisor: ['org.read', 'plan.read', 'plan.write', 'plan.followup', 'indicator.read', 'attachment.read', 'attachment.write'],
+  supervisor: ['org.read', 'plan.read', 'plan.write', 'plan.followup', 'indicator.read', 'indicator.publish', 'attachment.read', 'attachment.write'],
 };
 
 const names = (role: Role) => routesFor(PERMS[role]).map((r) => String(r.name));
@@ -52,6 +52,7 @@ describe('route table', () => {
       'PlanImport',
       ...planRead.slice(1),
       'IndicatorCockpit',
+      'IndicatorPack',
       'CaseKpis',
       'GeoMap',
       'SystemDept',
@@ -62,6 +63,11 @@ describe('route table', () => {
   it('registers the economic cockpit with indicator.read only', () => {
     expect(routesFor(['indicator.read']).map((r) => r.name)).toContain('IndicatorCockpit');
     expect(routesFor(['plan.read']).map((r) => r.name)).not.toContain('IndicatorCockpit');
+  });
+
+  it('registers the pack page with indicator.publish (statistician, supervisor)', () => {
+    expect(routesFor(['indicator.read', 'indicator.publish']).map((r) => r.name)).toContain('IndicatorPack');
+    expect(routesFor(['indicator.read']).map((r) => r.name)).not.toContain('IndicatorPack');
   });
 
   it('registers only the always-allowed pages without permissions', () => {
