@@ -113,6 +113,23 @@ test('each demo role signs in and sees exactly its menu', async () => {
   }
 });
 
+test('网格地图: the leader sees the 7 generated streets, switches to grids and picks a point', async () => {
+  const page = await asRole('leader');
+  await push(page, '/map');
+  await page.getByTestId('page-geo-map').waitFor();
+  await page.getByTestId('map-generated').waitFor();
+  assert((await page.getByTestId('map-count').textContent()).includes('7'), 'seven streets');
+  await page.getByTestId('map-level').getByText('网格').click();
+  await settle(page);
+  assert((await page.getByTestId('map-count').textContent()).includes('63'), '63 grids');
+  // a click in the middle of the map picks a point and names where it is
+  const box = await page.getByTestId('geo-map').boundingBox();
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await page.getByTestId('map-picked').waitFor();
+  assert(/经度 121\.\d+，纬度 38\.\d+/.test(await page.getByTestId('map-picked').textContent()), 'picked lon/lat');
+  await shot(page, 'geo-map');
+});
+
 test('chunliu.staff opening a 马栏 unit by URL gets the not-found page; the API answered 404', async () => {
   const leader = await asRole('leader');
   const r = await api(leader, 'GET', '/org-units?q=' + encodeURIComponent('马栏街道'));
