@@ -313,16 +313,16 @@ class CasesSuite(dt.Suite):
         self.act(self.sup, cid, "dispatch", {"unit_id": self.chunliu_id})
         c = self.act(self.chunliu, cid, "sign")
         eq(c["stage_due_at"], "2026-10-13T09:30:00.000Z", "due Tuesday 13 October 17:30")
-        # 80% of 37.5 office hours = 30: reached on Monday 12 October at 15:00 only if the
-        # adjusted Saturday (10 October) counts
+        # 80% of the 40 office hours to the deadline = 32: reached on Monday 12 October at 17:00
+        # only if the adjusted Saturday (10 October) counts
         self.set_clock("2026-10-10T12:00:00+08:00")
         self.login_all()
         eq(self.case(cid)["light"], "green", "green on the adjusted Saturday")
-        self.set_clock("2026-10-12T14:59:00+08:00")
+        self.set_clock("2026-10-12T16:59:00+08:00")
         self.login_all()
         eq(self.case(cid)["light"], "green", "green just before 80%")
         n0 = len(self.events("case.light"))
-        r = self.set_clock("2026-10-12T15:00:30+08:00")
+        r = self.set_clock("2026-10-12T17:00:30+08:00")
         check(r["case_sweep"]["changed"] >= 1, "the sweep changed a light: %r" % r["case_sweep"])
         self.login_all()
         c = self.case(cid)
