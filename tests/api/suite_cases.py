@@ -91,7 +91,7 @@ class CasesSuite(dt.Suite):
         e = expect_error(self.admin.put("/api/v1/case-types/hotline", bad), 422, field="actions[0].to")
         check("nowhere" in e["message"], e["message"])
         expect_error(self.sup.put("/api/v1/case-types/hotline", hot), 403, msg="the dispatcher does not edit types")
-        eq(self.srv.db.query("SELECT COUNT(*) FROM case_type_configs")[0][0], 0, "nothing stored")
+        eq(int(self.srv.db.query("SELECT COUNT(*) FROM case_type_configs")[0][0]), 0, "nothing stored")
         # an accepted edit (the same configuration, yellow at 75%), then back to 80%
         hot["yellow_share"] = 0.75
         expect_status(self.admin.put("/api/v1/case-types/hotline", hot), 200)
@@ -124,9 +124,9 @@ class CasesSuite(dt.Suite):
         eq(done["status"], "closed", "closed directly")
         eq(done["stage"], "done", "办结")
         check(done["closed_at"] is not None, "closed_at set")
-        eq(self.srv.db.query("SELECT COUNT(*) FROM events WHERE object_type = 'case' AND object_id = %d" % cid)[0][0], 4,
+        eq(int(self.srv.db.query("SELECT COUNT(*) FROM events WHERE object_type = 'case' AND object_id = %d" % cid)[0][0]), 4,
            "four writes, four events")
-        eq(self.srv.db.query("SELECT COUNT(*) FROM case_steps WHERE case_id = %d" % cid)[0][0], 4, "four steps")
+        eq(int(self.srv.db.query("SELECT COUNT(*) FROM case_steps WHERE case_id = %d" % cid)[0][0]), 4, "four steps")
 
     # ------------------------------------------------------------------ hotline
     def test_hotline_full(self):
