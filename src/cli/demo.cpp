@@ -113,6 +113,7 @@ std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db) 
             SeedDemoPlan(pipeline, db);  // a demo database from before the work plan gets one
             SeedDemoIndicators(pipeline, db);  // ... and from before the indicators, its statistics
             SeedDemoAreas(pipeline, db);       // ... and from before the maps, its polygons
+            SeedDemoCases(pipeline, db);       // ... and from before the cases, rules and cases
             return logins;
         }
     }
@@ -185,6 +186,7 @@ std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db) 
     SeedDemoPlan(pipeline, db);
     SeedDemoIndicators(pipeline, db);
     SeedDemoAreas(pipeline, db);
+    SeedDemoCases(pipeline, db);
     return logins;
 }
 

@@ -78,6 +78,11 @@ Json OpenApiDocument() {
             op["parameters"] = {{{"name", "sha256"}, {"in", "path"}, {"required", true},
                                  {"schema", {{"type", "string"}, {"pattern", "^[0-9a-f]{64}$"}}}}};
         }
+        for (const char* name : {"code", "action"}) {
+            if (r.pattern.find(std::string("{") + name + "}") == std::string::npos) continue;
+            if (!op.contains("parameters")) op["parameters"] = Json::array();
+            op["parameters"].push_back({{"name", name}, {"in", "path"}, {"required", true}, {"schema", {{"type", "string"}}}});
+        }
         if (!r.body_schema.empty()) {
             Json schema = {{"schema", {{"$ref", "#/components/schemas/" + r.body_schema}}}};
             Json content = Json::object();

@@ -48,6 +48,7 @@ const std::vector<Route>& Routes() {
         AddIndicatorRoutes(r);
         AddGeoRoutes(r);
         AddCaseKpiRoutes(r);
+        AddCaseRoutes(r);
         return r;
     }();
     return routes;

@@ -31,6 +31,12 @@ const char* PermName(Perm p) {
         case Perm::kAttachmentRead: return "attachment.read";
         case Perm::kAttachmentWrite: return "attachment.write";
         case Perm::kIndicatorPublish: return "indicator.publish";
+        case Perm::kCaseRead: return "case.read";
+        case Perm::kCaseReport: return "case.report";
+        case Perm::kCaseHandle: return "case.handle";
+        case Perm::kCaseDispatch: return "case.dispatch";
+        case Perm::kCaseAdmin: return "case.admin";
+        case Perm::kCasePersonal: return "case.personal";
     }
     return "?";
 }
@@ -56,6 +62,12 @@ std::vector<std::string> RolesWith(Perm p) {
         case Perm::kAttachmentRead: return {"leader", "supervisor", "staff", "inspector", "statistician"};
         case Perm::kAttachmentWrite: return {"leader", "supervisor", "staff", "inspector"};
         case Perm::kIndicatorPublish: return {"statistician", "supervisor"};
+        case Perm::kCaseRead: return {"leader", "supervisor", "staff", "inspector"};
+        case Perm::kCaseReport: return {"supervisor", "staff", "inspector"};
+        case Perm::kCaseHandle: return {"leader", "supervisor", "staff", "inspector"};
+        case Perm::kCaseDispatch: return {"supervisor"};
+        case Perm::kCaseAdmin: return {"sysadmin"};
+        case Perm::kCasePersonal: return {"leader", "supervisor", "staff"};
     }
     return {};
 }

@@ -44,13 +44,20 @@ enum class Perm {
     kAttachmentRead,  // fetch an uploaded attachment by its hash (business roles)
     kAttachmentWrite, // upload attachments (photos, documents): roles that report or handle cases
     kIndicatorPublish,  // edit the monthly pack's narrative and publish the pack (統計員, 督查)
+    kCaseRead,        // see cases in scope (lead/co unit, located in the street or grid), case types
+    kCaseReport,      // report (上報/受理) a new case
+    kCaseHandle,      // act on a case: transitions the type's configuration allows the role, notes
+    kCaseDispatch,    // the dispatcher's queue and the dispatch rule table
+    kCaseAdmin,       // edit case types' configuration (stages, limits, categories)
+    kCasePersonal,    // the reporter's personal data in full (each view logged)
 };
 /// Every permission, in a stable order (what the client is told it may do).
 inline constexpr Perm kAllPerms[] = {
     Perm::kOrgRead,  Perm::kOrgWrite,   Perm::kUserRead,    Perm::kUserWrite,    Perm::kRoleGrant,
     Perm::kUnlock,   Perm::kSecurityPolicy, Perm::kSessionAdmin, Perm::kAuditRead, Perm::kPlanRead,
     Perm::kPlanWrite, Perm::kPlanReport, Perm::kPlanComment, Perm::kPlanFollowup,
-    Perm::kIndicatorRead, Perm::kIndicatorWrite, Perm::kAttachmentRead, Perm::kAttachmentWrite, Perm::kIndicatorPublish};
+    Perm::kIndicatorRead, Perm::kIndicatorWrite, Perm::kAttachmentRead, Perm::kAttachmentWrite, Perm::kIndicatorPublish,
+    Perm::kCaseRead, Perm::kCaseReport, Perm::kCaseHandle, Perm::kCaseDispatch, Perm::kCaseAdmin, Perm::kCasePersonal};
 const char* PermName(Perm p);
 /// Roles that carry a permission.
 std::vector<std::string> RolesWith(Perm p);
