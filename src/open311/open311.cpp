@@ -184,6 +184,26 @@ std::string FormatLocal(core::TimePoint t, int offset_minutes) {
     return buf;
 }
 
+// "处置时限：一般4小时，紧急2小时" from a 小类's limits for the handling stage.
+std::string LimitNotice(const Json& minor, const std::string& stage) {
+    auto limits = minor.find("limits");
+    if (limits == minor.end() || !limits->is_object()) return {};
+    auto l = limits->find(stage);
+    if (l == limits->end() || !l->is_object()) return {};
+    std::string unit = StrOr(*l, "unit", "workdays");
+    const char* word = unit == "hours" ? "个工作小时" : unit == "days" ? "天" : "个工作日";
+    auto part = [&](const char* key, const char* label) -> std::string {
+        auto it = l->find(key);
+        if (it == l->end() || !it->is_number_integer() || it->get<int64_t>() <= 0) return {};
+        return std::string(label) + std::to_string(it->get<int64_t>()) + word;
+    };
+    std::string normal = part("normal", "一般"), urgent = part("urgent", "紧急");
+    if (normal.empty() && urgent.empty()) return {};
+    std::string out = "处置时限：" + normal;
+    if (!normal.empty() && !urgent.empty()) out += "，";
+    return out + urgent;
+}
+
 }  // namespace
 
 // ---- formats ----
@@ -270,6 +290,7 @@ core::Result<std::vector<Service>> ServicesFromCaseType(const Json& case_type) {
     if (cats == case_type.end() || !cats->is_array()) {
         return core::Error::Validation("categories", "the case type has no categories list");
     }
+    std::string handling_stage = StrOr(case_type, "handling_stage", "handle");
     std::vector<Service> out;
     std::set<std::string> seen;
     size_t mi = 0;
@@ -315,26 +336,14 @@ core::Result<std::vector<Service>> ServicesFromCaseType(const Json& case_type) {
                     }
                 }
             }
-            if (s.keywords.empty()) s.keywords = group.empty() ? s.name : group + ", " + s.name;
-            const Json* limit = &minor;
-            if (auto l = minor.find("limit"); l != minor.end() && l->is_object()) limit = &*l;
-            auto num = [&](const char* a, const char* b) -> std::optional<double> {
-                for (const char* key : {a, b}) {
-                    auto it = limit->find(key);
-                    if (it != limit->end() && it->is_number()) return it->get<double>();
+            if (s.keywords.empty()) {
+                for (const std::string& k : {StrOr(major, "kind"), group, s.name}) {
+                    if (k.empty()) continue;
+                    if (!s.keywords.empty()) s.keywords += ", ";
+                    s.keywords += k;
                 }
-                return std::nullopt;
-            };
-            auto fmt = [](double v) {
-                Doc d = v;
-                if (v == std::floor(v)) d = static_cast<int64_t>(v);
-                return d.dump();
-            };
-            if (auto wd = num("limit_workdays", "workdays")) {
-                s.notice = "处置时限" + fmt(*wd) + "个工作日";
-            } else if (auto h = num("limit_hours", "hours")) {
-                s.notice = "处置时限" + fmt(*h) + "小时";
             }
+            s.notice = LimitNotice(minor, handling_stage);
             s.attributes = StandardAttributes();
             out.push_back(std::move(s));
         }

@@ -97,9 +97,10 @@ struct Service {
 /// The attributes every urban service takes: an optional `urgency` (normal / urgent).
 std::vector<Attribute> StandardAttributes();
 
-/// The services of a case type's JSON (GET /api/v1/case-types/urban): one per 小類, in the
-/// configuration's order. Reads `categories: [{code, name, children|subcategories|items: [{code,
-/// name, description?|standard?, keywords?, limit_workdays?|limit_hours?}]}]`.
+/// The services of a case type's JSON (config/case-types/urban.json, GET /api/v1/case-types/urban):
+/// one per 小類, in the configuration's order. Reads `handling_stage` and `categories: [{code, name,
+/// kind, children: [{code, name, description?|standard?, keywords?, limits?: {<handling stage>:
+/// {unit, normal, urgent}}}]}]`; keywords default to "kind, 大類 name, 小類 name".
 /// Error (naming the key) when no 小類 is found or a code is missing or repeated.
 core::Result<std::vector<Service>> ServicesFromCaseType(const core::Json& case_type);
 

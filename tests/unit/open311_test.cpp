@@ -100,13 +100,15 @@ std::string Kind(const nlohmann::ordered_json& v) {
 
 Json UrbanType() {
     return Json::parse(R"({
-      "code": "urban", "name": "城市管理",
+      "code": "urban", "name": "城市管理", "handling_stage": "handle",
       "categories": [
-        {"code": "C01", "name": "公用设施", "children": [
-          {"code": "C0101", "name": "上水井盖", "standard": "井盖归位、破损更换", "limit_workdays": 2},
-          {"code": "C0102", "name": "路灯", "keywords": ["路灯", "照明"], "limit": {"hours": 24}}
+        {"code": "C01", "name": "公用设施", "kind": "部件", "children": [
+          {"code": "C0101", "name": "上水井盖", "standard": "井盖归位、破损更换",
+           "limits": {"handle": {"unit": "workdays", "normal": 2, "urgent": 1}}},
+          {"code": "C0102", "name": "路灯", "keywords": ["路灯", "照明"],
+           "limits": {"handle": {"unit": "hours", "normal": 8}, "verify": {"unit": "hours", "normal": 2}}}
         ]},
-        {"code": "E01", "name": "市容环境", "children": [
+        {"code": "E01", "name": "市容环境", "kind": "事件", "children": [
           {"code": "E0101", "name": "暴露垃圾", "description": "道路、绿地上的暴露垃圾", "keywords": "垃圾, 保洁"}
         ]}
       ]})");
@@ -179,10 +181,10 @@ TEST(Open311Services, OnePerMinorCategoryWithItsGroup) {
     EXPECT_EQ(s[0].group, "公用设施");
     EXPECT_EQ(s[0].group_code, "C01");
     EXPECT_EQ(s[0].description, "井盖归位、破损更换");
-    EXPECT_EQ(s[0].keywords, "公用设施, 上水井盖");
-    EXPECT_EQ(s[0].notice, "处置时限2个工作日");
+    EXPECT_EQ(s[0].keywords, "部件, 公用设施, 上水井盖");
+    EXPECT_EQ(s[0].notice, "处置时限：一般2个工作日，紧急1个工作日");
     EXPECT_EQ(s[1].keywords, "路灯, 照明");
-    EXPECT_EQ(s[1].notice, "处置时限24小时");
+    EXPECT_EQ(s[1].notice, "处置时限：一般8个工作小时");
     EXPECT_EQ(s[2].group, "市容环境");
     EXPECT_EQ(s[2].description, "道路、绿地上的暴露垃圾");
     EXPECT_EQ(s[2].keywords, "垃圾, 保洁");
