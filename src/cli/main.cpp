@@ -74,6 +74,7 @@ int Usage(const char* msg = nullptr) {
                  "  duban serve [--db PATH | --postgres URL] [--listen HOST:PORT] [--demo] [--threads N]\n"
                  "              [--no-access-log] [--login-rate N] [--password-list FILE] [--secure-cookies]\n"
                  "              [--web-root DIR]   (default web/dist when it exists)\n"
+                 "              [--open311-jurisdiction ID]  (Open311 jurisdiction_id; default duban.local)\n"
                  "              [--key-file FILE]  (default duban.key beside the database; keep it with backups)\n"
                  "              [--totp-optional]  (development and tests only: admins need not enrol TOTP)\n"
                  "              [--test-clock]     (automated tests only: PUT /api/v1/_test/clock sets the time)\n"
@@ -156,6 +157,7 @@ int CmdServe(const Args& a) {
     if (s.totp_optional)
         std::fprintf(stderr, "duban: warning: --totp-optional: admin accounts are not made to enrol a second factor "
                              "(development and automated tests only)\n");
+    s.open311_jurisdiction = a.Get("--open311-jurisdiction", "duban.local");
     s.web_root = a.Get("--web-root", std::filesystem::exists("web/dist/index.html") ? "web/dist" : "");
     if (!s.web_root.empty() && !std::filesystem::exists(std::filesystem::path(s.web_root) / "index.html"))
         return Usage(("--web-root " + s.web_root + " has no index.html (run make build)").c_str());

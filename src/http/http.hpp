@@ -27,6 +27,7 @@ struct ServerSettings {
     bool secure_cookies = false;     // set when served over TLS (behind a proxy)
     std::string web_root;            // the built web app (web/dist); empty: API only
     bool totp_optional = false;      // tests and development only: no forced TOTP enrolment
+    std::string open311_jurisdiction = "duban.local";  // Open311 GeoReport v2 jurisdiction_id
 };
 
 class App;
