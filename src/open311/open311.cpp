@@ -112,6 +112,12 @@ bool HasBadControl(std::string_view s) {
     return false;
 }
 
+// The reporter's name: 王 + 小明 = 王小明 (family name first, no space) when Chinese.
+std::string ReporterName(const std::string& first, const std::string& last) {
+    if (HasCjk(last) || HasCjk(first)) return last + first;
+    return core::Trim(first + " " + last);
+}
+
 std::string Singular(const std::string& key) {
     if (key.size() > 1 && key.back() == 's') return key.substr(0, key.size() - 1);
     return key + "_item";
@@ -480,7 +486,7 @@ std::variant<NewRequest, Failure> ParseNewRequest(const Form& form,
     };
     if (const auto* k = FormValue(form, "api_key")) r.api_key = *k;
     text("service_code", &r.service_code, 64);
-    text("address_string", &r.address_string, 500);
+    text("address_string", &r.address_string, 300);
     text("address_id", &r.address_id, 100);
     text("email", &r.email, 254);
     text("device_id", &r.device_id, 200);
@@ -526,7 +532,15 @@ std::variant<NewRequest, Failure> ParseNewRequest(const Form& form,
         bool ok = std::all_of(r.phone.begin(), r.phone.end(), [](char c) {
             return (c >= '0' && c <= '9') || c == '+' || c == '-' || c == ' ' || c == '(' || c == ')';
         });
-        if (!ok) fail("phone may hold only digits, spaces and + - ( )");
+        std::string digits = NormalisePhone(r.phone);
+        if (!ok) {
+            fail("phone may hold only digits, spaces and + - ( )");
+        } else if (digits.size() < 7 || digits.size() > 20) {
+            fail("phone must have 7 to 20 digits");
+        }
+    }
+    if (core::Utf8Length(ReporterName(r.first_name, r.last_name)) > 50) {
+        fail("first_name and last_name together are longer than 50 characters");
     }
     if (!r.email.empty() && (r.email.find('@') == std::string::npos || r.email.find(' ') != std::string::npos)) {
         fail("email is not an e-mail address");
@@ -575,6 +589,17 @@ std::variant<NewRequest, Failure> ParseNewRequest(const Form& form,
     return r;
 }
 
+std::string NormalisePhone(std::string_view phone) {
+    std::string out;
+    std::string_view p = phone;
+    if (p.rfind("+86", 0) == 0) p.remove_prefix(3);
+    for (char c : p) {
+        if ((c >= '0' && c <= '9') || (c == '-' && !out.empty())) out += c;
+    }
+    while (!out.empty() && out.back() == '-') out.pop_back();
+    return out;
+}
+
 Json CreateCaseBody(const NewRequest& r, const Service& service) {
     Json body = Json::object();
     body["type"] = "urban";
@@ -593,16 +618,11 @@ Json CreateCaseBody(const NewRequest& r, const Service& service) {
         body["lon"] = *r.lon;
     }
     if (!r.address_string.empty()) body["address"] = r.address_string;
-    std::string name;
-    if (HasCjk(r.last_name) || HasCjk(r.first_name)) {
-        name = r.last_name + r.first_name;  // 王 + 小明: family name first, no space
-    } else {
-        name = core::Trim(r.first_name + " " + r.last_name);
-    }
+    std::string name = ReporterName(r.first_name, r.last_name);
     if (!name.empty() || !r.phone.empty()) {
         Json reporter = Json::object();
         if (!name.empty()) reporter["name"] = name;
-        if (!r.phone.empty()) reporter["phone"] = r.phone;
+        if (!r.phone.empty()) reporter["phone"] = NormalisePhone(r.phone);
         body["reporter"] = std::move(reporter);
     }
     return body;

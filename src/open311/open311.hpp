@@ -153,6 +153,9 @@ std::variant<NewRequest, Failure> ParseNewRequest(const Form& form,
 /// address?, reporter?: {name, phone}}`. email, device_id and account_id are not kept (collect
 /// the minimum); media_url is returned apart (`MediaNote`).
 core::Json CreateCaseBody(const NewRequest& r, const Service& service);
+/// A phone as the case engine keeps it: digits and inner '-', a leading +86 dropped
+/// ("+86 138-1234 5678" -> "138-12345678").
+std::string NormalisePhone(std::string_view phone);
 /// The handling note recording a media_url, or "" when there is none.
 std::string MediaNote(const NewRequest& r);
 

@@ -328,7 +328,7 @@ TEST(Open311Post, AValidRequestMapsToTheCreateCaseBody) {
     auto s = Services();
     auto form = F({{"api_key", "dbn_x"}, {"service_code", "C0101"}, {"lat", "38.9"}, {"long", "121.58"},
                    {"address_string", " 人民路12号 "}, {"first_name", "小明"}, {"last_name", "王"},
-                   {"phone", "13812345678"}, {"email", "w@example.cn"}, {"device_id", "d1"},
+                   {"phone", "+86 138 1234 5678"}, {"email", "w@example.cn"}, {"device_id", "d1"},
                    {"description", "井盖缺失\n请尽快处理"}, {"media_url", "https://img.example.cn/1.jpg"},
                    {"attribute[urgency]", "urgent"}, {"jurisdiction_id", "x"}, {"unknown_field", "ignored"}});
     auto parsed = ParseNewRequest(form, s);
@@ -413,6 +413,19 @@ TEST(Open311Post, EveryProblemIsListed) {
                                         "phone may hold only digits, spaces and + - ( )",
                                         "email is not an e-mail address",
                                         "media_url must be an http or https URL"}));
+}
+
+TEST(Open311Post, PhonesAndNamesFitTheCaseEngine) {
+    EXPECT_EQ(NormalisePhone("+86 138-1234 5678"), "138-12345678");
+    EXPECT_EQ(NormalisePhone("(0411) 8888-1234"), "04118888-1234");
+    EXPECT_EQ(NormalisePhone("-123-"), "123");
+    auto s = Services();
+    EXPECT_EQ(Descriptions(ParseNewRequest(F({{"service_code", "C0101"}, {"address_string", "a"}, {"phone", "12345"}}), s)),
+              (std::vector<std::string>{"phone must have 7 to 20 digits"}));
+    std::string half(30, 'a');
+    EXPECT_EQ(Descriptions(ParseNewRequest(F({{"service_code", "C0101"}, {"address_string", "a"},
+                                              {"first_name", half}, {"last_name", half}}), s)),
+              (std::vector<std::string>{"first_name and last_name together are longer than 50 characters"}));
 }
 
 TEST(Open311Post, RequiredAttributesAreEnforced) {
