@@ -46,6 +46,8 @@ const std::vector<Route>& Routes() {
         AddAdminRoutes(r);
         AddPlanRoutes(r);
         AddIndicatorRoutes(r);
+        AddCaseRoutes(r);
+        AddOpen311Routes(r);
         return r;
     }();
     return routes;

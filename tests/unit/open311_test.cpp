@@ -195,6 +195,24 @@ TEST(Open311Services, OnePerMinorCategoryWithItsGroup) {
     EXPECT_EQ(FindService(s, "E0102"), nullptr);
 }
 
+TEST(Open311Services, TheShippedUrbanTypeGivesOneServicePerMinorCategory) {
+    std::ifstream f("config/case-types/urban.json");
+    ASSERT_TRUE(f.good());
+    Json urban = Json::parse(f);
+    auto r = ServicesFromCaseType(urban);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    size_t minors = 0;
+    for (const auto& m : urban["categories"]) minors += m["children"].size();
+    EXPECT_EQ(r->size(), minors);
+    const auto* b0101 = FindService(*r, "B0101");
+    ASSERT_NE(b0101, nullptr);
+    EXPECT_EQ(b0101->name, "上水井盖");
+    EXPECT_EQ(b0101->group, "公用设施");
+    EXPECT_EQ(b0101->keywords, "部件, 公用设施, 上水井盖");
+    EXPECT_EQ(b0101->notice, "处置时限：一般4个工作小时，紧急2个工作小时");
+    EXPECT_FALSE(b0101->description.empty());
+}
+
 TEST(Open311Services, BadConfigurationNamesTheKey) {
     auto none = ServicesFromCaseType(Json::parse(R"({"code":"urban"})"));
     ASSERT_FALSE(none.ok());
