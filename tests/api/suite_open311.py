@@ -66,7 +66,8 @@ class Open311Suite(dt.Suite):
 
     def counts(self):
         q = self.srv.db.query
-        return (q("SELECT COUNT(*) FROM cases")[0][0], q("SELECT COUNT(*) FROM events")[0][0])
+        # PostgreSQL answers counts as text
+        return (int(q("SELECT COUNT(*) FROM cases")[0][0]), int(q("SELECT COUNT(*) FROM events")[0][0]))
 
     def body_of(self, client):
         return client.last.body
