@@ -74,6 +74,7 @@ int Usage(const char* msg = nullptr) {
                  "  duban serve [--db PATH | --postgres URL] [--listen HOST:PORT] [--demo] [--threads N]\n"
                  "              [--no-access-log] [--login-rate N] [--password-list FILE] [--secure-cookies]\n"
                  "              [--web-root DIR]   (default web/dist when it exists)\n"
+                 "              [--open311-jurisdiction ID]  (Open311 jurisdiction_id; default duban.local)\n"
                  "              [--key-file FILE]  (default duban.key beside the database; keep it with backups)\n"
                  "              [--blob-dir DIR]   (attachments; default blobs/ beside the database)\n"
                  "              [--max-attachment-mb N]  (default 10)\n"
@@ -167,6 +168,7 @@ int CmdServe(const Args& a) {
         s.blob_dir = (dir.empty() ? std::filesystem::path("blobs") : dir / "blobs").string();
     }
     if (a.Has("--max-attachment-mb")) s.attachment_limit = static_cast<size_t>(std::stoul(a.Get("--max-attachment-mb"))) << 20;
+    s.open311_jurisdiction = a.Get("--open311-jurisdiction", "duban.local");
     s.web_root = a.Get("--web-root", std::filesystem::exists("web/dist/index.html") ? "web/dist" : "");
     if (!s.web_root.empty() && !std::filesystem::exists(std::filesystem::path(s.web_root) / "index.html"))
         return Usage(("--web-root " + s.web_root + " has no index.html (run make build)").c_str());

@@ -183,6 +183,15 @@ std::string SecretBox::Seal(std::string_view plain) const {
     return "v1." + b64;
 }
 
+std::string SecretBox::DeriveSecret(std::string_view context) const {
+    unsigned char out[32];
+    crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(context.data()), context.size(),
+                       reinterpret_cast<const unsigned char*>(key_.data()), key_.size());
+    char hex[sizeof out * 2 + 1];
+    sodium_bin2hex(hex, sizeof hex, out, sizeof out);
+    return hex;
+}
+
 std::optional<std::string> SecretBox::Open(std::string_view sealed) const {
     if (sealed.substr(0, 3) != "v1.") return std::nullopt;
     std::string b64(sealed.substr(3));

@@ -79,6 +79,9 @@ public:
     std::string Seal(std::string_view plain) const;
     /// The plaintext, or nothing when the text was not sealed with this key or was altered.
     std::optional<std::string> Open(std::string_view sealed) const;
+    /// A 256-bit secret for one purpose, derived from the key (keyed BLAKE2b of the context), hex:
+    /// stable for the key, different for each context, and revealing nothing of the key.
+    std::string DeriveSecret(std::string_view context) const;
 
 private:
     std::string key_;

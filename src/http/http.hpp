@@ -29,6 +29,7 @@ struct ServerSettings {
     bool totp_optional = false;      // tests and development only: no forced TOTP enrolment
     std::string blob_dir = "var/blobs";        // attachments' bytes (content-addressed)
     size_t attachment_limit = 10u << 20;       // bytes per attachment; larger ones get 413
+    std::string open311_jurisdiction = "duban.local";  // Open311 GeoReport v2 jurisdiction_id
 };
 
 class App;

@@ -15,6 +15,9 @@ Json Schemas() {
         {"Error", {{"type", "object"}, {"required", {"error"}},
                    {"properties", {{"error", {{"type", "object"}, {"required", {"code", "message"}},
                                               {"properties", {{"code", str}, {"message", str}, {"field", str}}}}}}}}},
+        {"Open311Errors", {{"type", "array"},
+                           {"items", {{"type", "object"}, {"required", {"code", "description"}},
+                                      {"properties", {{"code", integer}, {"description", str}}}}}}},
         {"Login", {{"type", "object"}, {"additionalProperties", false}, {"required", {"username", "password"}},
                    {"properties", {{"username", str}, {"password", str}}}}},
         {"PasswordChange", {{"type", "object"}, {"additionalProperties", false}, {"required", {"old_password", "new_password"}},
@@ -78,7 +81,7 @@ Json OpenApiDocument() {
             op["parameters"] = {{{"name", "sha256"}, {"in", "path"}, {"required", true},
                                  {"schema", {{"type", "string"}, {"pattern", "^[0-9a-f]{64}$"}}}}};
         }
-        for (const char* name : {"code", "action"}) {
+        for (const char* name : {"code", "action", "service_code", "service_request_id", "token"}) {
             if (r.pattern.find(std::string("{") + name + "}") == std::string::npos) continue;
             if (!op.contains("parameters")) op["parameters"] = Json::array();
             op["parameters"].push_back({{"name", name}, {"in", "path"}, {"required", true}, {"schema", {{"type", "string"}}}});
@@ -93,9 +96,31 @@ Json OpenApiDocument() {
             else content["application/json"] = schema;
             op["requestBody"] = {{"required", true}, {"content", content}};
         }
-        op["responses"] = {{"2XX", {{"description", "success"}}},
-                           {"default", {{"description", "error"},
-                                        {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}}}};
+        if (r.tag == "open311") {
+            // GeoReport v2: the suffix picks the format; errors are the spec's list.
+            bool xml = r.pattern.size() > 4 && r.pattern.compare(r.pattern.size() - 4, 4, ".xml") == 0;
+            std::string ct = xml ? "text/xml" : "application/json";
+            Json err = xml ? Json{{"type", "string"}, {"description", "<errors><error><code/><description/></error></errors>"}}
+                           : Json{{"$ref", "#/components/schemas/Open311Errors"}};
+            if (r.method == "POST") {
+                Json form = Json::object();
+                form["application/x-www-form-urlencoded"]["schema"]["type"] = "object";
+                op["requestBody"]["required"] = true;
+                op["requestBody"]["content"] = form;
+            }
+            Json ok = Json::object();
+            ok["description"] = "success";
+            ok["content"][ct]["schema"]["type"] = xml ? "string" : "array";
+            Json bad = Json::object();
+            bad["description"] = "the spec's error list";
+            bad["content"][ct]["schema"] = err;
+            op["responses"]["2XX"] = ok;
+            op["responses"]["default"] = bad;
+        } else {
+            op["responses"] = {{"2XX", {{"description", "success"}}},
+                               {"default", {{"description", "error"},
+                                            {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}}}};
+        }
         if (r.access == Access::kPublic) {
             op["security"] = Json::array();
             op["x-duban-access"] = "public";

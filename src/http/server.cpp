@@ -68,9 +68,23 @@ bool Match(const std::string& pattern, const std::string& path, std::vector<int6
                     if (ch < '0' || ch > '9') return false;
                 ids->push_back(std::stoll(seg));
             } else {
+                // A suffix may follow in the same segment ("{service_code}.json", Open311): the
+                // capture ends where the suffix begins. Upper-case letters are allowed for
+                // Open311's codes (B0101) and case numbers (CG-20260601-000012).
+                size_t pend = pattern.find('/', close + 1);
+                if (pend == std::string::npos) pend = pattern.size();
+                std::string suffix = pattern.substr(close + 1, pend - close - 1);
+                if (!suffix.empty()) {
+                    if (seg.size() <= suffix.size() || seg.compare(seg.size() - suffix.size(), suffix.size(), suffix) != 0)
+                        return false;
+                    seg.resize(seg.size() - suffix.size());
+                    end -= suffix.size();
+                }
                 if (seg.empty() || seg.size() > 64) return false;
                 for (char ch : seg)
-                    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-')) return false;
+                    if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                          ch == '_' || ch == '-'))
+                        return false;
                 if (params) params->push_back(seg);
             }
             pi = close + 1;

@@ -12,11 +12,20 @@ The route table in the source, the server and openapi.json must agree both ways.
 import glob
 import os
 import re
+import urllib.parse
 
 import dubantest as dt
 from dubantest import check, eq, expect_error, expect_status
 
 ADMIN_ROLES = {"sysadmin", "secadmin", "auditor"}
+# Open311's string path parameters, filled in by setup with objects that exist.
+OPEN311_PARAMS = {}
+
+
+def open311_params(path):
+    for k, v in OPEN311_PARAMS.items():
+        path = path.replace(k, v)
+    return path
 MISSING = 99999999
 
 
@@ -120,12 +129,19 @@ class AccessSuite(dt.Suite):
             expect_status(sup.post("/api/v1/cases/%d/actions/dispatch" % case["id"], {"unit_id": bc["210204006"]["id"]}), 200)
         self.objects.update({"case": case["id"]})
         self.objects_out = {"malan.staff": {"plan_followup", "indicator_value", "case"}}
+        # Open311: a service, a request and its token that exist (string path parameters)
+        key = expect_status(sup.post("/api/v1/me/tokens", {"name": "access-open311"}), 201).json()["token"]
+        form = urllib.parse.urlencode({"api_key": key, "service_code": "B0101", "address_string": "访问测试地址"}).encode()
+        o311 = expect_status(self.srv.client().request("POST", "/open311/v2/requests.json", body=form,
+                                                       ctype="application/x-www-form-urlencoded"), 201).json()[0]
+        OPEN311_PARAMS.update({"{service_code}": "B0101", "{service_request_id}": o311["service_request_id"],
+                               "{token}": o311["token"]})
         self.logout_sessions = {u: self.srv.session(u) for u in dt.DEMO_USERS}
         self.ops = []
         for path, methods in self.openapi["paths"].items():
             for m, op in methods.items():
                 # string path parameters: a case type and an action that exist
-                self.ops.append((m.upper(), path.replace("{code}", "hotline").replace("{action}", "supervise"), op))
+                self.ops.append((m.upper(), open311_params(path.replace("{code}", "hotline").replace("{action}", "supervise")), op))
         check(len(self.ops) >= 25, "openapi lists the routes (%d)" % len(self.ops))
 
     # ------------------------------------------------------------------ helpers
@@ -347,7 +363,7 @@ class AccessSuite(dt.Suite):
             text = open(f, encoding="utf-8").read()
             for pat in (pat1, pat2, pat3):
                 for m, p in pat.findall(text):
-                    out.add((m, p.replace("{code}", "hotline").replace("{action}", "supervise")))
+                    out.add((m, open311_params(p.replace("{code}", "hotline").replace("{action}", "supervise"))))
         return out
 
     def test_routes_source_vs_openapi(self):

@@ -115,3 +115,14 @@ TEST(SecretBox, SealsAndDetectsTampering) {
     EXPECT_FALSE(box.Open(bad));
     EXPECT_FALSE(SecretBox::FromKey(std::string(32, 'x')).Open(sealed));
 }
+
+TEST(SecretBox, DerivedSecretsAreStablePerKeyAndContext) {
+    InitCrypto();
+    auto box = SecretBox::FromKey(std::string(32, 'k'));
+    std::string a = box.DeriveSecret("open311-token");
+    EXPECT_EQ(a.size(), 64u);
+    EXPECT_EQ(a, SecretBox::FromKey(std::string(32, 'k')).DeriveSecret("open311-token"));
+    EXPECT_NE(a, box.DeriveSecret("another purpose"));
+    EXPECT_NE(a, SecretBox::FromKey(std::string(32, 'x')).DeriveSecret("open311-token"));
+    EXPECT_EQ(a.find_first_not_of("0123456789abcdef"), std::string::npos);
+}
