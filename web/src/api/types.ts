@@ -16,7 +16,10 @@ export type Permission =
   | 'plan.comment'
   | 'plan.followup'
   | 'indicator.read'
-  | 'indicator.write';
+  | 'indicator.write'
+  | 'case.read'
+  | 'case.report'
+  | 'case.dispatch';
 
 export const ALL_PERMISSIONS: Permission[] = [
   'org.read',
@@ -35,6 +38,9 @@ export const ALL_PERMISSIONS: Permission[] = [
   'plan.followup',
   'indicator.read',
   'indicator.write',
+  'case.read',
+  'case.report',
+  'case.dispatch',
 ];
 
 export type Role = 'sysadmin' | 'secadmin' | 'auditor' | 'leader' | 'staff' | 'inspector' | 'supervisor';

@@ -29,6 +29,10 @@ import {
   Upload,
   User,
   UserFilled,
+  Memo,
+  Promotion,
+  Guide,
+  Camera,
 } from '@element-plus/icons-vue';
 
 export const icons = {
@@ -60,6 +64,10 @@ export const icons = {
   Upload,
   User,
   UserFilled,
+  Memo,
+  Promotion,
+  Guide,
+  Camera,
 };
 
 export function installIcons(app: App): void {

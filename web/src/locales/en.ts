@@ -1,10 +1,12 @@
 // English. Keys as in zh-CN.ts.
 import plan from './plan/en';
 import indicator from './indicator/en';
+import cases from './cases/en';
 
 export default {
   plan,
   indicator,
+  cases,
   app: {
     name: 'Duban',
     title: 'Duban Work Platform',
@@ -41,6 +43,14 @@ export default {
     copyFailed: 'Copy failed; select the text and copy it by hand',
   },
   menu: {
+    cases: 'Cases',
+    caseList: 'Case list',
+    caseDetail: 'Case',
+    caseQueue: 'Dispatch queue',
+    caseRules: 'Dispatch rules',
+    mReport: 'Report a case',
+    mCases: 'Grid cases',
+    mCaseDetail: 'Verify a case',
     indicator: 'Economic indicators',
     cockpit: 'Economic cockpit',
     plan: 'Work plan',
@@ -180,6 +190,7 @@ export default {
       'The data permission decides which units’ data an account sees; objects outside it do not exist for that account (the API answers 404).',
   },
   perm: {
+    case: { read: 'View cases', report: 'Report cases', dispatch: 'Dispatch cases' },
     indicator: { read: 'View economic indicators', write: 'Maintain economic indicators' },
     org: { read: 'Read units', write: 'Maintain units' },
     user: { read: 'Read accounts', write: 'Maintain accounts', unlock: 'Unlock accounts' },

@@ -1,10 +1,12 @@
 // Simplified Chinese (the default). Every key here must exist in zh-TW.ts and en.ts (a unit test checks).
 import plan from './plan/zh-CN';
 import indicator from './indicator/zh-CN';
+import cases from './cases/zh-CN';
 
 export default {
   plan,
   indicator,
+  cases,
   app: {
     name: '督办',
     title: '督办工作平台',
@@ -41,6 +43,14 @@ export default {
     copyFailed: '复制失败，请手动选择文本复制',
   },
   menu: {
+    cases: '案件办理',
+    caseList: '案件列表',
+    caseDetail: '案件详情',
+    caseQueue: '待派遣',
+    caseRules: '派遣规则',
+    mReport: '巡查上报',
+    mCases: '网格案件',
+    mCaseDetail: '案件核查',
     indicator: '经济指标',
     cockpit: '经济运行',
     plan: '工作计划',
@@ -178,6 +188,7 @@ export default {
   },
   // Keys follow the server's permission names: perm.org.read is "org.read".
   perm: {
+    case: { read: '查看案件', report: '上报案件', dispatch: '派遣案件' },
     indicator: { read: '查看经济指标', write: '维护经济指标' },
     org: { read: '查看组织单位', write: '维护组织单位' },
     user: { read: '查看账号', write: '维护账号', unlock: '解锁账号' },

@@ -1,10 +1,12 @@
 // Traditional Chinese (made from zh-CN.ts with OpenCC s2tw, then read over). Keys as in zh-CN.ts.
 import plan from './plan/zh-TW';
 import indicator from './indicator/zh-TW';
+import cases from './cases/zh-TW';
 
 export default {
   plan,
   indicator,
+  cases,
   app: {
     name: '督辦',
     title: '督辦工作平台',
@@ -41,6 +43,14 @@ export default {
     copyFailed: '複製失敗，請手動選擇文本複製',
   },
   menu: {
+    cases: '案件辦理',
+    caseList: '案件列表',
+    caseDetail: '案件詳情',
+    caseQueue: '待派遣',
+    caseRules: '派遣規則',
+    mReport: '巡查上報',
+    mCases: '網格案件',
+    mCaseDetail: '案件核查',
     indicator: '經濟指標',
     cockpit: '經濟運行',
     plan: '工作計劃',
@@ -178,6 +188,7 @@ export default {
   },
   // Keys follow the server's permission names: perm.org.read is "org.read".
   perm: {
+    case: { read: '查看案件', report: '上報案件', dispatch: '派遣案件' },
     indicator: { read: '查看經濟指標', write: '維護經濟指標' },
     org: { read: '查看組織單位', write: '維護組織單位' },
     user: { read: '查看賬號', write: '維護賬號', unlock: '解鎖賬號' },

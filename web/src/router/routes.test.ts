@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appRoutes, routesFor } from './routes';
+import { landingPath } from './landing';
 import { ALL_PERMISSIONS, type Permission, type Role } from '@/api/types';
 
 // The server's role → permission table (org::RolesWith); GET /me reports the same.
@@ -7,10 +8,10 @@ const PERMS: Record<Role, Permission[]> = {
   sysadmin: ['org.read', 'org.write', 'user.read', 'user.write'],
   secadmin: ['org.read', 'user.read', 'role.grant', 'user.unlock', 'security.policy', 'session.admin'],
   auditor: ['audit.read'],
-  leader: ['org.read', 'plan.read', 'plan.comment', 'indicator.read'],
-  staff: ['org.read', 'plan.read', 'plan.report', 'indicator.read'],
-  inspector: ['org.read'],
-  supervisor: ['org.read', 'plan.read', 'plan.write', 'plan.followup', 'indicator.read'],
+  leader: ['org.read', 'plan.read', 'plan.comment', 'indicator.read', 'case.read'],
+  staff: ['org.read', 'plan.read', 'plan.report', 'indicator.read', 'case.read'],
+  inspector: ['org.read', 'case.read', 'case.report'],
+  supervisor: ['org.read', 'plan.read', 'plan.write', 'plan.followup', 'indicator.read', 'case.read', 'case.dispatch'],
 };
 
 const names = (role: Role) => routesFor(PERMS[role]).map((r) => String(r.name));
@@ -42,14 +43,28 @@ describe('route table', () => {
     expect(names('auditor')).toEqual(['Home', 'Account', 'SystemOperlog', 'SystemLogininfor']);
     const planRead = ['PlanList', 'MyTasks', 'Followups', 'PlanDetail', 'PlanTimeline', 'PlanOverview', 'PrintFollowup', 'PrintPlanNode'];
     for (const r of ['leader', 'staff'] as Role[])
-      expect(names(r)).toEqual(['Home', 'Account', ...planRead, 'IndicatorCockpit', 'SystemDept', 'SystemDeptDetail']);
-    expect(names('inspector')).toEqual(['Home', 'Account', 'SystemDept', 'SystemDeptDetail']);
+      expect(names(r)).toEqual(['Home', 'Account', ...planRead, 'CaseList', 'CaseDetail', 'IndicatorCockpit', 'SystemDept', 'SystemDeptDetail']);
+    expect(names('inspector')).toEqual([
+      'Home',
+      'Account',
+      'CaseList',
+      'CaseDetail',
+      'MobileReport',
+      'MobileCases',
+      'MobileCaseDetail',
+      'SystemDept',
+      'SystemDeptDetail',
+    ]);
     expect(names('supervisor')).toEqual([
       'Home',
       'Account',
       'PlanList',
       'PlanImport',
       ...planRead.slice(1),
+      'CaseList',
+      'CaseQueue',
+      'CaseRules',
+      'CaseDetail',
       'IndicatorCockpit',
       'SystemDept',
       'SystemDeptDetail',
@@ -59,6 +74,24 @@ describe('route table', () => {
   it('registers the economic cockpit with indicator.read only', () => {
     expect(routesFor(['indicator.read']).map((r) => r.name)).toContain('IndicatorCockpit');
     expect(routesFor(['plan.read']).map((r) => r.name)).not.toContain('IndicatorCockpit');
+  });
+
+  it('registers the case pages by case permission; the /m/ pages outside the desktop shell', () => {
+    expect(routesFor(['case.read']).map((r) => r.name)).toEqual(['Home', 'Account', 'CaseList', 'CaseDetail']);
+    expect(routesFor(['case.dispatch']).map((r) => r.name)).toEqual(['Home', 'Account', 'CaseQueue', 'CaseRules']);
+    const mobile = appRoutes.filter((r) => r.path.startsWith('/m/'));
+    expect(mobile.map((r) => r.name)).toEqual(['MobileReport', 'MobileCases', 'MobileCaseDetail']);
+    for (const r of mobile) {
+      expect(r.meta?.bare, r.path).toBe(true);
+      expect(r.meta?.perm, r.path).toBe('case.report');
+    }
+  });
+
+  it('lands an inspector alone on its phone pages, everyone else on the home page', () => {
+    expect(landingPath(['inspector'], PERMS.inspector)).toBe('/m/cases');
+    expect(landingPath(['inspector'], ['org.read'])).toBe('/home');
+    expect(landingPath(['inspector', 'staff'], [...PERMS.inspector, ...PERMS.staff])).toBe('/home');
+    expect(landingPath(['supervisor'], PERMS.supervisor)).toBe('/home');
   });
 
   it('registers only the always-allowed pages without permissions', () => {

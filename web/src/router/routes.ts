@@ -5,10 +5,11 @@ import home from './modules/home';
 import system from './modules/system';
 import plan from './modules/plan';
 import indicator from './modules/indicator';
+import cases from './modules/cases';
 import './types';
 
 /** Pages behind the login, in menu order. */
-export const appRoutes: RouteRecordRaw[] = [...home, ...plan, ...indicator, ...system];
+export const appRoutes: RouteRecordRaw[] = [...home, ...plan, ...cases, ...indicator, ...system];
 
 /** The pages an account with these permissions may reach (the rest are never registered). */
 export function routesFor(perms: readonly Permission[]): RouteRecordRaw[] {
