@@ -494,6 +494,27 @@ test('the phone pages at 375 px in the other locales do not scroll sideways', as
   await page.evaluate(() => localStorage.setItem('duban.locale', 'zh-CN'));
 });
 
+test('the desktop case pages at 375 px: drawer menu, nothing overflows', async () => {
+  const page = state.ducha;
+  await page.setViewportSize({ width: 375, height: 760 });
+  const problems = [];
+  const ready = { '/cases': 'case-100', '/cases/queue': 'queue-table', '/cases/rules': 'rules-table' };
+  for (const p of ['/cases', '/cases/queue', '/cases/rules', '/cases/' + state.caseId]) {
+    await page.goto(p);
+    await page.getByTestId(ready[p] ?? 'case-number').waitFor();
+    await settle(page);
+    await page.waitForTimeout(200);
+    const m = await page.evaluate(() => {
+      const c = document.querySelector('main.content');
+      return { doc: document.documentElement.scrollWidth, content: c ? c.scrollWidth - c.clientWidth : -1 };
+    });
+    if (m.doc > 375 || m.content > 0) problems.push(`${p}: ${JSON.stringify(m)}`);
+    await shot(page, 'phone' + p.replace(/\//g, '-'));
+  }
+  await page.setViewportSize({ width: 1366, height: 820 });
+  assert(!problems.length, problems.join('; '));
+});
+
 let passed = 0;
 let failed = 0;
 for (const t of tests) {
