@@ -50,17 +50,21 @@ const UNITS = [
   { id: 31, name: '区住建局', kind: 'department', parent_id: 1 },
 ].map((u) => ({ ...u, code: null, active: true, version: 1 }));
 const USERS = {
-  'grid.inspector': { id: 7, display_name: '网格员 李强', roles: ['inspector'], units: [11], permissions: ['org.read', 'case.read', 'case.report'] },
-  'ducha.staff': { id: 8, display_name: '督查室', roles: ['supervisor'], units: [1], permissions: ['org.read', 'plan.read', 'plan.write', 'plan.followup', 'indicator.read', 'case.read', 'case.dispatch'] },
-  'chunliu.staff': { id: 9, display_name: '春柳街道 张伟', roles: ['staff'], units: [5], permissions: ['org.read', 'plan.read', 'plan.report', 'indicator.read', 'case.read'] },
+  // the server's role → permission table (org::RolesWith on branch cases)
+  'grid.inspector': { id: 7, display_name: '网格员 李强', roles: ['inspector'], units: [11], permissions: ['org.read', 'case.read', 'case.report', 'case.handle'] },
+  'ducha.staff': { id: 8, display_name: '督查室', roles: ['supervisor'], units: [1], permissions: ['org.read', 'plan.read', 'plan.write', 'plan.followup', 'indicator.read', 'case.read', 'case.report', 'case.handle', 'case.dispatch', 'case.personal'] },
+  'chunliu.staff': { id: 9, display_name: '春柳街道 张伟', roles: ['staff'], units: [5], permissions: ['org.read', 'plan.read', 'plan.report', 'indicator.read', 'case.read', 'case.report', 'case.handle', 'case.personal'] },
 };
+// as config/case-types/urban.json on branch cases
+const h = (normal, urgent = normal) => ({ unit: 'hours', normal, urgent });
 const STAGES = [
-  { code: 'report', name: '上报', limit_hours: null },
-  { code: 'register', name: '立案', limit_hours: 1 },
-  { code: 'dispatch', name: '派遣', limit_hours: 1 },
-  { code: 'handle', name: '处置', limit_hours: 16 },
-  { code: 'verify', name: '核查', limit_hours: 4 },
-  { code: 'close', name: '结案', limit_hours: 1 },
+  { code: 'register', name: '立案', limit: h(1) },
+  { code: 'dispatch', name: '派遣', limit: h(1) },
+  { code: 'handle', name: '处置', limit: { unit: 'workdays', normal: 3, urgent: 1 } },
+  { code: 'verify', name: '核查', limit: h(4, 2) },
+  { code: 'close', name: '结案', limit: h(2, 1) },
+  { code: 'evaluate', name: '评价', closed: true },
+  { code: 'done', name: '归档', closed: true },
 ];
 const caseTypes = [
   {
@@ -68,15 +72,15 @@ const caseTypes = [
     name: '城市管理',
     stages: STAGES,
     actions: [
-      { code: 'dispatch', name: '派遣', from: ['dispatch'], to: 'handle', roles: ['supervisor'], required: ['unit_id'] },
+      { code: 'dispatch', name: '派遣', from: ['dispatch'], to: 'handle', roles: ['supervisor'], requires: ['unit_id'] },
       { code: 'sign', name: '签收', from: ['handle'], to: 'handle', roles: ['staff'] },
-      { code: 'handle', name: '处置完毕', from: ['handle'], to: 'verify', roles: ['staff'], required: ['attachments'] },
-      { code: 'return', name: '退单', from: ['handle'], to: 'dispatch', roles: ['staff'], required: ['reason'] },
-      { code: 'extend', name: '申请延期', from: ['handle'], roles: ['staff'], required: ['workdays', 'reason'] },
-      { code: 'suspend', name: '挂起', from: ['handle'], roles: ['staff'], required: ['reason'] },
-      { code: 'verify', name: '核查', from: ['verify'], to: 'close', roles: ['inspector'], required: ['fields.passed'] },
-      { code: 'merge', name: '并单', from: ['dispatch'], roles: ['supervisor'], required: ['target_id'] },
-      { code: 'close', name: '结案', from: ['dispatch', 'handle', 'close'], to: null, roles: ['supervisor'] },
+      { code: 'handle', name: '处置完毕', from: ['handle'], to: 'verify', roles: ['staff'], requires: ['note'] },
+      { code: 'return', name: '退单', from: ['handle'], to: 'dispatch', roles: ['staff'], requires: ['reason'] },
+      { code: 'extend', name: '申请延期', from: ['handle'], roles: ['staff'], requires: ['workdays', 'reason'] },
+      { code: 'suspend', name: '挂起', from: ['handle'], roles: ['staff'], requires: ['reason'] },
+      { code: 'verify', name: '核查', from: ['verify'], to: 'close', fail_to: 'handle', roles: ['inspector', 'supervisor'], requires: ['fields.passed', 'attachments'] },
+      { code: 'merge', name: '并单', from: ['dispatch'], roles: ['supervisor'], requires: ['target_id'] },
+      { code: 'close', name: '结案', from: ['register', 'dispatch', 'handle', 'verify', 'close'], to: 'evaluate', roles: ['supervisor'], requires: ['note'] },
     ],
     categories: [
       { code: 'C01', name: '公用设施', children: [{ code: 'C0101', name: '上水井盖', limit_hours: 8 }, { code: 'C0102', name: '路灯', limit_hours: 16 }] },
@@ -183,7 +187,7 @@ function answer(user, method, path, query, body) {
   }
   let m = /^\/org-units\/(\d+)$/.exec(path);
   if (m) return { status: 200, body: UNITS.find((u) => u.id === Number(m[1])) };
-  if (path === '/case-types') return { status: 200, body: caseTypes };
+  if (path === '/case-types') return { status: 200, body: { items: caseTypes } };
   if (path === '/cases' && method === 'GET') {
     let items = cases.filter((c) => visible(user, c));
     for (const k of ['type', 'stage', 'status', 'light', 'category']) {
@@ -203,7 +207,8 @@ function answer(user, method, path, query, body) {
     if (!body?.category) return err(422, 'required', '必填', 'category');
     if (!body.description) return err(422, 'required', '必填', 'description');
     for (const s of body.attachments ?? []) if (!blobs.has(s)) return err(422, 'unknown_attachment', '附件不存在', 'attachments');
-    const c = mk({ category: body.category, description: body.description, lon: body.lon, lat: body.lat, address: body.address ?? '', attachments: (body.attachments ?? []).map((s) => ({ sha256: s, mime: blobs.get(s).mime, size: blobs.get(s).bytes.length, name: 'photo.png' })), reported_at: iso(Date.now()), stage_started_at: iso(Date.now()), stage_due_at: iso(Date.now() + 3600_000), history: [] });
+    if (user.roles.includes('inspector') && !body.grid_id) return err(422, 'required', 'an inspector reports in its grids: grid_id is required', 'grid_id');
+    const c = mk({ category: body.category, description: body.description, lon: body.lon, lat: body.lat, grid_id: body.grid_id, address: body.address ?? '', attachments: (body.attachments ?? []).map((s) => ({ sha256: s, mime: blobs.get(s).mime, size: blobs.get(s).bytes.length, name: 'photo.png' })), reported_at: iso(Date.now()), stage_started_at: iso(Date.now()), stage_due_at: iso(Date.now() + 3600_000), history: [] });
     c.history.push({ seq: 1, at: c.reported_at, actor: user.display_name, action: 'report', action_name: '上报', from_stage: null, to_stage: 'dispatch', note: '', fields: null, attachments: c.attachments });
     return { status: 201, body: view(user, c) };
   }
@@ -223,8 +228,8 @@ function answer(user, method, path, query, body) {
     }
     const a = /^\/actions\/(\w+)$/.exec(rest);
     if (a && method === 'POST') {
-      if (!actionsFor(user, c).includes(a[1])) return err(409, 'not_allowed', '当前环节不能执行该操作', 'action');
-      if (body.version !== undefined && body.version !== c.version) return err(409, 'conflict', '案件已被更新', 'version');
+      if (!actionsFor(user, c).includes(a[1])) return err(409, 'wrong_stage', '当前环节不能执行该操作', 'action');
+      if (body.version !== undefined && body.version !== c.version) return err(409, 'stale_version', '案件已被更新', 'version');
       const def = caseTypes.find((t) => t.code === c.type).actions.find((x) => x.code === a[1]);
       for (const f of def.required ?? []) {
         const v = f.startsWith('fields.') ? body.fields?.[f.slice(7)] : body[f];
@@ -239,9 +244,10 @@ function answer(user, method, path, query, body) {
         c.status = 'closed';
         c.closed_at = iso(Date.now());
       }
-      if (def.to) {
-        c.stage = def.to;
-        c.stage_name = STAGES.find((s) => s.code === def.to)?.name ?? def.to;
+      const to = a[1] === 'verify' && body.fields?.passed === false ? def.fail_to : def.to;
+      if (to) {
+        c.stage = to;
+        c.stage_name = STAGES.find((s) => s.code === to)?.name ?? to;
         c.stage_started_at = iso(Date.now());
         c.stage_due_at = iso(Date.now() + 2 * 86400_000);
       }
@@ -258,11 +264,11 @@ function answer(user, method, path, query, body) {
   if (path === '/dispatch-rules') {
     if (!user.permissions.includes('case.dispatch')) return err(403, 'forbidden', '无权');
     if (method === 'PUT') {
-      const i = body.findIndex((r) => !r.lead_unit_id);
-      if (i >= 0) return err(422, 'required', '主办单位必填', `[${i}].lead_unit_id`);
-      rules = body;
+      const i = body.rules.findIndex((r) => !r.lead_unit_id);
+      if (i >= 0) return err(422, 'required', '主办单位必填', `rules[${i}].lead_unit_id`);
+      rules = body.rules;
     }
-    return { status: 200, body: rules };
+    return { status: 200, body: { rules } };
   }
   return err(404, 'not_found', 'no such route ' + path);
 }
@@ -359,7 +365,9 @@ test('the inspector reports a case with a photo and the location (375 px)', asyn
   await settle(page);
   // nothing filled: each missing field is named
   await page.getByTestId('m-submit').click();
-  for (const msg of ['请选择问题类别', '请填写问题描述', '请拍摄现场照片', '请获取位置或填写经纬度']) await page.getByText(msg).waitFor();
+  for (const msg of ['请选择问题类别', '请填写问题描述', '请拍摄现场照片']) await page.getByText(msg).waitFor();
+  // the inspector's one grid is chosen for it
+  await page.waitForFunction(() => document.querySelector('[data-testid=m-grid]')?.textContent?.includes('春柳第一网格'));
   await pickOption(page, 'm-major', '公用设施');
   await pickOption(page, 'm-minor', '上水井盖');
   await page.locator('textarea[data-testid=m-description], [data-testid=m-description] textarea').first().fill('春柳路 12 号门前上水井盖缺失，有行人跌落危险');
@@ -378,6 +386,7 @@ test('the inspector reports a case with a photo and the location (375 px)', asyn
   assertEq(c.category, 'C0101', 'reported category');
   assertEq(c.attachments.length, 1, 'photo attached');
   assertEq(c.lon, 121.58421, 'longitude from the geolocation');
+  assertEq(c.grid_id, 11, 'reported in its grid');
   await page.locator('[data-testid=page-m-case] .el-image img').first().waitFor();
   await noOverflow(page, '/m/cases/:id');
   await shot(page, 'm-case');

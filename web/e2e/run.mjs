@@ -49,7 +49,6 @@ function withCases(menu, perms) {
   const add = [];
   if (perms.includes('case.read')) add.push('CaseList');
   if (perms.includes('case.dispatch')) add.push('CaseQueue', 'CaseRules');
-  if (perms.includes('case.report')) add.push('MobileReport');
   const at = menu.findIndex((m) => !['Home', 'PlanList', 'PlanImport', 'MyTasks', 'Followups'].includes(m));
   const i = at < 0 ? menu.length : at;
   return [...menu.slice(0, i), ...add, ...menu.slice(i)];

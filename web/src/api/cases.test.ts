@@ -1,7 +1,7 @@
 // The cases API client against a mocked fetch: URLs, bodies, the raw upload and errors.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, setCsrfToken, setFetch, setHttpHooks } from './http';
-import { caseAction, createCase, getQueue, listCaseTypes, listCases, putDispatchRules, uploadAttachment, attachmentUrl } from './cases';
+import { caseAction, createCase, getDispatchRules, getQueue, listCaseTypes, listCases, putDispatchRules, uploadAttachment, attachmentUrl } from './cases';
 
 interface Call {
   url: string;
@@ -57,11 +57,13 @@ describe('cases API client', () => {
     expect(q.total).toBe(2);
     expect(calls[2].url).toBe('/api/v1/case-queue');
   });
-  it('replaces the dispatch rules with PUT', async () => {
-    reply = { status: 200, body: [] };
+  it('reads the dispatch rules from {rules} and replaces them with PUT {rules}', async () => {
+    reply = { status: 200, body: { rules: [{ type: 'urban', category: 'C01', street_id: null, grid_id: null, lead_unit_id: 30, co_units: [] }] } };
+    expect((await getDispatchRules())[0].lead_unit_id).toBe(30);
     await putDispatchRules([{ type: 'urban', category: '*', lead_unit_id: 3, co_units: [] }]);
-    expect(calls[0].init.method).toBe('PUT');
-    expect(calls[0].url).toBe('/api/v1/dispatch-rules');
+    expect(calls[1].init.method).toBe('PUT');
+    expect(calls[1].url).toBe('/api/v1/dispatch-rules');
+    expect(JSON.parse(String(calls[1].init.body))).toEqual({ rules: [{ type: 'urban', category: '*', lead_unit_id: 3, co_units: [] }] });
   });
   it('uploads a photo as the raw body with its type and name', async () => {
     reply = { status: 201, body: { sha256: 'ab'.repeat(32), mime: 'image/png', size: 3 } };

@@ -11,9 +11,10 @@ export const CASE_STATUSES: CaseStatus[] = ['open', 'suspended', 'closed', 'merg
 export interface StageDef {
   code: string;
   name: string;
-  /** The stage's time limit (working hours), when it has one. */
-  limit_hours?: number | null;
-  limit?: unknown;
+  /** The stage's time limit: office hours, working days or calendar days. */
+  limit?: { unit: 'hours' | 'workdays' | 'days'; normal: number; urgent?: number } | null;
+  /** A stage after the case is closed (评价, 归档, 办结). */
+  closed?: boolean;
 }
 export interface ActionDef {
   code: string;
@@ -21,15 +22,18 @@ export interface ActionDef {
   from?: string[] | string;
   to?: string | null;
   roles?: string[];
-  /** Fields the server requires for this action (unit_id, reason, workdays, rating, …). */
+  /** Fields the server requires for this action (unit_id, reason, workdays, rating, fields.passed, attachments, …). */
+  requires?: string[];
+  /** Older spelling of requires. */
   required?: string[];
   fields?: string[];
+  fail_to?: string;
 }
 export interface CategoryDef {
   code: string;
   name: string;
-  limit_hours?: number | null;
   standard?: string;
+  limits?: Record<string, { unit: string; normal: number; urgent?: number }>;
   children?: CategoryDef[];
 }
 export interface CaseType {
@@ -222,15 +226,15 @@ export async function getQueue(q: { page?: number; per_page?: number } = {}): Pr
   return Array.isArray(r) ? { items: r, total: r.length, page: 1, per_page: r.length } : r;
 }
 
-/** GET /dispatch-rules. */
+/** GET /dispatch-rules: {rules: [...]}. */
 export async function getDispatchRules(): Promise<DispatchRule[]> {
-  const r = await request<DispatchRule[] | { items: DispatchRule[] }>('GET', '/dispatch-rules', { silent: true });
-  return Array.isArray(r) ? r : r.items;
+  const r = await request<DispatchRule[] | { rules?: DispatchRule[]; items?: DispatchRule[] }>('GET', '/dispatch-rules', { silent: true });
+  return Array.isArray(r) ? r : (r.rules ?? r.items ?? []);
 }
 
-/** PUT /dispatch-rules: replaces the table; a 422 names the row in error.field ("[3].lead_unit_id"). */
+/** PUT /dispatch-rules {rules}: replaces the table; a 422 names the row in error.field ("rules[3].lead_unit_id"). */
 export function putDispatchRules(rules: DispatchRule[]): Promise<unknown> {
-  return request('PUT', '/dispatch-rules', { json: rules, silent: true });
+  return request('PUT', '/dispatch-rules', { json: { rules }, silent: true });
 }
 
 /** The URL of an attachment's bytes. */

@@ -19,7 +19,10 @@ export type Permission =
   | 'indicator.write'
   | 'case.read'
   | 'case.report'
-  | 'case.dispatch';
+  | 'case.handle'
+  | 'case.dispatch'
+  | 'case.admin'
+  | 'case.personal';
 
 export const ALL_PERMISSIONS: Permission[] = [
   'org.read',
@@ -40,7 +43,10 @@ export const ALL_PERMISSIONS: Permission[] = [
   'indicator.write',
   'case.read',
   'case.report',
+  'case.handle',
   'case.dispatch',
+  'case.admin',
+  'case.personal',
 ];
 
 export type Role = 'sysadmin' | 'secadmin' | 'auditor' | 'leader' | 'staff' | 'inspector' | 'supervisor';

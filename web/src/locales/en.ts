@@ -190,7 +190,7 @@ export default {
       'The data permission decides which units’ data an account sees; objects outside it do not exist for that account (the API answers 404).',
   },
   perm: {
-    case: { read: 'View cases', report: 'Report cases', dispatch: 'Dispatch cases' },
+    case: { read: 'View cases', report: 'Report cases', handle: 'Act on cases', dispatch: 'Dispatch cases', admin: 'Configure case types', personal: 'View reporters’ personal data' },
     indicator: { read: 'View economic indicators', write: 'Maintain economic indicators' },
     org: { read: 'Read units', write: 'Maintain units' },
     user: { read: 'Read accounts', write: 'Maintain accounts', unlock: 'Unlock accounts' },

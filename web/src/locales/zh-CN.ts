@@ -188,7 +188,7 @@ export default {
   },
   // Keys follow the server's permission names: perm.org.read is "org.read".
   perm: {
-    case: { read: '查看案件', report: '上报案件', dispatch: '派遣案件' },
+    case: { read: '查看案件', report: '上报案件', handle: '办理案件', dispatch: '派遣案件', admin: '配置案件类型', personal: '查看反映人个人信息' },
     indicator: { read: '查看经济指标', write: '维护经济指标' },
     org: { read: '查看组织单位', write: '维护组织单位' },
     user: { read: '查看账号', write: '维护账号', unlock: '解锁账号' },

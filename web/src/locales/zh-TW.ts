@@ -188,7 +188,7 @@ export default {
   },
   // Keys follow the server's permission names: perm.org.read is "org.read".
   perm: {
-    case: { read: '查看案件', report: '上報案件', dispatch: '派遣案件' },
+    case: { read: '查看案件', report: '上報案件', handle: '辦理案件', dispatch: '派遣案件', admin: '配置案件類型', personal: '查看反映人個人信息' },
     indicator: { read: '查看經濟指標', write: '維護經濟指標' },
     org: { read: '查看組織單位', write: '維護組織單位' },
     user: { read: '查看賬號', write: '維護賬號', unlock: '解鎖賬號' },

@@ -5,13 +5,24 @@ import { ALL_PERMISSIONS, type Permission, type Role } from '@/api/types';
 
 // The server's role → permission table (org::RolesWith); GET /me reports the same.
 const PERMS: Record<Role, Permission[]> = {
-  sysadmin: ['org.read', 'org.write', 'user.read', 'user.write'],
+  sysadmin: ['org.read', 'org.write', 'user.read', 'user.write', 'case.admin'],
   secadmin: ['org.read', 'user.read', 'role.grant', 'user.unlock', 'security.policy', 'session.admin'],
   auditor: ['audit.read'],
-  leader: ['org.read', 'plan.read', 'plan.comment', 'indicator.read', 'case.read'],
-  staff: ['org.read', 'plan.read', 'plan.report', 'indicator.read', 'case.read'],
-  inspector: ['org.read', 'case.read', 'case.report'],
-  supervisor: ['org.read', 'plan.read', 'plan.write', 'plan.followup', 'indicator.read', 'case.read', 'case.dispatch'],
+  leader: ['org.read', 'plan.read', 'plan.comment', 'indicator.read', 'case.read', 'case.handle', 'case.personal'],
+  staff: ['org.read', 'plan.read', 'plan.report', 'indicator.read', 'case.read', 'case.report', 'case.handle', 'case.personal'],
+  inspector: ['org.read', 'case.read', 'case.report', 'case.handle'],
+  supervisor: [
+    'org.read',
+    'plan.read',
+    'plan.write',
+    'plan.followup',
+    'indicator.read',
+    'case.read',
+    'case.report',
+    'case.handle',
+    'case.dispatch',
+    'case.personal',
+  ],
 };
 
 const names = (role: Role) => routesFor(PERMS[role]).map((r) => String(r.name));
@@ -42,8 +53,9 @@ describe('route table', () => {
     ]);
     expect(names('auditor')).toEqual(['Home', 'Account', 'SystemOperlog', 'SystemLogininfor']);
     const planRead = ['PlanList', 'MyTasks', 'Followups', 'PlanDetail', 'PlanTimeline', 'PlanOverview', 'PrintFollowup', 'PrintPlanNode'];
-    for (const r of ['leader', 'staff'] as Role[])
-      expect(names(r)).toEqual(['Home', 'Account', ...planRead, 'CaseList', 'CaseDetail', 'IndicatorCockpit', 'SystemDept', 'SystemDeptDetail']);
+    expect(names('leader')).toEqual(['Home', 'Account', ...planRead, 'CaseList', 'CaseDetail', 'IndicatorCockpit', 'SystemDept', 'SystemDeptDetail']);
+    const mobile = ['MobileReport', 'MobileCases', 'MobileCaseDetail'];
+    expect(names('staff')).toEqual(['Home', 'Account', ...planRead, 'CaseList', 'CaseDetail', ...mobile, 'IndicatorCockpit', 'SystemDept', 'SystemDeptDetail']);
     expect(names('inspector')).toEqual([
       'Home',
       'Account',
@@ -65,6 +77,7 @@ describe('route table', () => {
       'CaseQueue',
       'CaseRules',
       'CaseDetail',
+      ...mobile,
       'IndicatorCockpit',
       'SystemDept',
       'SystemDeptDetail',
@@ -83,6 +96,7 @@ describe('route table', () => {
     expect(mobile.map((r) => r.name)).toEqual(['MobileReport', 'MobileCases', 'MobileCaseDetail']);
     for (const r of mobile) {
       expect(r.meta?.bare, r.path).toBe(true);
+      expect(r.meta?.hidden, r.path).toBe(true);
       expect(r.meta?.perm, r.path).toBe('case.report');
     }
   });

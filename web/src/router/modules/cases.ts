@@ -1,5 +1,7 @@
 // 案件 (docs/cases-api.md): the case list and detail, the dispatcher's queue and rules, and the
-// grid inspector's mobile pages under /m/ (outside the desktop shell: MobileShell, 375 px).
+// grid inspector's phone pages under /m/ (outside the desktop shell: MobileShell, 375 px). The
+// phone pages are not in the menu (staff and supervisors also hold case.report): an inspector alone
+// lands on /m/cases after signing in, and the case list links to them for an inspector.
 import type { RouteRecordRaw } from 'vue-router';
 
 const group = 'menu.cases';
@@ -35,7 +37,7 @@ const cases: RouteRecordRaw[] = [
     name: 'MobileReport',
     component: () => import('@/views/mobile/report.vue'),
     // no GET needs case.report: the probe posts an empty case (422 with case.report, 403 without)
-    meta: { title: 'menu.mReport', icon: 'Camera', group, perm: 'case.report', probe: 'POST /cases', bare: true },
+    meta: { title: 'menu.mReport', group, perm: 'case.report', probe: 'POST /cases', hidden: true, bare: true },
   },
   {
     path: '/m/cases',

@@ -80,9 +80,11 @@ const URBAN: CaseType = {
   name: '城市管理',
   stages: [],
   actions: [
-    { code: 'verify', name: '核查', required: ['fields.passed'] },
-    { code: 'handle', name: '处置', required: ['attachments'] },
+    { code: 'verify', name: '核查', requires: ['fields.passed', 'attachments'] },
+    { code: 'handle', name: '处置', requires: ['attachments'] },
     { code: 'close', name: '结案', fields: ['note'] },
+    { code: 'rate', name: '评价', requires: ['rating'] },
+    { code: 'return', name: '退单', required: ['reason', 'note'] },
   ],
   categories: [
     { code: 'C01', name: '公用设施', children: [{ code: 'C0101', name: '上水井盖' }, { code: 'C0102', name: '路灯' }] },
@@ -105,9 +107,17 @@ describe('action dialogs', () => {
     expect(dialogSpec('rate').required).toEqual(['rating', 'solved']);
     expect(dialogSpec('merge').required).toEqual(['target_id']);
   });
-  it('verify needs a photo on urban cases only', () => {
+  it('verify: the configuration’s result and photo; without one, a photo on urban cases only', () => {
     expect(dialogSpec('verify', URBAN.actions[0], 'urban').required).toEqual(['passed', 'photo']);
+    expect(dialogSpec('verify', null, 'urban').required).toEqual(['passed', 'photo']);
     expect(dialogSpec('verify', null, 'hotline').required).toEqual(['passed']);
+  });
+  it('the configuration decides what is required (rate: the rating only; solved still offered)', () => {
+    const s = dialogSpec('rate', URBAN.actions[3]);
+    expect(s.fields).toEqual(['rating', 'solved', 'note']);
+    expect(s.required).toEqual(['rating']);
+    // the older spelling `required`, and a required note
+    expect(dialogSpec('return', URBAN.actions[4]).required).toEqual(['reason', 'note']);
   });
   it('takes the configuration’s required fields (attachments → a photo)', () => {
     const s = dialogSpec('handle', URBAN.actions[1]);

@@ -113,19 +113,21 @@ export interface DialogSpec {
 }
 
 /**
- * The dialog of an action: its own fields, those the type's configuration requires (required /
- * fields of the action definition: "reason", "fields.passed", "attachments"), then the note.
- * A photo is required for verify on urban cases (city management verifies with a photo).
+ * The dialog of an action: its own fields, those the type's configuration requires (`requires` of
+ * the action definition: "reason", "fields.passed", "attachments", "note"), then the note. Without a
+ * definition, the contract's minimum (and a photo for verifying an urban case).
  */
 export function dialogSpec(action: string, def?: ActionDef | null, type?: string): DialogSpec {
   const fields: ActionField[] = [...(FIELDS[action] ?? [])];
-  const required = new Set<ActionField>(REQUIRED[action] ?? []);
+  const requires = def?.requires ?? def?.required;
+  // the type's configuration says what is required; without it, what the contract says
+  const required = new Set<ActionField>(requires ? [] : (REQUIRED[action] ?? []));
   const norm = (f: string): ActionField | null => {
     const k = f.replace(/^fields\./, '');
     if (k === 'attachments') return 'photo';
     return KNOWN.has(k) ? (k as ActionField) : null;
   };
-  for (const f of def?.required ?? []) {
+  for (const f of requires ?? []) {
     const k = norm(f);
     if (!k) continue;
     if (!fields.includes(k)) fields.push(k);
@@ -135,7 +137,7 @@ export function dialogSpec(action: string, def?: ActionDef | null, type?: string
     const k = norm(f);
     if (k && !fields.includes(k)) fields.push(k);
   }
-  if (action === 'verify' && type === 'urban') required.add('photo');
+  if (action === 'verify' && type === 'urban' && !requires) required.add('photo');
   const out: ActionField[] = fields.filter((f) => f !== 'note');
   out.push('note');
   return { fields: out, required: out.filter((f) => required.has(f)) };
