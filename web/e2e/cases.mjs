@@ -75,6 +75,8 @@ test('grid.inspector at 375 px lands on /m/cases and reports a case with a photo
   await page.locator('textarea[data-testid=m-description], [data-testid=m-description] textarea').first().fill('春柳路 12 号门前井盖缺失，有行人跌落危险（e2e）');
   await page.setInputFiles('[data-testid=photo-input]', PHOTO);
   await page.locator('[data-testid=photo-upload] .thumb img').waitFor();
+  // the grid: chosen for an inspector with one; otherwise the first of its grids
+  if (await page.locator('[data-testid=m-grid] .el-select__placeholder.is-transparent').count()) await pickOption(page, 'm-grid');
   await page.getByTestId('m-locate').click();
   await page.waitForFunction(() => !!document.querySelector('input[data-testid=m-lon], [data-testid=m-lon] input')?.value);
   await noOverflow(page, '/m/report');
