@@ -200,7 +200,9 @@ function answer(user, method, path, query, body) {
     items = [...items].sort((a, b) => b.id - a.id);
     const per = Number(query.get('per_page') ?? 20);
     const page = Number(query.get('page') ?? 1);
-    return { status: 200, body: { items: items.slice((page - 1) * per, page * per).map((c) => view(user, c)), total: items.length, page, per_page: per } };
+    const lights = { green: 0, yellow: 0, red: 0 };
+    for (const c of items) if ((c.status === 'open' || c.status === 'suspended') && c.light) lights[c.light]++;
+    return { status: 200, body: { items: items.slice((page - 1) * per, page * per).map((c) => view(user, c)), total: items.length, page, per_page: per, lights } };
   }
   if (path === '/cases' && method === 'POST') {
     if (!user.permissions.includes('case.report') && !user.roles.includes('supervisor')) return err(403, 'forbidden', '无权上报');
@@ -426,6 +428,7 @@ test('the case list filters, shows the light and the due time in working-time wo
   assert(/^超期 \d+ 天$/.test(due.trim()), `overdue words: ${due}`);
   const left = await page.getByTestId('due-101').textContent();
   assert(/^剩余 \d+ 工作(小时|分钟)$/.test(left.trim()), `left words: ${left}`);
+  assertEq((await page.getByTestId('cases-lights').textContent()).replace(/\s+/g, ''), '311', 'light counts (green, yellow, red)');
   await shot(page, 'list', 'cases-list.png');
   await page.getByTestId('case-filter-overdue').click();
   await settle(page);

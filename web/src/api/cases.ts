@@ -119,6 +119,8 @@ export interface CaseList {
   total: number;
   page: number;
   per_page: number;
+  /** Open and suspended cases matching the other filters, by light. */
+  lights?: Partial<Record<Light, number>>;
 }
 
 export interface CaseQuery {
