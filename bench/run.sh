@@ -12,7 +12,8 @@
 #   5. a summary with the ratio HTTP@64 / single-row-commit rate and the must-show targets;
 #   6. importing a work report: the seed, and the seed repeated to ~200+ pages (bench/plan_import_bench.cpp);
 #   7. indicators: 1 million values imported from CSV, the month's table for 20 indicators x 200 units
-#      with 10 years stored, the month-end alert sweep (bench/indicators_bench.cpp).
+#      with 10 years stored, the month-end alert sweep (bench/indicators_bench.cpp);
+#   8. point location: points per second over the demo's 63 grids and 600 generated grids (bench/geo_bench.cpp).
 #
 # Everything runs on loopback, in a temporary directory removed at the end. About 90 s.
 #
@@ -54,8 +55,8 @@ if [[ ! -x $DUBAN ]]; then
     echo "bench: $DUBAN not found; run 'make build' (or set BUILD=...)" >&2
     exit 1
 fi
-cmake --build "$BUILD" --target duban_bench_pipeline duban_loadgen duban_sqlite_commit duban_bench_plan_import duban_bench_indicators >/dev/null
-for b in duban_bench_pipeline duban_loadgen duban_sqlite_commit duban_bench_plan_import duban_bench_indicators; do
+cmake --build "$BUILD" --target duban_bench_pipeline duban_loadgen duban_sqlite_commit duban_bench_plan_import duban_bench_indicators duban_bench_geo >/dev/null
+for b in duban_bench_pipeline duban_loadgen duban_sqlite_commit duban_bench_plan_import duban_bench_indicators duban_bench_geo; do
     [[ -x $BUILD/$b ]] || { echo "bench: $BUILD/$b was not built" >&2; exit 1; }
 done
 
@@ -212,6 +213,9 @@ R5=PASS
 grep -q "MISS" <<<"$IND_OUT" && R5=FAIL
 grep -q "PASS" <<<"$IND_OUT" || R5=FAIL
 echo "[$R5] indicator targets"
+echo
+echo "== point location (bench/geo_bench.cpp: geo::GridIndex, a GEOS STRtree over prepared polygons)"
+"$BUILD/duban_bench_geo" "${BENCH_GEO_POINTS:-1000000}"
 echo "load after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [[ $BENCH_STRICT == 1 && ( $R1 == FAIL || $R2 == FAIL || $R3 == FAIL || $R4 == FAIL || $R5 == FAIL ) ]]; then
     exit 1

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/calendar.hpp"
+#include "geo/geo.hpp"
 #include "indicators/indicators.hpp"
 #include "org/org.hpp"
 #include "plan/import.hpp"
@@ -37,6 +38,60 @@ const char* kDepartments[][2] = {
     {"DCS", "区政府督查室"}};
 const char* kDemoPassword = "Duban-Demo-2026!";
 
+// Rough positions of the seven streets inside the district (lon, lat), west to east and south to
+// north as a map shows them; only Voronoi seeds for the generated polygons, which say generated.
+const geo::DemoStreet kStreetSeeds[] = {
+    {"210204006", 121.585, 38.935},  // 春柳 (north)
+    {"210204008", 121.565, 38.905},  // 马栏
+    {"210204009", 121.595, 38.905},  // 南沙河口
+    {"210204010", 121.548, 38.872},  // 黑石礁 (south-west)
+    {"210204011", 121.560, 38.930},  // 李家
+    {"210204017", 121.585, 38.885},  // 星海湾 (south)
+    {"210204018", 121.603, 38.920},  // 西安路 (east)
+};
+
+// Polygons for the district, its streets, communities and grids: the real district boundary
+// (data/geo/) split by Voronoi diagrams; streets, communities and grids are generated. Once.
+void SeedDemoAreas(store::Pipeline& pipeline, store::Database& db) {
+    {
+        auto c = db.Read();
+        if (store::CountRows(*c, "geo_areas") > 0) return;
+        if (!store::FindOrgByCode(*c, "210204006")) return;  // not the demo's tree
+    }
+    auto gen = geo::GenerateAreas(geo::DistrictBoundary(),
+                                  std::vector<geo::DemoStreet>(std::begin(kStreetSeeds), std::end(kStreetSeeds)));
+    if (!gen.ok()) {
+        std::fprintf(stderr, "duban: demo: cannot generate the grids: %s\n", gen.error().message.c_str());
+        return;
+    }
+    struct LevelFeatures {
+        geo::Level level;
+        geo::ParseOutcome parsed;
+    };
+    auto levels = std::make_shared<std::vector<LevelFeatures>>();
+    for (auto [lv, fc] : {std::pair{geo::Level::kStreet, &gen->streets}, std::pair{geo::Level::kCommunity, &gen->communities},
+                          std::pair{geo::Level::kGrid, &gen->grids}}) {
+        auto parsed = geo::ParseFeatures(*fc);
+        if (!parsed.errors.empty()) {
+            std::fprintf(stderr, "duban: demo: generated %s polygons invalid: %s\n", geo::LevelName(lv),
+                         parsed.errors[0].Text().c_str());
+            return;
+        }
+        levels->push_back({lv, std::move(parsed)});
+    }
+    store::Actor actor{std::nullopt, "demo-seed", ""};
+    auto r = pipeline.Execute(actor, [levels](store::WriteTx& tx) -> core::Result<core::Json> {
+        core::Json out = core::Json::object();
+        for (auto& l : *levels) {
+            auto res = geo::ImportAreas(tx, core::Scope::All(), l.level, l.parsed.features, true);
+            if (!res.ok()) return res;
+            out[geo::LevelName(l.level)] = (*res)["imported"];
+        }
+        return out;
+    });
+    if (!r.ok()) std::fprintf(stderr, "duban: demo: grids not stored: %s\n", r.error().message.c_str());
+}
+
 }  // namespace
 
 std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db) {
@@ -57,6 +112,7 @@ std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db) 
         if (store::CountRows(*c, "org_units") > 0) {
             SeedDemoPlan(pipeline, db);  // a demo database from before the work plan gets one
             SeedDemoIndicators(pipeline, db);  // ... and from before the indicators, its statistics
+            SeedDemoAreas(pipeline, db);       // ... and from before the maps, its polygons
             return logins;
         }
     }
@@ -128,6 +184,7 @@ std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db) 
     if (!r.ok()) throw std::runtime_error("demo seed failed: " + r.error().message);
     SeedDemoPlan(pipeline, db);
     SeedDemoIndicators(pipeline, db);
+    SeedDemoAreas(pipeline, db);
     return logins;
 }
 

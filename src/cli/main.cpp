@@ -75,6 +75,8 @@ int Usage(const char* msg = nullptr) {
                  "              [--no-access-log] [--login-rate N] [--password-list FILE] [--secure-cookies]\n"
                  "              [--web-root DIR]   (default web/dist when it exists)\n"
                  "              [--key-file FILE]  (default duban.key beside the database; keep it with backups)\n"
+                 "              [--blob-dir DIR]   (attachments; default blobs/ beside the database)\n"
+                 "              [--max-attachment-mb N]  (default 10)\n"
                  "              [--totp-optional]  (development and tests only: admins need not enrol TOTP)\n"
                  "              [--test-clock]     (automated tests only: PUT /api/v1/_test/clock sets the time)\n"
                  "  duban migrate [--db PATH | --postgres URL]\n"
@@ -156,6 +158,14 @@ int CmdServe(const Args& a) {
     if (s.totp_optional)
         std::fprintf(stderr, "duban: warning: --totp-optional: admin accounts are not made to enrol a second factor "
                              "(development and automated tests only)\n");
+    // Attachments' bytes: --blob-dir, else blobs/ beside the SQLite file, else ./var/blobs.
+    if (a.Has("--blob-dir")) {
+        s.blob_dir = a.Get("--blob-dir");
+    } else if (!a.Has("--postgres")) {
+        auto dir = std::filesystem::path(a.Get("--db", "./var/duban.db")).parent_path();
+        s.blob_dir = (dir.empty() ? std::filesystem::path("blobs") : dir / "blobs").string();
+    }
+    if (a.Has("--max-attachment-mb")) s.attachment_limit = static_cast<size_t>(std::stoul(a.Get("--max-attachment-mb"))) << 20;
     s.web_root = a.Get("--web-root", std::filesystem::exists("web/dist/index.html") ? "web/dist" : "");
     if (!s.web_root.empty() && !std::filesystem::exists(std::filesystem::path(s.web_root) / "index.html"))
         return Usage(("--web-root " + s.web_root + " has no index.html (run make build)").c_str());

@@ -12,9 +12,11 @@
 #include <utility>
 #include <vector>
 
+#include "blobs/blobs.hpp"
 #include "core/core.hpp"
 #include "http/http.hpp"
 #include "core/calendar.hpp"
+#include "geo/geo.hpp"
 #include "org/org.hpp"
 #include "plan/plan.hpp"
 #include "store/store.hpp"
@@ -86,6 +88,7 @@ void AddOrgRoutes(std::vector<Route>& r);
 void AddAdminRoutes(std::vector<Route>& r);
 void AddPlanRoutes(std::vector<Route>& r);
 void AddIndicatorRoutes(std::vector<Route>& r);
+void AddGeoRoutes(std::vector<Route>& r);  // geo areas, locate, attachments
 /// PUT /api/v1/_test/clock: not in the table; dispatched only when the server has a test clock.
 const Route& TestClockRoute();
 
@@ -117,13 +120,19 @@ class App {
 public:
     App(store::Database& db, store::Pipeline& p, const core::Clock& c, const core::SecretBox& b,
         const ServerSettings& s)
-        : db(db), pipeline(p), clock(c), box(b), settings(s) {}
+        : db(db), pipeline(p), clock(c), box(b), settings(s), blobs(s.blob_dir, s.attachment_limit) {}
     store::Database& db;
     store::Pipeline& pipeline;
     const core::Clock& clock;
     const core::SecretBox& box;
     ServerSettings settings;
     Metrics metrics;
+    /// Attachments' bytes, content-addressed under settings.blob_dir.
+    blobs::BlobStore blobs;
+    /// The stored grid polygons, for point location; rebuilt after a grid import.
+    geo::GridIndex grid_index;
+    /// Rebuilds grid_index from the database.
+    core::Status RebuildGridIndex();
     /// China's working-day calendar (shipped data plus administrators' additions).
     core::WorkCalendar calendar;
     /// Open tasks and follow-up notices by when their light may next change.

@@ -27,6 +27,8 @@ struct ServerSettings {
     bool secure_cookies = false;     // set when served over TLS (behind a proxy)
     std::string web_root;            // the built web app (web/dist); empty: API only
     bool totp_optional = false;      // tests and development only: no forced TOTP enrolment
+    std::string blob_dir = "var/blobs";        // attachments' bytes (content-addressed)
+    size_t attachment_limit = 10u << 20;       // bytes per attachment; larger ones get 413
 };
 
 class App;

@@ -40,6 +40,11 @@ Json Schemas() {
         {"OrgUnitMove", {{"type", "object"}, {"additionalProperties", false}, {"required", {"parent_id"}},
                          {"properties", {{"parent_id", nint}}}}},
         {"CsvText", {{"type", "string"}, {"description", "text/csv: code,name,kind,parent_code"}}},
+        {"GeoJson", {{"description", "a GeoJSON FeatureCollection or array of Features (Polygon, MultiPolygon) "
+                                     "with properties.code"},
+                     {"oneOf", {{{"type", "object"}}, {{"type", "array"}}}}}},
+        {"Binary", {{"type", "string"}, {"contentMediaType", "application/octet-stream"},
+                    {"description", "the file's bytes: image/jpeg, image/png or application/pdf"}}},
         {"UserCreate", {{"type", "object"}, {"additionalProperties", false}, {"required", {"username", "password", "roles"}},
                         {"properties", {{"username", str}, {"display_name", str}, {"password", str},
                                         {"data_scope", {{"type", "string"}, {"enum", {"all", "custom", "unit", "unit_and_below", "self"}}}},
@@ -69,10 +74,19 @@ Json OpenApiDocument() {
         if (r.pattern.find("{id}") != std::string::npos) {
             op["parameters"] = {{{"name", "id"}, {"in", "path"}, {"required", true}, {"schema", {{"type", "integer"}}}}};
         }
+        if (r.pattern.find("{sha256}") != std::string::npos) {
+            op["parameters"] = {{{"name", "sha256"}, {"in", "path"}, {"required", true},
+                                 {"schema", {{"type", "string"}, {"pattern", "^[0-9a-f]{64}$"}}}}};
+        }
         if (!r.body_schema.empty()) {
-            std::string ct = r.body_schema == "CsvText" ? "text/csv" : "application/json";
-            op["requestBody"] = {{"required", true},
-                                 {"content", {{ct, {{"schema", {{"$ref", "#/components/schemas/" + r.body_schema}}}}}}}};
+            Json schema = {{"schema", {{"$ref", "#/components/schemas/" + r.body_schema}}}};
+            Json content = Json::object();
+            if (r.body_schema == "CsvText") content["text/csv"] = schema;
+            else if (r.body_schema == "Binary")
+                for (const char* t : {"image/jpeg", "image/png", "application/pdf"}) content[t] = schema;
+            else if (r.body_schema == "GeoJson") content["application/geo+json"] = content["application/json"] = schema;
+            else content["application/json"] = schema;
+            op["requestBody"] = {{"required", true}, {"content", content}};
         }
         op["responses"] = {{"2XX", {{"description", "success"}}},
                            {"default", {{"description", "error"},

@@ -48,7 +48,8 @@ std::string PercentDecode(std::string_view s, bool plus_space) {
     return out;
 }
 
-// Matches a pattern like /api/v1/org-units/{id}/move; {id} takes a positive integer.
+// Matches a pattern like /api/v1/org-units/{id}/move; {id} takes a positive integer, another
+// {word} any one segment.
 bool Match(const std::string& pattern, const std::string& path, std::vector<int64_t>* ids) {
     size_t pi = 0, si = 0;
     ids->clear();
@@ -58,6 +59,13 @@ bool Match(const std::string& pattern, const std::string& path, std::vector<int6
             size_t end = path.find('/', si);
             if (end == std::string::npos) end = path.size();
             std::string seg = path.substr(si, end - si);
+            if (pattern.compare(pi, close + 1 - pi, "{id}") != 0) {
+                // A named word ({sha256}): any non-empty segment; the handler reads and checks it.
+                if (seg.empty() || seg.size() > 128) return false;
+                pi = close + 1;
+                si = end;
+                continue;
+            }
             if (seg.empty() || seg.size() > 18) return false;
             for (char ch : seg)
                 if (ch < '0' || ch > '9') return false;
@@ -224,6 +232,8 @@ struct Server::Impl {
     Impl(store::Database& db, store::Pipeline& p, const core::Clock& c, const core::SecretBox& b, ServerSettings s)
         : app(db, p, c, b, s), settings(std::move(s)), acceptor(ioc), signals(ioc, SIGINT, SIGTERM) {
         app.calendar = core::ShippedCalendar();
+        if (auto st = app.RebuildGridIndex(); !st)
+            std::fprintf(stderr, "duban: warning: grid index: %s\n", st.error().message.c_str());
     }
     App app;
     ServerSettings settings;

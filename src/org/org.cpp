@@ -28,6 +28,8 @@ const char* PermName(Perm p) {
         case Perm::kPlanFollowup: return "plan.followup";
         case Perm::kIndicatorRead: return "indicator.read";
         case Perm::kIndicatorWrite: return "indicator.write";
+        case Perm::kAttachmentRead: return "attachment.read";
+        case Perm::kAttachmentWrite: return "attachment.write";
     }
     return "?";
 }
@@ -50,6 +52,8 @@ std::vector<std::string> RolesWith(Perm p) {
         case Perm::kPlanFollowup: return {"supervisor"};
         case Perm::kIndicatorRead: return {"leader", "supervisor", "staff", "statistician"};
         case Perm::kIndicatorWrite: return {"statistician"};
+        case Perm::kAttachmentRead: return {"leader", "supervisor", "staff", "inspector", "statistician"};
+        case Perm::kAttachmentWrite: return {"leader", "supervisor", "staff", "inspector"};
     }
     return {};
 }

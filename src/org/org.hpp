@@ -41,13 +41,15 @@ enum class Perm {
     kPlanFollowup,    // issue follow-up notices (督辦單)
     kIndicatorRead,   // indicator definitions, values in scope, targets, alerts, the month's table
     kIndicatorWrite,  // enter and import values, set and split targets, define indicators (統計員)
+    kAttachmentRead,  // fetch an uploaded attachment by its hash (business roles)
+    kAttachmentWrite, // upload attachments (photos, documents): roles that report or handle cases
 };
 /// Every permission, in a stable order (what the client is told it may do).
 inline constexpr Perm kAllPerms[] = {
     Perm::kOrgRead,  Perm::kOrgWrite,   Perm::kUserRead,    Perm::kUserWrite,    Perm::kRoleGrant,
     Perm::kUnlock,   Perm::kSecurityPolicy, Perm::kSessionAdmin, Perm::kAuditRead, Perm::kPlanRead,
     Perm::kPlanWrite, Perm::kPlanReport, Perm::kPlanComment, Perm::kPlanFollowup,
-    Perm::kIndicatorRead, Perm::kIndicatorWrite};
+    Perm::kIndicatorRead, Perm::kIndicatorWrite, Perm::kAttachmentRead, Perm::kAttachmentWrite};
 const char* PermName(Perm p);
 /// Roles that carry a permission.
 std::vector<std::string> RolesWith(Perm p);

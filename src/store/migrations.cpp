@@ -327,6 +327,28 @@ INSERT INTO indicator_defs (code, name_zh, name_en, aliases, unit, scale, period
 INSERT INTO indicator_defs (code, name_zh, name_en, aliases, unit, scale, periodicity, jan_feb_combined, additive, comparable_growth, min_value, jump_share, builtin, seq, created_at, updated_at) VALUES ('NEW_ENT', '新增註冊資本百萬元以上企業數', 'New enterprises with registered capital of 1 million yuan or more', '["新增注册资本百万元以上企业数", "引辦注冊資本金百萬元以上企業"]', '家', 0, 'monthly', 0, 1, 0, '0', '0.5', 1, 80, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
 INSERT INTO indicator_defs (code, name_zh, name_en, aliases, unit, scale, periodicity, jan_feb_combined, additive, comparable_growth, min_value, jump_share, builtin, seq, created_at, updated_at) VALUES ('NEW_ENT_CAPITAL', '新增企業註冊資本', 'Registered capital of the new enterprises', '["新增企业注册资本", "注冊資本金", "註冊資本"]', '億元', 2, 'monthly', 0, 1, 0, '0', '0.5', 1, 90, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
 )SQL"},
+{7, "grids and attachments: polygons of org units, uploaded files' metadata", R"SQL(
+CREATE TABLE geo_areas (
+  unit_id BIGINT PRIMARY KEY REFERENCES org_units(id),
+  level TEXT NOT NULL CHECK (level = 'street' OR level = 'community' OR level = 'grid'),
+  geojson TEXT NOT NULL,
+  min_lon DOUBLE PRECISION NOT NULL,
+  min_lat DOUBLE PRECISION NOT NULL,
+  max_lon DOUBLE PRECISION NOT NULL,
+  max_lat DOUBLE PRECISION NOT NULL,
+  generated INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX geo_areas_level ON geo_areas(level);
+
+CREATE TABLE attachments (
+  sha256 TEXT PRIMARY KEY,
+  mime TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  created_by BIGINT
+);
+)SQL"},
 };
 // clang-format on
 

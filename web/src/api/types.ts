@@ -22,7 +22,9 @@ export type Permission =
   | 'case.handle'
   | 'case.dispatch'
   | 'case.admin'
-  | 'case.personal';
+  | 'case.personal'
+  | 'attachment.read'
+  | 'attachment.write';
 
 export const ALL_PERMISSIONS: Permission[] = [
   'org.read',
@@ -47,6 +49,8 @@ export const ALL_PERMISSIONS: Permission[] = [
   'case.dispatch',
   'case.admin',
   'case.personal',
+  'attachment.read',
+  'attachment.write',
 ];
 
 export type Role = 'sysadmin' | 'secadmin' | 'auditor' | 'leader' | 'staff' | 'inspector' | 'supervisor';

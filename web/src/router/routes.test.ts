@@ -8,9 +8,9 @@ const PERMS: Record<Role, Permission[]> = {
   sysadmin: ['org.read', 'org.write', 'user.read', 'user.write', 'case.admin'],
   secadmin: ['org.read', 'user.read', 'role.grant', 'user.unlock', 'security.policy', 'session.admin'],
   auditor: ['audit.read'],
-  leader: ['org.read', 'plan.read', 'plan.comment', 'indicator.read', 'case.read', 'case.handle', 'case.personal'],
-  staff: ['org.read', 'plan.read', 'plan.report', 'indicator.read', 'case.read', 'case.report', 'case.handle', 'case.personal'],
-  inspector: ['org.read', 'case.read', 'case.report', 'case.handle'],
+  leader: ['org.read', 'plan.read', 'plan.comment', 'indicator.read', 'case.read', 'case.handle', 'case.personal', 'attachment.read', 'attachment.write'],
+  staff: ['org.read', 'plan.read', 'plan.report', 'indicator.read', 'case.read', 'case.report', 'case.handle', 'case.personal', 'attachment.read', 'attachment.write'],
+  inspector: ['org.read', 'case.read', 'case.report', 'case.handle', 'attachment.read', 'attachment.write'],
   supervisor: [
     'org.read',
     'plan.read',
@@ -22,6 +22,8 @@ const PERMS: Record<Role, Permission[]> = {
     'case.handle',
     'case.dispatch',
     'case.personal',
+    'attachment.read',
+    'attachment.write',
   ],
 };
 
@@ -40,10 +42,11 @@ describe('route table', () => {
   });
 
   it('registers for each role exactly the pages its permissions allow', () => {
-    expect(names('sysadmin')).toEqual(['Home', 'Account', 'SystemDept', 'SystemDeptDetail', 'SystemUser', 'SystemRole']);
+    expect(names('sysadmin')).toEqual(['Home', 'Account', 'GeoMap', 'SystemDept', 'SystemDeptDetail', 'SystemUser', 'SystemRole']);
     expect(names('secadmin')).toEqual([
       'Home',
       'Account',
+      'GeoMap',
       'SystemDept',
       'SystemDeptDetail',
       'SystemUser',
@@ -53,9 +56,20 @@ describe('route table', () => {
     ]);
     expect(names('auditor')).toEqual(['Home', 'Account', 'SystemOperlog', 'SystemLogininfor']);
     const planRead = ['PlanList', 'MyTasks', 'Followups', 'PlanDetail', 'PlanTimeline', 'PlanOverview', 'PrintFollowup', 'PrintPlanNode'];
-    expect(names('leader')).toEqual(['Home', 'Account', ...planRead, 'CaseList', 'CaseDetail', 'IndicatorCockpit', 'SystemDept', 'SystemDeptDetail']);
+    expect(names('leader')).toEqual(['Home', 'Account', ...planRead, 'CaseList', 'CaseDetail', 'IndicatorCockpit', 'GeoMap', 'SystemDept', 'SystemDeptDetail']);
     const mobile = ['MobileReport', 'MobileCases', 'MobileCaseDetail'];
-    expect(names('staff')).toEqual(['Home', 'Account', ...planRead, 'CaseList', 'CaseDetail', ...mobile, 'IndicatorCockpit', 'SystemDept', 'SystemDeptDetail']);
+    expect(names('staff')).toEqual([
+      'Home',
+      'Account',
+      ...planRead,
+      'CaseList',
+      'CaseDetail',
+      ...mobile,
+      'IndicatorCockpit',
+      'GeoMap',
+      'SystemDept',
+      'SystemDeptDetail',
+    ]);
     expect(names('inspector')).toEqual([
       'Home',
       'Account',
@@ -64,6 +78,7 @@ describe('route table', () => {
       'MobileReport',
       'MobileCases',
       'MobileCaseDetail',
+      'GeoMap',
       'SystemDept',
       'SystemDeptDetail',
     ]);
@@ -79,6 +94,7 @@ describe('route table', () => {
       'CaseDetail',
       ...mobile,
       'IndicatorCockpit',
+      'GeoMap',
       'SystemDept',
       'SystemDeptDetail',
     ]);

@@ -1,0 +1,46 @@
+#pragma once
+/// Rows and queries for migration 7: polygons of org units (geo_areas) and attachments' metadata
+/// (the bytes live in a blobs::BlobStore, addressed by the same SHA-256).
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/core.hpp"
+#include "store/db.hpp"
+
+namespace duban::store {
+
+struct GeoAreaRow {
+    int64_t unit_id = 0;
+    std::string level;    // street, community, grid
+    std::string geojson;  // the geometry (Polygon or MultiPolygon), canonical JSON text
+    double min_lon = 0, min_lat = 0, max_lon = 0, max_lat = 0;
+    bool generated = false;
+};
+/// Inserts or replaces the polygon of a unit.
+void UpsertGeoArea(Conn& c, const GeoAreaRow& a);
+
+/// An area with what the map shows of its org unit.
+struct GeoAreaView {
+    GeoAreaRow area;
+    std::string code, name, path;
+    std::optional<int64_t> parent_id, grandparent_id;
+};
+/// Every stored area of a level whose unit is active, by unit id.
+std::vector<GeoAreaView> ListGeoAreas(Conn& c, const std::string& level);
+
+struct AttachmentRow {
+    std::string sha256, mime;
+    int64_t size = 0;
+    std::string name;  // the uploader's file name (metadata only; never a path)
+    std::string created_at;
+    std::optional<int64_t> created_by;
+};
+/// Inserts the row unless the hash is there already; true when inserted.
+bool InsertAttachmentIfAbsent(Conn& c, const AttachmentRow& a);
+std::optional<AttachmentRow> FindAttachment(Conn& c, std::string_view sha256);
+/// Whether an attachment with this hash was uploaded (the case engine checks references).
+bool AttachmentExists(Conn& c, std::string_view sha256);
+
+}  // namespace duban::store

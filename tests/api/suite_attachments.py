@@ -1,0 +1,90 @@
+"""attachments: uploads checked by content (JPEG, PNG, PDF by their magic bytes; the declared type
+must agree), 413 beyond the size limit, 415 for other types (a GIF; a text file renamed .jpg), 201
+with the SHA-256, the bytes back byte for byte with the checked type, a safe file name and nosniff;
+the same bytes stored once; refusals change nothing; who may upload (business roles that report or
+handle cases, not the admin roles or the statistician)."""
+import hashlib
+import os
+
+import dubantest as dt
+from dubantest import check, eq, expect_error, expect_status
+
+P = "/api/v1/attachments"
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + bytes(range(256)) * 4 + b"\xff\xd9"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde" + b"\x00" * 40
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+GIF = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+
+
+@dt.suite("attachments")
+class AttachmentsSuite(dt.Suite):
+    def setup(self):
+        self.srv = self.new_server("main")
+        self.insp = self.srv.session("grid.inspector")
+        self.staff = self.srv.session("chunliu.staff")
+        self.leader = self.srv.session("leader")
+        self.stat = self.srv.session("tongji.staff")
+        self.admin = self.srv.session("admin")
+
+    def upload(self, sess, data, ctype, name=None):
+        return sess.request("POST", P, body=data, ctype=ctype, headers={"X-File-Name": name} if name else None)
+
+    def state(self):
+        db = self.srv.db
+        return db.dump_tables(["attachments"]), db.query("SELECT COUNT(*) FROM events WHERE action = 'attachment.upload'")
+
+    def test_accepts_jpeg_png_pdf_and_serves_them_back(self):
+        for data, ctype, name in ((JPEG, "image/jpeg", "井盖破损.jpg"), (PNG, "image/png", "map.png"),
+                                  (PDF, "application/pdf", "../../etc/回复.pdf")):
+            r = expect_status(self.upload(self.insp, data, ctype, name), 201).json()
+            sha = hashlib.sha256(data).hexdigest()
+            eq(r, {"sha256": sha, "mime": ctype, "size": len(data)}, "upload of %s" % ctype)
+            g = expect_status(self.leader.get("%s/%s" % (P, sha)), 200)
+            check(g.body == data, "byte-identical %s" % ctype)
+            eq(g.header("Content-Type"), ctype, "served type")
+            eq(g.header("X-Content-Type-Options"), "nosniff", "nosniff")
+            cd = g.header("Content-Disposition")
+            check(cd.startswith("inline" if ctype != "application/pdf" else "attachment"), cd)
+            if ctype == "application/pdf":
+                check('filename="__.pdf"' in cd and "filename*=UTF-8''%E5%9B%9E%E5%A4%8D.pdf" in cd, cd)
+                check("/" not in cd, "no path in the name: %s" % cd)
+            # stored content-addressed beside the database, never under the user's name
+            if self.srv.db.path:
+                blob = os.path.join(os.path.dirname(self.srv.db.path), "blobs", sha[:2], sha[2:])
+                check(os.path.isfile(blob), "blob at %s" % blob)
+        ev = self.srv.db.query("SELECT payload FROM events WHERE action = 'attachment.upload' ORDER BY seq DESC LIMIT 1")
+        check(hashlib.sha256(PDF).hexdigest() in ev[0][0], "the event carries the hash: %r" % ev)
+
+    def test_same_bytes_stored_once(self):
+        a = expect_status(self.upload(self.staff, JPEG + b"once", "image/jpeg", "a.jpg"), 201).json()
+        b = expect_status(self.upload(self.leader, JPEG + b"once", "image/jpeg", "b.jpg"), 201).json()
+        eq(a, b, "same hash")
+        eq(self.srv.db.query("SELECT COUNT(*) FROM attachments WHERE sha256 = ?", (a["sha256"],)), [(1,)], "one row")
+        if self.srv.db.path:
+            d = os.path.join(os.path.dirname(self.srv.db.path), "blobs", a["sha256"][:2])
+            eq([n for n in os.listdir(d) if n.startswith(a["sha256"][2:8])], [a["sha256"][2:]], "one file")
+
+    def test_refusals_change_nothing(self):
+        before = self.state()
+        expect_error(self.upload(self.insp, GIF, "image/gif", "x.gif"), 415, "unsupported_file_type")
+        expect_error(self.upload(self.insp, b"just text, renamed\n", "image/jpeg", "photo.jpg"), 415, "unsupported_file_type")
+        expect_error(self.upload(self.insp, PNG, "image/jpeg", "photo.jpg"), 415, "type_mismatch", "Content-Type")
+        expect_error(self.upload(self.insp, PDF, None, "a.pdf"), 415, "type_mismatch", "Content-Type")
+        big = JPEG + b"\x00" * (10 * 1024 * 1024)
+        expect_error(self.upload(self.insp, big, "image/jpeg", "big.jpg"), 413, "file_too_large")
+        # roles: the admin roles and the statistician do not upload
+        expect_error(self.upload(self.admin, JPEG, "image/jpeg"), 403)
+        expect_error(self.upload(self.stat, JPEG, "image/jpeg"), 403)
+        expect_error(self.srv.client().request("POST", P, body=JPEG, ctype="image/jpeg"), 401)
+        eq(self.state(), before, "nothing stored, no event")
+
+    def test_reads(self):
+        sha = expect_status(self.upload(self.insp, PNG + b"r", "image/png"), 201).json()["sha256"]
+        check(expect_status(self.stat.get("%s/%s" % (P, sha)), 200).body == PNG + b"r", "a statistician reads")
+        g = expect_status(self.insp.get("%s/%s" % (P, sha)), 200)
+        check(sha[:12] in g.header("Content-Disposition"), "a name from the hash when none was given")
+        expect_error(self.admin.get("%s/%s" % (P, sha)), 403)
+        expect_error(self.srv.client().get("%s/%s" % (P, sha)), 401)
+        expect_error(self.leader.get("%s/%s" % (P, "0" * 64)), 404, "not_found")
+        expect_error(self.leader.get("%s/%s" % (P, "abc")), 404, "not_found")
+        expect_error(self.leader.get("%s/%s" % (P, sha.upper())), 404, "not_found")
