@@ -187,6 +187,16 @@ function answer(user, method, path, query, body) {
   }
   let m = /^\/org-units\/(\d+)$/.exec(path);
   if (m) return { status: 200, body: UNITS.find((u) => u.id === Number(m[1])) };
+  if (path === '/geo/areas') {
+    const sq = [[121.575, 38.895], [121.595, 38.895], [121.595, 38.912], [121.575, 38.912], [121.575, 38.895]];
+    return { status: 200, body: { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { unit_id: 11, code: 'G0101', name: '春柳第一网格', level: 'grid', parent_id: 9, generated: true }, geometry: { type: 'Polygon', coordinates: [sq] } }] } };
+  }
+  if (path === '/geo/locate') {
+    const x = Number(query.get('lon'));
+    const y = Number(query.get('lat'));
+    if (x >= 121.575 && x <= 121.595 && y >= 38.895 && y <= 38.912) return { status: 200, body: { grid_id: 11, community_id: 9, street_id: 5 } };
+    return err(404, 'not_found', '不在任何网格内');
+  }
   if (path === '/case-types') return { status: 200, body: { items: caseTypes } };
   if (path === '/cases' && method === 'GET') {
     let items = cases.filter((c) => visible(user, c));
@@ -375,8 +385,18 @@ test('the inspector reports a case with a photo and the location (375 px)', asyn
   await page.locator('textarea[data-testid=m-description], [data-testid=m-description] textarea').first().fill('春柳路 12 号门前上水井盖缺失，有行人跌落危险');
   await page.setInputFiles('[data-testid=photo-input]', PHOTO);
   await page.locator('[data-testid=photo-upload] .thumb img').waitFor();
+  // a tap on the grid map sets the point
+  const map = page.getByTestId('m-map');
+  await map.waitFor();
+  await page.waitForTimeout(300);
+  const box = await map.boundingBox();
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await page.waitForFunction(() => {
+    const v = Number(document.querySelector('input[data-testid=m-lon], [data-testid=m-lon] input')?.value);
+    return v > 121.575 && v < 121.595;
+  });
   await page.getByTestId('m-locate').click();
-  await page.waitForFunction(() => document.querySelector('input[data-testid=m-lon], [data-testid=m-lon] input')?.value?.startsWith('121.58'));
+  await page.waitForFunction(() => document.querySelector('input[data-testid=m-lon], [data-testid=m-lon] input')?.value === '121.584210');
   await page.locator('input[data-testid=m-address], [data-testid=m-address] input').first().fill('春柳路 12 号');
   await noOverflow(page, '/m/report');
   await shot(page, 'm-report', 'mobile-report.png');
