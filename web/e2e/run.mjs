@@ -34,14 +34,14 @@ const only = process.env.E2E_ONLY ? new RegExp(process.env.E2E_ONLY) : null;
 // What each demo account must see in the side menu (route names), from the server's permissions.
 const PLAN_MENU = ['PlanList', 'MyTasks', 'Followups'];
 const ROLES = {
-  admin: ['Home', 'SystemDept', 'SystemUser', 'SystemRole'],
-  secadmin: ['Home', 'SystemDept', 'SystemUser', 'SystemRole', 'SystemConfig', 'SystemOnline'],
+  admin: ['Home', 'GeoMap', 'SystemDept', 'SystemUser', 'SystemRole'],
+  secadmin: ['Home', 'GeoMap', 'SystemDept', 'SystemUser', 'SystemRole', 'SystemConfig', 'SystemOnline'],
   auditor: ['Home', 'SystemOperlog', 'SystemLogininfor'],
-  leader: ['Home', ...PLAN_MENU, 'IndicatorCockpit', 'SystemDept'],
-  'chunliu.staff': ['Home', ...PLAN_MENU, 'IndicatorCockpit', 'SystemDept'],
-  'malan.staff': ['Home', ...PLAN_MENU, 'IndicatorCockpit', 'SystemDept'],
-  'grid.inspector': ['Home', 'SystemDept'],
-  'ducha.staff': ['Home', 'PlanList', 'PlanImport', 'MyTasks', 'Followups', 'IndicatorCockpit', 'SystemDept'],
+  leader: ['Home', ...PLAN_MENU, 'IndicatorCockpit', 'GeoMap', 'SystemDept'],
+  'chunliu.staff': ['Home', ...PLAN_MENU, 'IndicatorCockpit', 'GeoMap', 'SystemDept'],
+  'malan.staff': ['Home', ...PLAN_MENU, 'IndicatorCockpit', 'GeoMap', 'SystemDept'],
+  'grid.inspector': ['Home', 'GeoMap', 'SystemDept'],
+  'ducha.staff': ['Home', 'PlanList', 'PlanImport', 'MyTasks', 'Followups', 'IndicatorCockpit', 'GeoMap', 'SystemDept'],
 };
 
 // The case pages join a role's menu once the server grants the case permissions (docs/cases-api.md).
@@ -221,7 +221,7 @@ test('admin creates an account; it signs in and must change its password', async
   await clerk.waitForURL(/\/home$/);
   await settle(clerk);
   const clerkMe = (await api(clerk, 'GET', '/me')).body;
-  assertEq(await menuOf(clerk), withCases(['Home', ...PLAN_MENU, 'IndicatorCockpit', 'SystemDept'], clerkMe.permissions), 'new staff menu');
+  assertEq(await menuOf(clerk), withCases(['Home', ...PLAN_MENU, 'IndicatorCockpit', 'GeoMap', 'SystemDept'], clerkMe.permissions), 'new staff menu');
   await clerk.context().close();
 });
 
