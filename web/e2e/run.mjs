@@ -44,6 +44,19 @@ const ROLES = {
   'ducha.staff': ['Home', 'PlanList', 'PlanImport', 'MyTasks', 'Followups', 'IndicatorCockpit', 'IndicatorPack', 'CaseKpis', 'GeoMap', 'SystemDept'],
 };
 
+// The case pages join a role's menu once the server grants the case permissions (docs/cases-api.md).
+function withCases(menu, perms) {
+  const add = [];
+  if (perms.includes('case.read')) add.push('CaseList');
+  if (perms.includes('case.dispatch')) add.push('CaseQueue', 'CaseRules');
+  const at = menu.findIndex((m) => !['Home', 'PlanList', 'PlanImport', 'MyTasks', 'Followups'].includes(m));
+  const i = at < 0 ? menu.length : at;
+  return [...menu.slice(0, i), ...add, ...menu.slice(i)];
+}
+/** An inspector alone with case.report lands on its phone pages (/m/cases), everyone else on /home. */
+const landing = (me) =>
+  me.roles.length === 1 && me.roles[0] === 'inspector' && me.permissions.includes('case.report') ? '/m/cases' : '/home';
+
 // ---------------------------------------------------------------- harness
 const tests = [];
 function test(name, fn) {
@@ -105,8 +118,10 @@ test('login page renders in zh-CN; wrong password does not say which part was wr
 test('each demo role signs in and sees exactly its menu', async () => {
   for (const [user, expected] of Object.entries(ROLES)) {
     const page = await asRole(user);
-    assertEq(new URL(page.url()).pathname, '/home', `${user} lands on`);
-    assertEq(await menuOf(page), expected, `${user} menu`);
+    const me = (await api(page, 'GET', '/me')).body;
+    assertEq(new URL(page.url()).pathname, landing(me), `${user} lands on`);
+    if (landing(me) !== '/home') await push(page, '/home');
+    assertEq(await menuOf(page), withCases(expected, me.permissions), `${user} menu`);
     const name = await page.getByTestId('user-name').textContent();
     assert(name && name.trim().length > 0, `${user}: no display name in the top bar`);
     await shot(page, `home-${user}`);
@@ -222,7 +237,8 @@ test('admin creates an account; it signs in and must change its password', async
   await clerk.getByTestId('pw-submit').click();
   await clerk.waitForURL(/\/home$/);
   await settle(clerk);
-  assertEq(await menuOf(clerk), ['Home', ...PLAN_MENU, 'IndicatorCockpit', 'CaseKpis', 'GeoMap', 'SystemDept'], 'new staff menu');
+  const clerkMe = (await api(clerk, 'GET', '/me')).body;
+  assertEq(await menuOf(clerk), withCases(['Home', ...PLAN_MENU, 'IndicatorCockpit', 'CaseKpis', 'GeoMap', 'SystemDept'], clerkMe.permissions), 'new staff menu');
   await clerk.context().close();
 });
 
@@ -408,11 +424,15 @@ test('setup: the supervisor creates a small plan through the API, with a task fo
 
 test('router walk: every page is reachable exactly when the server allows its API', async () => {
   const problems = [];
+  // A server built without the case engine (before branch cases is merged) has no case API at all:
+  // its pages cannot be probed, so they are left out of the walk, and said so.
+  const noCases = (await fetch(server.base + '/api/v1/case-types')).status === 404;
+  if (noCases) console.log('    note: this server has no case API (GET /case-types → 404): the case pages are not walked');
   for (const user of Object.keys(ROLES)) {
     const page = await asRole(user);
     const me = await api(page, 'GET', '/me');
     const unit = me.body.units[0];
-    const table = await routeTable(page);
+    const table = (await routeTable(page)).filter((r) => !(noCases && (r.path.startsWith('/cases') || r.path.startsWith('/m/'))));
     assert(table.length >= 10, `route table has ${table.length} entries`);
     for (const r of table) {
       const probe = probeFor(r, unit);
@@ -459,8 +479,9 @@ test('at 375 px the menu collapses into a drawer and no page overflows', async (
     const page = await asRole(user);
     await page.setViewportSize({ width: 375, height: 760 });
     const me = await api(page, 'GET', '/me');
-    // print views are outside the app shell (no menu, no hamburger): plan.mjs looks at them
-    const table = (await routeTable(page)).filter((r) => r.registered && !r.path.startsWith('/print/'));
+    // print views and the phone pages (/m/) are outside the app shell (no menu, no hamburger):
+    // plan.mjs and cases.mjs look at them
+    const table = (await routeTable(page)).filter((r) => r.registered && !r.path.startsWith('/print/') && !r.path.startsWith('/m/'));
     for (const r of table) {
       await push(page, pathFor(r, me.body.units[0]));
       await page.waitForTimeout(100);
@@ -484,7 +505,7 @@ test('at 375 px the menu collapses into a drawer and no page overflows', async (
     await page.getByTestId('hamburger').click();
     await page.locator('.menu-drawer [data-menu]').first().waitFor();
     const items = await page.$$eval('.menu-drawer [data-menu]', (els) => els.map((e) => e.getAttribute('data-menu')));
-    if (JSON.stringify(items) !== JSON.stringify(ROLES[user])) problems.push(`${user}: drawer menu ${items}`);
+    if (JSON.stringify(items) !== JSON.stringify(withCases(ROLES[user], me.body.permissions))) problems.push(`${user}: drawer menu ${items}`);
     if (user === 'grid.inspector') {
       await page.waitForTimeout(400); // the drawer slides in
       await shot(page, 'mobile-grid.inspector-drawer');

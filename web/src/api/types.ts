@@ -17,6 +17,12 @@ export type Permission =
   | 'plan.followup'
   | 'indicator.read'
   | 'indicator.write'
+  | 'case.read'
+  | 'case.report'
+  | 'case.handle'
+  | 'case.dispatch'
+  | 'case.admin'
+  | 'case.personal'
   | 'attachment.read'
   | 'attachment.write'
   | 'indicator.publish';
@@ -38,6 +44,12 @@ export const ALL_PERMISSIONS: Permission[] = [
   'plan.followup',
   'indicator.read',
   'indicator.write',
+  'case.read',
+  'case.report',
+  'case.handle',
+  'case.dispatch',
+  'case.admin',
+  'case.personal',
   'attachment.read',
   'attachment.write',
   'indicator.publish',

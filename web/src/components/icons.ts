@@ -30,6 +30,10 @@ import {
   Upload,
   User,
   UserFilled,
+  Memo,
+  Promotion,
+  Guide,
+  Camera,
 } from '@element-plus/icons-vue';
 
 export const icons = {
@@ -62,6 +66,10 @@ export const icons = {
   Upload,
   User,
   UserFilled,
+  Memo,
+  Promotion,
+  Guide,
+  Camera,
 };
 
 export function installIcons(app: App): void {

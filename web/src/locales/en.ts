@@ -1,10 +1,12 @@
 // English. Keys as in zh-CN.ts.
 import plan from './plan/en';
 import indicator from './indicator/en';
+import cases from './cases/en';
 
 export default {
   plan,
   indicator,
+  cases,
   app: {
     name: 'Duban',
     title: 'Duban Work Platform',
@@ -53,6 +55,14 @@ export default {
     noGrid: 'Not in any grid',
   },
   menu: {
+    cases: 'Cases',
+    caseList: 'Case list',
+    caseDetail: 'Case',
+    caseQueue: 'Dispatch queue',
+    caseRules: 'Dispatch rules',
+    mReport: 'Report a case',
+    mCases: 'Grid cases',
+    mCaseDetail: 'Verify a case',
     map: 'Grid map',
     caseKpis: 'Case KPIs',
     indicator: 'Economic indicators',
@@ -195,6 +205,7 @@ export default {
       'The data permission decides which units’ data an account sees; objects outside it do not exist for that account (the API answers 404).',
   },
   perm: {
+    case: { read: 'View cases', report: 'Report cases', handle: 'Act on cases', dispatch: 'Dispatch cases', admin: 'Configure case types', personal: 'View reporters’ personal data' },
     indicator: { read: 'View economic indicators', write: 'Maintain economic indicators', publish: 'Edit and publish the analysis pack' },
     attachment: { read: 'View attachments', write: 'Upload attachments' },
     org: { read: 'Read units', write: 'Maintain units' },

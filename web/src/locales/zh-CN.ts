@@ -1,10 +1,12 @@
 // Simplified Chinese (the default). Every key here must exist in zh-TW.ts and en.ts (a unit test checks).
 import plan from './plan/zh-CN';
 import indicator from './indicator/zh-CN';
+import cases from './cases/zh-CN';
 
 export default {
   plan,
   indicator,
+  cases,
   app: {
     name: '督办',
     title: '督办工作平台',
@@ -53,6 +55,14 @@ export default {
     noGrid: '不在任何网格内',
   },
   menu: {
+    cases: '案件办理',
+    caseList: '案件列表',
+    caseDetail: '案件详情',
+    caseQueue: '待派遣',
+    caseRules: '派遣规则',
+    mReport: '巡查上报',
+    mCases: '网格案件',
+    mCaseDetail: '案件核查',
     map: '网格地图',
     caseKpis: '案件指标',
     indicator: '经济指标',
@@ -193,6 +203,7 @@ export default {
   },
   // Keys follow the server's permission names: perm.org.read is "org.read".
   perm: {
+    case: { read: '查看案件', report: '上报案件', handle: '办理案件', dispatch: '派遣案件', admin: '配置案件类型', personal: '查看反映人个人信息' },
     indicator: { read: '查看经济指标', write: '维护经济指标', publish: '编发分析材料' },
     attachment: { read: '查看附件', write: '上传附件' },
     org: { read: '查看组织单位', write: '维护组织单位' },

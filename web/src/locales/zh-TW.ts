@@ -1,10 +1,12 @@
 // Traditional Chinese (made from zh-CN.ts with OpenCC s2tw, then read over). Keys as in zh-CN.ts.
 import plan from './plan/zh-TW';
 import indicator from './indicator/zh-TW';
+import cases from './cases/zh-TW';
 
 export default {
   plan,
   indicator,
+  cases,
   app: {
     name: '督辦',
     title: '督辦工作平台',
@@ -53,6 +55,14 @@ export default {
     noGrid: '不在任何網格內',
   },
   menu: {
+    cases: '案件辦理',
+    caseList: '案件列表',
+    caseDetail: '案件詳情',
+    caseQueue: '待派遣',
+    caseRules: '派遣規則',
+    mReport: '巡查上報',
+    mCases: '網格案件',
+    mCaseDetail: '案件核查',
     map: '網格地圖',
     caseKpis: '案件指標',
     indicator: '經濟指標',
@@ -193,6 +203,7 @@ export default {
   },
   // Keys follow the server's permission names: perm.org.read is "org.read".
   perm: {
+    case: { read: '查看案件', report: '上報案件', handle: '辦理案件', dispatch: '派遣案件', admin: '配置案件類型', personal: '查看反映人個人信息' },
     indicator: { read: '查看經濟指標', write: '維護經濟指標', publish: '編發分析材料' },
     attachment: { read: '查看附件', write: '上傳附件' },
     org: { read: '查看組織單位', write: '維護組織單位' },

@@ -1,16 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { appRoutes, routesFor } from './routes';
+import { landingPath } from './landing';
 import { ALL_PERMISSIONS, type Permission, type Role } from '@/api/types';
 
 // The server's role → permission table (org::RolesWith); GET /me reports the same.
 const PERMS: Record<Role, Permission[]> = {
-  sysadmin: ['org.read', 'org.write', 'user.read', 'user.write'],
+  sysadmin: ['org.read', 'org.write', 'user.read', 'user.write', 'case.admin'],
   secadmin: ['org.read', 'user.read', 'role.grant', 'user.unlock', 'security.policy', 'session.admin'],
   auditor: ['audit.read'],
-  leader: ['org.read', 'plan.read', 'plan.comment', 'indicator.read', 'attachment.read', 'attachment.write'],
-  staff: ['org.read', 'plan.read', 'plan.report', 'indicator.read', 'attachment.read', 'attachment.write'],
-  inspector: ['org.read', 'attachment.read', 'attachment.write'],
-  supervisor: ['org.read', 'plan.read', 'plan.write', 'plan.followup', 'indicator.read', 'indicator.publish', 'attachment.read', 'attachment.write'],
+  leader: ['org.read', 'plan.read', 'plan.comment', 'indicator.read', 'case.read', 'case.handle', 'case.personal', 'attachment.read', 'attachment.write'],
+  staff: ['org.read', 'plan.read', 'plan.report', 'indicator.read', 'case.read', 'case.report', 'case.handle', 'case.personal', 'attachment.read', 'attachment.write'],
+  inspector: ['org.read', 'case.read', 'case.report', 'case.handle', 'attachment.read', 'attachment.write'],
+  supervisor: [
+    'org.read',
+    'plan.read',
+    'plan.write',
+    'plan.followup',
+    'indicator.read',
+    'indicator.publish',
+    'case.read',
+    'case.report',
+    'case.handle',
+    'case.dispatch',
+    'case.personal',
+    'attachment.read',
+    'attachment.write',
+  ],
 };
 
 const names = (role: Role) => routesFor(PERMS[role]).map((r) => String(r.name));
@@ -42,15 +57,44 @@ describe('route table', () => {
     ]);
     expect(names('auditor')).toEqual(['Home', 'Account', 'SystemOperlog', 'SystemLogininfor']);
     const planRead = ['PlanList', 'MyTasks', 'Followups', 'PlanDetail', 'PlanTimeline', 'PlanOverview', 'PrintFollowup', 'PrintPlanNode'];
-    for (const r of ['leader', 'staff'] as Role[])
-      expect(names(r)).toEqual(['Home', 'Account', ...planRead, 'IndicatorCockpit', 'CaseKpis', 'GeoMap', 'SystemDept', 'SystemDeptDetail']);
-    expect(names('inspector')).toEqual(['Home', 'Account', 'GeoMap', 'SystemDept', 'SystemDeptDetail']);
+    expect(names('leader')).toEqual(['Home', 'Account', ...planRead, 'CaseList', 'CaseDetail', 'IndicatorCockpit', 'CaseKpis', 'GeoMap', 'SystemDept', 'SystemDeptDetail']);
+    const mobile = ['MobileReport', 'MobileCases', 'MobileCaseDetail'];
+    expect(names('staff')).toEqual([
+      'Home',
+      'Account',
+      ...planRead,
+      'CaseList',
+      'CaseDetail',
+      ...mobile,
+      'IndicatorCockpit',
+      'CaseKpis',
+      'GeoMap',
+      'SystemDept',
+      'SystemDeptDetail',
+    ]);
+    expect(names('inspector')).toEqual([
+      'Home',
+      'Account',
+      'CaseList',
+      'CaseDetail',
+      'MobileReport',
+      'MobileCases',
+      'MobileCaseDetail',
+      'GeoMap',
+      'SystemDept',
+      'SystemDeptDetail',
+    ]);
     expect(names('supervisor')).toEqual([
       'Home',
       'Account',
       'PlanList',
       'PlanImport',
       ...planRead.slice(1),
+      'CaseList',
+      'CaseQueue',
+      'CaseRules',
+      'CaseDetail',
+      ...mobile,
       'IndicatorCockpit',
       'IndicatorPack',
       'CaseKpis',
@@ -68,6 +112,25 @@ describe('route table', () => {
   it('registers the pack page with indicator.publish (statistician, supervisor)', () => {
     expect(routesFor(['indicator.read', 'indicator.publish']).map((r) => r.name)).toContain('IndicatorPack');
     expect(routesFor(['indicator.read']).map((r) => r.name)).not.toContain('IndicatorPack');
+  });
+
+  it('registers the case pages by case permission; the /m/ pages outside the desktop shell', () => {
+    expect(routesFor(['case.read']).map((r) => r.name)).toEqual(['Home', 'Account', 'CaseList', 'CaseDetail']);
+    expect(routesFor(['case.dispatch']).map((r) => r.name)).toEqual(['Home', 'Account', 'CaseQueue', 'CaseRules']);
+    const mobile = appRoutes.filter((r) => r.path.startsWith('/m/'));
+    expect(mobile.map((r) => r.name)).toEqual(['MobileReport', 'MobileCases', 'MobileCaseDetail']);
+    for (const r of mobile) {
+      expect(r.meta?.bare, r.path).toBe(true);
+      expect(r.meta?.hidden, r.path).toBe(true);
+      expect(r.meta?.perm, r.path).toBe('case.report');
+    }
+  });
+
+  it('lands an inspector alone on its phone pages, everyone else on the home page', () => {
+    expect(landingPath(['inspector'], PERMS.inspector)).toBe('/m/cases');
+    expect(landingPath(['inspector'], ['org.read'])).toBe('/home');
+    expect(landingPath(['inspector', 'staff'], [...PERMS.inspector, ...PERMS.staff])).toBe('/home');
+    expect(landingPath(['supervisor'], PERMS.supervisor)).toBe('/home');
   });
 
   it('registers only the always-allowed pages without permissions', () => {

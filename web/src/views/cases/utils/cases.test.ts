@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest';
+import {
+  actionBody,
+  dialogFieldOf,
+  dialogSpec,
+  dueKey,
+  dueWords,
+  emptyForm,
+  isInspectorOnly,
+  maskIdNumber,
+  maskName,
+  maskPhone,
+  minorCategories,
+  missingField,
+  reporterMasked,
+  ruleErrorAt,
+  workingMinutesBetween,
+} from './cases';
+import type { CaseType } from '@/api/cases';
+import { i18n } from '@/locales';
+
+// 2026-06-01 is a Monday. 09:00 Shanghai = 01:00Z.
+const at = (s: string) => new Date(s);
+
+describe('working time', () => {
+  it('counts office hours only', () => {
+    // Mon 09:00 → Mon 14:30 Shanghai: 3 h (09:00-12:00) + 1 h (13:30-14:30)
+    expect(workingMinutesBetween(at('2026-06-01T01:00:00Z'), at('2026-06-01T06:30:00Z'))).toBe(240);
+    // lunch is not counted
+    expect(workingMinutesBetween(at('2026-06-01T04:00:00Z'), at('2026-06-01T05:30:00Z'))).toBe(0);
+    // a whole working day is 7.5 h
+    expect(workingMinutesBetween(at('2026-06-01T00:00:00Z'), at('2026-06-01T12:00:00Z'))).toBe(450);
+  });
+  it('skips the weekend', () => {
+    // Fri 17:00 → Mon 09:00 Shanghai: 30 min Friday + 30 min Monday
+    expect(workingMinutesBetween(at('2026-06-05T09:00:00Z'), at('2026-06-08T01:00:00Z'))).toBe(60);
+  });
+  it('is zero backwards', () => {
+    expect(workingMinutesBetween(at('2026-06-02T00:00:00Z'), at('2026-06-01T00:00:00Z'))).toBe(0);
+  });
+});
+
+describe('due words', () => {
+  const now = at('2026-06-01T01:00:00Z'); // Mon 09:00
+  it('working hours left', () => {
+    // due Mon 14:30 → 4 working hours
+    expect(dueWords('2026-06-01T06:30:00Z', now)).toEqual({ kind: 'left', unit: 'hours', n: 4 });
+  });
+  it('minutes left under an hour', () => {
+    expect(dueWords('2026-06-01T01:20:00Z', now)).toEqual({ kind: 'left', unit: 'minutes', n: 20 });
+  });
+  it('working days left from two days up', () => {
+    // due Thu 17:30: Mon 8.5 → 6.5 + Tue + Wed + Thu = 29 h = 3 working days
+    expect(dueWords('2026-06-04T09:30:00Z', now)).toEqual({ kind: 'left', unit: 'days', n: 3 });
+  });
+  it('overdue in hours then in days', () => {
+    expect(dueWords('2026-05-31T20:00:00Z', now)).toEqual({ kind: 'over', unit: 'hours', n: 5 });
+    expect(dueWords('2026-05-29T23:00:00Z', now)).toEqual({ kind: 'over', unit: 'days', n: 2 });
+  });
+  it('nothing for closed, paused when suspended, nothing without a due time', () => {
+    expect(dueWords('2026-05-29T23:00:00Z', now, { closed: true }).kind).toBe('none');
+    expect(dueWords('2026-05-29T23:00:00Z', now, { paused: true }).kind).toBe('paused');
+    expect(dueWords(null, now).kind).toBe('none');
+    expect(dueWords('garbage', now).kind).toBe('none');
+  });
+  it('reads as working-time words in Chinese', () => {
+    const t = i18n.global.t;
+    const say = (w: ReturnType<typeof dueWords>) => {
+      const k = dueKey(w);
+      return t(k.key, { n: k.n ?? 0 });
+    };
+    expect(say({ kind: 'left', unit: 'hours', n: 3 })).toBe('剩余 3 工作小时');
+    expect(say({ kind: 'over', unit: 'days', n: 2 })).toBe('超期 2 天');
+    expect(say({ kind: 'left', unit: 'days', n: 4 })).toBe('剩余 4 个工作日');
+  });
+});
+
+const URBAN: CaseType = {
+  code: 'urban',
+  name: '城市管理',
+  stages: [],
+  actions: [
+    { code: 'verify', name: '核查', requires: ['fields.passed', 'attachments'] },
+    { code: 'handle', name: '处置', requires: ['attachments'] },
+    { code: 'close', name: '结案', fields: ['note'] },
+    { code: 'rate', name: '评价', requires: ['rating'] },
+    { code: 'return', name: '退单', required: ['reason', 'note'] },
+  ],
+  categories: [
+    { code: 'C01', name: '公用设施', children: [{ code: 'C0101', name: '上水井盖' }, { code: 'C0102', name: '路灯' }] },
+    { code: 'C02', name: '道路交通', children: [{ code: 'C0201', name: '道路破损' }] },
+  ],
+};
+
+describe('action dialogs', () => {
+  it('dispatch asks for the lead unit (required) and co-units', () => {
+    const s = dialogSpec('dispatch');
+    expect(s.fields).toEqual(['unit_id', 'co_units', 'note']);
+    expect(s.required).toEqual(['unit_id']);
+  });
+  it('return and suspend ask for a reason; extend for workdays and a reason', () => {
+    expect(dialogSpec('return').required).toEqual(['reason']);
+    expect(dialogSpec('suspend').required).toEqual(['reason']);
+    expect(dialogSpec('extend').fields).toEqual(['workdays', 'reason', 'note']);
+  });
+  it('rate asks for a rating and solved; merge for the target case', () => {
+    expect(dialogSpec('rate').required).toEqual(['rating', 'solved']);
+    expect(dialogSpec('merge').required).toEqual(['target_id']);
+  });
+  it('verify: the configuration’s result and photo; without one, a photo on urban cases only', () => {
+    expect(dialogSpec('verify', URBAN.actions[0], 'urban').required).toEqual(['passed', 'photo']);
+    expect(dialogSpec('verify', null, 'urban').required).toEqual(['passed', 'photo']);
+    expect(dialogSpec('verify', null, 'hotline').required).toEqual(['passed']);
+  });
+  it('the configuration decides what is required (rate: the rating only; solved still offered)', () => {
+    const s = dialogSpec('rate', URBAN.actions[3]);
+    expect(s.fields).toEqual(['rating', 'solved', 'note']);
+    expect(s.required).toEqual(['rating']);
+    // the older spelling `required`, and a required note
+    expect(dialogSpec('return', URBAN.actions[4]).required).toEqual(['reason', 'note']);
+  });
+  it('takes the configuration’s required fields (attachments → a photo)', () => {
+    const s = dialogSpec('handle', URBAN.actions[1]);
+    expect(s.fields).toEqual(['photo', 'note']);
+    expect(s.required).toEqual(['photo']);
+  });
+  it('a plain action has only the note, not required', () => {
+    expect(dialogSpec('sign')).toEqual({ fields: ['note'], required: [] });
+    expect(dialogSpec('close', URBAN.actions[2])).toEqual({ fields: ['note'], required: [] });
+  });
+  it('names the first missing required field', () => {
+    const f = emptyForm();
+    const s = dialogSpec('extend');
+    expect(missingField(s, f)).toBe('workdays');
+    f.workdays = 2;
+    expect(missingField(s, f)).toBe('reason');
+    f.reason = '  ';
+    expect(missingField(s, f)).toBe('reason');
+    f.reason = '材料未到';
+    expect(missingField(s, f)).toBeNull();
+  });
+  it('sends only the dialog’s fields with the version', () => {
+    const f = { ...emptyForm(), unit_id: 30, co_units: [31], reason: 'x', note: ' 请尽快 ' };
+    expect(actionBody(dialogSpec('dispatch'), f, 3)).toEqual({ version: 3, unit_id: 30, co_units: [31], note: '请尽快' });
+    const v = { ...emptyForm(), passed: false, photos: ['ab'] };
+    expect(actionBody(dialogSpec('verify', null, 'urban'), v, 7)).toEqual({ version: 7, fields: { passed: false }, attachments: ['ab'] });
+  });
+  it('maps the server’s field to the dialog’s', () => {
+    expect(dialogFieldOf('fields.passed')).toBe('passed');
+    expect(dialogFieldOf('attachments')).toBe('photo');
+    expect(dialogFieldOf('unit_id')).toBe('unit_id');
+    expect(dialogFieldOf('version')).toBeNull();
+    expect(dialogFieldOf(undefined)).toBeNull();
+  });
+});
+
+describe('masking', () => {
+  it('masks names, phones and ID numbers', () => {
+    expect(maskName('王小明')).toBe('王**');
+    expect(maskName('王')).toBe('*');
+    expect(maskPhone('13812345678')).toBe('138****5678');
+    expect(maskIdNumber('210204199001011234')).toBe('2102**********1234');
+  });
+  it('keeps what the server masked', () => {
+    expect(maskName('王*')).toBe('王*');
+    expect(maskPhone('138****5678')).toBe('138****5678');
+    expect(reporterMasked({ name: '王*', phone: '138****5678' })).toBe('王* · 138****5678');
+    expect(reporterMasked(null)).toBe('');
+  });
+});
+
+describe('categories and rules', () => {
+  it('lists a 大類’s 小類', () => {
+    expect(minorCategories(URBAN, 'C01').map((c) => c.code)).toEqual(['C0101', 'C0102']);
+    expect(minorCategories(URBAN).length).toBe(3);
+    expect(minorCategories(undefined, 'C01')).toEqual([]);
+  });
+  it('finds the row of a rule error', () => {
+    expect(ruleErrorAt('[3].lead_unit_id')).toEqual({ row: 3, field: 'lead_unit_id' });
+    expect(ruleErrorAt('rules[0].category')).toEqual({ row: 0, field: 'category' });
+    expect(ruleErrorAt('2.type')).toEqual({ row: 2, field: 'type' });
+    expect(ruleErrorAt('lead_unit_id')).toBeNull();
+  });
+  it('sends an inspector alone to the mobile pages', () => {
+    expect(isInspectorOnly(['inspector'])).toBe(true);
+    expect(isInspectorOnly(['inspector', 'staff'])).toBe(false);
+    expect(isInspectorOnly(['supervisor'])).toBe(false);
+  });
+});

@@ -1,0 +1,268 @@
+// Pure helpers of the case pages: the due time in working-time words, which fields an action's
+// dialog asks for, the reporter's masked display, and where a rule-table error points.
+import type { ActionDef, CaseType, CategoryDef } from '@/api/cases';
+
+// ------------------------------------------------------------------ working time
+// Office hours 08:30-12:00 and 13:30-17:30 Asia/Shanghai (UTC+8, no daylight saving), Monday to
+// Friday. The server's calendar also knows the official holidays and make-up working days; this
+// is only the words next to the server's light, so a holiday week reads a little short.
+const SHANGHAI_MS = 8 * 3600_000;
+const WINDOWS: [number, number][] = [
+  [8 * 60 + 30, 12 * 60],
+  [13 * 60 + 30, 17 * 60 + 30],
+];
+export const WORKDAY_HOURS = 7.5;
+const DAY = 86_400_000;
+
+/** Working minutes between two instants (0 when b <= a). */
+export function workingMinutesBetween(a: Date, b: Date): number {
+  let from = a.getTime() + SHANGHAI_MS;
+  const to = b.getTime() + SHANGHAI_MS;
+  if (to <= from) return 0;
+  let total = 0;
+  // Walk day by day in local (shifted) time; bounded by the span.
+  while (from < to) {
+    const dayStart = Math.floor(from / DAY) * DAY;
+    const dow = new Date(dayStart).getUTCDay();
+    if (dow !== 0 && dow !== 6) {
+      for (const [s, e] of WINDOWS) {
+        const ws = Math.max(dayStart + s * 60_000, from);
+        const we = Math.min(dayStart + e * 60_000, to);
+        if (we > ws) total += (we - ws) / 60_000;
+      }
+    }
+    from = dayStart + DAY;
+  }
+  return total;
+}
+
+export type DueWords =
+  | { kind: 'none' }
+  | { kind: 'paused' }
+  | { kind: 'left'; unit: 'minutes' | 'hours' | 'days'; n: number }
+  | { kind: 'over'; unit: 'hours' | 'days'; n: number };
+
+/**
+ * The due time as words: "剩余 3 工作小时", "剩余 2 个工作日", "超期 5 小时", "超期 2 天".
+ * Left time is counted in working time; overdue time in calendar time (how long it has waited).
+ */
+export function dueWords(due: string | null | undefined, now: Date, opts: { paused?: boolean; closed?: boolean } = {}): DueWords {
+  if (!due || opts.closed) return { kind: 'none' };
+  if (opts.paused) return { kind: 'paused' };
+  const d = new Date(due);
+  if (Number.isNaN(d.getTime())) return { kind: 'none' };
+  if (d.getTime() > now.getTime()) {
+    const min = workingMinutesBetween(now, d);
+    if (min < 60) return { kind: 'left', unit: 'minutes', n: Math.max(1, Math.ceil(min)) };
+    const h = min / 60;
+    if (h < WORKDAY_HOURS * 2) return { kind: 'left', unit: 'hours', n: Math.floor(h) };
+    return { kind: 'left', unit: 'days', n: Math.floor(h / WORKDAY_HOURS) };
+  }
+  const overMs = now.getTime() - d.getTime();
+  if (overMs < DAY) return { kind: 'over', unit: 'hours', n: Math.max(1, Math.floor(overMs / 3600_000)) };
+  return { kind: 'over', unit: 'days', n: Math.floor(overMs / DAY) };
+}
+
+/** The i18n key and parameters of dueWords' result. */
+export function dueKey(w: DueWords): { key: string; n?: number } {
+  if (w.kind === 'none' || w.kind === 'paused') return { key: `cases.due.${w.kind}` };
+  return { key: `cases.due.${w.kind}.${w.unit}`, n: w.n };
+}
+
+// ------------------------------------------------------------------ action dialogs
+export type ActionField =
+  | 'unit_id'
+  | 'co_units'
+  | 'reason'
+  | 'workdays'
+  | 'rating'
+  | 'solved'
+  | 'target_id'
+  | 'passed'
+  | 'photo'
+  | 'note';
+
+/** The fields each action's dialog asks for (docs/cases-api.md, Actions). A note is always offered. */
+const FIELDS: Record<string, ActionField[]> = {
+  dispatch: ['unit_id', 'co_units'],
+  reassign: ['unit_id', 'co_units', 'reason'],
+  return: ['reason'],
+  suspend: ['reason'],
+  extend: ['workdays', 'reason'],
+  extend_reject: ['reason'],
+  rate: ['rating', 'solved'],
+  merge: ['target_id'],
+  verify: ['passed', 'photo'],
+};
+/** Fields the server must get whatever the configuration says. */
+const REQUIRED: Record<string, ActionField[]> = {
+  dispatch: ['unit_id'],
+  reassign: ['unit_id'],
+  return: ['reason'],
+  suspend: ['reason'],
+  extend: ['workdays', 'reason'],
+  rate: ['rating', 'solved'],
+  merge: ['target_id'],
+  verify: ['passed'],
+};
+const KNOWN = new Set<string>(['unit_id', 'co_units', 'reason', 'workdays', 'rating', 'solved', 'target_id', 'passed', 'photo', 'note']);
+
+export interface DialogSpec {
+  fields: ActionField[];
+  required: ActionField[];
+}
+
+/**
+ * The dialog of an action: its own fields, those the type's configuration requires (`requires` of
+ * the action definition: "reason", "fields.passed", "attachments", "note"), then the note. Without a
+ * definition, the contract's minimum (and a photo for verifying an urban case).
+ */
+export function dialogSpec(action: string, def?: ActionDef | null, type?: string): DialogSpec {
+  const fields: ActionField[] = [...(FIELDS[action] ?? [])];
+  const requires = def?.requires ?? def?.required;
+  // the type's configuration says what is required; without it, what the contract says
+  const required = new Set<ActionField>(requires ? [] : (REQUIRED[action] ?? []));
+  const norm = (f: string): ActionField | null => {
+    const k = f.replace(/^fields\./, '');
+    if (k === 'attachments') return 'photo';
+    return KNOWN.has(k) ? (k as ActionField) : null;
+  };
+  for (const f of requires ?? []) {
+    const k = norm(f);
+    if (!k) continue;
+    if (!fields.includes(k)) fields.push(k);
+    required.add(k);
+  }
+  for (const f of def?.fields ?? []) {
+    const k = norm(f);
+    if (k && !fields.includes(k)) fields.push(k);
+  }
+  if (action === 'verify' && type === 'urban' && !requires) required.add('photo');
+  const out: ActionField[] = fields.filter((f) => f !== 'note');
+  out.push('note');
+  return { fields: out, required: out.filter((f) => required.has(f)) };
+}
+
+export interface ActionForm {
+  unit_id: number | null;
+  co_units: number[];
+  reason: string;
+  workdays: number | null;
+  rating: number;
+  solved: boolean | null;
+  target_id: number | null;
+  passed: boolean | null;
+  photos: string[];
+  note: string;
+}
+
+export function emptyForm(): ActionForm {
+  return { unit_id: null, co_units: [], reason: '', workdays: null, rating: 0, solved: null, target_id: null, passed: null, photos: [], note: '' };
+}
+
+/** The first required field left empty (checked before sending), or null. */
+export function missingField(spec: DialogSpec, f: ActionForm): ActionField | null {
+  for (const k of spec.required) {
+    const empty =
+      (k === 'unit_id' && !f.unit_id) ||
+      (k === 'co_units' && !f.co_units.length) ||
+      (k === 'reason' && !f.reason.trim()) ||
+      (k === 'workdays' && !(f.workdays && f.workdays > 0)) ||
+      (k === 'rating' && !(f.rating >= 1 && f.rating <= 5)) ||
+      (k === 'solved' && f.solved === null) ||
+      (k === 'target_id' && !f.target_id) ||
+      (k === 'passed' && f.passed === null) ||
+      (k === 'photo' && !f.photos.length) ||
+      (k === 'note' && !f.note.trim());
+    if (empty) return k;
+  }
+  return null;
+}
+
+/** The request body of the action: only the dialog's fields, and the version the page saw. */
+export function actionBody(spec: DialogSpec, f: ActionForm, version: number): Record<string, unknown> {
+  const b: Record<string, unknown> = { version };
+  const has = (k: ActionField) => spec.fields.includes(k);
+  if (has('unit_id') && f.unit_id) b.unit_id = f.unit_id;
+  if (has('co_units') && f.co_units.length) b.co_units = f.co_units;
+  if (has('reason') && f.reason.trim()) b.reason = f.reason.trim();
+  if (has('workdays') && f.workdays) b.workdays = f.workdays;
+  if (has('rating') && f.rating) b.rating = f.rating;
+  if (has('solved') && f.solved !== null) b.solved = f.solved;
+  if (has('target_id') && f.target_id) b.target_id = f.target_id;
+  if (has('passed') && f.passed !== null) b.fields = { passed: f.passed };
+  if (has('photo') && f.photos.length) b.attachments = f.photos;
+  if (f.note.trim()) b.note = f.note.trim();
+  return b;
+}
+
+/** Maps a server error's field ("fields.passed", "attachments", "unit_id") to the dialog's field. */
+export function dialogFieldOf(serverField: string | undefined): ActionField | null {
+  if (!serverField) return null;
+  const k = serverField.replace(/^fields\./, '');
+  if (k === 'attachments') return 'photo';
+  if (k === 'text') return 'note';
+  return KNOWN.has(k) ? (k as ActionField) : null;
+}
+
+/** The action's name from the type's definitions (the configured Chinese name), else the code. */
+export function actionName(type: CaseType | undefined, code: string): string {
+  return type?.actions.find((a) => a.code === code)?.name ?? code;
+}
+
+// ------------------------------------------------------------------ personal data
+/** "王*" / "欧阳**": the first character, the rest starred (the server already masks; kept masked). */
+export function maskName(name: string | null | undefined): string {
+  if (!name) return '';
+  if (name.includes('*')) return name;
+  const chars = Array.from(name);
+  if (chars.length === 1) return '*';
+  return chars[0] + '*'.repeat(chars.length - 1);
+}
+/** "138****5678": the first three and the last four digits. */
+export function maskPhone(phone: string | null | undefined): string {
+  if (!phone) return '';
+  if (phone.includes('*')) return phone;
+  const p = phone.replace(/\s+/g, '');
+  if (p.length <= 7) return p.slice(0, 1) + '*'.repeat(Math.max(0, p.length - 2)) + p.slice(-1);
+  return p.slice(0, 3) + '*'.repeat(p.length - 7) + p.slice(-4);
+}
+/** "2102**********1234": the region's first four and the last four. */
+export function maskIdNumber(id: string | null | undefined): string {
+  if (!id) return '';
+  if (id.includes('*')) return id;
+  if (id.length <= 8) return '*'.repeat(id.length);
+  return id.slice(0, 4) + '*'.repeat(id.length - 8) + id.slice(-4);
+}
+/** The reporter line shown before the logged full view: masked, whatever the server sent. */
+export function reporterMasked(r: { name?: string; phone?: string } | null | undefined): string {
+  if (!r) return '';
+  return [maskName(r.name), maskPhone(r.phone)].filter(Boolean).join(' · ');
+}
+
+// ------------------------------------------------------------------ categories, rules
+/** The 小類 of a 大類 (or every 小類 when none is chosen), for pickers. */
+export function minorCategories(type: CaseType | undefined, major?: string): CategoryDef[] {
+  if (!type) return [];
+  const majors = major ? type.categories.filter((c) => c.code === major) : type.categories;
+  return majors.flatMap((c) => c.children ?? []);
+}
+
+/** "[3].lead_unit_id", "rules[3].lead_unit_id", "3.lead_unit_id" → {row: 3, field: "lead_unit_id"}. */
+export function ruleErrorAt(field: string | undefined): { row: number; field: string } | null {
+  if (!field) return null;
+  const m = /^(?:rules)?\[?(\d+)\]?\.?(.*)$/.exec(field);
+  if (!m) return null;
+  return { row: Number(m[1]), field: m[2] || '' };
+}
+
+/** Which light an item shows: red over the limit, yellow near it, green otherwise; none when closed. */
+export function lightOf(c: { light: string | null; status: string }): 'green' | 'yellow' | 'red' | null {
+  if (c.status === 'closed' || c.status === 'merged') return null;
+  return c.light === 'green' || c.light === 'yellow' || c.light === 'red' ? c.light : null;
+}
+
+/** Does the account look like a field inspector only (lands on the mobile pages)? */
+export function isInspectorOnly(roles: readonly string[]): boolean {
+  return roles.includes('inspector') && !roles.some((r) => ['leader', 'staff', 'supervisor', 'sysadmin', 'secadmin', 'auditor'].includes(r));
+}
