@@ -12,7 +12,9 @@
 #   5. a summary with the ratio HTTP@64 / single-row-commit rate and the must-show targets;
 #   6. importing a work report: the seed, and the seed repeated to ~200+ pages (bench/plan_import_bench.cpp);
 #   7. indicators: 1 million values imported from CSV, the month's table for 20 indicators x 200 units
-#      with 10 years stored, the month-end alert sweep (bench/indicators_bench.cpp).
+#      with 10 years stored, the month-end alert sweep (bench/indicators_bench.cpp);
+#   8. the case lifecycle (create, dispatch, note, close) at concurrency 1, 8, 32 against duban and, when
+#      they are installed (../shared/peers, PEERS=...), Request Tracker 5 and Redmine (bench/lifecycle.sh).
 #
 # Everything runs on loopback, in a temporary directory removed at the end. About 90 s.
 #
@@ -28,6 +30,7 @@
 #   BENCH_LOADGEN_THREADS=1      event-loop threads in the load generator
 #   BENCH_GET=1                  also run the GET comparison (0 to skip)
 #   BENCH_STRICT=1               exit 1 when a must-show target is missed
+#   BENCH_LIFECYCLE=1            run bench/lifecycle.sh (0 to skip; its own settings: DUR, LEVELS, PEERS, ...)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -43,6 +46,7 @@ BENCH_SERVER_THREADS=${BENCH_SERVER_THREADS:-2}
 BENCH_LOADGEN_THREADS=${BENCH_LOADGEN_THREADS:-1}
 BENCH_STRICT=${BENCH_STRICT:-0}
 BENCH_GET=${BENCH_GET:-1}
+BENCH_LIFECYCLE=${BENCH_LIFECYCLE:-1}
 
 # Targets from the issue.
 TARGET_RATIO=3          # HTTP@64 acknowledged writes/s >= 3 x single-row commits/s
@@ -213,6 +217,12 @@ grep -q "MISS" <<<"$IND_OUT" && R5=FAIL
 grep -q "PASS" <<<"$IND_OUT" || R5=FAIL
 echo "[$R5] indicator targets"
 echo "load after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
-if [[ $BENCH_STRICT == 1 && ( $R1 == FAIL || $R2 == FAIL || $R3 == FAIL || $R4 == FAIL || $R5 == FAIL ) ]]; then
+R6=PASS
+if [[ $BENCH_LIFECYCLE == 1 ]]; then
+    echo
+    BUILD=$BUILD BENCH_DIR=$BENCH_DIR BENCH_SERVER_THREADS=$BENCH_SERVER_THREADS BENCH_STRICT=$BENCH_STRICT \
+        bash bench/lifecycle.sh || R6=FAIL
+fi
+if [[ $BENCH_STRICT == 1 && ( $R1 == FAIL || $R2 == FAIL || $R3 == FAIL || $R4 == FAIL || $R5 == FAIL || $R6 == FAIL ) ]]; then
     exit 1
 fi
