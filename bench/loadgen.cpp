@@ -587,7 +587,7 @@ std::unique_ptr<Lifecycle> SetUpLifecycle(Options& o) {
         for (int i = 0; i < o.concurrency; ++i) {
             std::string body, head;
             int st = SimpleRequest(o, "POST", "/api/v1/session", &body, req, &none, &head);
-            if (st != 200) Die("POST /api/v1/session answered " + std::to_string(st) + ": " + body);
+            if (st != 200 && st != 201) Die("POST /api/v1/session answered " + std::to_string(st) + ": " + body);
             auto j = Json::parse(body, nullptr, false);
             if (j.is_discarded() || !j.contains("csrf_token")) Die("the login answer has no csrf_token: " + body);
             if (j.value("must_change_password", false)) Die("the account must change its password first");
@@ -614,7 +614,7 @@ std::unique_ptr<Lifecycle> SetUpLifecycle(Options& o) {
         int st = SimpleRequest(o, "GET", "/api/v1/dispatch-rules", &body, "", &auth0);
         auto j = Json::parse(body, nullptr, false);
         if (st == 200 && !j.is_discarded()) {
-            const Json& rules = j.is_object() && j.contains("items") ? j["items"] : j;
+            const Json& rules = !j.is_object() ? j : j.contains("rules") ? j["rules"] : j.contains("items") ? j["items"] : j;
             if (rules.is_array())
                 for (const auto& r : rules)
                     if (r.is_object() && r.value("type", "") == o.case_type && r.contains("lead_unit_id") &&
