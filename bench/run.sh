@@ -13,7 +13,8 @@
 #   6. importing a work report: the seed, and the seed repeated to ~200+ pages (bench/plan_import_bench.cpp);
 #   7. indicators: 1 million values imported from CSV, the month's table for 20 indicators x 200 units
 #      with 10 years stored, the month-end alert sweep (bench/indicators_bench.cpp);
-#   8. the case lifecycle (create, dispatch, note, close) at concurrency 1, 8, 32 against duban and, when
+#   8. the case engine's warning sweep with 1 million open cases (bench/case_sweep_bench.cpp);
+#   9. the case lifecycle (create, dispatch, note, close) at concurrency 1, 8, 32 against duban and, when
 #      they are installed (../shared/peers, PEERS=...), Request Tracker 5 and Redmine (bench/lifecycle.sh).
 #
 # Everything runs on loopback, in a temporary directory removed at the end. About 90 s.
@@ -30,6 +31,7 @@
 #   BENCH_LOADGEN_THREADS=1      event-loop threads in the load generator
 #   BENCH_GET=1                  also run the GET comparison (0 to skip)
 #   BENCH_STRICT=1               exit 1 when a must-show target is missed
+#   BENCH_SWEEP_COUNT=1000000    open cases for the case warning sweep (bench/case_sweep_bench.cpp)
 #   BENCH_LIFECYCLE=1            run bench/lifecycle.sh (0 to skip; its own settings: DUR, LEVELS, PEERS, ...)
 set -euo pipefail
 
@@ -47,6 +49,7 @@ BENCH_LOADGEN_THREADS=${BENCH_LOADGEN_THREADS:-1}
 BENCH_STRICT=${BENCH_STRICT:-0}
 BENCH_GET=${BENCH_GET:-1}
 BENCH_LIFECYCLE=${BENCH_LIFECYCLE:-1}
+BENCH_SWEEP_COUNT=${BENCH_SWEEP_COUNT:-1000000}
 
 # Targets from the issue.
 TARGET_RATIO=3          # HTTP@64 acknowledged writes/s >= 3 x single-row commits/s
@@ -217,6 +220,13 @@ grep -q "MISS" <<<"$IND_OUT" && R5=FAIL
 grep -q "PASS" <<<"$IND_OUT" || R5=FAIL
 echo "[$R5] indicator targets"
 echo "load after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "== case warning sweep (bench/case_sweep_bench.cpp): ${BENCH_SWEEP_COUNT} open cases, 1% falling due"
+if cmake --build "$BUILD" --target duban_bench_case_sweep >/dev/null 2>&1 && [[ -x $BUILD/duban_bench_case_sweep ]]; then
+    "$BUILD/duban_bench_case_sweep" --dir "$BENCH_DIR" --count "$BENCH_SWEEP_COUNT" || echo "(the sweep benchmark failed)"
+else
+    echo "skipped: duban_bench_case_sweep is not built (no case engine in this tree)"
+fi
 R6=PASS
 if [[ $BENCH_LIFECYCLE == 1 ]]; then
     echo
