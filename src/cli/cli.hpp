@@ -20,6 +20,10 @@ void SeedDemoPlan(store::Pipeline& pipeline, store::Database& db);
 /// Generated monthly values (2025, 2026) of the seed's indicators for 沙河口区 and its streets,
 /// the seed's targets split to the streets, and the statistician's demo account. Once.
 void SeedDemoIndicators(store::Pipeline& pipeline, store::Database& db);
+/// The dispatch rule table and a few dozen generated cases of the four types (once).
+void SeedDemoCases(store::Pipeline& pipeline, store::Database& db);
+/// duban demo-cases --count N [--db PATH | --postgres URL] [--seed S]: generated cases, batched.
+int DemoCasesCommand(int argc, char** argv);
 
 /// `duban plan SUBCOMMAND ...` (argv[0] is the subcommand, e.g. "import"). Returns the exit code.
 int PlanCommand(int argc, char** argv);

@@ -57,6 +57,7 @@ std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db) 
         if (store::CountRows(*c, "org_units") > 0) {
             SeedDemoPlan(pipeline, db);  // a demo database from before the work plan gets one
             SeedDemoIndicators(pipeline, db);  // ... and from before the indicators, its statistics
+            SeedDemoCases(pipeline, db);       // ... and from before the cases, rules and cases
             return logins;
         }
     }
@@ -128,6 +129,7 @@ std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db) 
     if (!r.ok()) throw std::runtime_error("demo seed failed: " + r.error().message);
     SeedDemoPlan(pipeline, db);
     SeedDemoIndicators(pipeline, db);
+    SeedDemoCases(pipeline, db);
     return logins;
 }
 

@@ -85,6 +85,7 @@ int Usage(const char* msg = nullptr) {
                  "                 [--data-scope all|custom|unit|unit_and_below|self] --password-stdin [--db|--postgres]\n"
                  "  duban token create --username U [--days N] [--name NAME] [--db|--postgres]\n"
                  "  duban plan import FILE [--year YYYY] [--out plan.json|plan.xlsx] [--lead-units FILE]\n"
+                 "  duban demo-cases --count N [--db PATH | --postgres URL] [--seed S] [--days D]\n"
                  "  duban version\n\n"
                  "defaults: --db ./var/duban.db, --listen 127.0.0.1:8080\n"
                  "Each command takes --help.\n",
@@ -372,6 +373,7 @@ int main(int argc, char** argv) {
         if (cmd == "user") return CmdUser(a);
         if (cmd == "token") return CmdToken(a);
         if (cmd == "plan") return cli::PlanCommand(argc - 2, argv + 2);
+        if (cmd == "demo-cases") return cli::DemoCasesCommand(argc - 2, argv + 2);
         if (cmd == "report") return CmdReport(a);
         if (cmd == "version" || cmd == "--version") {
             std::printf("duban %s (schema %d)\n", kVersion, store::LatestSchemaVersion());

@@ -16,6 +16,7 @@
 #include "http/http.hpp"
 #include "core/calendar.hpp"
 #include "org/org.hpp"
+#include "cases/cases.hpp"
 #include "plan/plan.hpp"
 #include "store/store.hpp"
 
@@ -33,6 +34,7 @@ struct Request {
     std::string body;
     std::string remote_ip;
     std::vector<int64_t> ids;  // integers captured from {id} segments
+    std::vector<std::string> params;  // other {name} segments, in order
     std::string Header(const std::string& name) const {
         auto it = headers.find(name);
         return it == headers.end() ? std::string() : it->second;
@@ -86,6 +88,7 @@ void AddOrgRoutes(std::vector<Route>& r);
 void AddAdminRoutes(std::vector<Route>& r);
 void AddPlanRoutes(std::vector<Route>& r);
 void AddIndicatorRoutes(std::vector<Route>& r);
+void AddCaseRoutes(std::vector<Route>& r);
 /// PUT /api/v1/_test/clock: not in the table; dispatched only when the server has a test clock.
 const Route& TestClockRoute();
 
@@ -128,6 +131,12 @@ public:
     core::WorkCalendar calendar;
     /// Open tasks and follow-up notices by when their light may next change.
     plan::Watch plan_watch;
+    /// The case types in force (shipped defaults with administrators' edits) and the open cases
+    /// by when their light may next change.
+    std::shared_ptr<cases::Registry> case_types = cases::Registry::Shipped();
+    cases::Watch case_watch;
+    /// Locates a point in its grid (set when geo areas are loaded); empty: none.
+    cases::Locator case_locator;
     /// CPU-heavy work (reading an uploaded report) runs here, not on the I/O threads.
     asio::thread_pool cpu_pool{2};
     /// The month (YYYYMM, China time) whose indicator alerts were last re-evaluated in full.
@@ -157,6 +166,8 @@ Result<org::Principal> LoadPrincipal(App& app, int64_t user_id);
 asio::awaitable<Result<Json>> RunPlanSweep(App& app);
 /// At the first sweep of a month (China time), re-evaluates every indicator alert of the year.
 asio::awaitable<Result<Json>> RunIndicatorSweep(App& app);
+/// Re-evaluates the lights of the cases the case watch says are due and commits the changes.
+asio::awaitable<Result<Json>> RunCaseSweep(App& app);
 
 /// Runs fn on the CPU pool and resumes with its result on the caller's executor. A plain function
 /// like Commit (see there): call it in its own statement and co_await the named result.

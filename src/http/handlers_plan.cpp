@@ -318,7 +318,10 @@ asio::awaitable<Response> TestClockH(Ctx& ctx) {
     auto iop = RunIndicatorSweep(ctx.app);
     auto ir = co_await std::move(iop);
     if (!ir.ok()) co_return ErrorResponse(ir.error());
-    co_return JsonResponse(200, {{"now", core::FormatUtc(t)}, {"sweep", *r}, {"indicator_sweep", *ir}});
+    auto cop = RunCaseSweep(ctx.app);
+    auto cr = co_await std::move(cop);
+    if (!cr.ok()) co_return ErrorResponse(cr.error());
+    co_return JsonResponse(200, {{"now", core::FormatUtc(t)}, {"sweep", *r}, {"indicator_sweep", *ir}, {"case_sweep", *cr}});
 }
 
 }  // namespace

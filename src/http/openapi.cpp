@@ -69,6 +69,11 @@ Json OpenApiDocument() {
         if (r.pattern.find("{id}") != std::string::npos) {
             op["parameters"] = {{{"name", "id"}, {"in", "path"}, {"required", true}, {"schema", {{"type", "integer"}}}}};
         }
+        for (const char* name : {"code", "action"}) {
+            if (r.pattern.find(std::string("{") + name + "}") == std::string::npos) continue;
+            if (!op.contains("parameters")) op["parameters"] = Json::array();
+            op["parameters"].push_back({{"name", name}, {"in", "path"}, {"required", true}, {"schema", {{"type", "string"}}}});
+        }
         if (!r.body_schema.empty()) {
             std::string ct = r.body_schema == "CsvText" ? "text/csv" : "application/json";
             op["requestBody"] = {{"required", true},

@@ -46,6 +46,7 @@ const std::vector<Route>& Routes() {
         AddAdminRoutes(r);
         AddPlanRoutes(r);
         AddIndicatorRoutes(r);
+        AddCaseRoutes(r);
         return r;
     }();
     return routes;

@@ -48,20 +48,31 @@ std::string PercentDecode(std::string_view s, bool plus_space) {
     return out;
 }
 
-// Matches a pattern like /api/v1/org-units/{id}/move; {id} takes a positive integer.
-bool Match(const std::string& pattern, const std::string& path, std::vector<int64_t>* ids) {
+// Matches a pattern like /api/v1/org-units/{id}/move; {id} takes a positive integer, any other
+// {name} a segment of 1-64 lower-case letters, digits, '_' or '-' (a case type's code, an action).
+bool Match(const std::string& pattern, const std::string& path, std::vector<int64_t>* ids,
+           std::vector<std::string>* params = nullptr) {
     size_t pi = 0, si = 0;
     ids->clear();
+    if (params) params->clear();
     while (pi < pattern.size() && si < path.size()) {
         if (pattern[pi] == '{') {
             size_t close = pattern.find('}', pi);
+            bool is_id = pattern.compare(pi, close - pi + 1, "{id}") == 0;
             size_t end = path.find('/', si);
             if (end == std::string::npos) end = path.size();
             std::string seg = path.substr(si, end - si);
-            if (seg.empty() || seg.size() > 18) return false;
-            for (char ch : seg)
-                if (ch < '0' || ch > '9') return false;
-            ids->push_back(std::stoll(seg));
+            if (is_id) {
+                if (seg.empty() || seg.size() > 18) return false;
+                for (char ch : seg)
+                    if (ch < '0' || ch > '9') return false;
+                ids->push_back(std::stoll(seg));
+            } else {
+                if (seg.empty() || seg.size() > 64) return false;
+                for (char ch : seg)
+                    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-')) return false;
+                if (params) params->push_back(seg);
+            }
             pi = close + 1;
             si = end;
         } else {
@@ -159,7 +170,7 @@ asio::awaitable<Response> Dispatch(App& app, Request& req, std::string* route_na
     bool path_exists = false;
     std::string allow;
     for (const auto& r : Routes()) {
-        if (!Match(r.pattern, req.path, &req.ids)) continue;
+        if (!Match(r.pattern, req.path, &req.ids, &req.params)) continue;
         path_exists = true;
         allow += (allow.empty() ? "" : ", ") + r.method;
         if (r.method == req.method) {
@@ -245,6 +256,10 @@ struct Server::Impl {
             auto ir = co_await std::move(iop);
             if (!ir.ok() && settings.access_log)
                 std::fprintf(stderr, "{\"indicator_sweep_error\":%s}\n", Json(ir.error().message).dump().c_str());
+            auto cop = RunCaseSweep(app);
+            auto cr = co_await std::move(cop);
+            if (!cr.ok() && settings.access_log)
+                std::fprintf(stderr, "{\"case_sweep_error\":%s}\n", Json(cr.error().message).dump().c_str());
             timer.expires_after(std::chrono::seconds(30));
             boost::system::error_code ec;
             co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -402,6 +417,9 @@ void Server::Start() {
         auto all = plan::AllOpen(*c);
         for (auto id : all.nodes) im.app.plan_watch.SetNode(id, core::TimePoint{});
         for (auto id : all.followups) im.app.plan_watch.SetFollowup(id, core::TimePoint{});
+        // Case types edited by an administrator, and every watched case due at once.
+        im.app.case_types->LoadOverrides(*c);
+        im.app.case_watch.LoadAll(*c);
     }
     asio::co_spawn(im.ioc, im.SweepLoop(), asio::detached);
     im.signals.async_wait([this](auto, int) { Stop(); });

@@ -28,6 +28,12 @@ const char* PermName(Perm p) {
         case Perm::kPlanFollowup: return "plan.followup";
         case Perm::kIndicatorRead: return "indicator.read";
         case Perm::kIndicatorWrite: return "indicator.write";
+        case Perm::kCaseRead: return "case.read";
+        case Perm::kCaseReport: return "case.report";
+        case Perm::kCaseHandle: return "case.handle";
+        case Perm::kCaseDispatch: return "case.dispatch";
+        case Perm::kCaseAdmin: return "case.admin";
+        case Perm::kCasePersonal: return "case.personal";
     }
     return "?";
 }
@@ -50,6 +56,12 @@ std::vector<std::string> RolesWith(Perm p) {
         case Perm::kPlanFollowup: return {"supervisor"};
         case Perm::kIndicatorRead: return {"leader", "supervisor", "staff", "statistician"};
         case Perm::kIndicatorWrite: return {"statistician"};
+        case Perm::kCaseRead: return {"leader", "supervisor", "staff", "inspector"};
+        case Perm::kCaseReport: return {"supervisor", "staff", "inspector"};
+        case Perm::kCaseHandle: return {"leader", "supervisor", "staff", "inspector"};
+        case Perm::kCaseDispatch: return {"supervisor"};
+        case Perm::kCaseAdmin: return {"sysadmin"};
+        case Perm::kCasePersonal: return {"leader", "supervisor", "staff"};
     }
     return {};
 }

@@ -41,13 +41,20 @@ enum class Perm {
     kPlanFollowup,    // issue follow-up notices (督辦單)
     kIndicatorRead,   // indicator definitions, values in scope, targets, alerts, the month's table
     kIndicatorWrite,  // enter and import values, set and split targets, define indicators (統計員)
+    kCaseRead,        // see cases in scope (lead/co unit, located in the street or grid), case types
+    kCaseReport,      // report (上報/受理) a new case
+    kCaseHandle,      // act on a case: transitions the type's configuration allows the role, notes
+    kCaseDispatch,    // the dispatcher's queue and the dispatch rule table
+    kCaseAdmin,       // edit case types' configuration (stages, limits, categories)
+    kCasePersonal,    // the reporter's personal data in full (each view logged)
 };
 /// Every permission, in a stable order (what the client is told it may do).
 inline constexpr Perm kAllPerms[] = {
     Perm::kOrgRead,  Perm::kOrgWrite,   Perm::kUserRead,    Perm::kUserWrite,    Perm::kRoleGrant,
     Perm::kUnlock,   Perm::kSecurityPolicy, Perm::kSessionAdmin, Perm::kAuditRead, Perm::kPlanRead,
     Perm::kPlanWrite, Perm::kPlanReport, Perm::kPlanComment, Perm::kPlanFollowup,
-    Perm::kIndicatorRead, Perm::kIndicatorWrite};
+    Perm::kIndicatorRead, Perm::kIndicatorWrite, Perm::kCaseRead, Perm::kCaseReport,
+    Perm::kCaseHandle, Perm::kCaseDispatch, Perm::kCaseAdmin, Perm::kCasePersonal};
 const char* PermName(Perm p);
 /// Roles that carry a permission.
 std::vector<std::string> RolesWith(Perm p);

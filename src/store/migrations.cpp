@@ -327,6 +327,96 @@ INSERT INTO indicator_defs (code, name_zh, name_en, aliases, unit, scale, period
 INSERT INTO indicator_defs (code, name_zh, name_en, aliases, unit, scale, periodicity, jan_feb_combined, additive, comparable_growth, min_value, jump_share, builtin, seq, created_at, updated_at) VALUES ('NEW_ENT', '新增註冊資本百萬元以上企業數', 'New enterprises with registered capital of 1 million yuan or more', '["新增注册资本百万元以上企业数", "引辦注冊資本金百萬元以上企業"]', '家', 0, 'monthly', 0, 1, 0, '0', '0.5', 1, 80, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
 INSERT INTO indicator_defs (code, name_zh, name_en, aliases, unit, scale, periodicity, jan_feb_combined, additive, comparable_growth, min_value, jump_share, builtin, seq, created_at, updated_at) VALUES ('NEW_ENT_CAPITAL', '新增企業註冊資本', 'Registered capital of the new enterprises', '["新增企业注册资本", "注冊資本金", "註冊資本"]', '億元', 2, 'monthly', 0, 1, 0, '0', '0.5', 1, 90, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
 )SQL"},
+{6, "cases: the case engine (cases, steps, reporters, dispatch rules, edited case types)", R"SQL(
+CREATE TABLE cases (
+  id {{PK}},
+  number TEXT NOT NULL UNIQUE,
+  type TEXT NOT NULL,
+  category TEXT NOT NULL,
+  category_major TEXT NOT NULL,
+  title TEXT NOT NULL,
+  description TEXT NOT NULL,
+  urgency TEXT NOT NULL,
+  source TEXT NOT NULL,
+  lon DOUBLE PRECISION,
+  lat DOUBLE PRECISION,
+  address TEXT NOT NULL DEFAULT '',
+  street_id BIGINT,
+  community_id BIGINT,
+  grid_id BIGINT,
+  lead_unit_id BIGINT,
+  co_units TEXT NOT NULL DEFAULT '[]',
+  paths TEXT NOT NULL DEFAULT '',
+  stage TEXT NOT NULL,
+  status TEXT NOT NULL,
+  reported_at TEXT NOT NULL,
+  registered_at TEXT,
+  dispatched_at TEXT,
+  handled_at TEXT,
+  closed_at TEXT,
+  due_at TEXT,
+  stage_started_at TEXT NOT NULL,
+  stage_due_at TEXT,
+  stage_yellow_at TEXT,
+  paused_at TEXT,
+  light TEXT NOT NULL DEFAULT 'green',
+  light_reason TEXT NOT NULL DEFAULT '',
+  returns INTEGER NOT NULL DEFAULT 0,
+  reworks INTEGER NOT NULL DEFAULT 0,
+  extensions INTEGER NOT NULL DEFAULT 0,
+  pending_extension TEXT,
+  satisfaction INTEGER,
+  merged_into BIGINT,
+  project_id BIGINT,
+  attachments TEXT NOT NULL DEFAULT '[]',
+  created_by BIGINT,
+  updated_at TEXT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX cases_type_stage ON cases (type, stage, status);
+CREATE INDEX cases_reported ON cases (reported_at);
+CREATE INDEX cases_street ON cases (street_id);
+CREATE INDEX cases_lead ON cases (lead_unit_id);
+CREATE INDEX cases_light ON cases (status, light);
+CREATE TABLE case_steps (
+  id {{PK}},
+  case_id BIGINT NOT NULL REFERENCES cases(id),
+  seq INTEGER NOT NULL,
+  at TEXT NOT NULL,
+  actor_id BIGINT,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  from_stage TEXT NOT NULL,
+  to_stage TEXT NOT NULL,
+  note TEXT NOT NULL DEFAULT '',
+  data TEXT NOT NULL DEFAULT '{}',
+  UNIQUE (case_id, seq)
+);
+CREATE TABLE case_reporters (
+  case_id BIGINT PRIMARY KEY REFERENCES cases(id),
+  name_sealed TEXT,
+  phone_sealed TEXT,
+  id_number_sealed TEXT,
+  name_masked TEXT NOT NULL DEFAULT '',
+  phone_masked TEXT NOT NULL DEFAULT '',
+  id_number_masked TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE case_dispatch_rules (
+  id {{PK}},
+  seq INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  category TEXT NOT NULL,
+  street_id BIGINT,
+  grid_id BIGINT,
+  lead_unit_id BIGINT NOT NULL,
+  co_units TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE case_type_configs (
+  code TEXT PRIMARY KEY,
+  config TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+)SQL"},
 };
 // clang-format on
 

@@ -1,0 +1,889 @@
+// The case engine's commands and reads over the configuration in cases/config.cpp.
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <set>
+
+#include "cases/cases.hpp"
+#include "store/repos.hpp"
+
+namespace duban::cases {
+namespace {
+
+using core::Error;
+using core::FormatUtc;
+using core::TimePoint;
+
+TimePoint Parse(const std::string& s) {
+    TimePoint t{};
+    core::ParseRfc3339(s, &t);
+    return t;
+}
+std::optional<TimePoint> ParseOpt(const std::optional<std::string>& s) {
+    if (!s) return std::nullopt;
+    return Parse(*s);
+}
+
+bool IsHex64(const std::string& s) {
+    if (s.size() != 64) return false;
+    for (char ch : s)
+        if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'))) return false;
+    return true;
+}
+
+bool ValidIdNumber(const std::string& s) {
+    if (s.size() != 18) return false;
+    static const int w[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    static const char check[] = "10X98765432";
+    int sum = 0;
+    for (int i = 0; i < 17; ++i) {
+        if (s[i] < '0' || s[i] > '9') return false;
+        sum += (s[i] - '0') * w[i];
+    }
+    char last = static_cast<char>(std::toupper(static_cast<unsigned char>(s[17])));
+    return check[sum % 11] == last;
+}
+
+bool ValidPhone(const std::string& s) {
+    if (s.size() < 7 || s.size() > 20) return false;
+    for (char ch : s)
+        if (!((ch >= '0' && ch <= '9') || ch == '-')) return false;
+    return true;
+}
+
+/// Org facts a case needs: a unit's path and, for a grid, its community and street.
+struct Place {
+    std::string path;
+    std::optional<int64_t> grid_id, community_id, street_id;
+};
+
+std::optional<store::OrgUnit> Unit(store::Conn& c, int64_t id) {
+    auto u = store::FindOrg(c, id, core::Scope::All());
+    if (!u || !u->active) return std::nullopt;
+    return u;
+}
+
+/// The place of a grid, community or street: its ancestors up to the street.
+std::optional<Place> PlaceOf(store::Conn& c, int64_t unit_id) {
+    auto u = Unit(c, unit_id);
+    if (!u) return std::nullopt;
+    Place p;
+    p.path = u->path;
+    auto cur = u;
+    for (int guard = 0; cur && guard < 8; ++guard) {
+        if (cur->kind == "grid") p.grid_id = cur->id;
+        else if (cur->kind == "community") p.community_id = cur->id;
+        else if (cur->kind == "street") {
+            p.street_id = cur->id;
+            break;
+        } else break;
+        if (!cur->parent_id) break;
+        cur = Unit(c, *cur->parent_id);
+    }
+    if (!p.street_id && !p.community_id && !p.grid_id) return std::nullopt;
+    return p;
+}
+
+std::string UnitPath(store::Conn& c, std::optional<int64_t> id) {
+    if (!id) return "";
+    auto u = store::FindOrg(c, *id, core::Scope::All());
+    return u ? u->path : "";
+}
+
+/// "|" + location path + "|" + lead path + "|" + co paths: what scope filters match.
+void RebuildPaths(store::Conn& c, store::CaseRow& r) {
+    std::string loc;
+    if (r.grid_id) loc = UnitPath(c, r.grid_id);
+    else if (r.community_id) loc = UnitPath(c, r.community_id);
+    else if (r.street_id) loc = UnitPath(c, r.street_id);
+    std::string out = "|" + loc + "|" + UnitPath(c, r.lead_unit_id) + "|";
+    for (auto id : r.co_units) out += UnitPath(c, id) + "|";
+    r.paths = out;
+}
+
+std::string Opt(const std::optional<std::string>& s) { return s ? *s : ""; }
+
+Json J(const std::optional<std::string>& s) { return s ? Json(*s) : Json(); }
+Json J(const std::optional<int64_t>& v) { return v ? Json(*v) : Json(); }
+
+/// Sets the clock of the stage the case enters at now.
+void EnterStage(store::CaseRow& r, const CaseType& t, const std::string& stage, TimePoint now, const core::WorkCalendar& cal) {
+    const Stage* st = t.FindStage(stage);
+    r.stage = stage;
+    r.stage_started_at = FormatUtc(now);
+    r.paused_at.reset();
+    r.pending_extension = Json();
+    r.light = "green";
+    r.light_reason.clear();
+    if (!st || st->closed) {
+        r.stage_due_at.reset();
+        r.stage_yellow_at.reset();
+        if (r.status != "merged") r.status = "closed";
+        if (!r.closed_at) r.closed_at = FormatUtc(now);
+        return;
+    }
+    if (r.status == "closed") r.closed_at.reset();  // reopened (返工 after a review, 復查)
+    r.status = "open";
+    auto lim = t.LimitFor(stage, r.category);
+    if (!lim) {
+        r.stage_due_at.reset();
+        r.stage_yellow_at.reset();
+        return;
+    }
+    TimePoint due = Deadline(*lim, r.urgency, now, cal);
+    r.stage_due_at = FormatUtc(due);
+    r.stage_yellow_at = FormatUtc(ShareAt(lim->unit, now, due, t.yellow_share, cal));
+    if (stage == t.handling_stage) r.due_at = r.stage_due_at;
+}
+
+std::string StageUnit(const CaseType& t, const store::CaseRow& r) {
+    auto lim = t.LimitFor(r.stage, r.category);
+    return lim ? lim->unit : "workdays";
+}
+
+/// The light at now; returns the instant it may next change.
+std::optional<TimePoint> Relight(store::CaseRow& r, TimePoint now) {
+    if (r.status != "open" && r.status != "suspended") return std::nullopt;
+    auto l = Evaluate(ParseOpt(r.stage_yellow_at), ParseOpt(r.stage_due_at), r.status == "suspended", r.light, now);
+    r.light = l.light;
+    r.light_reason = l.reason;
+    return l.next_check;
+}
+
+Json WatchEntry(int64_t id, std::optional<TimePoint> at) {
+    return Json::array({id, at ? Json(FormatUtc(*at)) : Json()});
+}
+
+void Record(store::WriteTx& tx, const store::CaseRow& r, const std::string& action, const std::string& from,
+            const std::string& to, const std::string& note, Json data) {
+    store::CaseStepRow s;
+    s.case_id = r.id;
+    s.seq = store::NextCaseStepSeq(tx.conn(), r.id);
+    s.at = tx.now();
+    s.actor_id = tx.actor().user_id;
+    s.actor = tx.actor().name;
+    s.action = action;
+    s.from_stage = from;
+    s.to_stage = to;
+    s.note = note;
+    s.data = data;
+    store::InsertCaseStep(tx.conn(), s);
+    Json payload = {{"number", r.number}, {"type", r.type}, {"from", from}, {"to", to}, {"seq", s.seq}};
+    if (!note.empty()) payload["note"] = note;
+    for (const char* k : {"unit_id", "co_units", "reason", "rating", "solved", "target_id", "amount", "attachments", "fields"})
+        if (data.contains(k)) payload[k] = data[k];
+    tx.Emit("case." + action, "case", r.id, payload);
+}
+
+struct DispatchPick {
+    int64_t lead = 0;
+    std::vector<int64_t> co;
+};
+std::optional<DispatchPick> MatchRule(store::Conn& c, const store::CaseRow& r) {
+    int best = -1;
+    std::optional<DispatchPick> pick;
+    for (const auto& rule : store::ListDispatchRules(c)) {
+        if (rule.type != r.type) continue;
+        int cs;
+        if (rule.category == r.category) cs = 2;
+        else if (rule.category == r.category_major) cs = 1;
+        else if (rule.category == "*") cs = 0;
+        else continue;
+        int ls;
+        if (rule.grid_id) {
+            if (rule.grid_id != r.grid_id) continue;
+            ls = 2;
+        } else if (rule.street_id) {
+            if (rule.street_id != r.street_id) continue;
+            ls = 1;
+        } else ls = 0;
+        int score = cs * 3 + ls;
+        if (score > best) {
+            best = score;
+            pick = DispatchPick{rule.lead_unit_id, rule.co_units};
+        }
+    }
+    return pick;
+}
+
+/// In the dispatch stage, a matching rule dispatches at once (a step by "system").
+void TryAutoDispatch(store::WriteTx& tx, store::CaseRow& r, const CaseType& t, const core::WorkCalendar& cal) {
+    if (r.stage != t.dispatch_stage || r.status != "open" || r.lead_unit_id) return;
+    const Action* d = t.FindAction("dispatch");
+    if (!d || d->to.empty()) return;
+    auto pick = MatchRule(tx.conn(), r);
+    if (!pick) return;
+    r.lead_unit_id = pick->lead;
+    r.co_units = pick->co;
+    RebuildPaths(tx.conn(), r);
+    if (!r.dispatched_at) r.dispatched_at = tx.now();
+    std::string from = r.stage;
+    EnterStage(r, t, d->to, tx.now_tp(), cal);
+    Record(tx, r, "dispatch", from, r.stage, "按派遣规则自动派遣",
+           {{"unit_id", pick->lead}, {"co_units", pick->co}, {"auto", true}});
+}
+
+Result<std::vector<std::string>> Attachments(store::Conn& c, const Json& body) {
+    std::vector<std::string> out;
+    if (!body.contains("attachments")) return out;
+    const Json& a = body["attachments"];
+    if (!a.is_array()) return Error::Validation("attachments", "attachments must be an array of SHA-256 hex strings");
+    if (a.size() > 20) return Error::Validation("attachments", "at most 20 attachments");
+    for (size_t i = 0; i < a.size(); ++i) {
+        std::string f = "attachments[" + std::to_string(i) + "]";
+        if (!a[i].is_string() || !IsHex64(a[i].get<std::string>()))
+            return Error::Validation(f, f + " must be a SHA-256 in lower-case hex (64 characters)");
+        if (!store::AttachmentExists(c, a[i].get<std::string>()))
+            return Error::Validation(f, f + " was not uploaded (POST /api/v1/attachments first)", "unknown_attachment");
+        out.push_back(a[i].get<std::string>());
+    }
+    return out;
+}
+
+core::Status OptText(const Json& body, const char* key, size_t max, std::string* out) {
+    if (!body.contains(key) || body[key].is_null()) return core::Status();
+    if (!body[key].is_string()) return Error::Validation(key, std::string(key) + " must be a string");
+    std::string s = core::Trim(body[key].get<std::string>());
+    if (!core::IsValidUtf8(s)) return Error::Validation(key, std::string(key) + " is not valid UTF-8");
+    if (core::Utf8Length(s) > max)
+        return Error::Validation(key, std::string(key) + " is longer than " + std::to_string(max) + " characters");
+    *out = s;
+    return core::Status();
+}
+
+Result<std::optional<int64_t>> OptInt(const Json& body, const char* key) {
+    if (!body.contains(key) || body[key].is_null()) return std::optional<int64_t>();
+    if (!body[key].is_number_integer()) return Error::Validation(key, std::string(key) + " must be an integer");
+    return std::optional<int64_t>(body[key].get<int64_t>());
+}
+
+Result<std::vector<int64_t>> CoUnits(store::Conn& c, const Json& body, std::optional<int64_t> lead) {
+    std::vector<int64_t> out;
+    if (!body.contains("co_units") || body["co_units"].is_null()) return out;
+    if (!body["co_units"].is_array()) return Error::Validation("co_units", "co_units must be an array of org unit ids");
+    for (size_t i = 0; i < body["co_units"].size(); ++i) {
+        const Json& v = body["co_units"][i];
+        std::string f = "co_units[" + std::to_string(i) + "]";
+        if (!v.is_number_integer() || !Unit(c, v.get<int64_t>())) return Error::Validation(f, f + " is not an active org unit");
+        int64_t id = v.get<int64_t>();
+        if (lead && id == *lead) return Error::Validation(f, f + " is the lead unit");
+        if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
+    }
+    return out;
+}
+
+bool StaffMayAct(const Viewer& v, const Action& a, const store::CaseRow& r) {
+    // A role other than staff suffices; staff act on cases their unit leads.
+    for (const auto& role : a.roles)
+        if (role != "staff" && v.HasRole(role)) return true;
+    if (!v.HasRole("staff")) return false;
+    return r.lead_unit_id && std::find(v.units.begin(), v.units.end(), *r.lead_unit_id) != v.units.end();
+}
+
+/// Whether an action is possible for this viewer now (stage, status, extension state, role).
+bool Available(const CaseType& t, const Action& a, const store::CaseRow& r, const Viewer& v) {
+    if (std::find(a.from.begin(), a.from.end(), r.stage) == a.from.end()) return false;
+    if (r.status == "merged") return false;
+    if (r.status == "suspended" && a.code != "resume" && a.code != "close") return false;
+    if (r.status != "suspended" && a.code == "resume") return false;
+    if (a.code == "extend" && (!r.pending_extension.is_null() || r.extensions >= t.extension.max_times)) return false;
+    if ((a.code == "extend_approve" || a.code == "extend_reject") && r.pending_extension.is_null()) return false;
+    return StaffMayAct(v, a, r);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- viewer
+bool Viewer::HasRole(const std::string& r) const { return std::find(roles.begin(), roles.end(), r) != roles.end(); }
+
+bool Viewer::Sees(const store::CaseRow& c) const {
+    if (all) return true;
+    for (const auto& p : prefixes)
+        if (!p.empty() && c.paths.find("|" + p) != std::string::npos) return true;
+    return false;
+}
+
+std::string MaskName(const std::string& s) {
+    if (s.empty()) return "";
+    size_t n = core::Utf8Length(s);
+    std::string first = core::Utf8Prefix(s, 1);
+    return first + std::string(n > 1 ? n - 1 : 1, '*');
+}
+std::string MaskPhone(const std::string& s) {
+    if (s.size() < 7) return std::string(s.size(), '*');
+    return s.substr(0, 3) + std::string(s.size() - 7, '*') + s.substr(s.size() - 4);
+}
+std::string MaskId(const std::string& s) {
+    if (s.size() < 8) return std::string(s.size(), '*');
+    return s.substr(0, 3) + std::string(s.size() - 7, '*') + s.substr(s.size() - 4);
+}
+
+// ---------------------------------------------------------------- JSON
+Json CaseToJson(store::Conn& c, const store::CaseRow& r, const Viewer& v, const Env& env) {
+    auto t = env.types->Get(r.type);
+    const Category* cat = t ? t->FindCategory(r.category) : nullptr;
+    const Stage* st = t ? t->FindStage(r.stage) : nullptr;
+    Json rep = nullptr;
+    if (auto rr = store::FindCaseReporter(c, r.id))
+        rep = {{"name", rr->name_masked}, {"phone", rr->phone_masked}, {"id_number", rr->id_number_masked}};
+    Json att = Json::array();
+    for (auto& a : r.attachments) att.push_back({{"sha256", a}});
+    Json actions = Json::array();
+    if (t)
+        for (auto& a : t->actions)
+            if (Available(*t, a, r, v)) actions.push_back(a.code);
+    return {{"id", r.id}, {"number", r.number}, {"type", r.type}, {"type_name", t ? t->name : r.type},
+            {"category", r.category}, {"category_name", cat ? cat->name : r.category},
+            {"category_major", r.category_major}, {"category_major_name", cat ? cat->major_name : r.category_major},
+            {"closing_standard", cat ? cat->standard : ""},
+            {"title", r.title}, {"description", r.description}, {"urgency", r.urgency}, {"source", r.source},
+            {"stage", r.stage}, {"stage_name", st ? st->name : r.stage}, {"status", r.status},
+            {"lon", r.lon ? Json(*r.lon) : Json()}, {"lat", r.lat ? Json(*r.lat) : Json()}, {"address", r.address},
+            {"street_id", J(r.street_id)}, {"community_id", J(r.community_id)}, {"grid_id", J(r.grid_id)},
+            {"lead_unit_id", J(r.lead_unit_id)}, {"co_units", r.co_units}, {"reporter", rep}, {"attachments", att},
+            {"reported_at", r.reported_at}, {"registered_at", J(r.registered_at)}, {"dispatched_at", J(r.dispatched_at)},
+            {"handled_at", J(r.handled_at)}, {"due_at", J(r.due_at)},
+            {"stage_started_at", r.stage_started_at}, {"stage_due_at", J(r.stage_due_at)},
+            {"light", r.light}, {"light_reason", r.light_reason}, {"paused", r.status == "suspended"},
+            {"returns", r.returns}, {"reworks", r.reworks}, {"extensions", r.extensions},
+            {"pending_extension", r.pending_extension}, {"satisfaction", J(r.satisfaction)},
+            {"merged_into", J(r.merged_into)}, {"project_id", J(r.project_id)}, {"closed_at", J(r.closed_at)},
+            {"version", r.version}, {"actions", actions}};
+}
+
+// ---------------------------------------------------------------- commands
+Result<Json> CreateCase(store::WriteTx& tx, const Json& body, const Viewer& v, const Env& env) {
+    auto& c = tx.conn();
+    static const std::set<std::string> kKeys = {"type", "category", "description", "title", "urgency", "source",
+                                                "lon", "lat", "address", "grid_id", "street_id", "reporter",
+                                                "attachments", "project_id"};
+    for (auto& [k, val] : body.items())
+        if (!kKeys.count(k)) return Error::Validation(k, "unknown field " + k, "unknown_field");
+    if (!body.contains("type") || !body["type"].is_string())
+        return Error::Validation("type", "type is required: urban, hotline, petition or enterprise", "required");
+    auto t = env.types->Get(body["type"].get<std::string>());
+    if (!t) return Error::Validation("type", "unknown case type " + body["type"].get<std::string>());
+    bool may = false;
+    for (auto& r : t->create_roles) may = may || v.HasRole(r);
+    if (!may) return Error::Forbidden("your role may not report a case of type " + t->code);
+    if (!body.contains("category") || !body["category"].is_string())
+        return Error::Validation("category", "category is required: a 小類 code of the type", "required");
+    const Category* cat = t->FindCategory(body["category"].get<std::string>());
+    if (!cat) return Error::Validation("category", "unknown category " + body["category"].get<std::string>() + " for type " + t->code);
+    store::CaseRow r;
+    r.type = t->code;
+    r.category = cat->code;
+    r.category_major = cat->major;
+    if (auto s = OptText(body, "description", 4000, &r.description); !s) return s.error();
+    if (r.description.empty()) return Error::Validation("description", "description is required", "required");
+    if (auto s = OptText(body, "title", 200, &r.title); !s) return s.error();
+    if (r.title.empty()) r.title = core::Utf8Prefix(r.description, 30);
+    if (auto s = OptText(body, "address", 300, &r.address); !s) return s.error();
+    std::string urgency = "normal";
+    if (auto s = OptText(body, "urgency", 20, &urgency); !s) return s.error();
+    if (urgency != "normal" && urgency != "urgent") return Error::Validation("urgency", "urgency must be normal or urgent");
+    r.urgency = urgency;
+    std::string source = v.HasRole("inspector") ? "grid"
+                         : t->code == "hotline" ? "hotline"
+                         : t->code == "petition" ? "petition"
+                         : t->code == "enterprise" ? "visit" : "web";
+    if (auto s = OptText(body, "source", 20, &source); !s) return s.error();
+    static const std::set<std::string> kSources = {"grid", "hotline", "open311", "web", "petition", "visit"};
+    if (!kSources.count(source)) return Error::Validation("source", "source must be grid, hotline, open311, web, petition or visit");
+    r.source = source;
+    for (const char* k : {"lon", "lat"}) {
+        if (!body.contains(k) || body[k].is_null()) continue;
+        if (!body[k].is_number()) return Error::Validation(k, std::string(k) + " must be a number");
+        double d = body[k].get<double>();
+        if (std::string(k) == "lon" ? (d < -180 || d > 180) : (d < -90 || d > 90))
+            return Error::Validation(k, std::string(k) + " is out of range");
+        (std::string(k) == "lon" ? r.lon : r.lat) = d;
+    }
+    if (r.lon.has_value() != r.lat.has_value()) return Error::Validation(r.lon ? "lat" : "lon", "give both lon and lat");
+    auto grid = OptInt(body, "grid_id");
+    if (!grid) return grid.error();
+    auto street = OptInt(body, "street_id");
+    if (!street) return street.error();
+    if (*grid) {
+        auto u = Unit(c, **grid);
+        if (!u || u->kind != "grid") return Error::Validation("grid_id", "grid_id is not an active grid");
+        auto p = PlaceOf(c, **grid);
+        if (!p) return Error::Validation("grid_id", "grid_id is not placed under a street");
+        r.grid_id = p->grid_id;
+        r.community_id = p->community_id;
+        r.street_id = p->street_id;
+        if (*street && *street != r.street_id) return Error::Validation("street_id", "street_id is not the grid's street");
+    } else if (*street) {
+        auto u = Unit(c, **street);
+        if (!u || u->kind != "street") return Error::Validation("street_id", "street_id is not an active street");
+        r.street_id = u->id;
+    } else if (r.lon && env.locate) {
+        if (auto loc = env.locate(*r.lon, *r.lat)) {
+            r.grid_id = loc->grid_id;
+            r.community_id = loc->community_id;
+            r.street_id = loc->street_id;
+        }
+    }
+    if (v.HasRole("inspector") && !v.all) {
+        if (!r.grid_id) return Error::Validation("grid_id", "an inspector reports in its grids: grid_id is required", "required");
+        bool mine = false;
+        std::string gp = UnitPath(c, r.grid_id);
+        for (auto& p : v.prefixes) mine = mine || gp.rfind(p, 0) == 0;
+        if (!mine) return Error::Validation("grid_id", "grid_id is not one of your grids");
+    }
+    auto pid = OptInt(body, "project_id");
+    if (!pid) return pid.error();
+    r.project_id = *pid;
+    auto att = Attachments(c, body);
+    if (!att) return att.error();
+    r.attachments = *att;
+    for (auto& [role, fields] : t->create_requires) {
+        if (!v.HasRole(role)) continue;
+        for (auto& f : fields) {
+            if (f == "attachments" && r.attachments.empty())
+                return Error::Validation("attachments", "a photo is required when a " + role + " reports", "required");
+            if (f != "attachments" && (!body.contains(f) || body[f].is_null()))
+                return Error::Validation(f, f + " is required", "required");
+        }
+    }
+    // reporter
+    store::CaseReporterRow rep;
+    bool has_rep = false;
+    if (body.contains("reporter") && !body["reporter"].is_null()) {
+        const Json& rj = body["reporter"];
+        if (!rj.is_object()) return Error::Validation("reporter", "reporter must be an object {name, phone, id_number}");
+        for (auto& [k, val] : rj.items())
+            if (k != "name" && k != "phone" && k != "id_number") return Error::Validation("reporter." + k, "unknown field reporter." + k, "unknown_field");
+        std::string name, phone, idn;
+        if (auto s = OptText(rj, "name", 50, &name); !s) return Error::Validation("reporter.name", "reporter.name must be a string of at most 50 characters");
+        if (auto s = OptText(rj, "phone", 20, &phone); !s) return Error::Validation("reporter.phone", "reporter.phone must be a string");
+        if (auto s = OptText(rj, "id_number", 18, &idn); !s) return Error::Validation("reporter.id_number", "reporter.id_number must be a string");
+        if (!phone.empty() && !ValidPhone(phone)) return Error::Validation("reporter.phone", "reporter.phone must be digits (7-20, '-' allowed)");
+        if (!idn.empty() && !ValidIdNumber(idn)) return Error::Validation("reporter.id_number", "reporter.id_number is not a valid 18-character ID number (check digit)");
+        if (!name.empty()) rep.name_sealed = env.box->Seal(name), rep.name_masked = MaskName(name);
+        if (!phone.empty()) rep.phone_sealed = env.box->Seal(phone), rep.phone_masked = MaskPhone(phone);
+        if (!idn.empty()) rep.id_number_sealed = env.box->Seal(idn), rep.id_number_masked = MaskId(idn);
+        has_rep = !name.empty() || !phone.empty() || !idn.empty();
+    }
+    // write
+    TimePoint now = tx.now_tp();
+    r.id = store::NextCaseId(c);
+    std::string ymd = core::LocalDate(now).ToString();
+    ymd.erase(std::remove(ymd.begin(), ymd.end(), '-'), ymd.end());
+    char num[64];
+    std::snprintf(num, sizeof num, "%s-%s-%06lld", t->prefix.c_str(), ymd.c_str(), static_cast<long long>(r.id));
+    r.number = num;
+    r.reported_at = tx.now();
+    r.created_by = tx.actor().user_id;
+    r.updated_at = tx.now();
+    EnterStage(r, *t, t->initial_stage, now, *env.cal);
+    // Registered (受理/立案) at once unless the type registers in a step of its own.
+    const Action* reg = t->FindAction("register");
+    if (!reg || std::find(reg->from.begin(), reg->from.end(), t->initial_stage) == reg->from.end())
+        r.registered_at = tx.now();
+    RebuildPaths(c, r);
+    store::InsertCase(c, r);
+    if (has_rep) {
+        rep.case_id = r.id;
+        store::PutCaseReporter(c, rep);
+    }
+    Json data = {{"category", r.category}, {"urgency", r.urgency}, {"source", r.source}};
+    if (!r.attachments.empty()) data["attachments"] = r.attachments;
+    Record(tx, r, "create", "", r.stage, "", data);
+    if (t->auto_dispatch_after == "create") {
+        auto before = r.stage;
+        TryAutoDispatch(tx, r, *t, *env.cal);
+        if (r.stage != before) {
+            store::UpdateCase(c, r);
+            r.version += 1;
+        }
+    }
+    auto next = Relight(r, now);
+    store::UpdateCaseLight(c, r.id, r.light, r.light_reason);
+    Json out = CaseToJson(c, r, v, env);
+    out["_watch"] = Json::array({WatchEntry(r.id, next)});
+    return out;
+}
+
+Result<Json> ApplyAction(store::WriteTx& tx, int64_t id, const std::string& action, const Json& body, const Viewer& v,
+                         const Env& env) {
+    auto& c = tx.conn();
+    auto found = store::FindCase(c, id);
+    if (!found || !v.Sees(*found)) return Error::NotFound("case", id);
+    store::CaseRow r = *found;
+    auto t = env.types->Get(r.type);
+    if (!t) return Error::Internal("case type " + r.type + " is not configured");
+    const Action* a = t->FindAction(action);
+    if (!a) return Error::NotFoundMsg("action " + action + " is not defined for type " + t->code);
+    static const std::set<std::string> kKeys = {"note", "unit_id", "co_units", "fields", "attachments", "reason",
+                                                "workdays", "hours", "rating", "solved", "target_id", "version"};
+    for (auto& [k, val] : body.items())
+        if (!kKeys.count(k)) return Error::Validation(k, "unknown field " + k, "unknown_field");
+    bool role_ok = false;
+    for (auto& role : a->roles) role_ok = role_ok || v.HasRole(role);
+    if (!role_ok) return Error::Forbidden("your role may not " + a->name + " (" + a->code + ")");
+    if (!StaffMayAct(v, *a, r)) return Error::Forbidden("only the lead unit's staff may " + a->name);
+    auto ver = OptInt(body, "version");
+    if (!ver) return ver.error();
+    if (*ver && **ver != r.version)
+        return Error::Conflict("stale_version", "the case has changed (version " + std::to_string(r.version) + ")", "version");
+    if (!Available(*t, *a, r, v)) {
+        std::string why = "cannot " + a->code + " a case in stage " + r.stage + " (" + r.status + ")";
+        return Error::Conflict("wrong_stage", why, "action");
+    }
+    // fields
+    std::string note, reason;
+    if (auto s = OptText(body, "note", 2000, &note); !s) return s.error();
+    if (auto s = OptText(body, "reason", 500, &reason); !s) return s.error();
+    auto unit = OptInt(body, "unit_id");
+    if (!unit) return unit.error();
+    if (*unit && !Unit(c, **unit)) return Error::Validation("unit_id", "unit_id is not an active org unit");
+    auto co = CoUnits(c, body, *unit ? *unit : r.lead_unit_id);
+    if (!co) return co.error();
+    auto att = Attachments(c, body);
+    if (!att) return att.error();
+    auto workdays = OptInt(body, "workdays");
+    if (!workdays) return workdays.error();
+    auto rating = OptInt(body, "rating");
+    if (!rating) return rating.error();
+    if (*rating && (**rating < 1 || **rating > 5)) return Error::Validation("rating", "rating must be from 1 to 5");
+    std::optional<bool> solved;
+    if (body.contains("solved") && !body["solved"].is_null()) {
+        if (!body["solved"].is_boolean()) return Error::Validation("solved", "solved must be true or false");
+        solved = body["solved"].get<bool>();
+    }
+    auto target = OptInt(body, "target_id");
+    if (!target) return target.error();
+    if (body.contains("fields") && !body["fields"].is_object()) return Error::Validation("fields", "fields must be an object");
+    Json fields = body.contains("fields") ? body["fields"] : Json::object();
+    for (auto& req : a->required) {
+        bool missing = false;
+        if (req == "note") missing = note.empty();
+        else if (req == "reason") missing = reason.empty();
+        else if (req == "unit_id") missing = !*unit;
+        else if (req == "co_units") missing = co->empty();
+        else if (req == "attachments") missing = att->empty();
+        else if (req == "workdays") missing = !*workdays;
+        else if (req == "rating") missing = !*rating;
+        else if (req == "solved") missing = !solved;
+        else if (req == "target_id") missing = !*target;
+        else if (req.rfind("fields.", 0) == 0) missing = !fields.contains(req.substr(7)) || fields[req.substr(7)].is_null();
+        if (missing) {
+            std::string msg = req + " is required to " + a->name;
+            if (req == "attachments") msg = "a photo (attachments) is required to " + a->name;
+            return Error::Validation(req, msg, "required");
+        }
+    }
+    // apply
+    const core::WorkCalendar& cal = *env.cal;
+    TimePoint now = tx.now_tp();
+    std::string from = r.stage, to = a->to;
+    Json data = Json::object();
+    if (!att->empty()) data["attachments"] = *att;
+    if (!fields.empty()) data["fields"] = fields;
+    if (!reason.empty()) data["reason"] = reason;
+    const std::string& code = a->code;
+    if (*unit && (code == "dispatch" || code == "reassign" || code == "register")) {
+        if (code == "reassign" && r.lead_unit_id == *unit)
+            return Error::Validation("unit_id", "unit_id is already the lead unit");
+        r.lead_unit_id = *unit;
+        r.co_units = *co;
+        if (!r.dispatched_at) r.dispatched_at = tx.now();
+        data["unit_id"] = **unit;
+        data["co_units"] = *co;
+    }
+    if (code == "register" && !r.registered_at) r.registered_at = tx.now();
+    if (code == "handle" && !r.handled_at) r.handled_at = tx.now();
+    if (code == "verify") {
+        if (!fields.contains("passed") || !fields["passed"].is_boolean())
+            return Error::Validation("fields.passed", "fields.passed must be true or false", "required");
+        if (!fields["passed"].get<bool>()) {
+            to = a->fail_to.empty() ? t->handling_stage : a->fail_to;
+            r.reworks += 1;
+        }
+    }
+    if (code == "rework") r.reworks += 1;
+    if (code == "return") {
+        r.returns += 1;
+        r.lead_unit_id.reset();
+        r.co_units.clear();
+    }
+    if (code == "rate") {
+        r.satisfaction = *rating;
+        data["rating"] = **rating;
+        if (solved) data["solved"] = *solved;
+        if (solved && !*solved && !a->reopen_to.empty()) {
+            to = a->reopen_to;
+            r.reworks += 1;
+        }
+    }
+    if (code == "suspend") {
+        r.status = "suspended";
+        r.paused_at = tx.now();
+    }
+    if (code == "resume") {
+        TimePoint paused = Parse(Opt(r.paused_at));
+        std::string u = StageUnit(*t, r);
+        if (r.stage_due_at) r.stage_due_at = FormatUtc(ShiftByPause(u, Parse(*r.stage_due_at), paused, now, cal));
+        if (r.stage_yellow_at) r.stage_yellow_at = FormatUtc(ShiftByPause(u, Parse(*r.stage_yellow_at), paused, now, cal));
+        if (r.stage == t->handling_stage) r.due_at = r.stage_due_at;
+        r.paused_at.reset();
+        r.status = "open";
+        r.light = "green";
+        data["paused_from"] = Opt(found->paused_at);
+    }
+    if (code == "extend") {
+        int64_t n = **workdays;
+        if (n < 1 || n > t->extension.max)
+            return Error::Validation("workdays", "workdays must be from 1 to " + std::to_string(t->extension.max) + " (" + t->extension.unit + ")");
+        r.pending_extension = {{"amount", n}, {"unit", t->extension.unit}, {"reason", reason}, {"by", tx.actor().name}, {"at", tx.now()}};
+        data["amount"] = n;
+    }
+    if (code == "extend_approve") {
+        int n = r.pending_extension["amount"].get<int>();
+        TimePoint due = Extend(t->extension.unit, Parse(Opt(r.stage_due_at)), n, cal);
+        std::string u = StageUnit(*t, r);
+        r.stage_due_at = FormatUtc(due);
+        r.stage_yellow_at = FormatUtc(ShareAt(u, Parse(r.stage_started_at), due, t->yellow_share, cal));
+        if (r.stage == t->handling_stage) r.due_at = r.stage_due_at;
+        r.extensions += 1;
+        data["amount"] = n;
+        r.pending_extension = Json();
+        r.light = "green";
+    }
+    if (code == "extend_reject") {
+        data["amount"] = r.pending_extension["amount"];
+        r.pending_extension = Json();
+    }
+    std::optional<store::CaseRow> merged_target;
+    if (code == "merge") {
+        if (**target == r.id) return Error::Validation("target_id", "a case cannot be merged into itself");
+        auto tg = store::FindCase(c, **target);
+        if (!tg || !v.Sees(*tg)) return Error::Validation("target_id", "target_id is not a case you can see");
+        if (tg->type != r.type) return Error::Validation("target_id", "target_id is a case of another type");
+        if (tg->status == "merged" || tg->status == "closed") return Error::Validation("target_id", "target_id is closed or merged");
+        r.merged_into = tg->id;
+        r.status = "merged";
+        r.stage_due_at.reset();
+        r.stage_yellow_at.reset();
+        if (!r.closed_at) r.closed_at = tx.now();
+        data["target_id"] = tg->id;
+        merged_target = *tg;
+    }
+    if (!to.empty()) EnterStage(r, *t, to, now, cal);
+    r.attachments.insert(r.attachments.end(), att->begin(), att->end());
+    // the rule table, where a stage hands the case to dispatch and no unit was chosen
+    if (code == "register" && t->auto_dispatch_after == "register" && !*unit) {
+        RebuildPaths(c, r);
+        Record(tx, r, code, from, r.stage, note, data);
+        TryAutoDispatch(tx, r, *t, cal);
+    } else {
+        RebuildPaths(c, r);
+        Record(tx, r, code, from, r.stage, note, data);
+    }
+    r.updated_at = tx.now();
+    auto next = Relight(r, now);
+    store::UpdateCase(c, r);
+    r.version += 1;
+    Json watch = Json::array({WatchEntry(r.id, next)});
+    if (merged_target) {
+        Record(tx, *merged_target, "note", merged_target->stage, merged_target->stage, "并入重复工单 " + r.number,
+               {{"merged_from", r.id}});
+    }
+    Json out = CaseToJson(c, r, v, env);
+    out["_watch"] = watch;
+    return out;
+}
+
+Result<Json> AddNote(store::WriteTx& tx, int64_t id, const Json& body, const Viewer& v, const Env& env) {
+    auto& c = tx.conn();
+    auto r = store::FindCase(c, id);
+    if (!r || !v.Sees(*r)) return Error::NotFound("case", id);
+    for (auto& [k, val] : body.items())
+        if (k != "text" && k != "attachments") return Error::Validation(k, "unknown field " + k, "unknown_field");
+    std::string text;
+    if (auto s = OptText(body, "text", 2000, &text); !s) return s.error();
+    if (text.empty()) return Error::Validation("text", "text is required", "required");
+    auto att = Attachments(c, body);
+    if (!att) return att.error();
+    Json data = Json::object();
+    if (!att->empty()) {
+        data["attachments"] = *att;
+        r->attachments.insert(r->attachments.end(), att->begin(), att->end());
+        r->updated_at = tx.now();
+        store::UpdateCase(c, *r);
+        r->version += 1;
+    }
+    Record(tx, *r, "note", r->stage, r->stage, text, data);
+    return CaseToJson(c, *r, v, env);
+}
+
+Result<Json> ViewReporter(store::WriteTx& tx, int64_t id, const Viewer& v, const Env& env) {
+    auto& c = tx.conn();
+    auto r = store::FindCase(c, id);
+    if (!r || !v.Sees(*r)) return Error::NotFound("case", id);
+    auto rep = store::FindCaseReporter(c, id);
+    Json out = {{"case_id", id}, {"name", nullptr}, {"phone", nullptr}, {"id_number", nullptr}};
+    if (rep) {
+        auto open = [&](const std::optional<std::string>& s) -> Json {
+            if (!s) return nullptr;
+            auto p = env.box->Open(*s);
+            return p ? Json(*p) : Json();
+        };
+        out["name"] = open(rep->name_sealed);
+        out["phone"] = open(rep->phone_sealed);
+        out["id_number"] = open(rep->id_number_sealed);
+    }
+    tx.Emit("case.reporter.view", "case", id, {{"number", r->number}});
+    return out;
+}
+
+Result<Json> PutDispatchRules(store::WriteTx& tx, const Json& body, const Env& env) {
+    auto& c = tx.conn();
+    for (auto& [k, val] : body.items())
+        if (k != "rules") return Error::Validation(k, "unknown field " + k, "unknown_field");
+    if (!body.contains("rules") || !body["rules"].is_array())
+        return Error::Validation("rules", "rules is required: an array of {type, category, street_id?, grid_id?, lead_unit_id, co_units?}", "required");
+    std::vector<store::DispatchRuleRow> rows;
+    for (size_t i = 0; i < body["rules"].size(); ++i) {
+        const Json& j = body["rules"][i];
+        std::string k = "rules[" + std::to_string(i) + "]";
+        if (!j.is_object()) return Error::Validation(k, k + " must be an object");
+        for (auto& [kk, val] : j.items())
+            if (kk != "type" && kk != "category" && kk != "street_id" && kk != "grid_id" && kk != "lead_unit_id" && kk != "co_units")
+                return Error::Validation(k + "." + kk, "unknown field " + kk, "unknown_field");
+        store::DispatchRuleRow r;
+        if (!j.contains("type") || !j["type"].is_string() || !env.types->Get(j["type"].get<std::string>()))
+            return Error::Validation(k + ".type", k + ".type is not a case type");
+        r.type = j["type"].get<std::string>();
+        auto t = env.types->Get(r.type);
+        if (!j.contains("category") || !j["category"].is_string())
+            return Error::Validation(k + ".category", k + ".category is required (a 小類, a 大類 or *)", "required");
+        r.category = j["category"].get<std::string>();
+        if (r.category != "*" && !t->FindCategory(r.category) && !t->FindMajor(r.category))
+            return Error::Validation(k + ".category", k + ".category " + r.category + " is not a category of " + r.type);
+        auto chk = [&](const char* key, const char* kind, std::optional<int64_t>* out) -> core::Status {
+            if (!j.contains(key) || j[key].is_null()) return core::Status();
+            auto u = j[key].is_number_integer() ? Unit(c, j[key].get<int64_t>()) : std::nullopt;
+            if (!u || (kind && u->kind != kind))
+                return Error::Validation(k + "." + key, k + "." + key + " is not an active " + (kind ? kind : "org unit"));
+            *out = u->id;
+            return core::Status();
+        };
+        if (auto s = chk("street_id", "street", &r.street_id); !s) return s.error();
+        if (auto s = chk("grid_id", "grid", &r.grid_id); !s) return s.error();
+        std::optional<int64_t> lead;
+        if (auto s = chk("lead_unit_id", nullptr, &lead); !s) return s.error();
+        if (!lead) return Error::Validation(k + ".lead_unit_id", k + ".lead_unit_id is required", "required");
+        r.lead_unit_id = *lead;
+        auto co = CoUnits(c, j, lead);
+        if (!co) return Error::Validation(k + "." + co.error().field, k + "." + co.error().message);
+        r.co_units = *co;
+        rows.push_back(r);
+    }
+    store::ReplaceDispatchRules(c, rows);
+    tx.Emit("case.dispatch_rules", "case_dispatch_rules", std::nullopt, {{"count", rows.size()}});
+    return DispatchRulesJson(c);
+}
+
+Result<Json> PutCaseType(store::WriteTx& tx, const std::string& code, const Json& body) {
+    auto t = ParseCaseType(body, "case-types/" + code);
+    if (!t) return t.error();
+    if (t->code != code) return Error::Validation("code", "code must be " + code + " (the path's)");
+    store::PutCaseTypeConfig(tx.conn(), code, core::CanonicalJson(body), tx.now());
+    tx.Emit("case.type", "case_type", std::nullopt, {{"code", code}});
+    return t->ToJson();
+}
+
+Result<Json> Sweep(store::WriteTx& tx, const std::vector<int64_t>& ids, const Env&) {
+    auto& c = tx.conn();
+    Json watch = Json::array();
+    int64_t changed = 0;
+    for (auto id : ids) {
+        auto r = store::FindCase(c, id);
+        if (!r) continue;
+        std::string before = r->light;
+        auto next = Relight(*r, tx.now_tp());
+        if (r->light != before) {
+            store::UpdateCaseLight(c, r->id, r->light, r->light_reason);
+            tx.Emit("case.light", "case", r->id,
+                    {{"number", r->number}, {"from", before}, {"to", r->light}, {"stage", r->stage}});
+            ++changed;
+        }
+        watch.push_back(WatchEntry(r->id, next));
+    }
+    return Json{{"evaluated", ids.size()}, {"changed", changed}, {"_watch", watch}};
+}
+
+// ---------------------------------------------------------------- reads
+Result<Json> GetCase(store::Conn& c, int64_t id, const Viewer& v, const Env& env) {
+    auto r = store::FindCase(c, id);
+    if (!r || !v.Sees(*r)) return Error::NotFound("case", id);
+    Json out = CaseToJson(c, *r, v, env);
+    auto t = env.types->Get(r->type);
+    Json hist = Json::array();
+    for (auto& s : store::ListCaseSteps(c, id)) {
+        std::string name = s.action == "create" ? "上报" : s.action == "note" ? "办理记录" : s.action;
+        if (t)
+            if (auto* a = t->FindAction(s.action)) name = a->name;
+        hist.push_back({{"seq", s.seq}, {"at", s.at}, {"actor", s.actor}, {"action", s.action}, {"action_name", name},
+                        {"from_stage", s.from_stage}, {"to_stage", s.to_stage}, {"note", s.note},
+                        {"fields", s.data.value("fields", Json::object())},
+                        {"attachments", s.data.value("attachments", Json::array())}, {"data", s.data}});
+    }
+    out["history"] = hist;
+    return out;
+}
+
+Json ListCases(store::Conn& c, store::CaseFilter f, const Viewer& v, const Env& env) {
+    if (!v.all) f.prefixes = v.prefixes;
+    auto [rows, total] = store::ListCases(c, f);
+    Json items = Json::array();
+    for (auto& r : rows) items.push_back(CaseToJson(c, r, v, env));
+    store::CaseFilter lf = f;
+    lf.light.clear();
+    lf.status.clear();
+    lf.overdue = false;
+    return {{"items", items}, {"total", total}, {"page", f.page}, {"per_page", f.per_page},
+            {"lights", store::CountCaseLights(c, lf)}};
+}
+
+Json DispatchRulesJson(store::Conn& c) {
+    Json items = Json::array();
+    for (auto& r : store::ListDispatchRules(c))
+        items.push_back({{"type", r.type}, {"category", r.category}, {"street_id", J(r.street_id)},
+                         {"grid_id", J(r.grid_id)}, {"lead_unit_id", r.lead_unit_id}, {"co_units", r.co_units}});
+    return {{"rules", items}};
+}
+
+// ---------------------------------------------------------------- watch
+void Watch::Set(int64_t id, std::optional<TimePoint> at) {
+    std::lock_guard<std::mutex> l(mu_);
+    if (at) idx_.Set(id, *at);
+    else idx_.Remove(id);
+}
+std::vector<int64_t> Watch::PopDue(TimePoint now) {
+    std::lock_guard<std::mutex> l(mu_);
+    std::vector<int64_t> out;
+    for (auto& [id, at] : idx_.PopDue(now)) out.push_back(id);
+    return out;
+}
+void Watch::Apply(Json& result) {
+    if (!result.is_object() || !result.contains("_watch")) return;
+    for (auto& e : result["_watch"]) {
+        std::optional<TimePoint> at;
+        if (e[1].is_string()) at = Parse(e[1].get<std::string>());
+        Set(e[0].get<int64_t>(), at);
+    }
+    result.erase("_watch");
+}
+void Watch::LoadAll(store::Conn& c) {
+    std::lock_guard<std::mutex> l(mu_);
+    for (auto& [id, at] : store::ListCaseWatch(c)) idx_.Set(id, TimePoint{});
+}
+size_t Watch::size() const {
+    std::lock_guard<std::mutex> l(mu_);
+    return idx_.size();
+}
+
+}  // namespace duban::cases

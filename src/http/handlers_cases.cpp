@@ -1,0 +1,255 @@
+// Cases: thin handlers over cases:: (types, cases, actions, notes, the reporter's full view, the
+// dispatcher's queue, the dispatch rules) and the light sweep.
+#include "http/app.hpp"
+#include "store/repos.hpp"
+
+namespace duban::http {
+
+namespace {
+
+cases::Env EnvOf(App& app) {
+    cases::Env e;
+    e.types = app.case_types.get();
+    e.cal = &app.calendar;
+    e.box = &app.box;
+    e.locate = app.case_locator;
+    return e;
+}
+
+cases::Viewer ViewerOf(App& app, const org::Principal& p) {
+    cases::Viewer v;
+    v.roles = p.roles;
+    v.units = p.units;
+    v.user_id = p.user_id;
+    v.name = p.display_name.empty() ? p.username : p.display_name;
+    // The dispatcher (supervisor) and leaders see every case; others their units' and scope's.
+    v.all = p.scope.all || p.Has(org::Perm::kCaseDispatch) || std::find(p.roles.begin(), p.roles.end(), "leader") != p.roles.end();
+    if (!v.all) {
+        auto c = app.db.Read();
+        v.prefixes = store::OrgPaths(*c, p.units);
+        for (auto& s : p.scope.subtrees) v.prefixes.push_back(s);
+        for (auto& s : p.scope.exact) v.prefixes.push_back(s);
+    }
+    return v;
+}
+
+asio::awaitable<Response> CommitCase(Ctx& ctx, store::CommandFn fn, int status) {
+    auto op = Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip), std::move(fn));
+    auto r = co_await std::move(op);
+    if (!r.ok()) co_return ErrorResponse(r.error());
+    ctx.app.case_watch.Apply(*r);
+    co_return JsonResponse(status, *r);
+}
+
+Response FromResult(const Result<Json>& r) { return r.ok() ? JsonResponse(200, *r) : ErrorResponse(r.error()); }
+
+asio::awaitable<Response> ListTypesH(Ctx& ctx) {
+    Json items = Json::array();
+    for (auto& t : ctx.app.case_types->All()) items.push_back(t->ToJson());
+    co_return JsonResponse(200, {{"items", items}});
+}
+
+asio::awaitable<Response> GetTypeH(Ctx& ctx) {
+    auto t = ctx.app.case_types->Get(ctx.req.params.at(0));
+    if (!t) co_return ErrorResponse(Error::NotFoundMsg("case type " + ctx.req.params.at(0) + " not found"));
+    co_return JsonResponse(200, t->ToJson());
+}
+
+asio::awaitable<Response> PutTypeH(Ctx& ctx) {
+    auto body = JsonBody(ctx.req);
+    if (!body.ok()) co_return ErrorResponse(body.error());
+    std::string code = ctx.req.params.at(0);
+    if (!ctx.app.case_types->Get(code)) co_return ErrorResponse(Error::NotFoundMsg("case type " + code + " not found"));
+    Json b = std::move(*body);
+    auto op = Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip),
+                     [code, b](store::WriteTx& tx) { return cases::PutCaseType(tx, code, b); });
+    auto r = co_await std::move(op);
+    if (!r.ok()) co_return ErrorResponse(r.error());
+    auto t = cases::ParseCaseType(b, "case-types/" + code);
+    if (t) ctx.app.case_types->Set(std::move(*t));
+    co_return JsonResponse(200, *r);
+}
+
+asio::awaitable<Response> CreateH(Ctx& ctx) {
+    auto body = JsonBody(ctx.req);
+    if (!body.ok()) co_return ErrorResponse(body.error());
+    Json b = std::move(*body);
+    auto v = ViewerOf(ctx.app, *ctx.principal);
+    auto env = EnvOf(ctx.app);
+    auto op = CommitCase(ctx, [b, v, env](store::WriteTx& tx) { return cases::CreateCase(tx, b, v, env); }, 201);
+    auto resp = co_await std::move(op);
+    co_return resp;
+}
+
+core::Status Filter(const Request& req, store::CaseFilter* f) {
+    static const std::map<std::string, std::vector<std::string>> kEnums = {
+        {"status", {"open", "suspended", "closed", "merged"}}, {"light", {"green", "yellow", "red"}}};
+    for (const char* k : {"type", "stage", "status", "light", "category", "sort", "from", "to"}) {
+        auto v = Query(req, k);
+        if (!v || v->empty()) continue;
+        auto it = kEnums.find(k);
+        if (it != kEnums.end() && std::find(it->second.begin(), it->second.end(), *v) == it->second.end())
+            return Error{core::ErrorKind::kBadRequest, "invalid_query", std::string(k) + " is not one of its values", k};
+        if ((std::string(k) == "from" || std::string(k) == "to")) {
+            core::TimePoint t;
+            if (!core::ParseRfc3339(*v, &t)) {
+                auto d = core::Date::Parse(*v);
+                if (!d) return Error{core::ErrorKind::kBadRequest, "invalid_query", std::string(k) + " must be a date or an RFC 3339 time", k};
+                t = core::LocalTime(*d, 0);
+            }
+            (std::string(k) == "from" ? f->from : f->to) = core::FormatUtc(t);
+            continue;
+        }
+        std::string val = core::Utf8Prefix(*v, 64);
+        if (std::string(k) == "type") f->type = val;
+        else if (std::string(k) == "stage") f->stage = val;
+        else if (std::string(k) == "status") f->status = val;
+        else if (std::string(k) == "light") f->light = val;
+        else if (std::string(k) == "category") f->category = val;
+        else if (std::string(k) == "sort") f->sort = val;
+    }
+    if (auto q = Query(req, "q")) f->q = core::Utf8Prefix(*q, 100);
+    if (auto o = Query(req, "overdue")) f->overdue = *o == "1" || *o == "true";
+    if (auto s = QueryInt(req, "street_id", &f->street_id); !s) return s;
+    if (auto s = QueryInt(req, "grid_id", &f->grid_id); !s) return s;
+    if (auto s = QueryInt(req, "unit_id", &f->unit_id); !s) return s;
+    return Paging(req, &f->page, &f->per_page);
+}
+
+asio::awaitable<Response> ListH(Ctx& ctx) {
+    store::CaseFilter f;
+    if (auto s = Filter(ctx.req, &f); !s) co_return ErrorResponse(s.error());
+    auto v = ViewerOf(ctx.app, *ctx.principal);
+    auto c = ctx.app.db.Read();
+    co_return JsonResponse(200, cases::ListCases(*c, f, v, EnvOf(ctx.app)));
+}
+
+asio::awaitable<Response> QueueH(Ctx& ctx) {
+    store::CaseFilter f;
+    if (auto s = Filter(ctx.req, &f); !s) co_return ErrorResponse(s.error());
+    f.queue = true;
+    auto v = ViewerOf(ctx.app, *ctx.principal);
+    auto c = ctx.app.db.Read();
+    // Waiting in its type's dispatch stage with no lead unit: no rule matched.
+    Json out = Json{{"items", Json::array()}, {"total", 0}, {"page", f.page}, {"per_page", f.per_page}};
+    int64_t total = 0;
+    for (auto& t : ctx.app.case_types->All()) {
+        if (!f.type.empty() && f.type != t->code) continue;
+        store::CaseFilter tf = f;
+        tf.type = t->code;
+        tf.stage = t->dispatch_stage;
+        tf.page = 1;
+        tf.per_page = 500;
+        Json part = cases::ListCases(*c, tf, v, EnvOf(ctx.app));
+        total += part["total"].get<int64_t>();
+        for (auto& i : part["items"]) out["items"].push_back(i);
+    }
+    out["total"] = total;
+    co_return JsonResponse(200, out);
+}
+
+asio::awaitable<Response> GetH(Ctx& ctx) {
+    auto v = ViewerOf(ctx.app, *ctx.principal);
+    auto c = ctx.app.db.Read();
+    co_return FromResult(cases::GetCase(*c, ctx.req.ids[0], v, EnvOf(ctx.app)));
+}
+
+asio::awaitable<Response> ActionH(Ctx& ctx) {
+    Json b = Json::object();
+    if (!ctx.req.body.empty()) {
+        auto body = JsonBody(ctx.req);
+        if (!body.ok()) co_return ErrorResponse(body.error());
+        b = std::move(*body);
+    }
+    int64_t id = ctx.req.ids[0];
+    std::string action = ctx.req.params.at(0);
+    auto v = ViewerOf(ctx.app, *ctx.principal);
+    auto env = EnvOf(ctx.app);
+    auto op = CommitCase(ctx, [id, action, b, v, env](store::WriteTx& tx) { return cases::ApplyAction(tx, id, action, b, v, env); }, 200);
+    auto resp = co_await std::move(op);
+    co_return resp;
+}
+
+asio::awaitable<Response> NoteH(Ctx& ctx) {
+    auto body = JsonBody(ctx.req);
+    if (!body.ok()) co_return ErrorResponse(body.error());
+    int64_t id = ctx.req.ids[0];
+    Json b = std::move(*body);
+    auto v = ViewerOf(ctx.app, *ctx.principal);
+    auto env = EnvOf(ctx.app);
+    auto op = CommitCase(ctx, [id, b, v, env](store::WriteTx& tx) { return cases::AddNote(tx, id, b, v, env); }, 201);
+    auto resp = co_await std::move(op);
+    co_return resp;
+}
+
+asio::awaitable<Response> ReporterH(Ctx& ctx) {
+    int64_t id = ctx.req.ids[0];
+    auto v = ViewerOf(ctx.app, *ctx.principal);
+    auto env = EnvOf(ctx.app);
+    auto op = CommitCase(ctx, [id, v, env](store::WriteTx& tx) { return cases::ViewReporter(tx, id, v, env); }, 200);
+    auto resp = co_await std::move(op);
+    co_return resp;
+}
+
+asio::awaitable<Response> GetRulesH(Ctx& ctx) {
+    auto c = ctx.app.db.Read();
+    co_return JsonResponse(200, cases::DispatchRulesJson(*c));
+}
+
+asio::awaitable<Response> PutRulesH(Ctx& ctx) {
+    auto body = JsonBody(ctx.req);
+    if (!body.ok()) co_return ErrorResponse(body.error());
+    Json b = std::move(*body);
+    auto env = EnvOf(ctx.app);
+    auto op = CommitCase(ctx, [b, env](store::WriteTx& tx) { return cases::PutDispatchRules(tx, b, env); }, 200);
+    auto resp = co_await std::move(op);
+    co_return resp;
+}
+
+}  // namespace
+
+asio::awaitable<Result<Json>> RunCaseSweep(App& app) {
+    auto due = app.case_watch.PopDue(app.clock.Now());
+    if (due.empty()) co_return Json{{"evaluated", 0}, {"changed", 0}};
+    auto env = EnvOf(app);
+    auto op = Commit(app, store::Actor{std::nullopt, "system", ""},
+                     [due, env](store::WriteTx& tx) { return cases::Sweep(tx, due, env); });
+    auto r = co_await std::move(op);
+    if (r.ok()) {
+        app.case_watch.Apply(*r);
+    } else {
+        for (auto id : due) app.case_watch.Set(id, app.clock.Now());  // look again next time
+    }
+    co_return r;
+}
+
+void AddCaseRoutes(std::vector<Route>& r) {
+    using org::Perm;
+    auto add = [&](const char* method, const char* pattern, Handler h, Perm perm, const char* summary,
+                   const char* object = "") {
+        r.push_back(Route{method, pattern, std::move(h), Access::kPermission, perm, summary, "cases", object});
+    };
+    Route types{"GET", "/api/v1/case-types", ListTypesH, Access::kAuthenticated, Perm::kCaseRead,
+                "The case types: stages, actions (from, to, roles, required fields), categories with limits and closing standards", "cases"};
+    r.push_back(types);
+    Route type{"GET", "/api/v1/case-types/{code}", GetTypeH, Access::kAuthenticated, Perm::kCaseRead, "One case type", "cases"};
+    r.push_back(type);
+    add("PUT", "/api/v1/case-types/{code}", PutTypeH, Perm::kCaseAdmin,
+        "Replace a case type's configuration (validated; errors name the key); stored in the database over the shipped default");
+    add("POST", "/api/v1/cases", CreateH, Perm::kCaseReport,
+        "Report a case (type, category, description, place, reporter, attachments); auto-dispatched where a rule matches");
+    add("GET", "/api/v1/cases", ListH, Perm::kCaseRead,
+        "Cases in scope (?type=&stage=&status=&light=&street_id=&grid_id=&unit_id=&category=&q=&overdue=1&from=&to=&sort=), with counts by light");
+    add("GET", "/api/v1/case-queue", QueueH, Perm::kCaseDispatch, "The dispatcher's queue: cases waiting for a manual dispatch");
+    add("GET", "/api/v1/dispatch-rules", GetRulesH, Perm::kCaseDispatch, "The dispatch rule table");
+    add("PUT", "/api/v1/dispatch-rules", PutRulesH, Perm::kCaseDispatch,
+        "Replace the dispatch rule table ({rules: [{type, category, street_id?, grid_id?, lead_unit_id, co_units?}]})");
+    add("GET", "/api/v1/cases/{id}", GetH, Perm::kCaseRead, "One case with its history", "case");
+    add("POST", "/api/v1/cases/{id}/actions/{action}", ActionH, Perm::kCaseHandle,
+        "A transition the case's type allows the caller's role in this stage (409 wrong stage or stale version, 422 a required field)", "case");
+    add("POST", "/api/v1/cases/{id}/notes", NoteH, Perm::kCaseHandle, "A handling note without a stage change", "case");
+    add("GET", "/api/v1/cases/{id}/reporter", ReporterH, Perm::kCasePersonal,
+        "The reporter's personal data in full; each view is logged (case.reporter.view)", "case");
+}
+
+}  // namespace duban::http

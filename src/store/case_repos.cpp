@@ -1,0 +1,298 @@
+#include "store/case_repos.hpp"
+
+#include "store/row_util.hpp"
+
+namespace duban::store {
+namespace {
+
+using rowutil::Opt;
+using rowutil::OptInt;
+using rowutil::OptStr;
+using rowutil::ParseJson;
+
+Value OptD(const std::optional<double>& v) { return v ? Value(*v) : Value(nullptr); }
+std::optional<double> OptReal(const Row& r, size_t i) {
+    return r.IsNull(i) ? std::nullopt : std::optional<double>(r.Real(i));
+}
+std::string IdsJson(const std::vector<int64_t>& v) { return core::Json(v).dump(); }
+std::vector<int64_t> IdsFrom(const std::string& s) {
+    std::vector<int64_t> out;
+    for (auto& v : ParseJson(s, core::Json::array()))
+        if (v.is_number_integer()) out.push_back(v.get<int64_t>());
+    return out;
+}
+
+constexpr const char* kCaseCols =
+    "id, number, type, category, category_major, title, description, urgency, source, lon, lat, "
+    "address, street_id, community_id, grid_id, lead_unit_id, co_units, paths, stage, status, "
+    "reported_at, registered_at, dispatched_at, handled_at, closed_at, due_at, stage_started_at, "
+    "stage_due_at, stage_yellow_at, paused_at, light, light_reason, returns, reworks, extensions, "
+    "pending_extension, satisfaction, merged_into, project_id, attachments, created_by, updated_at, "
+    "version";
+
+CaseRow CaseFromRow(const Row& r) {
+    CaseRow c;
+    size_t i = 0;
+    c.id = r.Int(i++);
+    c.number = r.Str(i++);
+    c.type = r.Str(i++);
+    c.category = r.Str(i++);
+    c.category_major = r.Str(i++);
+    c.title = r.Str(i++);
+    c.description = r.Str(i++);
+    c.urgency = r.Str(i++);
+    c.source = r.Str(i++);
+    c.lon = OptReal(r, i++);
+    c.lat = OptReal(r, i++);
+    c.address = r.Str(i++);
+    c.street_id = OptInt(r, i++);
+    c.community_id = OptInt(r, i++);
+    c.grid_id = OptInt(r, i++);
+    c.lead_unit_id = OptInt(r, i++);
+    c.co_units = IdsFrom(r.Str(i++));
+    c.paths = r.Str(i++);
+    c.stage = r.Str(i++);
+    c.status = r.Str(i++);
+    c.reported_at = r.Str(i++);
+    c.registered_at = OptStr(r, i++);
+    c.dispatched_at = OptStr(r, i++);
+    c.handled_at = OptStr(r, i++);
+    c.closed_at = OptStr(r, i++);
+    c.due_at = OptStr(r, i++);
+    c.stage_started_at = r.Str(i++);
+    c.stage_due_at = OptStr(r, i++);
+    c.stage_yellow_at = OptStr(r, i++);
+    c.paused_at = OptStr(r, i++);
+    c.light = r.Str(i++);
+    c.light_reason = r.Str(i++);
+    c.returns = r.Int(i++);
+    c.reworks = r.Int(i++);
+    c.extensions = r.Int(i++);
+    c.pending_extension = r.IsNull(i) ? core::Json() : ParseJson(r.Str(i), core::Json());
+    ++i;
+    c.satisfaction = OptInt(r, i++);
+    c.merged_into = OptInt(r, i++);
+    c.project_id = OptInt(r, i++);
+    for (auto& v : ParseJson(r.Str(i++), core::Json::array()))
+        if (v.is_string()) c.attachments.push_back(v.get<std::string>());
+    c.created_by = OptInt(r, i++);
+    c.updated_at = r.Str(i++);
+    c.version = r.Int(i++);
+    return c;
+}
+
+std::vector<Value> CaseValues(const CaseRow& c) {
+    return {c.id, c.number, c.type, c.category, c.category_major, c.title, c.description, c.urgency,
+            c.source, OptD(c.lon), OptD(c.lat), c.address, Opt(c.street_id), Opt(c.community_id),
+            Opt(c.grid_id), Opt(c.lead_unit_id), IdsJson(c.co_units), c.paths, c.stage, c.status,
+            c.reported_at, Opt(c.registered_at), Opt(c.dispatched_at), Opt(c.handled_at),
+            Opt(c.closed_at), Opt(c.due_at), c.stage_started_at, Opt(c.stage_due_at),
+            Opt(c.stage_yellow_at), Opt(c.paused_at), c.light, c.light_reason, c.returns, c.reworks,
+            c.extensions,
+            c.pending_extension.is_null() ? Value(nullptr) : Value(c.pending_extension.dump()),
+            Opt(c.satisfaction), Opt(c.merged_into), Opt(c.project_id),
+            core::Json(c.attachments).dump(), Opt(c.created_by), c.updated_at, c.version};
+}
+
+void AppendWhere(const CaseFilter& f, std::string* sql, std::vector<Value>* p) {
+    auto add = [&](const std::string& clause) { *sql += " AND " + clause; };
+    if (!f.type.empty()) add("type = ?"), p->push_back(f.type);
+    if (!f.stage.empty()) add("stage = ?"), p->push_back(f.stage);
+    if (!f.status.empty()) add("status = ?"), p->push_back(f.status);
+    if (!f.light.empty()) add("light = ? AND status IN ('open', 'suspended')"), p->push_back(f.light);
+    if (!f.category.empty()) add("(category = ? OR category_major = ?)"), p->push_back(f.category), p->push_back(f.category);
+    if (f.street_id) add("street_id = ?"), p->push_back(*f.street_id);
+    if (f.grid_id) add("grid_id = ?"), p->push_back(*f.grid_id);
+    if (f.unit_id) {
+        add("(lead_unit_id = ? OR co_units LIKE ?)");
+        p->push_back(*f.unit_id);
+        p->push_back("%" + std::to_string(*f.unit_id) + "%");
+    }
+    if (f.overdue) add("light = 'red' AND status IN ('open', 'suspended')");
+    if (f.queue) add("lead_unit_id IS NULL AND status = 'open'");
+    if (!f.from.empty()) add("reported_at >= ?"), p->push_back(f.from);
+    if (!f.to.empty()) add("reported_at < ?"), p->push_back(f.to);
+    if (!f.q.empty()) {
+        add("(title LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\' OR number LIKE ? ESCAPE '\\' OR address LIKE ? ESCAPE '\\')");
+        std::string pat = "%" + core::LikeEscape(f.q) + "%";
+        for (int i = 0; i < 4; ++i) p->push_back(pat);
+    }
+    if (f.prefixes) {
+        if (f.prefixes->empty()) {
+            add("1 = 0");
+        } else {
+            std::string any;
+            for (const auto& pre : *f.prefixes) {
+                if (!any.empty()) any += " OR ";
+                any += "paths LIKE ? ESCAPE '\\'";
+                p->push_back("%|" + core::LikeEscape(pre) + "%");
+            }
+            add("(" + any + ")");
+        }
+    }
+}
+
+}  // namespace
+
+int64_t NextCaseId(Conn& c) { return rowutil::NextId(c, "cases"); }
+
+void InsertCase(Conn& c, const CaseRow& r) {
+    std::string q = std::string("INSERT INTO cases (") + kCaseCols +
+                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    c.Exec(q, CaseValues(r));
+}
+
+void UpdateCase(Conn& c, const CaseRow& r) {
+    c.Exec("UPDATE cases SET category = ?, category_major = ?, title = ?, urgency = ?, street_id = ?, "
+           "community_id = ?, grid_id = ?, lead_unit_id = ?, co_units = ?, paths = ?, stage = ?, "
+           "status = ?, registered_at = ?, dispatched_at = ?, handled_at = ?, closed_at = ?, due_at = ?, "
+           "stage_started_at = ?, stage_due_at = ?, stage_yellow_at = ?, paused_at = ?, light = ?, "
+           "light_reason = ?, returns = ?, reworks = ?, extensions = ?, pending_extension = ?, "
+           "satisfaction = ?, merged_into = ?, project_id = ?, attachments = ?, updated_at = ?, "
+           "version = ? WHERE id = ?",
+           {r.category, r.category_major, r.title, r.urgency, Opt(r.street_id), Opt(r.community_id),
+            Opt(r.grid_id), Opt(r.lead_unit_id), IdsJson(r.co_units), r.paths, r.stage, r.status,
+            Opt(r.registered_at), Opt(r.dispatched_at), Opt(r.handled_at), Opt(r.closed_at),
+            Opt(r.due_at), r.stage_started_at, Opt(r.stage_due_at), Opt(r.stage_yellow_at),
+            Opt(r.paused_at), r.light, r.light_reason, r.returns, r.reworks, r.extensions,
+            r.pending_extension.is_null() ? Value(nullptr) : Value(r.pending_extension.dump()),
+            Opt(r.satisfaction), Opt(r.merged_into), Opt(r.project_id),
+            core::Json(r.attachments).dump(), r.updated_at, r.version + 1, r.id});
+}
+
+std::optional<CaseRow> FindCase(Conn& c, int64_t id) {
+    auto rows = c.Query(std::string("SELECT ") + kCaseCols + " FROM cases WHERE id = ?", {id});
+    if (rows.empty()) return std::nullopt;
+    return CaseFromRow(rows[0]);
+}
+
+void UpdateCaseLight(Conn& c, int64_t id, const std::string& light, const std::string& reason) {
+    c.Exec("UPDATE cases SET light = ?, light_reason = ? WHERE id = ?", {light, reason, id});
+}
+
+std::pair<std::vector<CaseRow>, int64_t> ListCases(Conn& c, const CaseFilter& f) {
+    std::string where = " WHERE 1 = 1";
+    std::vector<Value> p;
+    AppendWhere(f, &where, &p);
+    int64_t total = c.Query("SELECT COUNT(*) FROM cases" + where, p)[0].Int(0);
+    std::string order = " ORDER BY id DESC";
+    if (f.sort == "reported_at") order = " ORDER BY reported_at, id";
+    else if (f.sort == "-reported_at") order = " ORDER BY reported_at DESC, id DESC";
+    else if (f.sort == "due") order = " ORDER BY stage_due_at, id";
+    else if (f.sort == "id") order = " ORDER BY id";
+    p.push_back(f.per_page);
+    p.push_back((f.page - 1) * f.per_page);
+    auto rows = c.Query(std::string("SELECT ") + kCaseCols + " FROM cases" + where + order + " LIMIT ? OFFSET ?", p);
+    std::vector<CaseRow> out;
+    out.reserve(rows.size());
+    for (auto& r : rows) out.push_back(CaseFromRow(r));
+    return {std::move(out), total};
+}
+
+core::Json CountCaseLights(Conn& c, const CaseFilter& f) {
+    std::string where = " WHERE status IN ('open', 'suspended')";
+    std::vector<Value> p;
+    AppendWhere(f, &where, &p);
+    core::Json out = {{"green", 0}, {"yellow", 0}, {"red", 0}};
+    for (auto& r : c.Query("SELECT light, COUNT(*) FROM cases" + where + " GROUP BY light", p))
+        out[r.Str(0)] = r.Int(1);
+    return out;
+}
+
+int64_t NextCaseStepSeq(Conn& c, int64_t case_id) {
+    return c.Query("SELECT COALESCE(MAX(seq), 0) + 1 FROM case_steps WHERE case_id = ?", {case_id})[0].Int(0);
+}
+
+void InsertCaseStep(Conn& c, const CaseStepRow& s) {
+    c.Exec("INSERT INTO case_steps (case_id, seq, at, actor_id, actor, action, from_stage, to_stage, note, data) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+           {s.case_id, s.seq, s.at, Opt(s.actor_id), s.actor, s.action, s.from_stage, s.to_stage, s.note,
+            core::CanonicalJson(s.data)});
+}
+
+std::vector<CaseStepRow> ListCaseSteps(Conn& c, int64_t case_id) {
+    std::vector<CaseStepRow> out;
+    for (auto& r : c.Query("SELECT case_id, seq, at, actor_id, actor, action, from_stage, to_stage, note, data "
+                           "FROM case_steps WHERE case_id = ? ORDER BY seq",
+                           {case_id})) {
+        CaseStepRow s;
+        s.case_id = r.Int(0);
+        s.seq = r.Int(1);
+        s.at = r.Str(2);
+        s.actor_id = OptInt(r, 3);
+        s.actor = r.Str(4);
+        s.action = r.Str(5);
+        s.from_stage = r.Str(6);
+        s.to_stage = r.Str(7);
+        s.note = r.Str(8);
+        s.data = ParseJson(r.Str(9), core::Json::object());
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+void PutCaseReporter(Conn& c, const CaseReporterRow& r) {
+    c.Exec("DELETE FROM case_reporters WHERE case_id = ?", {r.case_id});
+    c.Exec("INSERT INTO case_reporters (case_id, name_sealed, phone_sealed, id_number_sealed, name_masked, "
+           "phone_masked, id_number_masked) VALUES (?, ?, ?, ?, ?, ?, ?)",
+           {r.case_id, Opt(r.name_sealed), Opt(r.phone_sealed), Opt(r.id_number_sealed), r.name_masked,
+            r.phone_masked, r.id_number_masked});
+}
+
+std::optional<CaseReporterRow> FindCaseReporter(Conn& c, int64_t case_id) {
+    auto rows = c.Query("SELECT case_id, name_sealed, phone_sealed, id_number_sealed, name_masked, phone_masked, "
+                        "id_number_masked FROM case_reporters WHERE case_id = ?",
+                        {case_id});
+    if (rows.empty()) return std::nullopt;
+    auto& r = rows[0];
+    return CaseReporterRow{r.Int(0), OptStr(r, 1), OptStr(r, 2), OptStr(r, 3), r.Str(4), r.Str(5), r.Str(6)};
+}
+
+std::vector<DispatchRuleRow> ListDispatchRules(Conn& c) {
+    std::vector<DispatchRuleRow> out;
+    for (auto& r : c.Query("SELECT seq, type, category, street_id, grid_id, lead_unit_id, co_units "
+                           "FROM case_dispatch_rules ORDER BY seq"))
+        out.push_back({r.Int(0), r.Str(1), r.Str(2), OptInt(r, 3), OptInt(r, 4), r.Int(5), IdsFrom(r.Str(6))});
+    return out;
+}
+
+void ReplaceDispatchRules(Conn& c, const std::vector<DispatchRuleRow>& rules) {
+    c.Exec("DELETE FROM case_dispatch_rules");
+    int64_t seq = 0;
+    for (const auto& r : rules)
+        c.Exec("INSERT INTO case_dispatch_rules (seq, type, category, street_id, grid_id, lead_unit_id, co_units) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?)",
+               {++seq, r.type, r.category, Opt(r.street_id), Opt(r.grid_id), r.lead_unit_id, IdsJson(r.co_units)});
+}
+
+std::vector<std::pair<std::string, std::string>> ListCaseTypeConfigs(Conn& c) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (auto& r : c.Query("SELECT code, config FROM case_type_configs ORDER BY code")) out.emplace_back(r.Str(0), r.Str(1));
+    return out;
+}
+
+void PutCaseTypeConfig(Conn& c, const std::string& code, const std::string& json, const std::string& now) {
+    c.Exec("DELETE FROM case_type_configs WHERE code = ?", {code});
+    c.Exec("INSERT INTO case_type_configs (code, config, updated_at) VALUES (?, ?, ?)", {code, json, now});
+}
+
+std::vector<std::pair<int64_t, std::string>> ListCaseWatch(Conn& c) {
+    std::vector<std::pair<int64_t, std::string>> out;
+    for (auto& r : c.Query("SELECT id, CASE WHEN light = 'green' THEN stage_yellow_at ELSE stage_due_at END "
+                           "FROM cases WHERE status = 'open' AND stage_due_at IS NOT NULL AND light <> 'red'"))
+        if (!r.IsNull(1)) out.emplace_back(r.Int(0), r.Str(1));
+    return out;
+}
+
+bool AttachmentExists(Conn& c, const std::string& sha) {
+    bool has_table;
+    if (c.backend() == Backend::kSqlite)
+        has_table = !c.Query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'attachments'").empty();
+    else
+        has_table = !c.Query("SELECT 1 FROM information_schema.tables WHERE table_name = 'attachments'").empty();
+    if (!has_table) return true;  // MERGER: migration 7 not here yet: accept
+    return !c.Query("SELECT 1 FROM attachments WHERE sha256 = ?", {sha}).empty();
+}
+
+}  // namespace duban::store

@@ -1,0 +1,349 @@
+"""cases: the case engine through the API, with the server's clock set by the test (--test-clock).
+The four types end to end: a hotline order auto-dispatched by a rule, re-dispatched (改派), sent back
+(退單), extended (延期 rejected, then approved), suspended (掛起) and resumed, supervised (督辦),
+reopened by a "not solved" return visit; an urban case reported by the grid inspector with a photo,
+registered and auto-dispatched, failed at verification (返工), closed and rated; merged duplicates
+(並單); a petition with its one extension and 復查/復核; an enterprise request through the queue.
+Validation (422 naming the field), wrong stage and stale version (409) and wrong role (403) change
+nothing; scope (404); the reporter's masked data and the logged full view; the benchmark
+lifecycle as four writes; yellow and red lights across National Day 2026 and its adjusted
+Saturday (10 October)."""
+import dubantest as dt
+from dubantest import check, eq, expect_error, expect_status
+
+PHOTO = "a" * 64
+PHOTO2 = "b" * 64
+
+
+@dt.suite("cases")
+class CasesSuite(dt.Suite):
+    def setup(self):
+        self.srv = self.new_server("main", extra=["--test-clock"])
+        # Wednesday 30 September 2026, 15:00 in Beijing: the day before National Day.
+        self.set_clock("2026-09-30T15:00:00+08:00")
+        self.login_all()
+        self.units = {}
+        for u in expect_status(self.sup.get("/api/v1/org-units?per_page=500"), 200).json()["items"]:
+            self.units[u["code"]] = u
+        self.chunliu_id = self.units["210204006"]["id"]
+        self.malan_id = self.units["210204008"]["id"]
+        me = expect_status(self.insp.get("/api/v1/me"), 200).json()
+        self.insp_grid = me["units"][0]
+        self.malan_grid = self.units["210204008-C1-G1"]["id"]
+        self.sjj = self.units["210204-SJJ"]["id"]
+        self.zjj = self.units["210204-ZJJ"]["id"]
+        # the rule table the tests rely on (replacing the demo's)
+        expect_status(self.sup.put("/api/v1/dispatch-rules", {"rules": [
+            {"type": "hotline", "category": "H03", "lead_unit_id": self.sjj},
+            {"type": "urban", "category": "E01", "street_id": self.chunliu_id, "lead_unit_id": self.chunliu_id},
+            {"type": "urban", "category": "B02", "lead_unit_id": self.zjj, "co_units": [self.chunliu_id]},
+        ]}), 200)
+
+    def login_all(self):
+        self.sup = self.srv.session("ducha.staff")
+        self.leader = self.srv.session("leader")
+        self.chunliu = self.srv.session("chunliu.staff")
+        self.malan = self.srv.session("malan.staff")
+        self.insp = self.srv.session("grid.inspector")
+        self.auditor = self.srv.session("auditor")
+        self.admin = self.srv.session("admin")
+
+    def set_clock(self, now):
+        c = self.srv.session("leader")
+        r = expect_status(c.put("/api/v1/_test/clock", {"now": now}), 200, "set clock")
+        return r.json()
+
+    def case(self, cid, who=None):
+        return expect_status((who or self.sup).get("/api/v1/cases/%d" % cid), 200).json()
+
+    def act(self, who, cid, action, body=None, status=200):
+        r = who.post("/api/v1/cases/%d/actions/%s" % (cid, action), body or {})
+        return expect_status(r, status, "%s %s" % (action, body)).json()
+
+    def unchanged(self, cid, before, what):
+        after = self.case(cid)
+        eq(after["version"], before["version"], what + ": version unchanged")
+        eq(len(after["history"]), len(before["history"]), what + ": no step added")
+        eq(after["stage"], before["stage"], what + ": stage unchanged")
+
+    def events(self, action):
+        r = expect_status(self.auditor.get("/api/v1/events?action=%s&per_page=500" % action), 200)
+        return r.json()["items"]
+
+    def create(self, body, who=None, status=201):
+        r = (who or self.sup).post("/api/v1/cases", body)
+        return expect_status(r, status, "create %r" % body).json()
+
+    # ------------------------------------------------------------------ types and rules
+    def test_types(self):
+        items = expect_status(self.chunliu.get("/api/v1/case-types"), 200).json()["items"]
+        eq([t["code"] for t in items], ["urban", "hotline", "petition", "enterprise"], "four types")
+        urban = expect_status(self.sup.get("/api/v1/case-types/urban"), 200).json()
+        names = {c["name"] for m in urban["categories"] for c in m["children"]}
+        for n in ["上水井盖", "路灯", "道路破损", "暴露垃圾", "乱堆物料", "违章张贴小广告", "占道经营", "施工扬尘"]:
+            check(n in names, "urban 小類 %s" % n)
+        eq({m["kind"] for m in urban["categories"]}, {"部件", "事件"}, "components and events")
+        expect_error(self.sup.get("/api/v1/case-types/nosuch"), 404)
+        # the sysadmin edits a type: validated, errors name the key, nothing stored on error
+        hot = expect_status(self.admin.get("/api/v1/case-types/hotline"), 200).json()
+        bad = dict(hot)
+        bad["actions"] = [dict(hot["actions"][0], to="nowhere")] + hot["actions"][1:]
+        e = expect_error(self.admin.put("/api/v1/case-types/hotline", bad), 422, field="actions[0].to")
+        check("nowhere" in e["message"], e["message"])
+        expect_error(self.sup.put("/api/v1/case-types/hotline", hot), 403, msg="the dispatcher does not edit types")
+        eq(self.srv.db.query("SELECT COUNT(*) FROM case_type_configs")[0][0], 0, "nothing stored")
+        # an accepted edit (the same configuration, yellow at 75%), then back to 80%
+        hot["yellow_share"] = 0.75
+        expect_status(self.admin.put("/api/v1/case-types/hotline", hot), 200)
+        eq(expect_status(self.sup.get("/api/v1/case-types/hotline"), 200).json()["yellow_share"], 0.75, "edited")
+        hot["yellow_share"] = 0.8
+        expect_status(self.admin.put("/api/v1/case-types/hotline", hot), 200)
+
+    def test_dispatch_rules_validation(self):
+        before = expect_status(self.sup.get("/api/v1/dispatch-rules"), 200).json()
+        eq(len(before["rules"]), 3, "the setup's rules")
+        expect_error(self.sup.put("/api/v1/dispatch-rules", {"rules": [
+            {"type": "hotline", "category": "H03", "lead_unit_id": 99999999}]}), 422, field="rules[0].lead_unit_id")
+        expect_error(self.sup.put("/api/v1/dispatch-rules", {"rules": [
+            {"type": "hotline", "category": "H03", "lead_unit_id": self.sjj},
+            {"type": "urban", "category": "X99", "lead_unit_id": self.sjj}]}), 422, field="rules[1].category")
+        expect_error(self.sup.put("/api/v1/dispatch-rules", {"rules": [
+            {"type": "urban", "category": "*", "street_id": self.sjj, "lead_unit_id": self.sjj}]}), 422, field="rules[0].street_id")
+        expect_error(self.chunliu.put("/api/v1/dispatch-rules", {"rules": []}), 403)
+        eq(expect_status(self.sup.get("/api/v1/dispatch-rules"), 200).json(), before, "rules unchanged")
+
+    # ------------------------------------------------------------------ the benchmark lifecycle
+    def test_benchmark_lifecycle_four_writes(self):
+        c = self.create({"type": "hotline", "category": "H0101", "description": "市民咨询社保卡补办流程。（演示数据）"})
+        eq(c["stage"], "dispatch", "no rule for 咨询: waits for the dispatcher")
+        check(c["number"].startswith("RX-20260930-"), c["number"])
+        cid = c["id"]
+        self.act(self.sup, cid, "dispatch", {"unit_id": self.chunliu_id})
+        expect_status(self.sup.post("/api/v1/cases/%d/notes" % cid, {"text": "已电话联系市民。"}), 201)
+        done = self.act(self.sup, cid, "close", {"note": "已当场答复，市民满意。"})
+        eq(done["status"], "closed", "closed directly")
+        eq(done["stage"], "done", "办结")
+        check(done["closed_at"] is not None, "closed_at set")
+        eq(self.srv.db.query("SELECT COUNT(*) FROM events WHERE object_type = 'case' AND object_id = %d" % cid)[0][0], 4,
+           "four writes, four events")
+        eq(self.srv.db.query("SELECT COUNT(*) FROM case_steps WHERE case_id = %d" % cid)[0][0], 4, "four steps")
+
+    # ------------------------------------------------------------------ hotline
+    def test_hotline_full(self):
+        c = self.create({"type": "hotline", "category": "H0301", "description": "超市出售过期食品，要求查处。（演示数据）",
+                         "grid_id": self.insp_grid,
+                         "reporter": {"name": "王芳", "phone": "13812345678", "id_number": "11010519491231002X"}})
+        cid = c["id"]
+        eq(c["stage"], "sign", "投诉 auto-dispatched by the rule")
+        eq(c["lead_unit_id"], self.sjj, "to 区市场监管局")
+        eq(c["reporter"]["name"], "王*", "name masked")
+        eq(c["reporter"]["phone"], "138****5678", "phone masked")
+        eq(c["reporter"]["id_number"], "110***********002X", "id masked")
+        raw = self.srv.db.query("SELECT name_sealed, phone_sealed FROM case_reporters WHERE case_id = %d" % cid)[0]
+        check("王芳" not in raw[0] and "13812345678" not in raw[1], "sealed at rest: %r" % (raw,))
+        # the full view is logged
+        n0 = len(self.events("case.reporter.view"))
+        full = expect_status(self.sup.get("/api/v1/cases/%d/reporter" % cid), 200).json()
+        eq((full["name"], full["phone"]), ("王芳", "13812345678"), "full view")
+        eq(len(self.events("case.reporter.view")), n0 + 1, "the view logged")
+        expect_error(self.insp.get("/api/v1/cases/%d/reporter" % cid), 403)
+        expect_error(self.malan.get("/api/v1/cases/%d/reporter" % cid), 404)
+        # 改派 to 春柳 before signing
+        c = self.act(self.sup, cid, "reassign", {"unit_id": self.chunliu_id, "note": "属地街道先行处置"})
+        eq((c["stage"], c["lead_unit_id"]), ("sign", self.chunliu_id), "reassigned")
+        # wrong role, wrong stage, stale version, missing field: nothing changes
+        before = self.case(cid)
+        expect_error(self.chunliu.post("/api/v1/cases/%d/actions/dispatch" % cid, {"unit_id": self.malan_id}), 403)
+        expect_error(self.malan.post("/api/v1/cases/%d/actions/sign" % cid, {}), 404, msg="malan cannot see it")
+        expect_error(self.chunliu.post("/api/v1/cases/%d/actions/handle" % cid, {"note": "x"}), 409, code="wrong_stage")
+        expect_error(self.sup.post("/api/v1/cases/%d/actions/reassign" % cid, {"unit_id": self.malan_id, "version": 1}),
+                     409, field="version")
+        expect_error(self.chunliu.post("/api/v1/cases/%d/actions/return" % cid, {}), 422, field="reason")
+        expect_error(self.chunliu.post("/api/v1/cases/%d/actions/sign" % cid, {"colour": 1}), 422, field="colour")
+        expect_error(self.chunliu.post("/api/v1/cases/%d/actions/teleport" % cid, {}), 404)
+        self.unchanged(cid, before, "refused writes")
+        # 退單: back to the dispatcher's queue
+        c = self.act(self.chunliu, cid, "return", {"reason": "非本街道职责"})
+        eq((c["stage"], c["lead_unit_id"], c["returns"]), ("dispatch", None, 1), "returned")
+        queue = expect_status(self.sup.get("/api/v1/case-queue"), 200).json()["items"]
+        check(cid in [q["id"] for q in queue], "in the queue")
+        expect_error(self.chunliu.get("/api/v1/case-queue"), 403)
+        self.act(self.sup, cid, "dispatch", {"unit_id": self.chunliu_id, "co_units": [self.sjj]})
+        c = self.act(self.chunliu, cid, "sign")
+        eq(c["stage"], "handle", "signed")
+        eq(c["stage_due_at"], "2026-10-13T09:30:00.000Z", "5 working days across National Day and the adjusted Saturday")
+        check(cid not in [q["id"] for q in expect_status(self.sup.get("/api/v1/case-queue"), 200).json()["items"]], "left the queue")
+        # 督辦 by a leader
+        self.act(self.leader, cid, "supervise", {"note": "请加快办理"})
+        # 延期: rejected, then approved
+        c = self.act(self.chunliu, cid, "extend", {"workdays": 2, "reason": "需联合执法"})
+        eq(c["pending_extension"]["amount"], 2, "pending")
+        check("extend" not in c["actions"], "one request at a time")
+        expect_error(self.chunliu.post("/api/v1/cases/%d/actions/extend_approve" % cid, {}), 403)
+        c = self.act(self.sup, cid, "extend_reject", {"reason": "时限内可办结"})
+        eq((c["pending_extension"], c["extensions"], c["stage_due_at"]), (None, 0, "2026-10-13T09:30:00.000Z"), "rejected")
+        expect_error(self.chunliu.post("/api/v1/cases/%d/actions/extend" % cid, {"workdays": 11, "reason": "x"}), 422, field="workdays")
+        self.act(self.chunliu, cid, "extend", {"workdays": 2, "reason": "需联合执法"})
+        c = self.act(self.sup, cid, "extend_approve")
+        eq((c["extensions"], c["stage_due_at"]), (1, "2026-10-15T09:30:00.000Z"), "approved: two more working days")
+        # 掛起 and resume
+        c = self.act(self.chunliu, cid, "suspend", {"reason": "等待检测报告"})
+        eq((c["status"], c["paused"]), ("suspended", True), "suspended")
+        eq(set(c["actions"]) & {"handle", "resume"}, {"resume"}, "only resume while suspended")
+        expect_error(self.chunliu.post("/api/v1/cases/%d/actions/handle" % cid, {"note": "x"}), 409)
+        c = self.act(self.chunliu, cid, "resume")
+        eq(c["status"], "open", "resumed")
+        # handled, the citizen says not solved: back to 辦理
+        self.act(self.chunliu, cid, "handle", {"note": "已责令下架过期食品"})
+        expect_error(self.sup.post("/api/v1/cases/%d/actions/rate" % cid, {"rating": 2}), 422, field="solved")
+        c = self.act(self.sup, cid, "rate", {"rating": 2, "solved": False, "note": "市民表示问题未解决"})
+        eq((c["stage"], c["reworks"], c["satisfaction"]), ("handle", 1, 2), "reopened to 办理")
+        self.act(self.chunliu, cid, "handle", {"note": "已立案查处并告知市民"})
+        c = self.act(self.sup, cid, "rate", {"rating": 5, "solved": True})
+        eq((c["stage"], c["status"], c["satisfaction"]), ("done", "closed", 5), "办结")
+        hist = [h["action"] for h in self.case(cid)["history"]]
+        eq(hist, ["create", "dispatch", "reassign", "return", "dispatch", "sign", "supervise", "extend", "extend_reject",
+                  "extend", "extend_approve", "suspend", "resume", "handle", "rate", "handle", "rate"], "history")
+        eq(self.case(cid, self.leader)["id"], cid, "a leader reads it")
+
+    # ------------------------------------------------------------------ urban
+    def test_urban_inspector_report_verify_rework(self):
+        body = {"type": "urban", "category": "E0101", "description": "路边暴露垃圾一堆。（演示数据）", "grid_id": self.insp_grid}
+        e = expect_error(self.insp.post("/api/v1/cases", body), 422, field="attachments")
+        check("photo" in e["message"], e["message"])
+        expect_error(self.insp.post("/api/v1/cases", dict(body, grid_id=self.malan_grid, attachments=[PHOTO])), 422, field="grid_id")
+        expect_error(self.insp.post("/api/v1/cases", dict(body, attachments=["xyz"])), 422, field="attachments[0]")
+        expect_error(self.insp.post("/api/v1/cases", dict(body, category="H0101", attachments=[PHOTO])), 422, field="category")
+        c = self.create(dict(body, attachments=[PHOTO]), who=self.insp)
+        cid = c["id"]
+        eq((c["stage"], c["source"], c["street_id"]), ("register", "grid", self.chunliu_id), "上报 by the inspector")
+        check(c["number"].startswith("CG-"), c["number"])
+        eq(c["category_major_name"], "市容环境", "大類")
+        c = self.act(self.sup, cid, "register")
+        eq((c["stage"], c["lead_unit_id"]), ("handle", self.chunliu_id), "立案 and auto-dispatched by the street rule")
+        eq(c["stage_due_at"], "2026-09-30T09:00:00.000Z", "暴露垃圾: 2 working hours")
+        self.act(self.chunliu, cid, "handle", {"note": "已清理"})
+        expect_error(self.insp.post("/api/v1/cases/%d/actions/verify" % cid, {"fields": {"passed": True}}), 422, field="attachments")
+        c = self.act(self.insp, cid, "verify", {"fields": {"passed": False}, "attachments": [PHOTO2], "note": "仍有残留"})
+        eq((c["stage"], c["reworks"]), ("handle", 1), "返工 after a failed verification")
+        self.act(self.chunliu, cid, "handle", {"note": "已彻底清理"})
+        c = self.act(self.insp, cid, "verify", {"fields": {"passed": True}, "attachments": [PHOTO2]})
+        eq(c["stage"], "close", "verified")
+        c = self.act(self.sup, cid, "close", {"note": "符合结案标准"})
+        eq((c["stage"], c["status"]), ("evaluate", "closed"), "结案")
+        c = self.act(self.sup, cid, "rate", {"rating": 4})
+        eq((c["stage"], c["satisfaction"]), ("done", 4), "评价")
+        eq({a["sha256"] for a in c["attachments"]}, {PHOTO, PHOTO2}, "photos kept")
+        steps = self.case(cid)["history"]
+        eq(steps[0]["attachments"], [PHOTO], "the report's photo on its step")
+        # the inspector sees only its grid's cases
+        items = expect_status(self.insp.get("/api/v1/cases?per_page=500"), 200).json()["items"]
+        check(items, "the inspector sees its cases")
+        check(all(i["grid_id"] == self.insp_grid for i in items), "only its grid's")
+
+    def test_urban_reassign_return_merge_scope(self):
+        c = self.create({"type": "urban", "category": "B0201", "description": "人行道旁道路破损。（演示数据）",
+                         "grid_id": self.malan_grid})
+        cid = c["id"]
+        eq(c["stage"], "register", "registered by the centre")
+        c = self.act(self.sup, cid, "register")
+        eq((c["lead_unit_id"], c["co_units"]), (self.zjj, [self.chunliu_id]), "道路交通 → 区住建局 with a co-unit")
+        c = self.act(self.sup, cid, "reassign", {"unit_id": self.malan_id})
+        eq(c["lead_unit_id"], self.malan_id, "改派 to 马栏")
+        expect_error(self.chunliu.get("/api/v1/cases/%d" % cid), 404, msg="chunliu.staff cannot see malan's case")
+        expect_error(self.insp.get("/api/v1/cases/%d" % cid), 404, msg="not in the inspector's grid")
+        check(cid not in [i["id"] for i in expect_status(self.chunliu.get("/api/v1/cases?per_page=500"), 200).json()["items"]],
+              "not listed for chunliu")
+        c = self.act(self.malan, cid, "return", {"reason": "属于住建部门职责"})
+        eq((c["stage"], c["returns"]), ("dispatch", 1), "退单")
+        c = self.act(self.sup, cid, "dispatch", {"unit_id": self.malan_id})
+        eq(c["stage"], "handle", "re-dispatched")
+        # 並單: a duplicate merged into it
+        d = self.create({"type": "urban", "category": "B0201", "description": "同一处道路破损，重复上报。（演示数据）",
+                         "grid_id": self.malan_grid})
+        expect_error(self.sup.post("/api/v1/cases/%d/actions/merge" % d["id"], {"target_id": d["id"]}), 422, field="target_id")
+        m = self.act(self.sup, d["id"], "merge", {"target_id": cid})
+        eq((m["status"], m["merged_into"]), ("merged", cid), "merged")
+        eq(m["actions"], [], "nothing more to do on a merged case")
+        check(any("并入" in h["note"] for h in self.case(cid)["history"]), "noted on the target")
+
+    # ------------------------------------------------------------------ petition and enterprise
+    def test_petition(self):
+        c = self.create({"type": "petition", "category": "P0201", "description": "反映某工地拖欠农民工工资。（演示数据）",
+                         "street_id": self.chunliu_id, "reporter": {"name": "李建国", "phone": "13900001111"}})
+        cid = c["id"]
+        eq(c["stage"], "accept", "登记: waiting for 受理告知")
+        eq(c["stage_due_at"], "2026-10-15T16:00:00.000Z", "15 calendar days")
+        check(cid in [q["id"] for q in expect_status(self.sup.get("/api/v1/case-queue?type=petition"), 200).json()["items"]], "queued")
+        c = self.act(self.sup, cid, "register", {"unit_id": self.chunliu_id})
+        eq((c["stage"], c["stage_due_at"]), ("handle", "2026-11-29T16:00:00.000Z"), "60 calendar days to handle")
+        expect_error(self.chunliu.post("/api/v1/cases/%d/actions/extend" % cid, {"workdays": 31, "reason": "x"}), 422, field="workdays")
+        self.act(self.chunliu, cid, "extend", {"workdays": 30, "reason": "案情复杂"})
+        c = self.act(self.sup, cid, "extend_approve")
+        eq((c["extensions"], c["stage_due_at"]), (1, "2026-12-29T16:00:00.000Z"), "extended by 30 days")
+        expect_error(self.chunliu.post("/api/v1/cases/%d/actions/extend" % cid, {"workdays": 5, "reason": "x"}), 409,
+                     msg="extendable once")
+        self.act(self.chunliu, cid, "handle", {"note": "已督促企业支付工资"})
+        c = self.act(self.sup, cid, "reply", {"note": "书面答复信访人"})
+        eq((c["stage"], c["status"]), ("done", "closed"), "答复")
+        c = self.act(self.sup, cid, "review", {"reason": "信访人不服，申请复查"})
+        eq((c["stage"], c["status"]), ("review", "open"), "复查")
+        c = self.act(self.sup, cid, "reply", {"note": "复查意见"})
+        c = self.act(self.sup, cid, "recheck", {"reason": "申请复核"})
+        eq(c["stage"], "recheck", "复核")
+        c = self.act(self.sup, cid, "reply", {"note": "复核意见"})
+        eq(c["status"], "closed", "closed after 复核")
+
+    def test_enterprise(self):
+        c = self.create({"type": "enterprise", "category": "Q0201", "description": "企业反映扩产用地指标不足。（演示数据）",
+                         "project_id": None})
+        cid = c["id"]
+        eq((c["stage"], c["project_id"]), ("dispatch", None), "交办 pending")
+        check(c["number"].startswith("QS-"), c["number"])
+        self.act(self.sup, cid, "dispatch", {"unit_id": self.chunliu_id})
+        self.act(self.chunliu, cid, "handle", {"note": "已协调用地"})
+        self.act(self.chunliu, cid, "reply", {"note": "已向企业反馈"})
+        c = self.act(self.sup, cid, "rate", {"rating": 5, "solved": True})
+        eq((c["stage"], c["status"]), ("done", "closed"), "评价 and 办结")
+
+    # ------------------------------------------------------------------ lights (moves the clock: last)
+    def test_lights_across_national_day(self):
+        c = self.create({"type": "hotline", "category": "H0101", "description": "咨询就业补贴。（演示数据）"})
+        cid = c["id"]
+        self.act(self.sup, cid, "dispatch", {"unit_id": self.chunliu_id})
+        c = self.act(self.chunliu, cid, "sign")
+        eq(c["stage_due_at"], "2026-10-13T09:30:00.000Z", "due Tuesday 13 October 17:30")
+        # 80% of 37.5 office hours = 30: reached on Monday 12 October at 15:00 only if the
+        # adjusted Saturday (10 October) counts
+        self.set_clock("2026-10-10T12:00:00+08:00")
+        self.login_all()
+        eq(self.case(cid)["light"], "green", "green on the adjusted Saturday")
+        self.set_clock("2026-10-12T14:59:00+08:00")
+        self.login_all()
+        eq(self.case(cid)["light"], "green", "green just before 80%")
+        n0 = len(self.events("case.light"))
+        r = self.set_clock("2026-10-12T15:00:30+08:00")
+        check(r["case_sweep"]["changed"] >= 1, "the sweep changed a light: %r" % r["case_sweep"])
+        self.login_all()
+        c = self.case(cid)
+        eq(c["light"], "yellow", "yellow at 80%")
+        check(len(self.events("case.light")) > n0, "the change is an event")
+        lst = expect_status(self.sup.get("/api/v1/cases?light=yellow&type=hotline&per_page=500"), 200).json()
+        check(cid in [i["id"] for i in lst["items"]], "listed under light=yellow")
+        check(lst["lights"]["yellow"] >= 1, "counted: %r" % lst["lights"])
+        self.set_clock("2026-10-13T17:31:00+08:00")
+        self.login_all()
+        eq(self.case(cid)["light"], "red", "red after the deadline")
+        over = expect_status(self.sup.get("/api/v1/cases?overdue=1&per_page=500"), 200).json()["items"]
+        check(cid in [i["id"] for i in over], "listed as overdue")
+        # a suspended case's clock stops: its deadline moves by the paused working time
+        d = self.create({"type": "hotline", "category": "H0101", "description": "咨询落户政策。（演示数据）"})
+        self.act(self.sup, d["id"], "dispatch", {"unit_id": self.chunliu_id})
+        d = self.act(self.chunliu, d["id"], "sign")
+        due0 = d["stage_due_at"]
+        self.act(self.chunliu, d["id"], "suspend", {"reason": "等待市民补充材料"})
+        self.set_clock("2026-10-14T17:31:00+08:00")  # one working day later
+        self.login_all()
+        d = self.act(self.chunliu, d["id"], "resume")
+        eq(d["stage_due_at"], "2026-10-21T09:30:00.000Z", "deadline moved by the pause (was %s)" % due0)
+        eq(d["light"], "green", "green after resuming")
