@@ -65,7 +65,8 @@ if [[ ! -x $DUBAN ]]; then
     echo "lifecycle: $DUBAN not found; run 'make build' (or set BUILD=...)" >&2
     exit 1
 fi
-cmake --build "$BUILD" --target duban_loadgen >/dev/null
+# A build directory is brought up to date; a plain directory of binaries is used as it is.
+[[ -f $BUILD/CMakeCache.txt ]] && cmake --build "$BUILD" --target duban_loadgen >/dev/null
 [[ -x $LOADGEN ]] || { echo "lifecycle: $LOADGEN was not built" >&2; exit 1; }
 
 TMP=$(mktemp -d "$BENCH_DIR/duban-lifecycle-XXXXXX")
@@ -105,7 +106,7 @@ DB=$TMP/lifecycle.db
 SERVER_PID=$!
 PORT=""
 for _ in $(seq 1 300); do
-    PORT=$(sed -n 's|^duban .* serving http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$TMP/server.out")
+    PORT=$(sed -n 's|^duban .* serving http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$TMP/server.out" 2>/dev/null)
     [[ -n $PORT ]] && break
     kill -0 "$SERVER_PID" 2>/dev/null || break
     sleep 0.1
