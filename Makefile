@@ -6,6 +6,8 @@ ASAN_BUILD ?= build-asan
 CMAKE_FLAGS ?=
 DEMO_DB ?= var/demo.db
 LISTEN ?= 127.0.0.1:8080
+# The peers (Request Tracker 5, Redmine) the case-lifecycle benchmark compares with; only `make bench` uses it.
+PEERS ?= ../shared/peers
 
 .PHONY: all deps build build-asan web demo test test-unit test-api bench soak fuzz clean help
 
@@ -50,7 +52,7 @@ test-api: build
 	python3 tests/api/run_all.py --duban $(BUILD)/duban --backend both
 
 bench: deps build
-	@bash bench/run.sh
+	@PEERS=$(PEERS) bash bench/run.sh
 
 soak: build
 	python3 tests/api/run_all.py --duban $(BUILD)/duban --backend both --only crash --crash-rounds 50

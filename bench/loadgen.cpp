@@ -10,6 +10,9 @@
 //                      [--seconds S] [--warmup W] [--max-requests R] [--threads T] [--header]
 //        duban_loadgen --port P --token BEARER --get PATH [--concurrency N] [--seconds S] ...
 //        duban_loadgen --port P --token BEARER --find-street
+//        duban_loadgen --port P (--login USER:PASSWORD | --token BEARER) --lifecycle [--unit ID]
+//                      [--category CODE] [--case-type hotline] [--create-fields JSON]
+//                      [--max-lifecycles N] [--concurrency N] [--seconds S] [--warmup W] [--header]
 //   --concurrency   connections, each with one request outstanding (default 8)
 //   --seconds       measured time (default 10); no request is sent after it ends
 //   --warmup        seconds of load before measuring, not counted (default 0)
@@ -19,9 +22,28 @@
 //   --get PATH      diagnostic: loop GET PATH instead (200 counts as ok) — the HTTP stack's cost
 //                   without the writer, e.g. --get /api/v1/org-units/15
 //   --find-street   print the id of the first street the token can see, and exit
+//   --lifecycle     the case lifecycle of docs/cases-api.md ("The benchmark lifecycle"), four writes
+//                   in a row on each connection: POST /api/v1/cases (201), POST
+//                   /api/v1/cases/{id}/actions/dispatch {unit_id} (200), POST /api/v1/cases/{id}/notes
+//                   (201), POST /api/v1/cases/{id}/actions/close {note} (200); then the next lifecycle.
+//                   A lifecycle starts only before the deadline and within --max-lifecycles; one that
+//                   started in the warm-up is not counted; one in flight at the deadline finishes.
+//                   A failed step (any other status) abandons that lifecycle and counts one error.
+//                   The category is the first 小類 of --case-type in GET /api/v1/case-types unless
+//                   --category is given; the unit is the lead unit of the first dispatch rule for that
+//                   type (GET /api/v1/dispatch-rules), else the first department of GET
+//                   /api/v1/org-units, unless --unit is given. --create-fields adds members to the
+//                   create body (a JSON object).
+//   --login U:P     log each connection in with POST /api/v1/session (cookie + X-CSRF-Token), as
+//                   the peers' session-cookie mode does; --token uses a bearer token instead
+//   --max-lifecycles  start at most this many lifecycles in all (default: no limit)
 // Loopback only: --host must be 127.x.x.x or localhost.
 // Prints one row (concurrency, requests, ok, errors, ok/s, p50 ms, p99 ms) and
 // "RESULT loadgen concurrency=N requests=N ok=N errors=N seconds=S ok_per_s=X p50_ms=X p99_ms=X".
+// --lifecycle prints a row (concurrency, lifecycles, errors, lifecycles/s, writes/s, p50, p99 over all
+// writes), one line of per-step p50/p99, and "RESULT lifecycle concurrency=N lifecycles=N errors=N
+// seconds=S lifecycles_per_s=X writes_per_s=X p50_ms=X p99_ms=X create_p50_ms=X create_p99_ms=X
+// dispatch_… note_… close_…".
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -68,6 +90,36 @@ struct Options {
     bool header = false;
     bool find_street = false;
     std::string get_path;  // non-empty: GET this path instead of creating org units
+    // --lifecycle
+    bool lifecycle = false;
+    std::string login;  // USER:PASSWORD: a session per connection instead of the bearer token
+    long long max_lifecycles = 0;  // 0: no limit
+    long long unit = 0;
+    std::string category;
+    std::string case_type = "hotline";
+    std::string create_fields;  // a JSON object merged into the create body
+};
+
+// The lifecycle's four steps (docs/cases-api.md, "The benchmark lifecycle").
+constexpr int kSteps = 4;
+constexpr const char* kStepName[kSteps] = {"create", "dispatch", "note", "close"};
+constexpr int kStepOk[kSteps] = {201, 200, 201, 200};
+
+// Request bodies: a ~200-character Chinese hotline complaint, as the peers' lifecycle_load.py sends.
+constexpr const char* kCaseBody =
+    "市民反映：某街道某小区东门附近道路井盖破损下沉，夜间行人和非机动车通行存在安全隐患，"
+    "已有老人险些摔倒。请求相关部门尽快派人现场核查、设置警示标志并维修更换井盖，"
+    "处理完成后请电话回复反映人。网格员已拍照上报。请尽快处理并反馈结果，谢谢。"
+    "联系人：张先生，联系电话已登记在热线系统中，请勿外传。";
+constexpr const char* kNoteText = "已派单至市政管理部门，要求48小时内到场核查处置，处置完成后上传现场照片。";
+constexpr const char* kDispatchNote = "请按时限到场核查处置。";
+constexpr const char* kCloseNote = "已现场更换井盖并恢复通行，电话回复反映人，同意办结。";
+
+// What every lifecycle request shares, worked out once before the load starts.
+struct Lifecycle {
+    std::string create_prefix, create_suffix;  // create body = prefix + title + suffix
+    std::string dispatch_body, note_body, close_body;
+    std::vector<std::string> auth;  // per connection: "Authorization: …\r\n" or "Cookie: …\r\nX-CSRF-Token: …\r\n"
 };
 
 sockaddr_in Address(const Options& o) {
@@ -139,13 +191,18 @@ long ParseResponse(const std::string& buf, int* status, bool* close_after, std::
     return static_cast<long>(he + 4 + len);
 }
 
-// One blocking request on a fresh connection (set-up calls only).
-int SimpleRequest(const Options& o, const std::string& method, const std::string& target, std::string* body) {
+// One blocking request on a fresh connection (set-up calls only). auth: header lines ending in
+// CRLF; empty uses the bearer token. head: the response's header block when non-null.
+int SimpleRequest(const Options& o, const std::string& method, const std::string& target, std::string* body,
+                  const std::string& req_body = "", const std::string* auth = nullptr, std::string* head = nullptr) {
     sockaddr_in sa = Address(o);
     int fd = Connect(sa, false);
     if (fd < 0) Die("cannot connect to " + o.host + ":" + std::to_string(o.port) + ": " + std::strerror(errno));
-    std::string req = method + " " + target + " HTTP/1.1\r\nHost: " + o.host + "\r\nAuthorization: Bearer " +
-                      o.token + "\r\nConnection: close\r\n\r\n";
+    std::string req = method + " " + target + " HTTP/1.1\r\nHost: " + o.host + "\r\n" +
+                      (auth ? *auth : "Authorization: Bearer " + o.token + "\r\n") + "Connection: close\r\n";
+    if (!req_body.empty())
+        req += "Content-Type: application/json\r\nContent-Length: " + std::to_string(req_body.size()) + "\r\n";
+    req += "\r\n" + req_body;
     if (send(fd, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) Die("send failed");
     std::string buf;
     char tmp[16384];
@@ -159,6 +216,7 @@ int SimpleRequest(const Options& o, const std::string& method, const std::string
     }
     close(fd);
     if (status == 0) Die("no complete response to " + method + " " + target);
+    if (head) *head = buf.substr(0, buf.find("\r\n\r\n"));
     return status;
 }
 
@@ -168,6 +226,11 @@ struct Stats {
     std::map<int, long long> by_status;  // non-201 statuses; 0 = connection failure
     std::vector<float> lat_ms;
     SteadyClock::time_point last_done{};
+    // --lifecycle
+    long long lifecycles = 0;                // completed (close answered 200) and counted
+    std::vector<float> step_ms[kSteps];      // per-step latency of counted lifecycles
+    std::map<std::string, long long> step_errors;  // "step:status" -> count
+    std::string error_sample;                // the first failed answer's body
 };
 
 struct Conn {
@@ -181,13 +244,16 @@ struct Conn {
     bool busy = false;  // a request is outstanding
     bool counted = false;
     long long n = 0;
+    // --lifecycle
+    int step = 0;          // the step outstanding (0 create .. 3 close)
+    std::string case_id;   // from the create answer
 };
 
 class Loop {
 public:
     Loop(const Options& o, std::vector<int> ids, SteadyClock::time_point count_from, SteadyClock::time_point deadline,
-         std::atomic<long long>* issued)
-        : o_(o), sa_(Address(o)), count_from_(count_from), deadline_(deadline), issued_(issued) {
+         std::atomic<long long>* issued, const Lifecycle* lc = nullptr)
+        : o_(o), sa_(Address(o)), count_from_(count_from), deadline_(deadline), issued_(issued), lc_(lc) {
         for (int id : ids) {
             auto c = std::make_unique<Conn>();
             c->id = id;
@@ -246,6 +312,10 @@ private:
     void Send(Conn& c) {
         auto now = SteadyClock::now();
         if (now >= deadline_) return;
+        if (lc_) {
+            StartLifecycle(c, now);
+            return;
+        }
         if (o_.max_requests > 0 && issued_->fetch_add(1, std::memory_order_relaxed) >= o_.max_requests) return;
         c.counted = now >= count_from_;
         if (c.fd < 0 && !Open(c)) {
@@ -269,6 +339,95 @@ private:
                 "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
                 body;
         Flush(c);
+    }
+
+    // --lifecycle: a new lifecycle on c (the deadline was checked by Send).
+    void StartLifecycle(Conn& c, SteadyClock::time_point now) {
+        if (o_.max_lifecycles > 0 && issued_->fetch_add(1, std::memory_order_relaxed) >= o_.max_lifecycles) return;
+        c.counted = now >= count_from_;
+        c.step = 0;
+        c.case_id.clear();
+        ++c.n;
+        SendStep(c, now);
+    }
+
+    // Sends the request of c.step.
+    void SendStep(Conn& c, SteadyClock::time_point now) {
+        if (c.fd < 0 && !Open(c)) {  // the server closed the connection and refuses a new one
+            RecordStepError(c, 0, "");
+            return;
+        }
+        const std::string& auth = lc_->auth[static_cast<size_t>(c.id)];
+        std::string target, body;
+        switch (c.step) {
+            case 0:
+                target = "/api/v1/cases";
+                body = lc_->create_prefix + "井盖破损 负载 " + std::to_string(o_.concurrency) + "-" + std::to_string(c.id) +
+                       "-" + std::to_string(c.n) + lc_->create_suffix;
+                break;
+            case 1:
+                target = "/api/v1/cases/" + c.case_id + "/actions/dispatch";
+                body = lc_->dispatch_body;
+                break;
+            case 2:
+                target = "/api/v1/cases/" + c.case_id + "/notes";
+                body = lc_->note_body;
+                break;
+            default:
+                target = "/api/v1/cases/" + c.case_id + "/actions/close";
+                body = lc_->close_body;
+                break;
+        }
+        c.out = "POST " + target + " HTTP/1.1\r\nHost: " + o_.host + "\r\n" + auth +
+                "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+        c.out_off = 0;
+        c.busy = true;
+        c.sent_at = now;
+        Flush(c);
+    }
+
+    // --lifecycle: the answer to c.step arrived.
+    void OnStep(Conn& c, int status, const std::string& body, SteadyClock::time_point done) {
+        if (status != kStepOk[c.step]) {
+            RecordStepError(c, status, body);
+            Send(c);
+            return;
+        }
+        if (c.step == 0) {
+            auto j = duban::core::Json::parse(body, nullptr, false);
+            if (j.is_discarded() || !j.is_object() || !j.contains("id") || !j["id"].is_number_integer()) {
+                RecordStepError(c, -1, body);
+                Send(c);
+                return;
+            }
+            c.case_id = std::to_string(j["id"].get<int64_t>());
+        }
+        if (c.counted) {
+            float ms = std::chrono::duration<float, std::milli>(done - c.sent_at).count();
+            stats_.step_ms[c.step].push_back(ms);
+            stats_.lat_ms.push_back(ms);
+            ++stats_.requests;
+            ++stats_.ok;
+        }
+        if (c.step + 1 < kSteps) {
+            ++c.step;
+            SendStep(c, done);
+            return;
+        }
+        if (c.counted) {
+            ++stats_.lifecycles;
+            stats_.last_done = std::max(stats_.last_done, done);
+        }
+        Send(c);
+    }
+
+    void RecordStepError(Conn& c, int status, const std::string& body) {
+        if (!c.counted) return;
+        ++stats_.requests;
+        ++stats_.errors;
+        ++stats_.step_errors[std::string(kStepName[c.step]) + ":" +
+                             (status == 0 ? "connection-failed" : status < 0 ? "no-id" : std::to_string(status))];
+        if (stats_.error_sample.empty() && !body.empty()) stats_.error_sample = body.substr(0, 400);
     }
 
     void Flush(Conn& c) {
@@ -320,7 +479,8 @@ private:
         }
         int status = 0;
         bool close_after = false;
-        long used = ParseResponse(c.in, &status, &close_after, nullptr);
+        std::string body;
+        long used = ParseResponse(c.in, &status, &close_after, lc_ ? &body : nullptr);
         if (used == 0) return;
         if (used < 0) {
             Fail(c, true);
@@ -328,8 +488,12 @@ private:
         }
         c.in.erase(0, static_cast<size_t>(used));
         c.busy = false;
-        Record(c, status, SteadyClock::now(), true);
         if (close_after || !c.in.empty()) Reset(c);
+        if (lc_) {
+            OnStep(c, status, body, SteadyClock::now());
+            return;
+        }
+        Record(c, status, SteadyClock::now(), true);
         Send(c);
     }
 
@@ -360,7 +524,9 @@ private:
         bool was_busy = c.busy;
         c.busy = false;
         Reset(c);
-        if (was_busy && c.counted) {
+        if (lc_) {
+            if (was_busy) RecordStepError(c, 0, "");
+        } else if (was_busy && c.counted) {
             ++stats_.requests;
             ++stats_.errors;
             ++stats_.by_status[0];
@@ -375,6 +541,7 @@ private:
     sockaddr_in sa_;
     SteadyClock::time_point count_from_, deadline_;
     std::atomic<long long>* issued_;
+    const Lifecycle* lc_;  // non-null: --lifecycle
     std::vector<std::unique_ptr<Conn>> conns_;
     int ep_ = -1;
     Stats stats_;
@@ -385,6 +552,135 @@ double Percentile(std::vector<float>& v, double p) {
     size_t k = static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
     std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
     return v[k];
+}
+
+// The first leaf category (小類) code in a case type's category tree: an object with a "code" and
+// no nested list of objects with codes (whatever the list is called).
+std::string FirstLeafCategory(const duban::core::Json& node) {
+    if (node.is_array()) {
+        for (const auto& e : node) {
+            std::string c = FirstLeafCategory(e);
+            if (!c.empty()) return c;
+        }
+        return "";
+    }
+    if (!node.is_object()) return "";
+    for (const auto& [k, v] : node.items()) {
+        if (!v.is_array() || v.empty() || !v[0].is_object() || !v[0].contains("code")) continue;
+        std::string c = FirstLeafCategory(v);
+        if (!c.empty()) return c;
+    }
+    if (node.contains("code") && node["code"].is_string()) return node["code"].get<std::string>();
+    return "";
+}
+
+// Set-up for --lifecycle: one session per connection (or the bearer token), the category and the
+// unit, the request bodies.
+std::unique_ptr<Lifecycle> SetUpLifecycle(Options& o) {
+    using duban::core::Json;
+    auto lc = std::make_unique<Lifecycle>();
+    if (!o.login.empty()) {
+        size_t colon = o.login.find(':');
+        if (colon == std::string::npos || colon == 0) Die("--login takes USER:PASSWORD");
+        std::string req = Json{{"username", o.login.substr(0, colon)}, {"password", o.login.substr(colon + 1)}}.dump();
+        const std::string none;
+        for (int i = 0; i < o.concurrency; ++i) {
+            std::string body, head;
+            int st = SimpleRequest(o, "POST", "/api/v1/session", &body, req, &none, &head);
+            if (st != 200 && st != 201) Die("POST /api/v1/session answered " + std::to_string(st) + ": " + body);
+            auto j = Json::parse(body, nullptr, false);
+            if (j.is_discarded() || !j.contains("csrf_token")) Die("the login answer has no csrf_token: " + body);
+            if (j.value("must_change_password", false)) Die("the account must change its password first");
+            std::string_view cookie;
+            if (!HeaderValue(head, "set-cookie", &cookie)) Die("the login answer sets no cookie");
+            std::string c(cookie.substr(0, cookie.find(';')));
+            lc->auth.push_back("Cookie: " + c + "\r\nX-CSRF-Token: " + j["csrf_token"].get<std::string>() + "\r\n");
+        }
+    } else {
+        lc->auth.assign(static_cast<size_t>(o.concurrency), "Authorization: Bearer " + o.token + "\r\n");
+    }
+    const std::string& auth0 = lc->auth[0];
+    if (o.category.empty()) {
+        std::string body;
+        int st = SimpleRequest(o, "GET", "/api/v1/case-types/" + o.case_type, &body, "", &auth0);
+        if (st != 200) Die("GET /api/v1/case-types/" + o.case_type + " answered " + std::to_string(st) + ": " + body.substr(0, 300));
+        auto j = Json::parse(body, nullptr, false);
+        if (j.is_discarded() || !j.contains("categories")) Die("case type " + o.case_type + " has no categories");
+        o.category = FirstLeafCategory(j["categories"]);
+        if (o.category.empty()) Die("no category code found in case type " + o.case_type);
+    }
+    if (o.unit <= 0) {
+        std::string body;
+        int st = SimpleRequest(o, "GET", "/api/v1/dispatch-rules", &body, "", &auth0);
+        auto j = Json::parse(body, nullptr, false);
+        if (st == 200 && !j.is_discarded()) {
+            const Json& rules = !j.is_object() ? j : j.contains("rules") ? j["rules"] : j.contains("items") ? j["items"] : j;
+            if (rules.is_array())
+                for (const auto& r : rules)
+                    if (r.is_object() && r.value("type", "") == o.case_type && r.contains("lead_unit_id") &&
+                        r["lead_unit_id"].is_number_integer()) {
+                        o.unit = r["lead_unit_id"].get<int64_t>();
+                        break;
+                    }
+        }
+    }
+    if (o.unit <= 0) {
+        std::string body;
+        int st = SimpleRequest(o, "GET", "/api/v1/org-units?kind=department&per_page=1", &body, "", &auth0);
+        auto j = Json::parse(body, nullptr, false);
+        if (st != 200 || j.is_discarded() || !j.contains("items") || j["items"].empty())
+            Die("no unit to dispatch to (no dispatch rule for " + o.case_type + ", no department visible); give --unit");
+        o.unit = j["items"][0]["id"].get<int64_t>();
+    }
+    Json create = {{"type", o.case_type}, {"category", o.category}, {"source", "hotline"}, {"description", kCaseBody},
+                   {"title", "@TITLE@"}};
+    if (!o.create_fields.empty()) {
+        auto extra = Json::parse(o.create_fields, nullptr, false);
+        if (extra.is_discarded() || !extra.is_object()) Die("--create-fields takes a JSON object");
+        for (const auto& [k, v] : extra.items()) create[k] = v;
+    }
+    std::string cb = create.dump();
+    size_t at = cb.find("@TITLE@");
+    lc->create_prefix = cb.substr(0, at);
+    lc->create_suffix = cb.substr(at + 7);
+    lc->dispatch_body = Json{{"unit_id", o.unit}, {"note", kDispatchNote}}.dump();
+    lc->note_body = Json{{"text", kNoteText}}.dump();
+    lc->close_body = Json{{"note", kCloseNote}}.dump();
+    return lc;
+}
+
+int ReportLifecycle(const Options& o, Stats& all, SteadyClock::time_point count_from) {
+    double secs = std::chrono::duration<double>(std::max(all.last_done, count_from) - count_from).count();
+    if (secs <= 0) secs = o.seconds;
+    const double lps = static_cast<double>(all.lifecycles) / secs;
+    const double wps = static_cast<double>(all.ok) / secs;
+    const double p50 = Percentile(all.lat_ms, 0.50), p99 = Percentile(all.lat_ms, 0.99);
+    if (o.header)
+        std::printf("%11s %10s %7s %12s %9s %8s %8s   %s\n", "concurrency", "lifecycles", "errors", "lifecycles/s",
+                    "writes/s", "p50 ms", "p99 ms", "per step p50/p99 ms");
+    std::string steps;
+    double sp50[kSteps], sp99[kSteps];
+    for (int k = 0; k < kSteps; ++k) {
+        sp50[k] = Percentile(all.step_ms[k], 0.50);
+        sp99[k] = Percentile(all.step_ms[k], 0.99);
+        char b[96];
+        std::snprintf(b, sizeof b, "%s%s %.2f/%.2f", k ? ", " : "", kStepName[k], sp50[k], sp99[k]);
+        steps += b;
+    }
+    std::printf("%11d %10lld %7lld %12.1f %9.0f %8.2f %8.2f   %s\n", o.concurrency, all.lifecycles, all.errors, lps, wps,
+                p50, p99, steps.c_str());
+    if (!all.step_errors.empty()) {
+        std::fprintf(stderr, "duban_loadgen: failed steps:");
+        for (auto& [k, v] : all.step_errors) std::fprintf(stderr, " %s=%lld", k.c_str(), v);
+        std::fprintf(stderr, "\n");
+        if (!all.error_sample.empty()) std::fprintf(stderr, "duban_loadgen: first failed answer: %s\n", all.error_sample.c_str());
+    }
+    std::printf("RESULT lifecycle concurrency=%d lifecycles=%lld errors=%lld seconds=%.3f lifecycles_per_s=%.2f "
+                "writes_per_s=%.1f p50_ms=%.3f p99_ms=%.3f category=%s unit=%lld",
+                o.concurrency, all.lifecycles, all.errors, secs, lps, wps, p50, p99, o.category.c_str(), o.unit);
+    for (int k = 0; k < kSteps; ++k) std::printf(" %s_p50_ms=%.3f %s_p99_ms=%.3f", kStepName[k], sp50[k], kStepName[k], sp99[k]);
+    std::printf("\n");
+    return 0;
 }
 
 }  // namespace
@@ -409,16 +705,26 @@ int main(int argc, char** argv) {
         else if (a == "--header") o.header = true;
         else if (a == "--find-street") o.find_street = true;
         else if (a == "--get") o.get_path = val();
+        else if (a == "--lifecycle") o.lifecycle = true;
+        else if (a == "--login") o.login = val();
+        else if (a == "--max-lifecycles") o.max_lifecycles = std::atoll(val().c_str());
+        else if (a == "--unit") o.unit = std::atoll(val().c_str());
+        else if (a == "--category") o.category = val();
+        else if (a == "--case-type") o.case_type = val();
+        else if (a == "--create-fields") o.create_fields = val();
         else if (a == "--help" || a == "-h") {
             std::printf("usage: duban_loadgen --port P --token BEARER --parent ID [--host 127.0.0.1] [--concurrency N]\n"
                         "                     [--seconds S] [--warmup W] [--max-requests R] [--threads T] [--header]\n"
                         "       duban_loadgen --port P --token BEARER --get PATH [--concurrency N] [--seconds S] ...\n"
-                        "       duban_loadgen --port P --token BEARER --find-street\n");
+                        "       duban_loadgen --port P --token BEARER --find-street\n"
+                        "       duban_loadgen --port P (--login USER:PASSWORD | --token BEARER) --lifecycle [--unit ID]\n"
+                        "                     [--category CODE] [--case-type hotline] [--create-fields JSON]\n"
+                        "                     [--max-lifecycles N] [--concurrency N] [--seconds S] [--warmup W] [--header]\n");
             return 0;
         } else Die("unknown option " + a);
     }
     if (o.port <= 0 || o.port > 65535) Die("--port is required (1-65535)");
-    if (o.token.empty()) Die("--token is required");
+    if (o.token.empty() && !(o.lifecycle && !o.login.empty())) Die("--token is required (or --lifecycle --login USER:PASSWORD)");
     for (char ch : o.token)
         if (static_cast<unsigned char>(ch) <= ' ' || ch == 0x7f) Die("--token has a control character or space");
 
@@ -432,13 +738,17 @@ int main(int argc, char** argv) {
         return 0;
     }
 
-    if (o.get_path.empty() && o.parent <= 0) Die("--parent is required (a street id)");
+    if (o.get_path.empty() && !o.lifecycle && o.parent <= 0) Die("--parent is required (a street id)");
     if (!o.get_path.empty() && (o.get_path[0] != '/' || o.get_path.find_first_of(" \r\n") != std::string::npos))
         Die("--get takes a path starting with '/'");
     if (o.concurrency < 1 || o.concurrency > 4096) Die("--concurrency must be in [1, 4096]");
     if (o.seconds <= 0 || o.seconds > 600) Die("--seconds must be in (0, 600]");
     if (o.warmup < 0 || o.warmup > 60) Die("--warmup must be in [0, 60]");
     if (o.max_requests < 0) Die("--max-requests must be >= 0");
+    if (o.max_lifecycles < 0) Die("--max-lifecycles must be >= 0");
+    if (o.lifecycle && !o.get_path.empty()) Die("--lifecycle and --get exclude each other");
+    std::unique_ptr<Lifecycle> lc;
+    if (o.lifecycle) lc = SetUpLifecycle(o);
     o.threads = std::clamp(o.threads, 1, std::min(o.concurrency, 64));
 
     const auto start = SteadyClock::now();
@@ -449,7 +759,7 @@ int main(int argc, char** argv) {
     for (int t = 0; t < o.threads; ++t) {
         std::vector<int> ids;
         for (int c = t; c < o.concurrency; c += o.threads) ids.push_back(c);
-        loops.push_back(std::make_unique<Loop>(o, ids, count_from, deadline, &issued));
+        loops.push_back(std::make_unique<Loop>(o, ids, count_from, deadline, &issued, lc.get()));
     }
     std::vector<std::thread> ths;
     for (auto& l : loops) ths.emplace_back([&l] { l->Run(); });
@@ -464,7 +774,12 @@ int main(int argc, char** argv) {
         for (auto& [k, v] : s.by_status) all.by_status[k] += v;
         all.lat_ms.insert(all.lat_ms.end(), s.lat_ms.begin(), s.lat_ms.end());
         all.last_done = std::max(all.last_done, s.last_done);
+        all.lifecycles += s.lifecycles;
+        for (int k = 0; k < kSteps; ++k) all.step_ms[k].insert(all.step_ms[k].end(), s.step_ms[k].begin(), s.step_ms[k].end());
+        for (auto& [k, v] : s.step_errors) all.step_errors[k] += v;
+        if (all.error_sample.empty()) all.error_sample = s.error_sample;
     }
+    if (o.lifecycle) return ReportLifecycle(o, all, count_from);
     // The measured window: from the end of warm-up to the last counted response (at least the
     // time asked for, unless --max-requests ended it sooner).
     double secs = std::chrono::duration<double>(std::max(all.last_done, count_from) - count_from).count();

@@ -17,6 +17,9 @@
 #   9. case KPIs over 10 million generated cases, side by side with PostgreSQL 15 and SQLite on the same
 #      data (bench/kpi.sh; skips with a message when PostgreSQL or ../shared/peers/kpi is missing;
 #      BENCH_KPI=0 skips it; the generated data and the loaded databases are cached in /var/tmp/kpi-bench).
+#  10. the case engine's warning sweep with 1 million open cases (bench/case_sweep_bench.cpp);
+#  11. the case lifecycle (create, dispatch, note, close) at concurrency 1, 8, 32 against duban and, when
+#      they are installed (../shared/peers, PEERS=...), Request Tracker 5 and Redmine (bench/lifecycle.sh).
 #
 # Everything runs on loopback, in a temporary directory removed at the end. About 90 s.
 #
@@ -32,6 +35,8 @@
 #   BENCH_LOADGEN_THREADS=1      event-loop threads in the load generator
 #   BENCH_GET=1                  also run the GET comparison (0 to skip)
 #   BENCH_STRICT=1               exit 1 when a must-show target is missed
+#   BENCH_SWEEP_COUNT=1000000    open cases for the case warning sweep (bench/case_sweep_bench.cpp)
+#   BENCH_LIFECYCLE=1            run bench/lifecycle.sh (0 to skip; its own settings: DUR, LEVELS, PEERS, ...)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -47,6 +52,8 @@ BENCH_SERVER_THREADS=${BENCH_SERVER_THREADS:-2}
 BENCH_LOADGEN_THREADS=${BENCH_LOADGEN_THREADS:-1}
 BENCH_STRICT=${BENCH_STRICT:-0}
 BENCH_GET=${BENCH_GET:-1}
+BENCH_LIFECYCLE=${BENCH_LIFECYCLE:-1}
+BENCH_SWEEP_COUNT=${BENCH_SWEEP_COUNT:-1000000}
 
 # Targets from the issue.
 TARGET_RATIO=3          # HTTP@64 acknowledged writes/s >= 3 x single-row commits/s
@@ -232,6 +239,19 @@ else
 fi
 echo "[$R6] case KPI targets"
 echo "load after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
-if [[ $BENCH_STRICT == 1 && ( $R1 == FAIL || $R2 == FAIL || $R3 == FAIL || $R4 == FAIL || $R5 == FAIL || $R6 == FAIL ) ]]; then
+echo
+echo "== case warning sweep (bench/case_sweep_bench.cpp): ${BENCH_SWEEP_COUNT} open cases, 1% falling due"
+if cmake --build "$BUILD" --target duban_bench_case_sweep >/dev/null 2>&1 && [[ -x $BUILD/duban_bench_case_sweep ]]; then
+    "$BUILD/duban_bench_case_sweep" --dir "$BENCH_DIR" --count "$BENCH_SWEEP_COUNT" || echo "(the sweep benchmark failed)"
+else
+    echo "skipped: duban_bench_case_sweep is not built (no case engine in this tree)"
+fi
+R7=PASS
+if [[ $BENCH_LIFECYCLE == 1 ]]; then
+    echo
+    BUILD=$BUILD BENCH_DIR=$BENCH_DIR BENCH_SERVER_THREADS=$BENCH_SERVER_THREADS BENCH_STRICT=$BENCH_STRICT \
+        bash bench/lifecycle.sh || R7=FAIL
+fi
+if [[ $BENCH_STRICT == 1 && ( $R1 == FAIL || $R2 == FAIL || $R3 == FAIL || $R4 == FAIL || $R5 == FAIL || $R6 == FAIL || $R7 == FAIL ) ]]; then
     exit 1
 fi
