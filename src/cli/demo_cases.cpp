@@ -63,7 +63,7 @@ void SeedDemoCases(store::Pipeline& pipeline, store::Database& db) {
     std::vector<int64_t> grids, streets;
     {
         auto c = db.Read();
-        if (store::CountRows(*c, "cases") > 0 || !store::ListDispatchRules(*c).empty()) return;
+        if (store::NextCaseId(*c) > 1 || !store::ListDispatchRules(*c).empty()) return;
         store::OrgFilter f;
         f.per_page = 1000;
         for (auto& u : store::ListOrgs(*c, f, core::Scope::All()).first) {

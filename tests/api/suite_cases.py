@@ -91,7 +91,7 @@ class CasesSuite(dt.Suite):
         e = expect_error(self.admin.put("/api/v1/case-types/hotline", bad), 422, field="actions[0].to")
         check("nowhere" in e["message"], e["message"])
         expect_error(self.sup.put("/api/v1/case-types/hotline", hot), 403, msg="the dispatcher does not edit types")
-        eq(self.srv.db.query("SELECT COUNT(*) FROM case_type_configs")[0][0], 0, "nothing stored")
+        eq(int(self.srv.db.query("SELECT COUNT(*) FROM case_type_configs")[0][0]), 0, "nothing stored")
         # an accepted edit (the same configuration, yellow at 75%), then back to 80%
         hot["yellow_share"] = 0.75
         expect_status(self.admin.put("/api/v1/case-types/hotline", hot), 200)
@@ -124,9 +124,9 @@ class CasesSuite(dt.Suite):
         eq(done["status"], "closed", "closed directly")
         eq(done["stage"], "done", "办结")
         check(done["closed_at"] is not None, "closed_at set")
-        eq(self.srv.db.query("SELECT COUNT(*) FROM events WHERE object_type = 'case' AND object_id = %d" % cid)[0][0], 4,
+        eq(int(self.srv.db.query("SELECT COUNT(*) FROM events WHERE object_type = 'case' AND object_id = %d" % cid)[0][0]), 4,
            "four writes, four events")
-        eq(self.srv.db.query("SELECT COUNT(*) FROM case_steps WHERE case_id = %d" % cid)[0][0], 4, "four steps")
+        eq(int(self.srv.db.query("SELECT COUNT(*) FROM case_steps WHERE case_id = %d" % cid)[0][0]), 4, "four steps")
 
     # ------------------------------------------------------------------ hotline
     def test_hotline_full(self):
@@ -313,16 +313,16 @@ class CasesSuite(dt.Suite):
         self.act(self.sup, cid, "dispatch", {"unit_id": self.chunliu_id})
         c = self.act(self.chunliu, cid, "sign")
         eq(c["stage_due_at"], "2026-10-13T09:30:00.000Z", "due Tuesday 13 October 17:30")
-        # 80% of 37.5 office hours = 30: reached on Monday 12 October at 15:00 only if the
-        # adjusted Saturday (10 October) counts
+        # 80% of the 40 office hours to the deadline = 32: reached on Monday 12 October at 17:00
+        # only if the adjusted Saturday (10 October) counts
         self.set_clock("2026-10-10T12:00:00+08:00")
         self.login_all()
         eq(self.case(cid)["light"], "green", "green on the adjusted Saturday")
-        self.set_clock("2026-10-12T14:59:00+08:00")
+        self.set_clock("2026-10-12T16:59:00+08:00")
         self.login_all()
         eq(self.case(cid)["light"], "green", "green just before 80%")
         n0 = len(self.events("case.light"))
-        r = self.set_clock("2026-10-12T15:00:30+08:00")
+        r = self.set_clock("2026-10-12T17:00:30+08:00")
         check(r["case_sweep"]["changed"] >= 1, "the sweep changed a light: %r" % r["case_sweep"])
         self.login_all()
         c = self.case(cid)

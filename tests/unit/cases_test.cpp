@@ -174,11 +174,11 @@ TEST(CaseTime, PetitionCalendarDays) {
 }
 
 TEST(CaseTime, YellowAtShareOfWorkingTime) {
-    // 80% of 5 working days (37.5 office hours) = 30 hours from 9-30 15:00:
-    // 2.5 (9-30) + 7.5 (10-08) + 7.5 (10-09) + 7.5 (10-10) = 25, then 5 more on 10-12 -> 15:00
+    // 9-30 15:00 to 10-13 17:30 is 2.5 + 5 x 7.5 = 40 office hours; 80% = 32:
+    // 2.5 (9-30) + 7.5 (10-08) + 7.5 (10-09) + 7.5 (10-10) = 25, then 7 more on 10-12 -> 17:00
     auto start = At("2026-09-30T15:00:00+08:00");
     auto due = At("2026-10-13T17:30:00+08:00");
-    EXPECT_EQ(core::FormatUtc(ShareAt("workdays", start, due, 0.8, Cal())), Utc("2026-10-12T15:00:00+08:00"));
+    EXPECT_EQ(core::FormatUtc(ShareAt("workdays", start, due, 0.8, Cal())), Utc("2026-10-12T17:00:00+08:00"));
     // calendar days: 80% of the span
     EXPECT_EQ(core::FormatUtc(ShareAt("days", At("2026-10-01T00:00:00+08:00"), At("2026-10-11T00:00:00+08:00"), 0.8, Cal())),
               Utc("2026-10-09T00:00:00+08:00"));
