@@ -21,7 +21,8 @@
 #  11. the case lifecycle (create, dispatch, note, close) at concurrency 1, 8, 32 against duban and, when
 #      they are installed (../shared/peers, PEERS=...), Request Tracker 5 and Redmine (bench/lifecycle.sh).
 #
-# Everything runs on loopback, in a temporary directory removed at the end. About 90 s.
+# Everything runs on loopback, in a temporary directory removed at the end. About 90 s, plus about
+# 2 minutes for the case sweep and duban's lifecycle levels and 10 for the peers' (when installed).
 #
 # Environment (all optional):
 #   BUILD=build                  build directory holding duban and the bench programs
