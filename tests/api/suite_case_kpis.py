@@ -15,11 +15,11 @@ CREATE = """CREATE TABLE IF NOT EXISTS cases (id INTEGER PRIMARY KEY, number TEX
   category_major TEXT, source TEXT, street_id INTEGER, community_id INTEGER, grid_id INTEGER, lead_unit_id INTEGER,
   stage TEXT, status TEXT, urgency TEXT, reported_at TEXT, registered_at TEXT, dispatched_at TEXT, handled_at TEXT,
   closed_at TEXT, due_at TEXT, stage_started_at TEXT, stage_due_at TEXT, returns INTEGER, reworks INTEGER,
-  extensions INTEGER, satisfaction INTEGER, merged_into INTEGER)"""
+  extensions INTEGER, satisfaction INTEGER, merged_into INTEGER, title TEXT, description TEXT, updated_at TEXT)"""
 
 COLS = ("id, number, type, category, category_major, source, street_id, community_id, grid_id, lead_unit_id, stage, "
         "status, urgency, reported_at, registered_at, dispatched_at, handled_at, closed_at, due_at, stage_started_at, "
-        "stage_due_at, returns, reworks, extensions, satisfaction, merged_into")
+        "stage_due_at, returns, reworks, extensions, satisfaction, merged_into, title, description, updated_at")
 
 
 @dt.suite("case_kpis")
@@ -72,7 +72,8 @@ class CaseKpisSuite(dt.Suite):
         for (cid, typ, street, rep, reg, dis, due, clo, ret, rew, sat) in rows:
             status = "closed" if clo else "open"
             vals = (cid, "K-%d" % cid, typ, "C0101", "C01", "grid", street, None, None, None, "x", status, "normal",
-                    rep, reg, dis, None, clo, due, rep, None, ret, rew, 0, sat, None)
+                    rep, reg, dis, None, clo, due, rep, None, ret, rew, 0, sat, None,
+                    "KPI 测试案件", "KPI 测试案件（测试数据）", rep)
             db.execute("INSERT INTO cases (%s) VALUES (%s)" % (COLS, ", ".join(["?"] * len(vals))), vals)
         # a committed write (a sign-in is an event) makes the server re-read the cases
         leader = self.srv.session("leader")

@@ -11,8 +11,8 @@ Saturday (10 October)."""
 import dubantest as dt
 from dubantest import check, eq, expect_error, expect_status
 
-PHOTO = "a" * 64
-PHOTO2 = "b" * 64
+# Two JPEG photos' hashes, uploaded in setup (a reference must name a stored attachment).
+PHOTO = PHOTO2 = None
 
 
 @dt.suite("cases")
@@ -30,6 +30,14 @@ class CasesSuite(dt.Suite):
         me = expect_status(self.insp.get("/api/v1/me"), 200).json()
         self.insp_grid = me["units"][0]
         self.malan_grid = self.units["210204008-C1-G1"]["id"]
+        global PHOTO, PHOTO2
+        PHOTO, PHOTO2 = [expect_status(self.insp.request("POST", "/api/v1/attachments",
+                                                         body=b"\xff\xd8\xff\xe0" + tag * 40, ctype="image/jpeg"),
+                                       201).json()["sha256"] for tag in (b"before", b"after!")]
+        # a well-formed hash nobody uploaded is refused
+        expect_error(self.insp.post("/api/v1/cases", {"type": "urban", "category": "E0101", "description": "未上传的照片",
+                                                      "grid_id": self.insp_grid,
+                                                      "attachments": ["c" * 64]}), 422, field="attachments[0]")
         self.sjj = self.units["210204-SJJ"]["id"]
         self.zjj = self.units["210204-ZJJ"]["id"]
         # the rule table the tests rely on (replacing the demo's)
