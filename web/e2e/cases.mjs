@@ -40,8 +40,13 @@ async function noOverflow(page, what) {
 async function pickOption(page, testid, text) {
   await page.getByTestId(testid).click();
   const opt = text ? page.locator('.el-select-dropdown__item:visible', { hasText: text }).first() : page.locator('.el-select-dropdown__item:visible').first();
-  const label = (await opt.textContent()).trim();
-  await opt.click();
+  const item = await opt.elementHandle();
+  const label = (await item.textContent()).trim();
+  await item.click();
+  // Wait until this dropdown has closed: while it fades out its items still count as visible, and
+  // the next pickOption without a text would take this dropdown's selected item for its own.
+  await item.waitForElementState('hidden');
+  await item.dispose();
   return label;
 }
 /** A point inside one of the inspector's grids: the centre of its polygon's first ring's box. */
