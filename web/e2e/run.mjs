@@ -294,6 +294,9 @@ test('角色分配: the picker forbids a second admin role and admin next to bus
 
 test('the language switch changes the page and is remembered', async () => {
   const page = await asRole('leader');
+  // the leader's page is shared: earlier tests leave it on /map or /system/dept/:id, without the greeting
+  await page.goto('/home');
+  await settle(page);
   await page.getByTestId('lang-current').click();
   await page.getByTestId('lang-zh-TW').click();
   await page.getByTestId('side-menu').getByText('首頁').waitFor();

@@ -43,13 +43,14 @@ const cases: RouteRecordRaw[] = [
     path: '/m/cases',
     name: 'MobileCases',
     component: () => import('@/views/mobile/cases.vue'),
-    meta: { title: 'menu.mCases', group, perm: 'case.report', probe: READ, hidden: true, bare: true },
+    // gated by case.report like /m/report (a leader reads cases but reports none): probed the same way
+    meta: { title: 'menu.mCases', group, perm: 'case.report', probe: 'POST /cases', hidden: true, bare: true },
   },
   {
     path: '/m/cases/:id(\\d+)',
     name: 'MobileCaseDetail',
     component: () => import('@/views/mobile/case.vue'),
-    meta: { title: 'menu.mCaseDetail', group, perm: 'case.report', probe: READ, hidden: true, bare: true },
+    meta: { title: 'menu.mCaseDetail', group, perm: 'case.report', probe: 'POST /cases', hidden: true, bare: true },
   },
 ];
 export default cases;
