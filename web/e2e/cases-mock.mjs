@@ -7,12 +7,11 @@
 // Prints "N passed, N failed".
 //   node e2e/cases-mock.mjs
 import { chromium } from 'playwright-core';
-import { createServer } from 'node:http';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, existsSync } from 'node:fs';
-import { dirname, extname, join, resolve } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assert, assertEq, settle, trackApi } from './helpers.mjs';
+import { assert, assertEq, serveDist, settle, trackApi } from './helpers.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = resolve(here, '../dist');
@@ -22,22 +21,7 @@ const SHOTS = process.env.SHOTS_DIR ? resolve(process.env.SHOTS_DIR) : null;
 if (SHOTS) mkdirSync(SHOTS, { recursive: true });
 const PHOTO = join(here, 'fixtures/manhole.png');
 
-const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.svg': 'image/svg+xml', '.woff2': 'font/woff2' };
-const http = createServer((req, res) => {
-  const p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-  let f = join(dist, p);
-  if (!f.startsWith(dist) || !existsSync(f) || p === '/') f = join(dist, 'index.html');
-  try {
-    const body = readFileSync(f);
-    res.writeHead(200, { 'Content-Type': TYPES[extname(f)] ?? 'application/octet-stream' });
-    res.end(body);
-  } catch {
-    res.writeHead(404);
-    res.end();
-  }
-});
-await new Promise((ok) => http.listen(0, '127.0.0.1', ok));
-const base = `http://127.0.0.1:${http.address().port}`;
+const { http, base } = await serveDist(dist);
 
 // ------------------------------------------------------------------ mock state
 const UNITS = [

@@ -1,5 +1,8 @@
 // Browser helpers shared by the tests: login (with the second factor), settling, route walking.
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, join } from 'node:path';
 import { totp } from './totp.mjs';
 
 export const DEMO_PASSWORD = 'Duban-Demo-2026!';
@@ -206,4 +209,25 @@ export async function ensureSupervisor(server, bin) {
   const ch = await post('/me/password', { old_password: temp, new_password: DEMO_PASSWORD }, cookie);
   assert(ch.status < 300, `password change for ducha.staff → ${ch.status} ${await ch.text()}`);
   console.log('    note: ducha.staff is not in the demo data: added with duban user add');
+}
+
+const STATIC_TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.svg': 'image/svg+xml', '.woff2': 'font/woff2' };
+/** Serves the built app (dist) on 127.0.0.1 and a free port, index.html for every unknown path (the
+ * mock tests answer /api/ themselves in the browser). Returns the server and its base URL. */
+export async function serveDist(dist) {
+  const http = createServer((req, res) => {
+    const p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let f = join(dist, p);
+    if (!f.startsWith(dist) || !existsSync(f) || p === '/') f = join(dist, 'index.html');
+    try {
+      const body = readFileSync(f);
+      res.writeHead(200, { 'Content-Type': STATIC_TYPES[extname(f)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise((ok) => http.listen(0, '127.0.0.1', ok));
+  return { http, base: `http://127.0.0.1:${http.address().port}` };
 }

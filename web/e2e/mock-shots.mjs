@@ -2,10 +2,10 @@
 // before the server's plan API exists: serves dist/ itself, drives /usr/bin/chromium.
 //   node e2e/mock-shots.mjs            → e2e/out/mock-*.png
 import { chromium } from 'playwright-core';
-import { createServer } from 'node:http';
-import { mkdirSync, readFileSync, existsSync } from 'node:fs';
-import { dirname, extname, join, resolve } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serveDist } from './helpers.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = resolve(here, '../dist');
@@ -13,22 +13,7 @@ const OUT = join(here, 'out');
 mkdirSync(OUT, { recursive: true });
 const seedPath = resolve(here, '../../tests/fixtures/seed-report.txt');
 
-const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.svg': 'image/svg+xml', '.woff2': 'font/woff2' };
-const http = createServer((req, res) => {
-  const p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-  let f = join(dist, p);
-  if (!f.startsWith(dist) || !existsSync(f) || p === '/') f = join(dist, 'index.html');
-  try {
-    const body = readFileSync(f);
-    res.writeHead(200, { 'Content-Type': TYPES[extname(f)] ?? 'application/octet-stream' });
-    res.end(body);
-  } catch {
-    res.writeHead(404);
-    res.end();
-  }
-});
-await new Promise((ok) => http.listen(0, '127.0.0.1', ok));
-const base = `http://127.0.0.1:${http.address().port}`;
+const { http, base } = await serveDist(dist);
 
 // ------------------------------------------------------------------ mock data
 const cp = (s) => Array.from(s).length;
