@@ -8,6 +8,8 @@
 //  - the backlog at an instant uses an interval index (see Backlog below), exact for any instant.
 #include "kpi/kpi.hpp"
 
+#include "core/calendar.hpp"
+
 #include <algorithm>
 #include <cassert>
 #include <climits>
@@ -17,37 +19,14 @@
 namespace duban::kpi {
 
 // ---------------------------------------------------------------- time
-namespace {
-int64_t DaysFromCivil(int y, int m, int d) {
-    y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-void CivilFromDays(int64_t z, int* y, int* m, int* d) {
-    z += 719468;
-    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const unsigned doe = static_cast<unsigned>(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const int yy = static_cast<int>(yoe) + static_cast<int>(era) * 400;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    *d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-    *m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-    *y = yy + (*m <= 2);
-}
-}  // namespace
 
 int32_t LocalSeconds(int y, int m, int d, int h, int mi, int s) {
-    return static_cast<int32_t>(DaysFromCivil(y, m, d) * 86400 + h * 3600 + mi * 60 + s);
+    return static_cast<int32_t>(core::Date{y, m, d}.DaysSinceEpoch() * 86400 + h * 3600 + mi * 60 + s);
 }
 int MonthIndex(int32_t t) {
     int64_t days = t >= 0 ? t / 86400 : (static_cast<int64_t>(t) - 86399) / 86400;
-    int y, m, d;
-    CivilFromDays(days, &y, &m, &d);
-    return (y - 1970) * 12 + (m - 1);
+    const core::Date date = core::Date::FromDays(days);
+    return (date.y - 1970) * 12 + (date.m - 1);
 }
 int32_t MonthStart(int mi) {
     const int y = 1970 + (mi >= 0 ? mi / 12 : (mi - 11) / 12);
