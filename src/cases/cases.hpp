@@ -15,6 +15,7 @@
 #include "core/calendar.hpp"
 #include "core/core.hpp"
 #include "core/deadlines.hpp"
+#include "geo/geo.hpp"
 #include "store/case_repos.hpp"
 #include "store/store.hpp"
 
@@ -133,17 +134,11 @@ struct Viewer {
     bool Sees(const store::CaseRow& c) const;
 };
 
-/// A point to its grid (set by the app when a locator exists).
-struct Located {
-    std::optional<int64_t> grid_id, community_id, street_id;
-};
-using Locator = std::function<std::optional<Located>(double lon, double lat)>;
-
 struct Env {
     const Registry* types = nullptr;
     const core::WorkCalendar* cal = nullptr;
     const core::SecretBox* box = nullptr;
-    Locator locate;  // may be empty
+    geo::LocateFn locate;  // a point to its grid (the server's grid index); may be empty
 };
 
 // ---------------------------------------------------------------- commands (in the writer)

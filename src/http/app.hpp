@@ -149,8 +149,6 @@ public:
     /// by when their light may next change.
     std::shared_ptr<cases::Registry> case_types = cases::Registry::Shipped();
     cases::Watch case_watch;
-    /// Locates a point in its grid (set when geo areas are loaded); empty: none.
-    cases::Locator case_locator;
     /// CPU-heavy work (reading an uploaded report) runs here, not on the I/O threads.
     asio::thread_pool cpu_pool{2};
     /// The month (YYYYMM, China time) whose indicator alerts were last re-evaluated in full.

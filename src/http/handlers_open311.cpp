@@ -68,7 +68,7 @@ cases::Env EnvOf(App& app) {
     e.types = app.case_types.get();
     e.cal = &app.calendar;
     e.box = &app.box;
-    e.locate = app.case_locator;
+    e.locate = app.grid_index.Hook();
     return e;
 }
 

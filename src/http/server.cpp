@@ -251,12 +251,6 @@ struct Server::Impl {
         app.calendar = core::ShippedCalendar();
         if (auto st = app.RebuildGridIndex(); !st)
             std::fprintf(stderr, "duban: warning: grid index: %s\n", st.error().message.c_str());
-        // The case engine locates a reported point in its grid through the server's grid index.
-        app.case_locator = [hook = app.grid_index.Hook()](double lon, double lat) -> std::optional<cases::Located> {
-            auto at = hook(lon, lat);
-            if (!at) return std::nullopt;
-            return cases::Located{at->grid_id, at->community_id, at->street_id};
-        };
     }
     App app;
     ServerSettings settings;
