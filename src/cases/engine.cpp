@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <set>
 
+#include "blobs/blobs.hpp"
 #include "cases/cases.hpp"
 #include "store/repos.hpp"
 
@@ -22,13 +23,6 @@ TimePoint Parse(const std::string& s) {
 std::optional<TimePoint> ParseOpt(const std::optional<std::string>& s) {
     if (!s) return std::nullopt;
     return Parse(*s);
-}
-
-bool IsHex64(const std::string& s) {
-    if (s.size() != 64) return false;
-    for (char ch : s)
-        if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'))) return false;
-    return true;
 }
 
 bool ValidIdNumber(const std::string& s) {
@@ -231,7 +225,7 @@ Result<std::vector<std::string>> Attachments(store::Conn& c, const Json& body) {
     if (a.size() > 20) return Error::Validation("attachments", "at most 20 attachments");
     for (size_t i = 0; i < a.size(); ++i) {
         std::string f = "attachments[" + std::to_string(i) + "]";
-        if (!a[i].is_string() || !IsHex64(a[i].get<std::string>()))
+        if (!a[i].is_string() || !blobs::IsSha256Hex(a[i].get<std::string>()))
             return Error::Validation(f, f + " must be a SHA-256 in lower-case hex (64 characters)");
         if (!store::AttachmentExists(c, a[i].get<std::string>()))
             return Error::Validation(f, f + " was not uploaded (POST /api/v1/attachments first)", "unknown_attachment");
