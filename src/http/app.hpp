@@ -96,6 +96,10 @@ void AddCaseKpiRoutes(std::vector<Route>& r);
 /// Once called, the store is kept live this way and no longer re-loaded when the event chain moves.
 void RefreshCaseKpis(App& app, store::Conn& c, int64_t case_id);
 void AddCaseRoutes(std::vector<Route>& r);
+/// What the case engine needs from the server (types, calendar, sealing box, the grid index's
+/// locator), and who a signed-in account is to it (units, scope); handlers_cases.cpp.
+cases::Env CaseEnv(App& app);
+cases::Viewer CaseViewer(App& app, const org::Principal& p);
 void AddOpen311Routes(std::vector<Route>& r);
 /// PUT /api/v1/_test/clock: not in the table; dispatched only when the server has a test clock.
 const Route& TestClockRoute();

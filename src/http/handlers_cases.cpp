@@ -5,9 +5,7 @@
 
 namespace duban::http {
 
-namespace {
-
-cases::Env EnvOf(App& app) {
+cases::Env CaseEnv(App& app) {
     cases::Env e;
     e.types = app.case_types.get();
     e.cal = &app.calendar;
@@ -16,7 +14,7 @@ cases::Env EnvOf(App& app) {
     return e;
 }
 
-cases::Viewer ViewerOf(App& app, const org::Principal& p) {
+cases::Viewer CaseViewer(App& app, const org::Principal& p) {
     cases::Viewer v;
     v.roles = p.roles;
     v.units = p.units;
@@ -32,6 +30,8 @@ cases::Viewer ViewerOf(App& app, const org::Principal& p) {
     }
     return v;
 }
+
+namespace {
 
 asio::awaitable<Response> CommitCase(Ctx& ctx, store::CommandFn fn, int status) {
     auto op = Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip), std::move(fn));
@@ -74,8 +74,8 @@ asio::awaitable<Response> CreateH(Ctx& ctx) {
     auto body = JsonBody(ctx.req);
     if (!body.ok()) co_return ErrorResponse(body.error());
     Json b = std::move(*body);
-    auto v = ViewerOf(ctx.app, *ctx.principal);
-    auto env = EnvOf(ctx.app);
+    auto v = CaseViewer(ctx.app, *ctx.principal);
+    auto env = CaseEnv(ctx.app);
     auto op = CommitCase(ctx, [b, v, env](store::WriteTx& tx) { return cases::CreateCase(tx, b, v, env); }, 201);
     auto resp = co_await std::move(op);
     co_return resp;
@@ -119,16 +119,16 @@ core::Status Filter(const Request& req, store::CaseFilter* f) {
 asio::awaitable<Response> ListH(Ctx& ctx) {
     store::CaseFilter f;
     if (auto s = Filter(ctx.req, &f); !s) co_return ErrorResponse(s.error());
-    auto v = ViewerOf(ctx.app, *ctx.principal);
+    auto v = CaseViewer(ctx.app, *ctx.principal);
     auto c = ctx.app.db.Read();
-    co_return JsonResponse(200, cases::ListCases(*c, f, v, EnvOf(ctx.app)));
+    co_return JsonResponse(200, cases::ListCases(*c, f, v, CaseEnv(ctx.app)));
 }
 
 asio::awaitable<Response> QueueH(Ctx& ctx) {
     store::CaseFilter f;
     if (auto s = Filter(ctx.req, &f); !s) co_return ErrorResponse(s.error());
     f.queue = true;
-    auto v = ViewerOf(ctx.app, *ctx.principal);
+    auto v = CaseViewer(ctx.app, *ctx.principal);
     auto c = ctx.app.db.Read();
     // Waiting in its type's dispatch stage with no lead unit: no rule matched.
     Json out = Json{{"items", Json::array()}, {"total", 0}, {"page", f.page}, {"per_page", f.per_page}};
@@ -140,7 +140,7 @@ asio::awaitable<Response> QueueH(Ctx& ctx) {
         tf.stage = t->dispatch_stage;
         tf.page = 1;
         tf.per_page = 500;
-        Json part = cases::ListCases(*c, tf, v, EnvOf(ctx.app));
+        Json part = cases::ListCases(*c, tf, v, CaseEnv(ctx.app));
         total += part["total"].get<int64_t>();
         for (auto& i : part["items"]) out["items"].push_back(i);
     }
@@ -149,9 +149,9 @@ asio::awaitable<Response> QueueH(Ctx& ctx) {
 }
 
 asio::awaitable<Response> GetH(Ctx& ctx) {
-    auto v = ViewerOf(ctx.app, *ctx.principal);
+    auto v = CaseViewer(ctx.app, *ctx.principal);
     auto c = ctx.app.db.Read();
-    co_return FromResult(cases::GetCase(*c, ctx.req.ids[0], v, EnvOf(ctx.app)));
+    co_return FromResult(cases::GetCase(*c, ctx.req.ids[0], v, CaseEnv(ctx.app)));
 }
 
 asio::awaitable<Response> ActionH(Ctx& ctx) {
@@ -163,8 +163,8 @@ asio::awaitable<Response> ActionH(Ctx& ctx) {
     }
     int64_t id = ctx.req.ids[0];
     std::string action = ctx.req.params.at(0);
-    auto v = ViewerOf(ctx.app, *ctx.principal);
-    auto env = EnvOf(ctx.app);
+    auto v = CaseViewer(ctx.app, *ctx.principal);
+    auto env = CaseEnv(ctx.app);
     auto op = CommitCase(ctx, [id, action, b, v, env](store::WriteTx& tx) { return cases::ApplyAction(tx, id, action, b, v, env); }, 200);
     auto resp = co_await std::move(op);
     co_return resp;
@@ -175,8 +175,8 @@ asio::awaitable<Response> NoteH(Ctx& ctx) {
     if (!body.ok()) co_return ErrorResponse(body.error());
     int64_t id = ctx.req.ids[0];
     Json b = std::move(*body);
-    auto v = ViewerOf(ctx.app, *ctx.principal);
-    auto env = EnvOf(ctx.app);
+    auto v = CaseViewer(ctx.app, *ctx.principal);
+    auto env = CaseEnv(ctx.app);
     auto op = CommitCase(ctx, [id, b, v, env](store::WriteTx& tx) { return cases::AddNote(tx, id, b, v, env); }, 201);
     auto resp = co_await std::move(op);
     co_return resp;
@@ -184,8 +184,8 @@ asio::awaitable<Response> NoteH(Ctx& ctx) {
 
 asio::awaitable<Response> ReporterH(Ctx& ctx) {
     int64_t id = ctx.req.ids[0];
-    auto v = ViewerOf(ctx.app, *ctx.principal);
-    auto env = EnvOf(ctx.app);
+    auto v = CaseViewer(ctx.app, *ctx.principal);
+    auto env = CaseEnv(ctx.app);
     auto op = CommitCase(ctx, [id, v, env](store::WriteTx& tx) { return cases::ViewReporter(tx, id, v, env); }, 200);
     auto resp = co_await std::move(op);
     co_return resp;
@@ -200,7 +200,7 @@ asio::awaitable<Response> PutRulesH(Ctx& ctx) {
     auto body = JsonBody(ctx.req);
     if (!body.ok()) co_return ErrorResponse(body.error());
     Json b = std::move(*body);
-    auto env = EnvOf(ctx.app);
+    auto env = CaseEnv(ctx.app);
     auto op = CommitCase(ctx, [b, env](store::WriteTx& tx) { return cases::PutDispatchRules(tx, b, env); }, 200);
     auto resp = co_await std::move(op);
     co_return resp;
@@ -211,7 +211,7 @@ asio::awaitable<Response> PutRulesH(Ctx& ctx) {
 asio::awaitable<Result<Json>> RunCaseSweep(App& app) {
     auto due = app.case_watch.PopDue(app.clock.Now());
     if (due.empty()) co_return Json{{"evaluated", 0}, {"changed", 0}};
-    auto env = EnvOf(app);
+    auto env = CaseEnv(app);
     auto op = Commit(app, store::Actor{std::nullopt, "system", ""},
                      [due, env](store::WriteTx& tx) { return cases::Sweep(tx, due, env); });
     auto r = co_await std::move(op);

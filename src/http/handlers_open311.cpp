@@ -63,38 +63,11 @@ Result<std::vector<open311::Service>> Services(App& app) {
     return open311::ServicesFromCaseType(t->ToJson());
 }
 
-cases::Env EnvOf(App& app) {
-    cases::Env e;
-    e.types = app.case_types.get();
-    e.cal = &app.calendar;
-    e.box = &app.box;
-    e.locate = app.grid_index.Hook();
-    return e;
-}
-
 // The public reader: every case, no roles (no actions), the reporter never read.
 cases::Viewer PublicViewer() {
     cases::Viewer v;
     v.all = true;
     v.name = "open311";
-    return v;
-}
-
-// The reporting account: what its own handlers would build (handlers_cases.cpp).
-cases::Viewer ReporterViewer(App& app, const org::Principal& p) {
-    cases::Viewer v;
-    v.roles = p.roles;
-    v.units = p.units;
-    v.user_id = p.user_id;
-    v.name = p.display_name.empty() ? p.username : p.display_name;
-    v.all = p.scope.all || p.Has(org::Perm::kCaseDispatch) ||
-            std::find(p.roles.begin(), p.roles.end(), "leader") != p.roles.end();
-    if (!v.all) {
-        auto c = app.db.Read();
-        v.prefixes = store::OrgPaths(*c, p.units);
-        for (auto& s : p.scope.subtrees) v.prefixes.push_back(s);
-        for (auto& s : p.scope.exact) v.prefixes.push_back(s);
-    }
     return v;
 }
 
@@ -109,7 +82,7 @@ std::optional<Json> CaseByNumber(App& app, store::Conn& c, const std::string& nu
     }
     auto row = store::FindCase(c, id);
     if (!row || row->number != number || row->type != "urban") return std::nullopt;
-    return cases::CaseToJson(c, *row, PublicViewer(), EnvOf(app));
+    return cases::CaseToJson(c, *row, PublicViewer(), CaseEnv(app));
 }
 
 // The public request object of a case: the lead unit's name and the service's notice added.
@@ -200,8 +173,8 @@ asio::awaitable<Response> PostRequestH(Ctx& ctx) {
     const auto* svc = open311::FindService(*services, nr.service_code);
     Json body = open311::CreateCaseBody(nr, *svc);
     std::string note = open311::MediaNote(nr);
-    auto v = ReporterViewer(ctx.app, *principal);
-    auto env = EnvOf(ctx.app);
+    auto v = CaseViewer(ctx.app, *principal);
+    auto env = CaseEnv(ctx.app);
     // One command: the case, and the media_url as a handling note (both or neither).
     auto op = Commit(ctx.app, principal->ToActor(ctx.req.remote_ip),
                      [body, note, v, env](store::WriteTx& tx) -> Result<Json> {
@@ -250,7 +223,7 @@ asio::awaitable<Response> ListRequestsH(Ctx& ctx) {
     if (q.service_codes.size() == 1) filter.category = q.service_codes[0];
     filter.per_page = 500;
     auto viewer = PublicViewer();
-    auto env = EnvOf(ctx.app);
+    auto env = CaseEnv(ctx.app);
     for (filter.page = 1; static_cast<int>(out.size()) < q.limit; ++filter.page) {
         Json page = cases::ListCases(*c, filter, viewer, env);
         const auto& items = page["items"];
