@@ -172,7 +172,8 @@ std::string MaskId(const std::string& s);
 class Watch {
 public:
     void Set(int64_t id, std::optional<core::TimePoint> at);
-    std::vector<int64_t> PopDue(core::TimePoint now);
+    /// At most `limit` of the cases due at or before now, earliest first.
+    std::vector<int64_t> PopDue(core::TimePoint now, size_t limit = SIZE_MAX);
     /// Applies and removes the "_watch" list of a command's result.
     void Apply(Json& result);
     void LoadAll(store::Conn& c);  // every watched case due at once (start-up)

@@ -856,10 +856,10 @@ void Watch::Set(int64_t id, std::optional<TimePoint> at) {
     if (at) idx_.Set(id, *at);
     else idx_.Remove(id);
 }
-std::vector<int64_t> Watch::PopDue(TimePoint now) {
+std::vector<int64_t> Watch::PopDue(TimePoint now, size_t limit) {
     std::lock_guard<std::mutex> l(mu_);
     std::vector<int64_t> out;
-    for (auto& [id, at] : idx_.PopDue(now)) out.push_back(id);
+    for (auto& [id, at] : idx_.PopDue(now, limit)) out.push_back(id);
     return out;
 }
 void Watch::Apply(Json& result) {

@@ -1,6 +1,7 @@
 #pragma once
 /// duban::core deadlines — a timer structure keyed by deadline: the sweep costs what falls due,
 /// not what is open. Not thread-safe; its owner serialises access.
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -50,11 +51,12 @@ public:
         if (by_time_.empty()) return std::nullopt;
         return by_time_.begin()->first;
     }
-    /// Removes and returns every key due at or before now, earliest first.
-    std::vector<std::pair<Key, TimePoint>> PopDue(TimePoint now) {
+    /// Removes and returns the keys due at or before now, earliest first: all of them, or at most
+    /// `limit` (the rest stay, due, for the next call).
+    std::vector<std::pair<Key, TimePoint>> PopDue(TimePoint now, size_t limit = SIZE_MAX) {
         std::vector<std::pair<Key, TimePoint>> due;
         auto it = by_time_.begin();
-        for (; it != by_time_.end() && it->first <= now; ++it) {
+        for (; it != by_time_.end() && it->first <= now && due.size() < limit; ++it) {
             due.emplace_back(it->second, it->first);
             by_key_.erase(it->second);
         }

@@ -92,9 +92,12 @@ void AddPlanRoutes(std::vector<Route>& r);
 void AddIndicatorRoutes(std::vector<Route>& r);
 void AddGeoRoutes(std::vector<Route>& r);  // geo areas, locate, attachments
 void AddCaseKpiRoutes(std::vector<Route>& r);
-/// After a committed case write: re-reads that case into the server's KPI store (handlers_kpi.cpp).
-/// Once called, the store is kept live this way and no longer re-loaded when the event chain moves.
+/// After a committed case write: re-reads that case into the server's KPI store, if it is loaded
+/// (handlers_kpi.cpp). Every case write in the server calls it, so the store never re-loads.
 void RefreshCaseKpis(App& app, store::Conn& c, int64_t case_id);
+/// After a committed case write: moves the cases named in the result's "_watch" list in the light
+/// watch (and drops that list from the result) and brings them up to date in the KPI store.
+void AfterCaseWrite(App& app, Json& result);
 void AddCaseRoutes(std::vector<Route>& r);
 /// What the case engine needs from the server (types, calendar, sealing box, the grid index's
 /// locator), and who a signed-in account is to it (units, scope); handlers_cases.cpp.

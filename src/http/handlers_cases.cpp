@@ -37,7 +37,7 @@ asio::awaitable<Response> CommitCase(Ctx& ctx, store::CommandFn fn, int status) 
     auto op = Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip), std::move(fn));
     auto r = co_await std::move(op);
     if (!r.ok()) co_return ErrorResponse(r.error());
-    ctx.app.case_watch.Apply(*r);
+    AfterCaseWrite(ctx.app, *r);
     co_return JsonResponse(status, *r);
 }
 
@@ -209,18 +209,40 @@ asio::awaitable<Response> PutRulesH(Ctx& ctx) {
 }  // namespace
 
 asio::awaitable<Result<Json>> RunCaseSweep(App& app) {
-    auto due = app.case_watch.PopDue(app.clock.Now());
-    if (due.empty()) co_return Json{{"evaluated", 0}, {"changed", 0}};
+    // In batches, each its own command: after a restart every watched case is due at once, and a
+    // million of them in one transaction would hold the writer for seconds; batches let the
+    // users' writes in between.
+    constexpr size_t kBatch = 2000;
+    int64_t evaluated = 0, changed = 0, batches = 0;
+    const core::TimePoint now = app.clock.Now();
     auto env = CaseEnv(app);
-    auto op = Commit(app, store::Actor{std::nullopt, "system", ""},
-                     [due, env](store::WriteTx& tx) { return cases::Sweep(tx, due, env); });
-    auto r = co_await std::move(op);
-    if (r.ok()) {
+    for (;;) {
+        auto due = app.case_watch.PopDue(now, kBatch);
+        if (due.empty()) break;
+        auto op = Commit(app, store::Actor{std::nullopt, "system", ""},
+                         [due, env](store::WriteTx& tx) { return cases::Sweep(tx, due, env); });
+        auto r = co_await std::move(op);
+        if (!r.ok()) {
+            for (auto id : due) app.case_watch.Set(id, app.clock.Now());  // look again next time
+            co_return r;
+        }
+        evaluated += r->value("evaluated", int64_t{0});
+        changed += r->value("changed", int64_t{0});
+        ++batches;
         app.case_watch.Apply(*r);
-    } else {
-        for (auto id : due) app.case_watch.Set(id, app.clock.Now());  // look again next time
+        if (due.size() < kBatch) break;
     }
-    co_return r;
+    co_return Json{{"evaluated", evaluated}, {"changed", changed}, {"batches", batches}};
+}
+
+void AfterCaseWrite(App& app, Json& result) {
+    std::vector<int64_t> ids;
+    if (result.is_object() && result.contains("_watch"))
+        for (auto& e : result["_watch"]) ids.push_back(e[0].get<int64_t>());
+    app.case_watch.Apply(result);
+    if (ids.empty()) return;
+    auto c = app.db.Read();
+    for (auto id : ids) RefreshCaseKpis(app, *c, id);
 }
 
 void AddCaseRoutes(std::vector<Route>& r) {

@@ -1,7 +1,9 @@
 // The case KPI table (docs/case-kpis.md): GET /api/v1/case-kpis and its .xlsx. Thin: parse, scope,
 // ask the KPI store, serialise. The store is loaded from the `cases` table on first use and
-// re-loaded when the event chain has moved since, until the case engine calls RefreshCaseKpis
-// after its writes (app.hpp), which keeps it live case by case without reloads.
+// from then on kept live case by case: every case write in this process calls RefreshCaseKpis
+// (through AfterCaseWrite, app.hpp), so a read never re-loads. Cases written by another process
+// (`duban demo-cases` into a running server's database, a second server on the same PostgreSQL)
+// are seen after a restart.
 #include "http/app.hpp"
 #include "kpi/load.hpp"
 #include "office/office.hpp"
@@ -30,8 +32,6 @@ core::Status MonthParam(const Request& req, const char* key, std::optional<int>*
 struct KpiState {
     std::mutex mu;
     std::shared_ptr<kpi::Store> store;  // GUARDED_BY(mu)
-    int64_t event_seq = -1;             // GUARDED_BY(mu): the chain head it was loaded at
-    bool live = false;                  // GUARDED_BY(mu): writers call RefreshCaseKpis; no reloads
 };
 KpiState& StateOf(const App& app) {
     static std::mutex mu;
@@ -42,17 +42,16 @@ KpiState& StateOf(const App& app) {
     return *s;
 }
 
-/// The store, loaded (again) when the event chain has moved since the last load.
+/// The store, loaded on first use. The load reads under the lock that RefreshCaseKpis takes, so
+/// a write committed while it runs is either in the load or refreshed after it.
 std::shared_ptr<const kpi::Store> KpiStore(App& app) {
-    auto c = app.db.Read();
-    const int64_t head = store::LatestEventSeq(*c);
     KpiState& s = StateOf(app);
     std::lock_guard lk(s.mu);
-    if (!s.store || (!s.live && s.event_seq != head)) {
+    if (!s.store) {
+        auto c = app.db.Read();
         auto st = std::make_shared<kpi::Store>();
         kpi::Load(*c, *st);
         s.store = std::move(st);
-        s.event_seq = head;
     }
     return s.store;
 }
@@ -262,14 +261,7 @@ asio::awaitable<Response> KpisXlsxH(Ctx& ctx) {
 void RefreshCaseKpis(App& app, store::Conn& c, int64_t case_id) {
     KpiState& s = StateOf(app);
     std::lock_guard lk(s.mu);
-    if (!s.store) {
-        auto st = std::make_shared<kpi::Store>();
-        kpi::Load(c, *st);
-        s.store = std::move(st);
-    } else {
-        kpi::Refresh(c, *s.store, case_id);
-    }
-    s.live = true;
+    if (s.store) kpi::Refresh(c, *s.store, case_id);  // not loaded yet: its first load reads the case
 }
 
 void AddCaseKpiRoutes(std::vector<Route>& r) {

@@ -186,7 +186,7 @@ asio::awaitable<Response> PostRequestH(Ctx& ctx) {
                      });
     auto r = co_await std::move(op);
     if (!r.ok()) co_return Fail(f, FromError(r.error()));
-    ctx.app.case_watch.Apply(*r);
+    AfterCaseWrite(ctx.app, *r);
     auto settings = SettingsOf(ctx.app);
     std::string token = open311::MakeToken(settings, (*r)["id"].get<int64_t>());
     auto doc = open311::PostResponseDoc((*r)["number"].get<std::string>(), token, svc->notice);

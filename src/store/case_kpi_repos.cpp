@@ -68,11 +68,6 @@ void ScanCaseKpiRows(Conn& c, const std::function<void(const CaseKpiRow&)>& f, s
     }
 }
 
-int64_t LatestEventSeq(Conn& c) {
-    auto r = c.Query("SELECT max(seq) FROM events");
-    return r.empty() || r[0].IsNull(0) ? 0 : r[0].Int(0);
-}
-
 std::vector<OrgUnitBrief> ListOrgUnitBriefs(Conn& c) {
     std::vector<OrgUnitBrief> out;
     for (const Row& r : c.Query("SELECT id, name, kind, path FROM org_units ORDER BY id"))

@@ -29,9 +29,6 @@ bool CasesTableExists(Conn& c);
 void ScanCaseKpiRows(Conn& c, const std::function<void(const CaseKpiRow&)>& f,
                      std::optional<int64_t> only_id = std::nullopt);
 
-/// The newest event's sequence number (0 when none): any committed write moves it.
-int64_t LatestEventSeq(Conn& c);
-
 struct OrgUnitBrief {
     int64_t id = 0;
     std::string name, kind, path;

@@ -42,6 +42,26 @@ TEST(Deadlines, SetMoveRemoveAndNext) {
     EXPECT_FALSE(idx.Get(1));
 }
 
+TEST(Deadlines, PopDueWithALimitLeavesTheRestDueInOrder) {
+    DeadlineIndex<int> idx;
+    for (int k = 0; k < 10; ++k) idx.Set(k, At(100 - k));  // 9 is the earliest
+    idx.Set(50, At(500));                                   // not due
+    auto first = idx.PopDue(At(200), 4);
+    ASSERT_EQ(first.size(), 4u);
+    EXPECT_EQ(first[0].first, 9);
+    EXPECT_EQ(first[3].first, 6);
+    EXPECT_EQ(idx.size(), 7u);
+    EXPECT_FALSE(idx.Contains(6));
+    EXPECT_TRUE(idx.Contains(5));
+    auto rest = idx.PopDue(At(200), 100);
+    ASSERT_EQ(rest.size(), 6u);
+    EXPECT_EQ(rest.front().first, 5);
+    EXPECT_EQ(rest.back().first, 0);
+    EXPECT_TRUE(idx.PopDue(At(200), 100).empty());
+    EXPECT_EQ(idx.size(), 1u);
+    EXPECT_TRUE(idx.PopDue(At(200), 0).empty());
+}
+
 TEST(Deadlines, PopDueTakesDueKeysEarliestFirstAndIncludesNow) {
     DeadlineIndex<std::string> idx;
     idx.Set("c", At(30));
