@@ -151,7 +151,7 @@ int main(int argc, char** argv) {
         core::WorkCalendar cal;
         cases::Env env;
         env.types = types.get();
-        env.cal = &cal;
+        env.cal = std::make_shared<const core::WorkCalendar>(cal);
         cases::Watch watch;
         {
             // What the server's start-up does (Watch::LoadAll reads this list), with each case's own instant.

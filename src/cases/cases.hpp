@@ -136,7 +136,7 @@ struct Viewer {
 
 struct Env {
     const Registry* types = nullptr;
-    const core::WorkCalendar* cal = nullptr;
+    std::shared_ptr<const core::WorkCalendar> cal;
     const core::SecretBox* box = nullptr;
     geo::LocateFn locate;  // a point to its grid (the server's grid index); may be empty
 };

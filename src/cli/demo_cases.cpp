@@ -95,7 +95,7 @@ void SeedDemoCases(store::Pipeline& pipeline, store::Database& db) {
     auto types = cases::Registry::Shipped();
     static const core::WorkCalendar cal = core::ShippedCalendar();
     static const core::SecretBox box = core::SecretBox::FromKey(std::string(32, '\0'));  // no reporters here
-    cases::Env env{types.get(), &cal, &box, {}};
+    cases::Env env{types.get(), std::make_shared<const core::WorkCalendar>(cal), &box, {}};
     // The demo seed acts for the centre and the units at once.
     cases::Viewer all;
     all.all = true;

@@ -518,4 +518,65 @@ WorkCalendar ShippedCalendar() {
     return kShipped;
 }
 
+// ---- administrators' edits ----
+
+Result<WorkCalendar> ApplyCalendarEdits(const WorkCalendar& base, const Json& edits) {
+    if (!edits.is_object()) return Error::Validation("", "the calendar edits must be a JSON object");
+    for (auto it = edits.begin(); it != edits.end(); ++it)
+        if (it.key() != "days" && it.key() != "office_hours")
+            return Error::Validation(it.key(), "unknown key " + it.key() + " (expected days, office_hours)");
+    WorkCalendar out = base;
+    if (edits.contains("office_hours")) {
+        const Json& oh = edits["office_hours"];
+        if (!oh.is_string()) return Error::Validation("office_hours", "office_hours must be text such as 08:30-12:00,13:30-17:30");
+        auto h = OfficeHours::Parse(oh.get<std::string>());
+        if (!h.ok()) return h.error();
+        out.SetOfficeHours(std::move(h).value());
+    }
+    if (edits.contains("days")) {
+        const Json& days = edits["days"];
+        if (!days.is_array()) return Error::Validation("days", "days must be a list of {date, kind, festival, source}");
+        if (days.size() > 400) return Error::Validation("days", "at most 400 days in one change");
+        std::vector<SpecialDay> list;
+        for (size_t i = 0; i < days.size(); ++i) {
+            const std::string at = "days[" + std::to_string(i) + "]";
+            const Json& d = days[i];
+            if (!d.is_object()) return Error::Validation(at, at + " must be an object");
+            for (auto it = d.begin(); it != d.end(); ++it)
+                if (it.key() != "date" && it.key() != "kind" && it.key() != "festival" && it.key() != "source")
+                    return Error::Validation(at + "." + it.key(), at + ": unknown key " + it.key());
+            SpecialDay sd;
+            auto date = d.contains("date") && d["date"].is_string() ? Date::Parse(d["date"].get<std::string>()) : std::nullopt;
+            if (!date) return Error::Validation(at + ".date", at + ": date must be YYYY-MM-DD");
+            sd.date = *date;
+            const std::string kind = d.contains("kind") && d["kind"].is_string() ? d["kind"].get<std::string>() : "";
+            if (kind == "holiday") sd.kind = DayKind::kHoliday;
+            else if (kind == "workday" || kind == "adjusted_workday") sd.kind = DayKind::kAdjustedWorkday;
+            else return Error::Validation(at + ".kind", at + ": kind must be holiday or workday (a weekend day made a working day)");
+            for (const char* k : {"festival", "source"}) {
+                if (!d.contains(k)) continue;
+                if (!d[k].is_string() || d[k].get<std::string>().size() > 300)
+                    return Error::Validation(at + "." + k, at + ": " + k + " must be text of at most 300 bytes");
+                (std::string(k) == "festival" ? sd.festival : sd.source) = d[k].get<std::string>();
+            }
+            if (sd.source.empty()) sd.source = "administrator";
+            list.push_back(std::move(sd));
+        }
+        if (auto st = out.Add(list); !st) return st.error();
+    }
+    return out;
+}
+
+Json CalendarToJson(const WorkCalendar& c, std::optional<int> year) {
+    Json days = Json::array();
+    for (const SpecialDay& s : c.Special()) {
+        if (year && s.date.y != *year) continue;
+        days.push_back({{"date", s.date.ToString()},
+                        {"kind", s.kind == DayKind::kHoliday ? "holiday" : "workday"},
+                        {"festival", s.festival},
+                        {"source", s.source}});
+    }
+    return {{"office_hours", c.office_hours().ToString()}, {"years", c.Years()}, {"days", days}};
+}
+
 }  // namespace duban::core

@@ -114,4 +114,13 @@ std::string_view ShippedCalendarName();
 /// parse is a build defect and aborts (the unit tests parse it first).
 WorkCalendar ShippedCalendar();
 
+/// Administrators' changes to a calendar, as stored and exchanged (GET/PUT /api/v1/calendar):
+/// {"days": [{"date": "2027-01-01", "kind": "holiday" | "workday", "festival": "元旦",
+/// "source": "國務院辦公廳關於2027年部分節假日安排的通知"}], "office_hours": "08:30-12:00,13:30-17:30"}.
+/// Both keys optional; `days` add to (or, by date, replace) the base's special days.
+/// Validated all or nothing; errors name the element ("days[2].date", "office_hours").
+Result<WorkCalendar> ApplyCalendarEdits(const WorkCalendar& base, const Json& edits);
+/// A calendar as JSON: office hours, the years it knows, and the special days (of one year, or all).
+Json CalendarToJson(const WorkCalendar& c, std::optional<int> year);
+
 }  // namespace duban::core

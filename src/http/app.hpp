@@ -3,8 +3,10 @@
 #include <utility>  // Boost 1.74 + g++ 12: before asio/awaitable.hpp (std::exchange)
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <atomic>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -99,6 +101,10 @@ void RefreshCaseKpis(App& app, store::Conn& c, int64_t case_id);
 /// watch (and drops that list from the result) and brings them up to date in the KPI store.
 void AfterCaseWrite(App& app, Json& result);
 void AddCaseRoutes(std::vector<Route>& r);
+/// GET/PUT /api/v1/calendar (handlers_calendar.cpp); LoadCalendar applies the stored edits over
+/// the shipped calendar (at start and after a change).
+void AddCalendarRoutes(std::vector<Route>& r);
+void LoadCalendar(App& app);
 /// What the case engine needs from the server (types, calendar, sealing box, the grid index's
 /// locator), and who a signed-in account is to it (units, scope); handlers_cases.cpp.
 cases::Env CaseEnv(App& app);
@@ -148,8 +154,11 @@ public:
     geo::GridIndex grid_index;
     /// Rebuilds grid_index from the database.
     core::Status RebuildGridIndex();
-    /// China's working-day calendar (shipped data plus administrators' additions).
-    core::WorkCalendar calendar;
+    /// China's working-day calendar (shipped data plus administrators' additions, handlers_calendar.cpp).
+    /// Replaced whole when an administrator changes it: a command holds the one it started with.
+    std::shared_ptr<const core::WorkCalendar> Calendar() const { return calendar_.load(); }
+    void SetCalendar(std::shared_ptr<const core::WorkCalendar> c) { calendar_.store(std::move(c)); }
+    std::atomic<std::shared_ptr<const core::WorkCalendar>> calendar_{std::make_shared<const core::WorkCalendar>()};
     /// Open tasks and follow-up notices by when their light may next change.
     plan::Watch plan_watch;
     /// The case types in force (shipped defaults with administrators' edits) and the open cases

@@ -8,7 +8,7 @@ namespace duban::http {
 cases::Env CaseEnv(App& app) {
     cases::Env e;
     e.types = app.case_types.get();
-    e.cal = &app.calendar;
+    e.cal = app.Calendar();
     e.box = &app.box;
     e.locate = app.grid_index.Hook();
     return e;

@@ -9,7 +9,7 @@ namespace duban::http {
 asio::awaitable<Result<Json>> RunPlanSweep(App& app) {
     auto due = app.plan_watch.PopDue(app.clock.Now());
     if (due.empty()) co_return Json{{"evaluated", 0}, {"changed", 0}, {"escalated", 0}};
-    const core::WorkCalendar* cal = &app.calendar;
+    auto cal = app.Calendar();
     auto op = Commit(app, store::Actor{std::nullopt, "system", ""},
                      [due, cal](store::WriteTx& tx) { return plan::Sweep(tx, due, *cal); });
     auto r = co_await std::move(op);
@@ -124,7 +124,7 @@ asio::awaitable<Response> ListPlansH(Ctx& ctx) {
 asio::awaitable<Response> CreatePlanH(Ctx& ctx) {
     auto body = JsonBody(ctx.req);
     if (!body.ok()) co_return ErrorResponse(body.error());
-    const core::WorkCalendar* cal = &ctx.app.calendar;
+    auto cal = ctx.app.Calendar();
     Json b = std::move(*body);
     auto resp_op = CommitPlan(ctx, [b, cal](store::WriteTx& tx) { return plan::CreatePlan(tx, b, *cal); }, 201);
     auto resp = co_await std::move(resp_op);
@@ -165,7 +165,7 @@ asio::awaitable<Response> ListNodesH(Ctx& ctx) {
     if (auto q = Query(ctx.req, "q")) f.q = core::Utf8Prefix(*q, 100);
     if (auto m = Query(ctx.req, "mine")) f.mine = *m == "1" || *m == "true";
     auto c = ctx.app.db.Read();
-    co_return FromResult(plan::ListNodes(*c, ctx.req.ids[0], f, ViewerOf(*ctx.principal), ctx.app.calendar));
+    co_return FromResult(plan::ListNodes(*c, ctx.req.ids[0], f, ViewerOf(*ctx.principal), *ctx.app.Calendar()));
 }
 
 asio::awaitable<Response> OverviewH(Ctx& ctx) {
@@ -224,12 +224,12 @@ asio::awaitable<Response> ImportSheetH(Ctx& ctx) {
 
 asio::awaitable<Response> MyTasksH(Ctx& ctx) {
     auto c = ctx.app.db.Read();
-    co_return JsonResponse(200, plan::MyTasks(*c, ViewerOf(*ctx.principal), ctx.app.calendar));
+    co_return JsonResponse(200, plan::MyTasks(*c, ViewerOf(*ctx.principal), *ctx.app.Calendar()));
 }
 
 asio::awaitable<Response> GetNodeH(Ctx& ctx) {
     auto c = ctx.app.db.Read();
-    co_return FromResult(plan::GetNode(*c, ctx.req.ids[0], ViewerOf(*ctx.principal), ctx.app.calendar));
+    co_return FromResult(plan::GetNode(*c, ctx.req.ids[0], ViewerOf(*ctx.principal), *ctx.app.Calendar()));
 }
 
 // The node commands share a shape: a JSON body, a command taking (tx, id, body, viewer, calendar).
@@ -241,7 +241,7 @@ asio::awaitable<Response> NodeCommand(Ctx& ctx, F f, int status) {
     int64_t id = ctx.req.ids[0];
     Json b = std::move(*body);
     auto v = ViewerOf(*ctx.principal);
-    const core::WorkCalendar* cal = &ctx.app.calendar;
+    auto cal = ctx.app.Calendar();
     auto resp_op = CommitPlan(ctx, [id, b, v, cal, f](store::WriteTx& tx) { return f(tx, id, b, v, *cal); }, status);
     auto resp = co_await std::move(resp_op);
     co_return resp;

@@ -49,6 +49,7 @@ const std::vector<Route>& Routes() {
         AddGeoRoutes(r);
         AddCaseKpiRoutes(r);
         AddCaseRoutes(r);
+        AddCalendarRoutes(r);
         AddOpen311Routes(r);
         return r;
     }();

@@ -248,7 +248,7 @@ asio::awaitable<Response> Dispatch(App& app, Request& req, std::string* route_na
 struct Server::Impl {
     Impl(store::Database& db, store::Pipeline& p, const core::Clock& c, const core::SecretBox& b, ServerSettings s)
         : app(db, p, c, b, s), settings(std::move(s)), acceptor(ioc), signals(ioc, SIGINT, SIGTERM) {
-        app.calendar = core::ShippedCalendar();
+        LoadCalendar(app);
         if (auto st = app.RebuildGridIndex(); !st)
             std::fprintf(stderr, "duban: warning: grid index: %s\n", st.error().message.c_str());
     }

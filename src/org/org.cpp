@@ -37,6 +37,7 @@ const char* PermName(Perm p) {
         case Perm::kCaseDispatch: return "case.dispatch";
         case Perm::kCaseAdmin: return "case.admin";
         case Perm::kCasePersonal: return "case.personal";
+        case Perm::kCalendarAdmin: return "calendar.admin";
     }
     return "?";
 }
@@ -68,6 +69,7 @@ std::vector<std::string> RolesWith(Perm p) {
         case Perm::kCaseDispatch: return {"supervisor"};
         case Perm::kCaseAdmin: return {"sysadmin"};
         case Perm::kCasePersonal: return {"leader", "supervisor", "staff"};
+        case Perm::kCalendarAdmin: return {"sysadmin"};
     }
     return {};
 }

@@ -473,3 +473,61 @@ TEST(CalendarOfficeHours, ParsesAndNamesTheBadSpan) {
         EXPECT_NE(r.error().message.find(c.mentions), std::string::npos) << r.error().message;
     }
 }
+
+TEST(CalendarEdits, ApplyOverTheShippedCalendarAndRoundTrip) {
+    const WorkCalendar base = ShippedCalendar();
+    Json edits = Json::parse(R"({"days": [
+        {"date": "2027-01-01", "kind": "holiday", "festival": "元旦", "source": "test notice"},
+        {"date": "2027-02-06", "kind": "workday", "festival": "春節"}],
+        "office_hours": "09:00-12:00,14:00-17:00"})");
+    auto cal = ApplyCalendarEdits(base, edits);
+    ASSERT_TRUE(cal.ok()) << cal.error().message;
+    EXPECT_EQ(cal->Kind(D("2027-01-01")), DayKind::kHoliday);
+    EXPECT_EQ(cal->Kind(D("2027-02-06")), DayKind::kAdjustedWorkday);
+    EXPECT_EQ(cal->office_hours().MinutesPerDay(), 360);
+    EXPECT_EQ(base.Kind(D("2027-01-01")), DayKind::kWorkday);  // the base is untouched
+    // 16:30 on Thursday 31 December 2026 plus one working hour: 30 minutes that day, then the
+    // holiday and the weekend, then 09:00-09:30 on Monday 4 January.
+    TimePoint t;
+    ASSERT_TRUE(ParseRfc3339("2026-12-31T16:30:00+08:00", &t));
+    TimePoint due = cal->AddWorkingMinutes(t, 60);
+    EXPECT_EQ(FormatUtc(due), FormatUtc(LocalTime(D("2027-01-04"), 9 * 60 + 30)));
+    // As JSON: a year's days with their sources, and the office hours.
+    Json j = CalendarToJson(*cal, 2027);
+    EXPECT_EQ(j["office_hours"], "09:00-12:00,14:00-17:00");
+    ASSERT_EQ(j["days"].size(), 2u);
+    EXPECT_EQ(j["days"][0]["source"], "test notice");
+    EXPECT_EQ(j["days"][1]["kind"], "workday");
+    EXPECT_EQ(j["days"][1]["source"], "administrator");  // a day without a source says who added it
+    EXPECT_EQ(CalendarToJson(base, std::nullopt)["days"].size(), base.Special().size());
+    // Empty edits are the shipped calendar.
+    auto same = ApplyCalendarEdits(base, Json::object());
+    ASSERT_TRUE(same.ok());
+    EXPECT_EQ(same->Special().size(), base.Special().size());
+}
+
+TEST(CalendarEdits, ErrorsNameTheElementAndNothingApplies) {
+    const WorkCalendar base = ShippedCalendar();
+    struct {
+        const char* json;
+        const char* field;
+    } bad[] = {
+        {R"({"days": [{"date": "2027-01-01", "kind": "holiday"}, {"date": "2027-01-02", "kind": "x"}]})", "days[1].kind"},
+        {R"({"days": [{"date": "2027-01-04", "kind": "workday"}]})", "days[0].kind"},
+        {R"({"days": [{"date": "01/04/2027", "kind": "holiday"}]})", "days[0].date"},
+        {R"({"days": [{"date": "2027-01-01", "kind": "holiday", "festival": 5}]})", "days[0].festival"},
+        {R"({"days": [{"date": "2027-01-01", "kind": "holiday", "extra": 1}]})", "days[0].extra"},
+        {R"({"days": [1]})", "days[0]"},
+        {R"({"days": {}})", "days"},
+        {R"({"office_hours": "12:00-08:30"})", "office_hours"},
+        {R"({"office_hours": 830})", "office_hours"},
+        {R"({"notice": "x"})", "notice"},
+        {R"([])", ""},
+    };
+    for (auto c : bad) {
+        auto r = ApplyCalendarEdits(base, Json::parse(c.json));
+        ASSERT_FALSE(r.ok()) << c.json;
+        EXPECT_EQ(r.error().field, c.field) << c.json;
+        EXPECT_EQ(r.error().kind, ErrorKind::kValidation) << c.json;
+    }
+}
