@@ -266,6 +266,11 @@ function answer(user, method, path, query, body) {
     }
     return { status: 200, body: { rules } };
   }
+  if (path === '/calendar') {
+    const days = ['01', '02', '03', '04', '05', '06', '07'].map((d) => ({ date: `2026-10-${d}`, kind: 'holiday', festival: '国庆节', source: 'mock' }));
+    days.push({ date: '2026-10-10', kind: 'workday', festival: '国庆节', source: 'mock' });
+    return { status: 200, body: { office_hours: '08:30-12:00,13:30-17:30', years: [2026], days, edits: {} } };
+  }
   return err(404, 'not_found', 'no such route ' + path);
 }
 

@@ -14,6 +14,7 @@ import {
   missingField,
   reporterMasked,
   ruleErrorAt,
+  toWorkCalendar,
   workingMinutesBetween,
 } from './cases';
 import type { CaseType } from '@/api/cases';
@@ -34,6 +35,29 @@ describe('working time', () => {
   it('skips the weekend', () => {
     // Fri 17:00 → Mon 09:00 Shanghai: 30 min Friday + 30 min Monday
     expect(workingMinutesBetween(at('2026-06-05T09:00:00Z'), at('2026-06-08T01:00:00Z'))).toBe(60);
+  });
+  it("follows the server's calendar: holidays off, adjusted weekend days on", () => {
+    // 2026: 1-7 October National Day holidays, Saturday 10 October a working day (the shipped notice).
+    const cal = toWorkCalendar({
+      office_hours: '08:30-12:00,13:30-17:30',
+      days: [
+        ...['01', '02', '03', '04', '05', '06', '07'].map((d) => ({ date: `2026-10-${d}`, kind: 'holiday' })),
+        { date: '2026-10-10', kind: 'workday' },
+      ],
+    });
+    // Wed 30 Sep 17:00 → Fri 9 Oct 09:00 Shanghai: 30 min on the 30th, all of Thu 8 Oct (7.5 h)
+    // and 30 min on the 9th.
+    expect(workingMinutesBetween(at('2026-09-30T09:00:00Z'), at('2026-10-09T01:00:00Z'), cal)).toBe(30 + 450 + 30);
+    // Plain Monday-Friday would count 1, 2, 5, 6, 7 October too.
+    expect(workingMinutesBetween(at('2026-09-30T09:00:00Z'), at('2026-10-09T01:00:00Z'))).toBe(30 + 6 * 450 + 30);
+    // The adjusted Saturday counts: Fri 9 Oct 17:00 → Mon 12 Oct 09:00 = 30 + 450 + 30
+    expect(workingMinutesBetween(at('2026-10-09T09:00:00Z'), at('2026-10-12T01:00:00Z'), cal)).toBe(510);
+    // The words: due on Fri 9 Oct 09:00, now Wed 30 Sep 17:00 → 8 working hours left, not 6 days.
+    expect(dueWords('2026-10-09T01:00:00Z', at('2026-09-30T09:00:00Z'), { calendar: cal })).toEqual({ kind: 'left', unit: 'hours', n: 8 });
+    expect(dueWords('2026-10-09T01:00:00Z', at('2026-09-30T09:00:00Z')).kind).toBe('left');
+    // Other office hours change the length of a day.
+    const short = toWorkCalendar({ office_hours: '09:00-12:00,14:00-17:00', days: [] });
+    expect(workingMinutesBetween(at('2026-06-01T00:00:00Z'), at('2026-06-01T12:00:00Z'), short)).toBe(360);
   });
   it('is zero backwards', () => {
     expect(workingMinutesBetween(at('2026-06-02T00:00:00Z'), at('2026-06-01T00:00:00Z'))).toBe(0);

@@ -3,19 +3,59 @@
 import type { ActionDef, CaseType, CategoryDef } from '@/api/cases';
 
 // ------------------------------------------------------------------ working time
-// Office hours 08:30-12:00 and 13:30-17:30 Asia/Shanghai (UTC+8, no daylight saving), Monday to
-// Friday. The server's calendar also knows the official holidays and make-up working days; this
-// is only the words next to the server's light, so a holiday week reads a little short.
+// Office hours in Asia/Shanghai (UTC+8, no daylight saving) on China's working days: Monday to
+// Friday, less the official holidays, plus the weekend days made working days (调休), as the
+// server's calendar (GET /calendar) says. Without it, plain Monday-Friday 08:30-12:00, 13:30-17:30.
 const SHANGHAI_MS = 8 * 3600_000;
-const WINDOWS: [number, number][] = [
-  [8 * 60 + 30, 12 * 60],
-  [13 * 60 + 30, 17 * 60 + 30],
-];
-export const WORKDAY_HOURS = 7.5;
 const DAY = 86_400_000;
 
+export interface WorkCalendar {
+  /** Minute-of-day spans, e.g. [[510, 720], [810, 1050]]. */
+  spans: [number, number][];
+  holidays: Set<string>;
+  workdays: Set<string>;
+}
+
+export const DEFAULT_CALENDAR: WorkCalendar = {
+  spans: [
+    [8 * 60 + 30, 12 * 60],
+    [13 * 60 + 30, 17 * 60 + 30],
+  ],
+  holidays: new Set(),
+  workdays: new Set(),
+};
+
+/** The server's calendar document as a WorkCalendar (bad office hours fall back to the default). */
+export function toWorkCalendar(doc: { office_hours: string; days: { date: string; kind: string }[] }): WorkCalendar {
+  const spans: [number, number][] = [];
+  for (const part of (doc.office_hours || '').split(',')) {
+    const m = /^\s*(\d{2}):(\d{2})-(\d{2}):(\d{2})\s*$/.exec(part);
+    if (!m) return { ...DEFAULT_CALENDAR, holidays: new Set(), workdays: new Set() };
+    spans.push([+m[1] * 60 + +m[2], +m[3] * 60 + +m[4]]);
+  }
+  const holidays = new Set<string>();
+  const workdays = new Set<string>();
+  for (const d of doc.days || []) (d.kind === 'holiday' ? holidays : workdays).add(d.date);
+  return { spans: spans.length ? spans : DEFAULT_CALENDAR.spans, holidays, workdays };
+}
+
+/** Working hours in one day of the calendar (7.5 by default). */
+export function workdayHours(cal: WorkCalendar = DEFAULT_CALENDAR): number {
+  return cal.spans.reduce((s, [a, b]) => s + (b - a), 0) / 60;
+}
+export const WORKDAY_HOURS = workdayHours();
+
+function isWorkingDay(dayStart: number, cal: WorkCalendar): boolean {
+  const d = new Date(dayStart);
+  const key = d.toISOString().slice(0, 10); // dayStart is in shifted (China) time
+  if (cal.workdays.has(key)) return true;
+  if (cal.holidays.has(key)) return false;
+  const dow = d.getUTCDay();
+  return dow !== 0 && dow !== 6;
+}
+
 /** Working minutes between two instants (0 when b <= a). */
-export function workingMinutesBetween(a: Date, b: Date): number {
+export function workingMinutesBetween(a: Date, b: Date, cal: WorkCalendar = DEFAULT_CALENDAR): number {
   let from = a.getTime() + SHANGHAI_MS;
   const to = b.getTime() + SHANGHAI_MS;
   if (to <= from) return 0;
@@ -23,9 +63,8 @@ export function workingMinutesBetween(a: Date, b: Date): number {
   // Walk day by day in local (shifted) time; bounded by the span.
   while (from < to) {
     const dayStart = Math.floor(from / DAY) * DAY;
-    const dow = new Date(dayStart).getUTCDay();
-    if (dow !== 0 && dow !== 6) {
-      for (const [s, e] of WINDOWS) {
+    if (isWorkingDay(dayStart, cal)) {
+      for (const [s, e] of cal.spans) {
         const ws = Math.max(dayStart + s * 60_000, from);
         const we = Math.min(dayStart + e * 60_000, to);
         if (we > ws) total += (we - ws) / 60_000;
@@ -46,17 +85,23 @@ export type DueWords =
  * The due time as words: "剩余 3 工作小时", "剩余 2 个工作日", "超期 5 小时", "超期 2 天".
  * Left time is counted in working time; overdue time in calendar time (how long it has waited).
  */
-export function dueWords(due: string | null | undefined, now: Date, opts: { paused?: boolean; closed?: boolean } = {}): DueWords {
+export function dueWords(
+  due: string | null | undefined,
+  now: Date,
+  opts: { paused?: boolean; closed?: boolean; calendar?: WorkCalendar } = {},
+): DueWords {
+  const cal = opts.calendar ?? DEFAULT_CALENDAR;
+  const dayHours = workdayHours(cal);
   if (!due || opts.closed) return { kind: 'none' };
   if (opts.paused) return { kind: 'paused' };
   const d = new Date(due);
   if (Number.isNaN(d.getTime())) return { kind: 'none' };
   if (d.getTime() > now.getTime()) {
-    const min = workingMinutesBetween(now, d);
+    const min = workingMinutesBetween(now, d, cal);
     if (min < 60) return { kind: 'left', unit: 'minutes', n: Math.max(1, Math.ceil(min)) };
     const h = min / 60;
-    if (h < WORKDAY_HOURS * 2) return { kind: 'left', unit: 'hours', n: Math.floor(h) };
-    return { kind: 'left', unit: 'days', n: Math.floor(h / WORKDAY_HOURS) };
+    if (h < dayHours * 2) return { kind: 'left', unit: 'hours', n: Math.floor(h) };
+    return { kind: 'left', unit: 'days', n: Math.floor(h / dayHours) };
   }
   const overMs = now.getTime() - d.getTime();
   if (overMs < DAY) return { kind: 'over', unit: 'hours', n: Math.max(1, Math.floor(overMs / 3600_000)) };
