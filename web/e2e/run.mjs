@@ -34,7 +34,7 @@ const only = process.env.E2E_ONLY ? new RegExp(process.env.E2E_ONLY) : null;
 // What each demo account must see in the side menu (route names), from the server's permissions.
 const PLAN_MENU = ['PlanList', 'MyTasks', 'Followups'];
 const ROLES = {
-  admin: ['Home', 'GeoMap', 'SystemDept', 'SystemUser', 'SystemRole'],
+  admin: ['Home', 'GeoMap', 'SystemDept', 'SystemUser', 'SystemRole', 'SystemCalendar', 'SystemCaseTypes'],
   secadmin: ['Home', 'GeoMap', 'SystemDept', 'SystemUser', 'SystemRole', 'SystemConfig', 'SystemOnline'],
   auditor: ['Home', 'SystemOperlog', 'SystemLogininfor'],
   leader: ['Home', ...PLAN_MENU, 'IndicatorCockpit', 'CaseKpis', 'GeoMap', 'SystemDept'],
@@ -269,6 +269,63 @@ test('部门管理: a bad CSV import lists its errors row by row; a good one imp
   await page.keyboard.press('Escape');
   await settle(page);
   await page.getByText('区测试局(e2e)').first().waitFor();
+});
+
+test('工作日历: the administrator pastes next year\'s days; a Monday "workday" is refused by row; the fix is saved and shown', async () => {
+  const page = await asRole('admin');
+  await push(page, '/system/calendar');
+  await page.getByTestId('cal-days').locator('tbody tr').first().waitFor();
+  await page.getByTestId('cal-year').click();
+  await page.getByRole('option', { name: '2026' }).click();
+  await page.getByTestId('cal-days').getByText('2026-10-01').waitFor(); // National Day, shipped
+  await page.getByTestId('cal-paste').fill('2027-01-01,放假,元旦,测试数据（e2e）\n2027-01-04,上班,元旦,测试数据（e2e）');
+  await page.getByTestId('cal-parse').click();
+  await page.getByTestId('cal-days').getByText('2027-01-04').waitFor();
+  await page.getByTestId('cal-save').click();
+  const refused = page.waitForResponse((res) => res.url().endsWith('/api/v1/calendar') && res.request().method() === 'PUT');
+  await page.locator('.el-message-box').getByRole('button', { name: /确定|OK/ }).click();
+  const r = await refused;
+  assertEq(r.status(), 422, 'a Monday cannot be a working weekend day');
+  assertEq((await r.json()).error.field, 'days[1].kind', 'the field names the row');
+  const err = await page.getByTestId('cal-error').textContent();
+  assert(err.includes('第 2 条'), `the error names the second day: ${err}`);
+  assertEq((await api(page, 'GET', '/calendar?year=2027')).body.days.length, 0, 'nothing saved');
+  await shot(page, 'calendar-error');
+  await page.getByTestId('cal-remove-2027-01-04').click();
+  await page.getByTestId('cal-save').click();
+  const saved = page.waitForResponse((res) => res.url().endsWith('/api/v1/calendar') && res.request().method() === 'PUT');
+  await page.locator('.el-message-box').getByRole('button', { name: /确定|OK/ }).click();
+  assertEq((await saved).status(), 200, 'saved');
+  await settle(page);
+  const days = (await api(page, 'GET', '/calendar?year=2027')).body.days;
+  assertEq(days.map((d) => `${d.date} ${d.kind}`), ['2027-01-01 holiday'], 'the saved day');
+  await page.getByTestId('cal-days').getByText('2027-01-01').waitFor();
+  await shot(page, 'calendar');
+  // back to the shipped calendar for the tests that follow
+  assertEq((await api(page, 'PUT', '/calendar', { days: [] })).status, 200, 'reset');
+});
+
+test('案件类型配置: a broken edit is refused naming the key; the stage table follows the editor', async () => {
+  const page = await asRole('admin');
+  await push(page, '/system/case-types');
+  await page.getByTestId('ct-type').getByText('12345热线').click();
+  await settle(page);
+  await page.getByTestId('ct-stages').getByText('签收').waitFor();
+  const box = page.getByTestId('ct-json');
+  const cfg = JSON.parse(await box.inputValue());
+  const before = JSON.stringify(cfg);
+  cfg.actions[0].to = 'no-such-stage';
+  await box.fill(JSON.stringify(cfg, null, 2));
+  const resp = page.waitForResponse((res) => res.url().includes('/api/v1/case-types/hotline') && res.request().method() === 'PUT');
+  await page.getByTestId('ct-save').click();
+  assertEq((await resp).status(), 422, 'refused');
+  const err = await page.getByTestId('ct-error').textContent();
+  assert(err.includes('actions[0].to'), `the error names the key: ${err}`);
+  assertEq(JSON.stringify((await api(page, 'GET', '/case-types/hotline')).body), before, 'nothing saved');
+  await box.fill('{ not json');
+  await page.getByTestId('ct-save').click();
+  assert((await page.getByTestId('ct-error').textContent()).includes('JSON'), 'bad JSON is caught before sending');
+  await shot(page, 'case-types');
 });
 
 test('角色分配: the picker forbids a second admin role and admin next to business roles', async () => {

@@ -192,6 +192,16 @@ export async function listCaseTypes(): Promise<CaseType[]> {
   return Array.isArray(r) ? r : r.items;
 }
 
+/** GET /case-types/{code}: one type's whole configuration, as PUT takes it back. */
+export function getCaseTypeConfig(code: string): Promise<Record<string, unknown>> {
+  return request<Record<string, unknown>>('GET', `/case-types/${encodeURIComponent(code)}`, { silent: true });
+}
+
+/** PUT /case-types/{code} (case.admin): the server validates and names the key at fault. */
+export function putCaseTypeConfig(code: string, config: unknown): Promise<unknown> {
+  return request<unknown>('PUT', `/case-types/${encodeURIComponent(code)}`, { json: config, silent: true });
+}
+
 /** GET /cases: a page of cases in the viewer's scope. */
 export function listCases(q: CaseQuery = {}, silent = true): Promise<CaseList> {
   return request('GET', '/cases', { query: toQuery(q), silent });

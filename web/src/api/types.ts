@@ -25,7 +25,8 @@ export type Permission =
   | 'case.personal'
   | 'attachment.read'
   | 'attachment.write'
-  | 'indicator.publish';
+  | 'indicator.publish'
+  | 'calendar.admin';
 
 export const ALL_PERMISSIONS: Permission[] = [
   'org.read',
@@ -53,6 +54,7 @@ export const ALL_PERMISSIONS: Permission[] = [
   'attachment.read',
   'attachment.write',
   'indicator.publish',
+  'calendar.admin',
 ];
 
 export type Role = 'sysadmin' | 'secadmin' | 'auditor' | 'leader' | 'staff' | 'inspector' | 'supervisor';

@@ -2,11 +2,13 @@
 import plan from './plan/en';
 import indicator from './indicator/en';
 import cases from './cases/en';
+import admin from './admin/en';
 
 export default {
   plan,
   indicator,
   cases,
+  admin,
   app: {
     name: 'Duban',
     title: 'Duban Work Platform',
@@ -88,6 +90,8 @@ export default {
     online: 'Online users',
     operlog: 'Operation log',
     logininfor: 'Login log',
+    calendar: 'Working-day calendar',
+    caseTypes: 'Case types',
     account: 'My account',
     toggle: 'Show or hide the menu',
   },
@@ -206,6 +210,7 @@ export default {
   },
   perm: {
     case: { read: 'View cases', report: 'Report cases', handle: 'Act on cases', dispatch: 'Dispatch cases', admin: 'Configure case types', personal: 'View reporters’ personal data' },
+    calendar: { admin: 'Maintain the working-day calendar' },
     indicator: { read: 'View economic indicators', write: 'Maintain economic indicators', publish: 'Edit and publish the analysis pack' },
     attachment: { read: 'View attachments', write: 'Upload attachments' },
     org: { read: 'Read units', write: 'Maintain units' },

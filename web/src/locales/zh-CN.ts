@@ -2,11 +2,13 @@
 import plan from './plan/zh-CN';
 import indicator from './indicator/zh-CN';
 import cases from './cases/zh-CN';
+import admin from './admin/zh-CN';
 
 export default {
   plan,
   indicator,
   cases,
+  admin,
   app: {
     name: '督办',
     title: '督办工作平台',
@@ -88,6 +90,8 @@ export default {
     online: '在线用户',
     operlog: '操作日志',
     logininfor: '登录日志',
+    calendar: '工作日历',
+    caseTypes: '案件类型配置',
     account: '个人中心',
     toggle: '展开/收起菜单',
   },
@@ -204,6 +208,7 @@ export default {
   // Keys follow the server's permission names: perm.org.read is "org.read".
   perm: {
     case: { read: '查看案件', report: '上报案件', handle: '办理案件', dispatch: '派遣案件', admin: '配置案件类型', personal: '查看反映人个人信息' },
+    calendar: { admin: '维护工作日历' },
     indicator: { read: '查看经济指标', write: '维护经济指标', publish: '编发分析材料' },
     attachment: { read: '查看附件', write: '上传附件' },
     org: { read: '查看组织单位', write: '维护组织单位' },

@@ -2,11 +2,13 @@
 import plan from './plan/zh-TW';
 import indicator from './indicator/zh-TW';
 import cases from './cases/zh-TW';
+import admin from './admin/zh-TW';
 
 export default {
   plan,
   indicator,
   cases,
+  admin,
   app: {
     name: '督辦',
     title: '督辦工作平台',
@@ -88,6 +90,8 @@ export default {
     online: '在線用戶',
     operlog: '操作日誌',
     logininfor: '登錄日誌',
+    calendar: '工作日曆',
+    caseTypes: '案件類型配置',
     account: '個人中心',
     toggle: '展開/收起菜單',
   },
@@ -204,6 +208,7 @@ export default {
   // Keys follow the server's permission names: perm.org.read is "org.read".
   perm: {
     case: { read: '查看案件', report: '上報案件', handle: '辦理案件', dispatch: '派遣案件', admin: '配置案件類型', personal: '查看反映人個人信息' },
+    calendar: { admin: '維護工作日曆' },
     indicator: { read: '查看經濟指標', write: '維護經濟指標', publish: '編發分析材料' },
     attachment: { read: '查看附件', write: '上傳附件' },
     org: { read: '查看組織單位', write: '維護組織單位' },

@@ -5,7 +5,7 @@ import { ALL_PERMISSIONS, type Permission, type Role } from '@/api/types';
 
 // The server's role → permission table (org::RolesWith); GET /me reports the same.
 const PERMS: Record<Role, Permission[]> = {
-  sysadmin: ['org.read', 'org.write', 'user.read', 'user.write', 'case.admin'],
+  sysadmin: ['org.read', 'org.write', 'user.read', 'user.write', 'case.admin', 'calendar.admin'],
   secadmin: ['org.read', 'user.read', 'role.grant', 'user.unlock', 'security.policy', 'session.admin'],
   auditor: ['audit.read'],
   leader: ['org.read', 'plan.read', 'plan.comment', 'indicator.read', 'case.read', 'case.handle', 'case.personal', 'attachment.read', 'attachment.write'],
@@ -43,7 +43,7 @@ describe('route table', () => {
   });
 
   it('registers for each role exactly the pages its permissions allow', () => {
-    expect(names('sysadmin')).toEqual(['Home', 'Account', 'GeoMap', 'SystemDept', 'SystemDeptDetail', 'SystemUser', 'SystemRole']);
+    expect(names('sysadmin')).toEqual(['Home', 'Account', 'GeoMap', 'SystemDept', 'SystemDeptDetail', 'SystemUser', 'SystemRole', 'SystemCalendar', 'SystemCaseTypes']);
     expect(names('secadmin')).toEqual([
       'Home',
       'Account',

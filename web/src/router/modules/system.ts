@@ -42,6 +42,18 @@ const system: RouteRecordRaw[] = [
     meta: { title: 'menu.config', icon: 'Setting', group, perm: 'security.policy', probe: '/security-policy' },
   },
   {
+    path: '/system/calendar',
+    name: 'SystemCalendar',
+    component: () => import('@/views/system/calendar/index.vue'),
+    meta: { title: 'menu.calendar', icon: 'Calendar', group, perm: 'calendar.admin', probe: '/calendar' },
+  },
+  {
+    path: '/system/case-types',
+    name: 'SystemCaseTypes',
+    component: () => import('@/views/system/case-types/index.vue'),
+    meta: { title: 'menu.caseTypes', icon: 'Memo', group, perm: 'case.admin', probe: '/case-types' },
+  },
+  {
     path: '/system/online',
     name: 'SystemOnline',
     component: () => import('@/views/system/online/index.vue'),
