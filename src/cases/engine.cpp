@@ -830,7 +830,10 @@ Result<Json> GetCase(store::Conn& c, int64_t id, const Viewer& v, const Env& env
 }
 
 Json ListCases(store::Conn& c, store::CaseFilter f, const Viewer& v, const Env& env) {
-    if (!v.all) f.prefixes = v.prefixes;
+    if (!v.all) {
+        f.prefixes = v.prefixes;
+        f.scope_units = store::OrgUnitsUnder(c, v.prefixes);
+    }
     auto [rows, total] = store::ListCases(c, f);
     Json items = Json::array();
     for (auto& r : rows) items.push_back(CaseToJson(c, r, v, env));

@@ -117,7 +117,27 @@ void AppendWhere(const CaseFilter& f, std::string* sql, std::vector<Value>* p) {
         std::string pat = "%" + core::LikeEscape(f.q) + "%";
         for (int i = 0; i < 4; ++i) p->push_back(pat);
     }
-    if (f.prefixes) {
+    if (f.prefixes && f.scope_units && !f.prefixes->empty()) {
+        // A case is in scope when a unit on its paths (location, lead unit, co-units) is under a
+        // prefix. The org units under the prefixes are a union of subtrees, so for the location it
+        // is enough that the street, community or grid is one of them. Each arm is an indexed
+        // lookup; only cases with co-units (a partial index) have their paths read.
+        std::string in;
+        for (auto id : *f.scope_units) {
+            if (!in.empty()) in += ", ";
+            in += std::to_string(id);
+        }
+        if (in.empty()) in = "NULL";
+        std::string like;
+        for (const auto& pre : *f.prefixes) {
+            if (!like.empty()) like += " OR ";
+            like += "paths LIKE ? ESCAPE '\\'";
+            p->push_back("%|" + core::LikeEscape(pre) + "%");
+        }
+        add("id IN (SELECT id FROM cases WHERE street_id IN (" + in + ") UNION ALL SELECT id FROM cases WHERE community_id IN (" +
+            in + ") UNION ALL SELECT id FROM cases WHERE grid_id IN (" + in + ") UNION ALL SELECT id FROM cases WHERE lead_unit_id IN (" +
+            in + ") UNION ALL SELECT id FROM cases WHERE co_units <> '[]' AND (" + like + "))");
+    } else if (f.prefixes) {
         if (f.prefixes->empty()) {
             add("1 = 0");
         } else {
@@ -169,6 +189,20 @@ std::optional<CaseRow> FindCase(Conn& c, int64_t id) {
 
 void UpdateCaseLight(Conn& c, int64_t id, const std::string& light, const std::string& reason) {
     c.Exec("UPDATE cases SET light = ?, light_reason = ? WHERE id = ?", {light, reason, id});
+}
+
+std::vector<int64_t> OrgUnitsUnder(Conn& c, const std::vector<std::string>& prefixes) {
+    std::vector<int64_t> out;
+    if (prefixes.empty()) return out;
+    std::string where;
+    std::vector<Value> p;
+    for (const auto& pre : prefixes) {
+        if (!where.empty()) where += " OR ";
+        where += "path LIKE ? ESCAPE '\\'";
+        p.push_back(core::LikeEscape(pre) + "%");
+    }
+    for (const Row& r : c.Query("SELECT id FROM org_units WHERE " + where + " ORDER BY id", p)) out.push_back(r.Int(0));
+    return out;
 }
 
 std::pair<std::vector<CaseRow>, int64_t> ListCases(Conn& c, const CaseFilter& f) {

@@ -73,9 +73,14 @@ struct CaseFilter {
     bool queue = false;  // waiting in the type's dispatch stage without a lead unit
     std::string from, to;  // reported_at bounds (RFC 3339 text)
     std::optional<std::vector<std::string>> prefixes;  // scope: a path must start with one; nullopt = all
+    /// The org units under those prefixes (OrgUnitsUnder): the same test by the indexed unit columns
+    /// (location, lead unit), with the paths read only for the few cases with co-units.
+    std::optional<std::vector<int64_t>> scope_units;
     int64_t page = 1, per_page = 50;
 };
 std::pair<std::vector<CaseRow>, int64_t> ListCases(Conn& c, const CaseFilter& f);
+/// Ids of the org units whose path starts with one of the prefixes (active or not).
+std::vector<int64_t> OrgUnitsUnder(Conn& c, const std::vector<std::string>& prefixes);
 /// Counts of open cases by light in scope: {green, yellow, red}.
 core::Json CountCaseLights(Conn& c, const CaseFilter& f);
 

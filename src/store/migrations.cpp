@@ -458,6 +458,11 @@ CREATE TABLE indicator_packs (
   UNIQUE (org_unit_id, year, month, edition)
 );
 )SQL"},
+{10, "cases: indexes for lists by grid and community and for the few cases with co-units", R"SQL(
+CREATE INDEX cases_community ON cases (community_id);
+CREATE INDEX cases_grid ON cases (grid_id);
+CREATE INDEX cases_with_co_units ON cases (id) WHERE co_units <> '[]';
+)SQL"},
 };
 // clang-format on
 

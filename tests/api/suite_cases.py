@@ -256,6 +256,12 @@ class CasesSuite(dt.Suite):
         eq(c["stage"], "register", "registered by the centre")
         c = self.act(self.sup, cid, "register")
         eq((c["lead_unit_id"], c["co_units"]), (self.zjj, [self.chunliu_id]), "道路交通 → 区住建局 with a co-unit")
+        # a co-unit sees the case (by its paths) and finds it in its list; the grid's inspector by its grid
+        expect_status(self.chunliu.get("/api/v1/cases/%d" % cid), 200, "the co-unit sees it")
+        check(cid in [i["id"] for i in expect_status(self.chunliu.get("/api/v1/cases?per_page=500"), 200).json()["items"]],
+              "listed for the co-unit 春柳街道")
+        check(cid not in [i["id"] for i in expect_status(self.insp.get("/api/v1/cases?per_page=500"), 200).json()["items"]],
+              "not listed for an inspector of another grid")
         c = self.act(self.sup, cid, "reassign", {"unit_id": self.malan_id})
         eq(c["lead_unit_id"], self.malan_id, "改派 to 马栏")
         expect_error(self.chunliu.get("/api/v1/cases/%d" % cid), 404, msg="chunliu.staff cannot see malan's case")
