@@ -249,6 +249,10 @@ std::vector<ProjectCaseRow> ListProjectCases(Conn& c, std::optional<int64_t> rec
     return out;
 }
 
+void ReaddressFollowup(Conn& c, int64_t followup_id, int64_t to_unit_id) {
+    c.Exec("UPDATE plan_followups SET to_unit_id = ? WHERE id = ?", {to_unit_id, followup_id});
+}
+
 int64_t InsertEnterprise(Conn& c, const EnterpriseRow& e) {
     int64_t id = NextId(c, "enterprises");
     c.Exec(std::string("INSERT INTO enterprises (") + kEntCols + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
