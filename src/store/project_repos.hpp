@@ -66,6 +66,11 @@ int64_t InsertStage(Conn& c, const StageRow& s);
 std::vector<StageRow> ListStages(Conn& c, int64_t record_id);
 void MarkStageReverted(Conn& c, int64_t id, const std::string& at, const std::string& reason);
 
+/// Progress notes (evidence between stage moves): stage is the stage the project was in.
+int64_t InsertProgress(Conn& c, const StageRow& s);
+/// Newest first.
+std::vector<StageRow> ListProgress(Conn& c, int64_t record_id);
+
 struct InvestmentRow {
     int64_t id = 0, record_id = 0;
     std::string month;  // YYYY-MM
