@@ -27,9 +27,10 @@ struct Park {
     const char* street;  // the street's code
     double lon, lat;
 };
-// The seed's parks, placed inside the streets they lie in (positions approximate).
+// The seed's parks, placed inside the streets they lie in (approximate; every demo point, centre ± 0.003°,
+// locates to a grid of that street in the generated polygons).
 const Park kParks[] = {
-    {"星海灣金融商務區", "210204017", 121.586, 38.884},   {"西安路商務商貿區", "210204018", 121.603, 38.921},
+    {"星海灣金融商務區", "210204017", 121.586, 38.884},   {"西安路商務商貿區", "210204018", 121.598, 38.920},
     {"總部經濟園", "210204009", 121.596, 38.906},         {"設計產業園", "210204008", 121.566, 38.904},
     {"星海創意島", "210204017", 121.590, 38.880},         {"服裝創意產業園", "210204011", 121.561, 38.929},
     {"中小企業園", "210204006", 121.585, 38.934},         {"軟件信息服務產業園", "210204010", 121.549, 38.873},
