@@ -741,7 +741,7 @@ Result<Json> FeedIndicators(store::WriteTx& tx, int64_t year) {
     int written = 0;
     std::string prefix = std::to_string(year) + "-";
     for (int m = 1; m <= last; ++m) {
-        char upto[16];
+        char upto[32];
         std::snprintf(upto, sizeof upto, "%04lld-%02d-31", static_cast<long long>(year), m);
         int64_t count = 0, contract = 0;
         for (auto& p : projects) {
