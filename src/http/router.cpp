@@ -51,6 +51,7 @@ const std::vector<Route>& Routes() {
         AddCaseRoutes(r);
         AddCalendarRoutes(r);
         AddOpen311Routes(r);
+        AddProjectRoutes(r);
         return r;
     }();
     return routes;
