@@ -25,7 +25,10 @@ export type Permission =
   | 'case.personal'
   | 'attachment.read'
   | 'attachment.write'
-  | 'indicator.publish';
+  | 'indicator.publish'
+  | 'project.read'
+  | 'project.write'
+  | 'project.admin';
 
 export const ALL_PERMISSIONS: Permission[] = [
   'org.read',
@@ -53,6 +56,9 @@ export const ALL_PERMISSIONS: Permission[] = [
   'attachment.read',
   'attachment.write',
   'indicator.publish',
+  'project.read',
+  'project.write',
+  'project.admin',
 ];
 
 export type Role = 'sysadmin' | 'secadmin' | 'auditor' | 'leader' | 'staff' | 'inspector' | 'supervisor';
