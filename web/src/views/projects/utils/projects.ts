@@ -187,7 +187,7 @@ export function signingsOption(rows: { name: string; count: number; contract_wan
   return {
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     legend: { data: [l.count, l.contract], top: 0 },
-    grid: { left: 130, right: 30, top: 30, bottom: 20 },
+    grid: { left: 130, right: 80, top: 30, bottom: 20 },
     xAxis: [{ type: 'value', name: l.count, minInterval: 1 }, { type: 'value', name: yiUnit, position: 'top', show: false }],
     yAxis: { type: 'category', data: rows.map((r) => r.name), inverse: true },
     series: [
