@@ -401,7 +401,8 @@ test('the project page: steps, facts, timeline, money chart, a monthly report', 
   await settle(page);
   assertEq((await page.getByTestId('project-number').textContent()).trim(), 'XM-2026-0002', 'number');
   assertEq(await page.getByTestId('project-light').getAttribute('data-light'), 'red', 'light');
-  assert((await page.getByTestId('project-light').textContent()).includes('开工后已 3 个月无进展'), 'light reason shown');
+  assertEq((await page.getByTestId('project-light-label').textContent()).trim(), '滞后', 'light label');
+  assertEq((await page.getByTestId('project-light-reason').textContent()).trim(), '开工后已 3 个月无进展', 'light reason shown');
   await page.getByTestId('project-major').waitFor();
   assertEq(await page.locator('[data-testid=project-steps] .el-step__head.is-success').count(), 4, 'four stages done');
   assertEq(await page.locator('[data-testid=project-timeline] .el-timeline-item').count(), 5, 'timeline entries');
@@ -517,6 +518,27 @@ test('enterprises: the credit code is checked as typed and its message shown', a
   await page.getByTestId('ent-dialog').waitFor({ state: 'hidden' });
   assertEq(enterprises.length, 2, 'created');
   if (page._errors.length) throw new Error('page errors: ' + page._errors.join('; '));
+});
+
+test('at 375 px the project pages do not overflow', async () => {
+  const page = state.ducha;
+  await page.setViewportSize({ width: 375, height: 760 });
+  const problems = [];
+  const ready = { '/projects/board': 'board', '/projects': 'projects-table', '/projects/2': 'project-name', '/projects/map': 'project-map', '/projects/dashboard': 'stat-major-count', '/projects/enterprises': 'ent-table' };
+  for (const [p, id] of Object.entries(ready)) {
+    await page.goto(p);
+    await page.getByTestId(id).waitFor();
+    await settle(page);
+    await page.waitForTimeout(200);
+    const m = await page.evaluate(() => {
+      const c = document.querySelector('main.content');
+      return { doc: document.documentElement.scrollWidth, content: c ? c.scrollWidth - c.clientWidth : -1 };
+    });
+    if (m.doc > 375 || m.content > 0) problems.push(`${p}: ${JSON.stringify(m)}`);
+    await shot(page, 'phone' + p.replace(/\//g, '-'));
+  }
+  await page.setViewportSize({ width: 1366, height: 860 });
+  assert(!problems.length, problems.join('; '));
 });
 
 test('the leader reads the board but cannot drag (no advance action)', async () => {
