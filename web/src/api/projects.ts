@@ -121,7 +121,11 @@ export interface ProjectQuery {
   per_page?: number;
 }
 
-export function listProjects(q: ProjectQuery = {}, silent = true): Promise<Page<Project>> {
+export interface ProjectList extends Page<Project> {
+  /** Counts by light of the whole filtered list. */
+  lights?: Partial<Record<Light, number>>;
+}
+export function listProjects(q: ProjectQuery = {}, silent = true): Promise<ProjectList> {
   return request('GET', '/projects', { query: { ...q, unit_id: q.unit_id ?? undefined, event_id: q.event_id ?? undefined, year: q.year ?? undefined }, silent });
 }
 export function getProject(id: number): Promise<ProjectDetail> {
