@@ -207,6 +207,24 @@ void MarkStageReverted(Conn& c, int64_t id, const std::string& at, const std::st
     c.Exec("UPDATE registry_stages SET reverted_at = ?, revert_reason = ? WHERE id = ?", {at, reason, id});
 }
 
+int64_t InsertProgress(Conn& c, const StageRow& s) {
+    int64_t id = NextId(c, "registry_progress");
+    c.Exec("INSERT INTO registry_progress (id, record_id, stage, date, text, attachments, actor_id, actor, at) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+           {id, s.record_id, s.stage, s.date, s.evidence, core::CanonicalJson(s.attachments), Opt(s.actor_id),
+            s.actor, s.at});
+    return id;
+}
+
+std::vector<StageRow> ListProgress(Conn& c, int64_t record_id) {
+    std::vector<StageRow> out;
+    for (auto& r : c.Query("SELECT id, record_id, stage, date, text, attachments, actor_id, actor, at, NULL, NULL "
+                           "FROM registry_progress WHERE record_id = ? ORDER BY id DESC",
+                           {record_id}))
+        out.push_back(StageFromRow(r));
+    return out;
+}
+
 int64_t InsertInvestment(Conn& c, const InvestmentRow& v) {
     int64_t id = NextId(c, "project_investments");
     c.Exec("INSERT INTO project_investments (id, record_id, month, revision, amount, note, reported_by, reported_at) "
@@ -247,6 +265,21 @@ std::vector<ProjectCaseRow> ListProjectCases(Conn& c, std::optional<int64_t> rec
         out.push_back(ProjectCaseRow{r.Int(0), r.Int(1), r.Str(2), r.Str(3), r.Str(4), r.Str(5), r.Str(6), r.Str(7),
                                      OptStr(r, 8)});
     return out;
+}
+
+void LinkCaseToProject(Conn& c, int64_t case_id, int64_t project_id) {
+    c.Exec("UPDATE cases SET project_id = ? WHERE id = ?", {project_id, case_id});
+}
+
+std::vector<int64_t> UnlinkedCases(Conn& c, const std::string& type, int64_t limit) {
+    std::vector<int64_t> out;
+    for (auto& r : c.Query("SELECT id FROM cases WHERE type = ? AND project_id IS NULL ORDER BY id LIMIT ?", {type, limit}))
+        out.push_back(r.Int(0));
+    return out;
+}
+
+void ReaddressFollowup(Conn& c, int64_t followup_id, int64_t to_unit_id) {
+    c.Exec("UPDATE plan_followups SET to_unit_id = ? WHERE id = ?", {to_unit_id, followup_id});
 }
 
 int64_t InsertEnterprise(Conn& c, const EnterpriseRow& e) {
