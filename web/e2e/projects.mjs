@@ -51,20 +51,30 @@ test('ducha.staff drags a card to the next stage on the board and the move carri
   await ensureSupervisor(server, BIN);
   const page = await as('ducha.staff', { width: 1440, height: 900 });
   state.ducha = page;
-  const list = await api(page, 'GET', '/projects?per_page=500');
-  assertEq(list.status, 200, 'GET /projects');
-  // a project the supervisor may advance, not yet completed, whose next stage may be dated today
-  const p = list.body.items.find((x) => x.actions?.includes('advance') && x.stage !== 'completed');
-  assert(p, 'no project the supervisor may advance in the demo data');
-  state.project = p;
-  const next = ORDER[ORDER.indexOf(p.stage) + 1];
   await page.goto('/projects/board');
-  await page.getByTestId('card-' + p.id).waitFor();
+  await page.locator('[data-testid^=card-]').first().waitFor();
   await settle(page);
   await shot(page, 'board-before');
-  await page.getByTestId('card-' + p.id).scrollIntoViewIfNeeded();
-  await page.dragAndDrop(`[data-testid=card-${p.id}]`, `[data-testid=col-${next}]`);
+  // the first card the supervisor may drag at the top of a column (signed → 落地 preferred), so
+  // that the card and the next column's head are both on screen
+  let id = null;
+  let from = null;
+  for (const s of ['signed', 'registered', 'negotiating', 'reserve', 'started']) {
+    const card = page.locator(`[data-testid=col-${s}] [data-testid^=card-][draggable=true]`).first();
+    if (await card.count()) {
+      id = Number((await card.getAttribute('data-testid')).slice(5));
+      from = s;
+      break;
+    }
+  }
+  assert(id, 'no card the supervisor may drag on the board');
+  const p = (await api(page, 'GET', `/projects/${id}`)).body;
+  assertEq(p.stage, from, 'the card’s column is the project’s stage');
+  state.project = p;
+  const next = ORDER[ORDER.indexOf(p.stage) + 1];
+  await page.dragAndDrop(`[data-testid=card-${p.id}]`, `[data-testid=col-${next}] .col-head`);
   await page.getByTestId('advance-dialog').waitFor();
+  assert((await page.getByTestId('advance-title').textContent()).includes(p.number), 'the dialog is for the dragged project');
   const evidence = `e2e：${p.name} 已${next === 'registered' ? '完成工商注册' : '取得阶段材料'}（浏览器测试）`;
   await textarea(page, 'advance-evidence').fill(evidence);
   await page.getByTestId('advance-submit').click();
@@ -81,7 +91,7 @@ test('ducha.staff drags a card to the next stage on the board and the move carri
 test('a backwards drag is refused on the board with a message', async () => {
   const page = state.ducha;
   const p = state.project;
-  await page.dragAndDrop(`[data-testid=card-${p.id}]`, '[data-testid=col-reserve]');
+  await page.dragAndDrop(`[data-testid=card-${p.id}]`, '[data-testid=col-reserve] .col-head');
   await page.locator('.board-refused').first().waitFor();
   const after = await api(page, 'GET', `/projects/${p.id}`);
   assertEq(after.body.stage, ORDER[ORDER.indexOf(p.stage) + 1], 'stage unchanged');
@@ -136,13 +146,14 @@ test('the dashboard shows the server’s totals and charts', async () => {
 
 test('the list, the map and the enterprises open without errors', async () => {
   const page = state.ducha;
+  const mark = page._api.responses.length;
   for (const [path, ready] of [['/projects', 'projects-table'], ['/projects/map', 'project-map'], ['/projects/enterprises', 'ent-table']]) {
     await page.goto(path);
     await page.getByTestId(ready).waitFor();
     await settle(page);
     await shot(page, path.replace(/\//g, '-').slice(1));
   }
-  const bad = page._api.responses.filter((r) => r.status >= 400 && r.url.includes('/api/v1/') && !r.url.includes('/session'));
+  const bad = page._api.responses.slice(mark).filter((r) => r.status >= 400 && r.url.includes('/api/v1/') && !r.url.includes('/session'));
   assertEq(bad.map((r) => `${r.method} ${r.url} ${r.status}`), [], 'failed API calls');
   if (page._errors.length) throw new Error('page errors: ' + page._errors.join('; '));
 });
