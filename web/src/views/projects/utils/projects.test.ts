@@ -13,6 +13,7 @@ import {
   projectMoneyOption,
   signingsOption,
   stageIndex,
+  stageLabel,
   todayShanghai,
 } from './projects';
 import type { Dashboard } from '@/api/projects';
@@ -34,6 +35,11 @@ describe('stages and the board’s drag rules', () => {
     expect(dropVerdict('reserve', 'completed')).toBe('skip');
     expect(nextStage('started')).toBe('completed');
     expect(nextStage('completed')).toBeNull();
+  });
+  it('names a stage in the UI’s words, an unknown one as the server does', () => {
+    const t = (k: string) => '[' + k + ']';
+    expect(stageLabel('registered', '註冊(落地)', t)).toBe('[projects.stage.registered]');
+    expect(stageLabel('audited', '審計', t)).toBe('審計');
   });
   it('groups cards by stage, every column present', () => {
     const g = groupByStage([
@@ -100,7 +106,7 @@ describe('chart options from the API’s figures', () => {
     ],
     investment_by_month: [
       { month: '2026-01', plan_wan: 100, done_wan: 80, cumulative_wan: 80 },
-      { month: '2026-02', plan_wan: 100, done_wan: 150, cumulative_wan: 230 },
+      { month: '2026-02', plan_wan: 200, done_wan: 150, cumulative_wan: 230 },
     ],
   };
   it('draws the funnel in stage order with the counts', () => {
@@ -114,14 +120,18 @@ describe('chart options from the API’s figures', () => {
       ['竣工/投产', 21],
     ]);
   });
-  it('draws monthly bars, the cumulative line and the cumulative plan', () => {
-    const o = investmentOption(d.investment_by_month, L) as { xAxis: { data: string[] }; series: { name: string; type: string; data: number[] }[] };
+  it('draws monthly bars on their own axis, the cumulative line and the server’s cumulative plan', () => {
+    const o = investmentOption(d.investment_by_month, L) as { xAxis: { data: string[] }; series: { name: string; type: string; data: number[]; yAxisIndex?: number }[] };
     expect(o.xAxis.data).toEqual(['01月', '02月']);
-    expect(o.series.map((s) => [s.name, s.type, s.data])).toEqual([
-      ['当月完成', 'bar', [80, 150]],
-      ['累计完成', 'line', [80, 230]],
-      ['计划', 'line', [100, 200]],
+    expect(o.series.map((s) => [s.name, s.type, s.data, s.yAxisIndex ?? 0])).toEqual([
+      ['当月完成', 'bar', [80, 150], 1],
+      ['累计完成', 'line', [80, 230], 0],
+      ['计划', 'line', [100, 200], 0],
     ]);
+  });
+  it('names the funnel’s stages in the UI’s words when asked', () => {
+    const o = funnelOption(d, '个', (s) => 'S:' + s) as { series: { data: { name: string }[] }[] };
+    expect(o.series[0].data.map((x) => x.name)).toEqual(['S:reserve', 'S:signed', 'S:completed']);
   });
   it('draws a project’s reports over twelve months, the cumulative line stopping at the last report', () => {
     const o = projectMoneyOption(
@@ -137,6 +147,7 @@ describe('chart options from the API’s figures', () => {
     expect(o.xAxis.data).toHaveLength(12);
     expect(o.series[0].data.slice(0, 4)).toEqual([100, 0, 50, 0]);
     expect(o.series[1].data.slice(0, 4)).toEqual([100, 100, 150, null]);
+    expect(o.series[2].data[0]).toBe(100);
     expect(o.series[2].data[11]).toBe(1200);
   });
   it('draws signings with counts and 亿元 amounts', () => {

@@ -25,6 +25,11 @@ export function dropVerdict(from: StageCode, to: StageCode): DropVerdict {
   return 'ok';
 }
 
+/** A stage's name in the UI's locale (the server's name for a stage the UI does not know). */
+export function stageLabel(stage: string, serverName: string | null | undefined, t: (k: string) => string): string {
+  return stageIndex(stage) >= 0 ? t('projects.stage.' + stage) : (serverName ?? stage);
+}
+
 /** The only column a card may move to (null for a completed project). */
 export function nextStage(s: StageCode): StageCode | null {
   const i = stageIndex(s);
@@ -122,9 +127,10 @@ export interface ChartLabels {
   wan: string;
 }
 
-/** The dashboard's funnel: one layer per stage, its width the number of projects. */
-export function funnelOption(d: Pick<Dashboard, 'funnel'>, countUnit: string): EChartsCoreOption {
-  const data = d.funnel.map((f) => ({ name: f.stage_name, value: f.count, itemStyle: { color: STAGE_COLOR[f.stage] ?? '#0090ff' } }));
+/** The dashboard's funnel: one layer per stage, its width the number of projects; stage names from
+ * `stageName` (the UI's locale) when given, else the server's. */
+export function funnelOption(d: Pick<Dashboard, 'funnel'>, countUnit: string, stageName?: (s: StageCode) => string): EChartsCoreOption {
+  const data = d.funnel.map((f) => ({ name: stageName ? stageName(f.stage) : f.stage_name, value: f.count, itemStyle: { color: STAGE_COLOR[f.stage] ?? '#0090ff' } }));
   const max = Math.max(1, ...d.funnel.map((f) => f.count));
   return {
     tooltip: { trigger: 'item', formatter: '{b}：{c} ' + countUnit },
@@ -147,22 +153,24 @@ export function funnelOption(d: Pick<Dashboard, 'funnel'>, countUnit: string): E
 }
 
 /**
- * Monthly completed investment (bars) and its cumulative line against the plan's cumulative line.
- * Figures in 万元.
+ * Monthly completed investment (bars, right axis) and its cumulative line against the plan's
+ * cumulative line (left axis). Figures in 万元; `plan_wan` is the plan by the end of that month,
+ * cumulative, as GET /project-dashboard sends it.
  */
 export function investmentOption(rows: Dashboard['investment_by_month'], l: ChartLabels): EChartsCoreOption {
-  let plan = 0;
-  const planCum = rows.map((r) => (plan += r.plan_wan ?? 0));
   return {
     tooltip: { trigger: 'axis' },
     legend: { data: [l.done, l.cumulative, l.plan], top: 0 },
-    grid: { left: 60, right: 20, top: 36, bottom: 30 },
+    grid: { left: 70, right: 60, top: 40, bottom: 30 },
     xAxis: { type: 'category', data: rows.map((r) => r.month.slice(5) + '月') },
-    yAxis: { type: 'value', name: l.wan },
+    yAxis: [
+      { type: 'value', name: l.wan },
+      { type: 'value', name: l.done, splitLine: { show: false } },
+    ],
     series: [
-      { name: l.done, type: 'bar', data: rows.map((r) => r.done_wan), itemStyle: { color: '#0090ff' } },
+      { name: l.done, type: 'bar', yAxisIndex: 1, data: rows.map((r) => r.done_wan), itemStyle: { color: '#0090ff' } },
       { name: l.cumulative, type: 'line', data: rows.map((r) => r.cumulative_wan), itemStyle: { color: '#30a46c' } },
-      { name: l.plan, type: 'line', data: planCum, lineStyle: { type: 'dashed' }, itemStyle: { color: '#e5484d' } },
+      { name: l.plan, type: 'line', data: rows.map((r) => r.plan_wan), lineStyle: { type: 'dashed' }, itemStyle: { color: '#e5484d' } },
     ],
   };
 }
@@ -177,7 +185,8 @@ export function projectMoneyOption(reports: InvestmentReport[], annualPlanWan: n
   const rows = months.map((m, i) => {
     const done = by.get(m) ?? 0;
     cum += done;
-    return { month: m, done_wan: done, cumulative_wan: i <= last ? cum : (null as unknown as number), plan_wan: annualPlanWan ? annualPlanWan / 12 : 0 };
+    const plan = annualPlanWan ? Math.round((annualPlanWan * (i + 1)) / 12 * 10000) / 10000 : 0;
+    return { month: m, done_wan: done, cumulative_wan: i <= last ? cum : (null as unknown as number), plan_wan: plan };
   });
   return investmentOption(rows, l);
 }
