@@ -99,7 +99,10 @@ test('a backwards drag is refused on the board with a message', async () => {
 
 test('on the project page ducha.staff raises a problem that becomes a 企业诉求 case', async () => {
   const page = state.ducha;
-  const p = state.project;
+  // a project with this year's investment reports (the page then shows all its parts), else the moved one
+  const all = (await api(page, 'GET', '/projects?per_page=500&major=1')).body.items;
+  const p = all.find((x) => x.actions?.includes('raise_problem') && x.invested_this_year_wan > 0 && x.plan_node_id) ?? all.find((x) => x.actions?.includes('raise_problem') && x.invested_this_year_wan > 0) ?? state.project;
+  await page.setViewportSize({ width: 1440, height: 2000 });
   await page.goto('/projects/' + p.id);
   await page.getByTestId('project-name').waitFor();
   await settle(page);
@@ -117,6 +120,7 @@ test('on the project page ducha.staff raises a problem that becomes a 企业诉�
   await page.locator('[data-testid=project-money-chart] canvas').waitFor();
   await page.waitForTimeout(500);
   await shot(page, 'page', 'project-page.png');
+  await page.setViewportSize({ width: 1440, height: 900 });
   await page.getByTestId('problem-case-link').click();
   await page.waitForURL(new RegExp(`/cases/${prob.case_id}$`));
   await page.getByTestId('case-number').waitFor();
@@ -139,8 +143,10 @@ test('the dashboard shows the server’s totals and charts', async () => {
     'totals as the API says',
   );
   for (const id of ['dash-funnel', 'dash-investment']) await page.locator(`[data-testid=${id}] canvas`).waitFor();
+  await page.setViewportSize({ width: 1440, height: 1500 });
   await page.waitForTimeout(800);
   await shot(page, 'dashboard', 'projects-dashboard.png');
+  await page.setViewportSize({ width: 1440, height: 900 });
   if (page._errors.length) throw new Error('page errors: ' + page._errors.join('; '));
 });
 

@@ -120,13 +120,13 @@ describe('chart options from the API’s figures', () => {
       ['竣工/投产', 21],
     ]);
   });
-  it('draws monthly bars on their own axis, the cumulative line and the server’s cumulative plan', () => {
-    const o = investmentOption(d.investment_by_month, L) as { xAxis: { data: string[] }; series: { name: string; type: string; data: number[]; yAxisIndex?: number }[] };
+  it('draws monthly bars, the cumulative line and the server’s cumulative plan', () => {
+    const o = investmentOption(d.investment_by_month, L) as { xAxis: { data: string[] }; series: { name: string; type: string; data: number[] }[] };
     expect(o.xAxis.data).toEqual(['01月', '02月']);
-    expect(o.series.map((s) => [s.name, s.type, s.data, s.yAxisIndex ?? 0])).toEqual([
-      ['当月完成', 'bar', [80, 150], 1],
-      ['累计完成', 'line', [80, 230], 0],
-      ['计划', 'line', [100, 200], 0],
+    expect(o.series.map((s) => [s.name, s.type, s.data])).toEqual([
+      ['当月完成', 'bar', [80, 150]],
+      ['累计完成', 'line', [80, 230]],
+      ['计划', 'line', [100, 200]],
     ]);
   });
   it('names the funnel’s stages in the UI’s words when asked', () => {

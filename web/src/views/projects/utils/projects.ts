@@ -153,22 +153,19 @@ export function funnelOption(d: Pick<Dashboard, 'funnel'>, countUnit: string, st
 }
 
 /**
- * Monthly completed investment (bars, right axis) and its cumulative line against the plan's
- * cumulative line (left axis). Figures in 万元; `plan_wan` is the plan by the end of that month,
+ * Monthly completed investment (bars) and its cumulative line against the plan's cumulative line,
+ * on one axis. Figures in 万元; `plan_wan` is the plan by the end of that month,
  * cumulative, as GET /project-dashboard sends it.
  */
 export function investmentOption(rows: Dashboard['investment_by_month'], l: ChartLabels): EChartsCoreOption {
   return {
     tooltip: { trigger: 'axis' },
     legend: { data: [l.done, l.cumulative, l.plan], top: 0 },
-    grid: { left: 70, right: 60, top: 40, bottom: 30 },
+    grid: { left: 70, right: 20, top: 40, bottom: 30 },
     xAxis: { type: 'category', data: rows.map((r) => r.month.slice(5) + '月') },
-    yAxis: [
-      { type: 'value', name: l.wan },
-      { type: 'value', name: l.done, splitLine: { show: false } },
-    ],
+    yAxis: { type: 'value', name: l.wan },
     series: [
-      { name: l.done, type: 'bar', yAxisIndex: 1, data: rows.map((r) => r.done_wan), itemStyle: { color: '#0090ff' } },
+      { name: l.done, type: 'bar', data: rows.map((r) => r.done_wan), itemStyle: { color: '#0090ff' } },
       { name: l.cumulative, type: 'line', data: rows.map((r) => r.cumulative_wan), itemStyle: { color: '#30a46c' } },
       { name: l.plan, type: 'line', data: rows.map((r) => r.plan_wan), lineStyle: { type: 'dashed' }, itemStyle: { color: '#e5484d' } },
     ],
