@@ -500,6 +500,7 @@ test('the map draws the streets and the projects with a location', async () => {
   await page.locator('[data-testid=project-map] canvas').waitFor();
   await settle(page);
   assertEq((await page.getByTestId('pmap-count').textContent()).trim(), '共 4 个项目有位置', 'points');
+  await page.waitForTimeout(1200); // the points' entry animation
   await shot(page, 'map');
 });
 

@@ -157,6 +157,7 @@ test('the list, the map and the enterprises open without errors', async () => {
     await page.goto(path);
     await page.getByTestId(ready).waitFor();
     await settle(page);
+    await page.waitForTimeout(path === '/projects/map' ? 1200 : 0); // the points' entry animation
     await shot(page, path.replace(/\//g, '-').slice(1));
   }
   const bad = page._api.responses.slice(mark).filter((r) => r.status >= 400 && r.url.includes('/api/v1/') && !r.url.includes('/session'));
