@@ -117,6 +117,14 @@ test('on the project page ducha.staff raises a problem that becomes a 企业诉�
   const prob = detail.body.problems.find((x) => x.title === '施工用电增容审批慢（e2e）');
   assert(prob, 'the problem is listed on the project');
   await page.getByTestId('problem-' + prob.case_id).waitFor();
+  // 督办 about it when the project serves a plan task (the supervisor holds plan.followup)
+  if (p.plan_node_id && (await page.getByTestId('act-followup').count())) {
+    await page.getByTestId('act-followup').click();
+    await textarea(page, 'followup-content').fill('请区发改局于 5 日内报告企业诉求办理情况（e2e）');
+    await page.getByTestId('followup-submit').click();
+    await page.getByTestId('followup-dialog').waitFor({ state: 'hidden' });
+    await page.getByTestId('project-followups').getByText('请区发改局于 5 日内报告企业诉求办理情况（e2e）').waitFor();
+  }
   await page.locator('[data-testid=project-money-chart] canvas').waitFor();
   await page.waitForTimeout(500);
   await shot(page, 'page', 'project-page.png');

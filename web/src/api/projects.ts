@@ -94,6 +94,9 @@ export interface Followup {
   id: number;
   number?: string;
   content: string;
+  /** open, replied or overdue (the plan engine's notice states). */
+  state?: string;
+  light?: Light | null;
   status?: string;
   issued_at?: string;
   created_at?: string;
