@@ -168,6 +168,11 @@ test('the list, the map and the enterprises open without errors', async () => {
     await page.waitForTimeout(path === '/projects/map' ? 1200 : 0); // the points' entry animation
     await shot(page, path.replace(/\//g, '-').slice(1));
   }
+  // the credit code is checked by the server as it is typed and its message shown under the field
+  await page.getByTestId('ent-create').click();
+  await input(page, 'ent-code').fill('91210204');
+  await page.locator('[data-testid=ent-dialog] .el-form-item__error').filter({ hasText: '18' }).waitFor();
+  await page.keyboard.press('Escape');
   const bad = page._api.responses.slice(mark).filter((r) => r.status >= 400 && r.url.includes('/api/v1/') && !r.url.includes('/session'));
   assertEq(bad.map((r) => `${r.method} ${r.url} ${r.status}`), [], 'failed API calls');
   if (page._errors.length) throw new Error('page errors: ' + page._errors.join('; '));
