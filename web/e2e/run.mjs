@@ -44,9 +44,11 @@ const ROLES = {
   'ducha.staff': ['Home', 'PlanList', 'PlanImport', 'MyTasks', 'Followups', 'IndicatorCockpit', 'IndicatorPack', 'CaseKpis', 'GeoMap', 'SystemDept'],
 };
 
-// The case pages join a role's menu once the server grants the case permissions (docs/cases-api.md).
+// The project and case pages join a role's menu once the server grants their permissions
+// (docs/projects-api.md, docs/cases-api.md); the project pages come first.
 function withCases(menu, perms) {
   const add = [];
+  if (perms.includes('project.read')) add.push('ProjectDashboard', 'ProjectBoard', 'ProjectList', 'ProjectMap', 'Enterprises');
   if (perms.includes('case.read')) add.push('CaseList');
   if (perms.includes('case.dispatch')) add.push('CaseQueue', 'CaseRules');
   const at = menu.findIndex((m) => !['Home', 'PlanList', 'PlanImport', 'MyTasks', 'Followups'].includes(m));

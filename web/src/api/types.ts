@@ -26,7 +26,10 @@ export type Permission =
   | 'attachment.read'
   | 'attachment.write'
   | 'indicator.publish'
-  | 'calendar.admin';
+  | 'calendar.admin'
+  | 'project.read'
+  | 'project.write'
+  | 'project.admin';
 
 export const ALL_PERMISSIONS: Permission[] = [
   'org.read',
@@ -55,6 +58,9 @@ export const ALL_PERMISSIONS: Permission[] = [
   'attachment.write',
   'indicator.publish',
   'calendar.admin',
+  'project.read',
+  'project.write',
+  'project.admin',
 ];
 
 export type Role = 'sysadmin' | 'secadmin' | 'auditor' | 'leader' | 'staff' | 'inspector' | 'supervisor';

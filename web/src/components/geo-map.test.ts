@@ -55,3 +55,10 @@ describe('GeoMap option', () => {
     expect(pointColor({ lon: 0, lat: 0 })).toBe('#0090ff');
   });
 });
+
+describe('explicit point colours', () => {
+  it('a point’s own colour wins over its light and status (the projects map colours by stage)', () => {
+    expect(pointColor({ lon: 0, lat: 0, color: '#123456', light: 'red' })).toBe('#123456');
+    expect(pointColor({ lon: 0, lat: 0, light: 'red' })).toBe('#e5484d');
+  });
+});

@@ -8,10 +8,13 @@ export interface MapPoint {
   status?: string;
   light?: 'green' | 'yellow' | 'red' | string | null;
   label?: string;
+  /** An explicit colour (the projects map colours by stage); wins over light and status. */
+  color?: string;
 }
 
-/** Colour of a point: its light when it has one (red, yellow, green), else its status. */
+/** Colour of a point: its own colour, else its light when it has one (red, yellow, green), else its status. */
 export function pointColor(p: MapPoint): string {
+  if (p.color) return p.color;
   switch (p.light) {
     case 'red':
       return '#e5484d';

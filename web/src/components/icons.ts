@@ -34,6 +34,10 @@ import {
   Promotion,
   Guide,
   Camera,
+  Operation,
+  List,
+  TrendCharts,
+  Briefcase,
 } from '@element-plus/icons-vue';
 
 export const icons = {
@@ -70,6 +74,10 @@ export const icons = {
   Promotion,
   Guide,
   Camera,
+  Operation,
+  List,
+  TrendCharts,
+  Briefcase,
 };
 
 export function installIcons(app: App): void {

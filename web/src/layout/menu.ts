@@ -16,7 +16,7 @@ export interface MenuGroup {
 }
 export type MenuItem = MenuEntry | MenuGroup;
 
-const GROUP_ICONS: Record<string, string> = { 'menu.system': 'Setting', 'menu.plan': 'Tickets', 'menu.indicator': 'DataAnalysis', 'menu.cases': 'Memo' };
+const GROUP_ICONS: Record<string, string> = { 'menu.system': 'Setting', 'menu.plan': 'Tickets', 'menu.indicator': 'DataAnalysis', 'menu.cases': 'Memo', 'menu.projects': 'Briefcase' };
 
 export function buildMenu(router: Router): MenuItem[] {
   const registered = new Map<string, RouteRecordNormalized>();

@@ -3,12 +3,14 @@ import plan from './plan/en';
 import indicator from './indicator/en';
 import cases from './cases/en';
 import admin from './admin/en';
+import projects from './projects/en';
 
 export default {
   plan,
   indicator,
   cases,
   admin,
+  projects,
   app: {
     name: 'Duban',
     title: 'Duban Work Platform',
@@ -57,6 +59,13 @@ export default {
     noGrid: 'Not in any grid',
   },
   menu: {
+    projects: 'Key projects',
+    projectBoard: 'Pipeline board',
+    projectList: 'Projects',
+    projectDetail: 'Project',
+    projectMap: 'Project map',
+    projectDashboard: 'Projects dashboard',
+    enterprises: 'Enterprises',
     cases: 'Cases',
     caseList: 'Case list',
     caseDetail: 'Case',
@@ -209,6 +218,7 @@ export default {
       'The data permission decides which units’ data an account sees; objects outside it do not exist for that account (the API answers 404).',
   },
   perm: {
+    project: { read: 'View key projects', write: 'Maintain key projects', admin: 'Configure project rules' },
     case: { read: 'View cases', report: 'Report cases', handle: 'Act on cases', dispatch: 'Dispatch cases', admin: 'Configure case types', personal: 'View reporters’ personal data' },
     calendar: { admin: 'Maintain the working-day calendar' },
     indicator: { read: 'View economic indicators', write: 'Maintain economic indicators', publish: 'Edit and publish the analysis pack' },

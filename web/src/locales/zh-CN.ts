@@ -3,12 +3,14 @@ import plan from './plan/zh-CN';
 import indicator from './indicator/zh-CN';
 import cases from './cases/zh-CN';
 import admin from './admin/zh-CN';
+import projects from './projects/zh-CN';
 
 export default {
   plan,
   indicator,
   cases,
   admin,
+  projects,
   app: {
     name: '督办',
     title: '督办工作平台',
@@ -57,6 +59,13 @@ export default {
     noGrid: '不在任何网格内',
   },
   menu: {
+    projects: '重点项目',
+    projectBoard: '项目看板',
+    projectList: '项目列表',
+    projectDetail: '项目详情',
+    projectMap: '项目地图',
+    projectDashboard: '项目总览',
+    enterprises: '引办企业',
     cases: '案件办理',
     caseList: '案件列表',
     caseDetail: '案件详情',
@@ -207,6 +216,7 @@ export default {
   },
   // Keys follow the server's permission names: perm.org.read is "org.read".
   perm: {
+    project: { read: '查看重点项目', write: '维护重点项目', admin: '配置项目规则' },
     case: { read: '查看案件', report: '上报案件', handle: '办理案件', dispatch: '派遣案件', admin: '配置案件类型', personal: '查看反映人个人信息' },
     calendar: { admin: '维护工作日历' },
     indicator: { read: '查看经济指标', write: '维护经济指标', publish: '编发分析材料' },

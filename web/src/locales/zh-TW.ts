@@ -3,12 +3,14 @@ import plan from './plan/zh-TW';
 import indicator from './indicator/zh-TW';
 import cases from './cases/zh-TW';
 import admin from './admin/zh-TW';
+import projects from './projects/zh-TW';
 
 export default {
   plan,
   indicator,
   cases,
   admin,
+  projects,
   app: {
     name: '督辦',
     title: '督辦工作平台',
@@ -57,6 +59,13 @@ export default {
     noGrid: '不在任何網格內',
   },
   menu: {
+    projects: '重點項目',
+    projectBoard: '項目看板',
+    projectList: '項目列表',
+    projectDetail: '項目詳情',
+    projectMap: '項目地圖',
+    projectDashboard: '項目總覽',
+    enterprises: '引辦企業',
     cases: '案件辦理',
     caseList: '案件列表',
     caseDetail: '案件詳情',
@@ -207,6 +216,7 @@ export default {
   },
   // Keys follow the server's permission names: perm.org.read is "org.read".
   perm: {
+    project: { read: '查看重點項目', write: '維護重點項目', admin: '配置項目規則' },
     case: { read: '查看案件', report: '上報案件', handle: '辦理案件', dispatch: '派遣案件', admin: '配置案件類型', personal: '查看反映人個人信息' },
     calendar: { admin: '維護工作日曆' },
     indicator: { read: '查看經濟指標', write: '維護經濟指標', publish: '編發分析材料' },

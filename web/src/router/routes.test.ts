@@ -8,14 +8,17 @@ const PERMS: Record<Role, Permission[]> = {
   sysadmin: ['org.read', 'org.write', 'user.read', 'user.write', 'case.admin', 'calendar.admin'],
   secadmin: ['org.read', 'user.read', 'role.grant', 'user.unlock', 'security.policy', 'session.admin'],
   auditor: ['audit.read'],
-  leader: ['org.read', 'plan.read', 'plan.comment', 'indicator.read', 'case.read', 'case.handle', 'case.personal', 'attachment.read', 'attachment.write'],
-  staff: ['org.read', 'plan.read', 'plan.report', 'indicator.read', 'case.read', 'case.report', 'case.handle', 'case.personal', 'attachment.read', 'attachment.write'],
+  leader: ['org.read', 'plan.read', 'plan.comment', 'project.read', 'indicator.read', 'case.read', 'case.handle', 'case.personal', 'attachment.read', 'attachment.write'],
+  staff: ['org.read', 'plan.read', 'plan.report', 'project.read', 'project.write', 'indicator.read', 'case.read', 'case.report', 'case.handle', 'case.personal', 'attachment.read', 'attachment.write'],
   inspector: ['org.read', 'case.read', 'case.report', 'case.handle', 'attachment.read', 'attachment.write'],
   supervisor: [
     'org.read',
     'plan.read',
     'plan.write',
     'plan.followup',
+    'project.read',
+    'project.write',
+    'project.admin',
     'indicator.read',
     'indicator.publish',
     'case.read',
@@ -57,12 +60,14 @@ describe('route table', () => {
     ]);
     expect(names('auditor')).toEqual(['Home', 'Account', 'SystemOperlog', 'SystemLogininfor']);
     const planRead = ['PlanList', 'MyTasks', 'Followups', 'PlanDetail', 'PlanTimeline', 'PlanOverview', 'PrintFollowup', 'PrintPlanNode'];
-    expect(names('leader')).toEqual(['Home', 'Account', ...planRead, 'CaseList', 'CaseDetail', 'IndicatorCockpit', 'CaseKpis', 'GeoMap', 'SystemDept', 'SystemDeptDetail']);
+    const projects = ['ProjectDashboard', 'ProjectBoard', 'ProjectList', 'ProjectMap', 'Enterprises', 'ProjectDetail'];
+    expect(names('leader')).toEqual(['Home', 'Account', ...planRead, ...projects, 'CaseList', 'CaseDetail', 'IndicatorCockpit', 'CaseKpis', 'GeoMap', 'SystemDept', 'SystemDeptDetail']);
     const mobile = ['MobileReport', 'MobileCases', 'MobileCaseDetail'];
     expect(names('staff')).toEqual([
       'Home',
       'Account',
       ...planRead,
+      ...projects,
       'CaseList',
       'CaseDetail',
       ...mobile,
@@ -90,6 +95,7 @@ describe('route table', () => {
       'PlanList',
       'PlanImport',
       ...planRead.slice(1),
+      ...projects,
       'CaseList',
       'CaseQueue',
       'CaseRules',
@@ -102,6 +108,15 @@ describe('route table', () => {
       'SystemDept',
       'SystemDeptDetail',
     ]);
+  });
+
+  it('registers the project pages with project.read only, under their menu group', () => {
+    const r = routesFor(['project.read']);
+    expect(r.map((x) => x.name)).toEqual(['Home', 'Account', 'ProjectDashboard', 'ProjectBoard', 'ProjectList', 'ProjectMap', 'Enterprises', 'ProjectDetail']);
+    expect(routesFor(['plan.read']).map((x) => x.name)).not.toContain('ProjectBoard');
+    const shown = appRoutes.filter((x) => x.meta?.group === 'menu.projects' && !x.meta?.hidden).map((x) => x.path);
+    expect(shown).toEqual(['/projects/dashboard', '/projects/board', '/projects', '/projects/map', '/projects/enterprises']);
+    expect(appRoutes.find((x) => x.name === 'ProjectDetail')?.meta?.activeMenu).toBe('/projects');
   });
 
   it('registers the economic cockpit with indicator.read only', () => {
