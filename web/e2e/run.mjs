@@ -498,9 +498,14 @@ test('router walk: every page is reachable exactly when the server allows its AP
     assert(table.length >= 10, `route table has ${table.length} entries`);
     for (const r of table) {
       const probe = probeFor(r, unit);
-      // "POST /x": a write with an empty body stands for the page; any refusal but 401/403 means allowed
-      const post = probe.startsWith('POST ');
-      const raw = post ? (await api(page, 'POST', probe.slice(5), {})).status : await apiStatus(page, probe);
+      // "POST /x": a write with an empty body stands for the page; "PUT /x" one with a body the server
+      // refuses as invalid (so the probe changes nothing); any refusal but 401/403 means allowed
+      const post = probe.startsWith('POST ') || probe.startsWith('PUT ');
+      const raw = probe.startsWith('POST ')
+        ? (await api(page, 'POST', probe.slice(5), {})).status
+        : probe.startsWith('PUT ')
+          ? (await api(page, 'PUT', probe.slice(4), { _probe: true })).status
+          : await apiStatus(page, probe);
       const status = post && raw !== 401 && raw !== 403 ? 200 : raw;
       const path = pathFor(r, unit);
       const from = page._api.responses.length;

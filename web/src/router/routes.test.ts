@@ -38,7 +38,7 @@ describe('route table', () => {
     for (const r of appRoutes) {
       expect(r.name, r.path).toBeTruthy();
       expect(r.meta?.title, r.path).toMatch(/^menu\./);
-      expect(r.meta?.probe, r.path).toMatch(/^(POST )?\//);
+      expect(r.meta?.probe, r.path).toMatch(/^((POST|PUT) )?\//);
       const p = r.meta?.perm;
       if (p) expect(ALL_PERMISSIONS).toContain(p);
       else expect(p).toBeNull();

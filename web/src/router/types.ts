@@ -12,7 +12,8 @@ declare module 'vue-router' {
     /**
      * An API call that stands for the page: the route walk checks the server answers 2xx for it
      * exactly when the route is registered. {unit} is the account's first unit, {plan} a plan.
-     * "POST /path" posts an empty JSON object: allowed means any answer but 401/403.
+     * "POST /path" posts an empty JSON object, "PUT /path" a body the server refuses as invalid
+     * (so the probe changes nothing): allowed means any answer but 401/403.
      */
     probe?: string;
     /** Menu group (i18n key) the entry sits under; none: top level. */

@@ -45,13 +45,13 @@ const system: RouteRecordRaw[] = [
     path: '/system/calendar',
     name: 'SystemCalendar',
     component: () => import('@/views/system/calendar/index.vue'),
-    meta: { title: 'menu.calendar', icon: 'Calendar', group, perm: 'calendar.admin', probe: '/calendar' },
+    meta: { title: 'menu.calendar', icon: 'Calendar', group, perm: 'calendar.admin', probe: 'PUT /calendar' },
   },
   {
     path: '/system/case-types',
     name: 'SystemCaseTypes',
     component: () => import('@/views/system/case-types/index.vue'),
-    meta: { title: 'menu.caseTypes', icon: 'Memo', group, perm: 'case.admin', probe: '/case-types' },
+    meta: { title: 'menu.caseTypes', icon: 'Memo', group, perm: 'case.admin', probe: 'PUT /case-types/urban' },
   },
   {
     path: '/system/online',
