@@ -320,6 +320,27 @@ void SeedDemoProjects(store::Pipeline& pipeline, store::Database& db) {
         }
         if (in_place_left != 0) return core::Error::Internal("demo projects: funds in place do not add up");
 
+        // ---- the pipeline's head: leads in reserve (儲備) and in talks (在談), neither signed nor
+        // major, so the seed's totals above stay as they are (the report's 做好項目儲備)
+        static const char* kLeadNames[] = {"總部經濟園企業總部", "設計產業園工業設計中心", "星海創意島數字文創基地",
+                                           "軟件信息服務產業園研發中心", "春柳地塊商業綜合體", "西林街地塊改造"};
+        for (int i = 0; i < 6; ++i) {
+            store::ProjectRow p;
+            p.generated = true;
+            p.name = std::string(kLeadNames[i]) + "項目(生成)";
+            p.investor = "演示意向企業" + std::to_string(i + 1) + "(生成)";
+            p.project_kind = i >= 4 ? "urban" : "industry";
+            p.lead_unit_id = swj;
+            p.leader = kLeaders[i % 4];
+            p.origin_region = kOtherRegions[i % 5];
+            place(p, i % 8, i + 90);
+            p.total_investment = U(20000 + 15000 * i);  // intended investment, 萬元
+            std::vector<std::pair<std::string, core::Date>> path = {
+                {"reserve", Clamp(Ymd(2 + i, 10 + i), last_day)}};
+            if (i % 2 == 1) path.push_back({"negotiating", Clamp(Ymd(5 + i, 8), last_day)});
+            add(p, path, core::FormatUtc(core::LocalTime(Clamp(last_day.AddDays(-(3 + 9 * i)), last_day), 10 * 60)));
+        }
+
         // ---- 754 enterprises registered this year with >= 100萬元: 50.8億元 (508000萬) in all
         std::vector<int64_t> caps(754);
         int64_t csum = 0;
