@@ -22,6 +22,9 @@ void SeedDemoPlan(store::Pipeline& pipeline, store::Database& db);
 void SeedDemoIndicators(store::Pipeline& pipeline, store::Database& db);
 /// The dispatch rule table and a few dozen generated cases of the four types (once).
 void SeedDemoCases(store::Pipeline& pipeline, store::Database& db);
+/// Key projects, signings, the Shenzhen promotion event and 754 enterprises with the seed's totals,
+/// and the investment bureau's demo account (once).
+void SeedDemoProjects(store::Pipeline& pipeline, store::Database& db);
 /// duban demo-cases --count N [--db PATH | --postgres URL] [--seed S]: generated cases, batched.
 int DemoCasesCommand(int argc, char** argv);
 

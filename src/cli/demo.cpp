@@ -105,6 +105,7 @@ std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db) 
         {"ducha.staff", "supervisor", "区政府督查室", kDemoPassword},
         {"fgj.staff", "staff", "区发改局", kDemoPassword},
         {"tongji.staff", "statistician", "区统计局", kDemoPassword},
+        {"swj.staff", "staff", "区商务局（招商局）", kDemoPassword},
         {"grid.inspector", "inspector", "春柳街道 第一社区(生成) 网格1(生成)", kDemoPassword},
     };
     {
@@ -114,6 +115,7 @@ std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db) 
             SeedDemoIndicators(pipeline, db);  // ... and from before the indicators, its statistics
             SeedDemoAreas(pipeline, db);       // ... and from before the maps, its polygons
             SeedDemoCases(pipeline, db);       // ... and from before the cases, rules and cases
+            SeedDemoProjects(pipeline, db);    // ... and from before the projects, projects and enterprises
             return logins;
         }
     }
@@ -187,6 +189,7 @@ std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db) 
     SeedDemoIndicators(pipeline, db);
     SeedDemoAreas(pipeline, db);
     SeedDemoCases(pipeline, db);
+    SeedDemoProjects(pipeline, db);
     return logins;
 }
 

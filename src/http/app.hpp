@@ -101,6 +101,7 @@ void AddCaseRoutes(std::vector<Route>& r);
 cases::Env CaseEnv(App& app);
 cases::Viewer CaseViewer(App& app, const org::Principal& p);
 void AddOpen311Routes(std::vector<Route>& r);
+void AddProjectRoutes(std::vector<Route>& r);
 /// PUT /api/v1/_test/clock: not in the table; dispatched only when the server has a test clock.
 const Route& TestClockRoute();
 
@@ -184,6 +185,9 @@ asio::awaitable<Result<Json>> RunPlanSweep(App& app);
 asio::awaitable<Result<Json>> RunIndicatorSweep(App& app);
 /// Re-evaluates the lights of the cases the case watch says are due and commits the changes.
 asio::awaitable<Result<Json>> RunCaseSweep(App& app);
+
+/// Re-evaluates the projects' lights that differ from the stored ones and commits the changes.
+asio::awaitable<Result<Json>> RunProjectSweep(App& app);
 
 /// Runs fn on the CPU pool and resumes with its result on the caller's executor. A plain function
 /// like Commit (see there): call it in its own statement and co_await the named result.

@@ -321,7 +321,11 @@ asio::awaitable<Response> TestClockH(Ctx& ctx) {
     auto cop = RunCaseSweep(ctx.app);
     auto cr = co_await std::move(cop);
     if (!cr.ok()) co_return ErrorResponse(cr.error());
-    co_return JsonResponse(200, {{"now", core::FormatUtc(t)}, {"sweep", *r}, {"indicator_sweep", *ir}, {"case_sweep", *cr}});
+    auto pop = RunProjectSweep(ctx.app);
+    auto pr = co_await std::move(pop);
+    if (!pr.ok()) co_return ErrorResponse(pr.error());
+    co_return JsonResponse(200, {{"now", core::FormatUtc(t)}, {"sweep", *r}, {"indicator_sweep", *ir}, {"case_sweep", *cr},
+                                 {"project_sweep", *pr}});
 }
 
 }  // namespace

@@ -50,6 +50,7 @@ const std::vector<Route>& Routes() {
         AddCaseKpiRoutes(r);
         AddCaseRoutes(r);
         AddOpen311Routes(r);
+        AddProjectRoutes(r);
         return r;
     }();
     return routes;

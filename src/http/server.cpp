@@ -276,6 +276,10 @@ struct Server::Impl {
             auto cr = co_await std::move(cop);
             if (!cr.ok() && settings.access_log)
                 std::fprintf(stderr, "{\"case_sweep_error\":%s}\n", Json(cr.error().message).dump().c_str());
+            auto pop = RunProjectSweep(app);
+            auto pr = co_await std::move(pop);
+            if (!pr.ok() && settings.access_log)
+                std::fprintf(stderr, "{\"project_sweep_error\":%s}\n", Json(pr.error().message).dump().c_str());
             timer.expires_after(std::chrono::seconds(30));
             boost::system::error_code ec;
             co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));

@@ -37,6 +37,9 @@ const char* PermName(Perm p) {
         case Perm::kCaseDispatch: return "case.dispatch";
         case Perm::kCaseAdmin: return "case.admin";
         case Perm::kCasePersonal: return "case.personal";
+        case Perm::kProjectRead: return "project.read";
+        case Perm::kProjectWrite: return "project.write";
+        case Perm::kProjectAdmin: return "project.admin";
     }
     return "?";
 }
@@ -68,6 +71,9 @@ std::vector<std::string> RolesWith(Perm p) {
         case Perm::kCaseDispatch: return {"supervisor"};
         case Perm::kCaseAdmin: return {"sysadmin"};
         case Perm::kCasePersonal: return {"leader", "supervisor", "staff"};
+        case Perm::kProjectRead: return {"leader", "supervisor", "staff", "statistician"};
+        case Perm::kProjectWrite: return {"supervisor", "staff"};
+        case Perm::kProjectAdmin: return {"supervisor"};
     }
     return {};
 }

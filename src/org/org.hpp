@@ -50,6 +50,9 @@ enum class Perm {
     kCaseDispatch,    // the dispatcher's queue and the dispatch rule table
     kCaseAdmin,       // edit case types' configuration (stages, limits, categories)
     kCasePersonal,    // the reporter's personal data in full (each view logged)
+    kProjectRead,     // key projects, enterprises, promotion events, stage rules, the dashboard
+    kProjectWrite,    // create and edit projects and enterprises, advance stages, monthly reports
+    kProjectAdmin,    // stage rules, promotion events, reverting a stage
 };
 /// Every permission, in a stable order (what the client is told it may do).
 inline constexpr Perm kAllPerms[] = {
@@ -57,7 +60,8 @@ inline constexpr Perm kAllPerms[] = {
     Perm::kUnlock,   Perm::kSecurityPolicy, Perm::kSessionAdmin, Perm::kAuditRead, Perm::kPlanRead,
     Perm::kPlanWrite, Perm::kPlanReport, Perm::kPlanComment, Perm::kPlanFollowup,
     Perm::kIndicatorRead, Perm::kIndicatorWrite, Perm::kAttachmentRead, Perm::kAttachmentWrite, Perm::kIndicatorPublish,
-    Perm::kCaseRead, Perm::kCaseReport, Perm::kCaseHandle, Perm::kCaseDispatch, Perm::kCaseAdmin, Perm::kCasePersonal};
+    Perm::kCaseRead, Perm::kCaseReport, Perm::kCaseHandle, Perm::kCaseDispatch, Perm::kCaseAdmin, Perm::kCasePersonal,
+    Perm::kProjectRead, Perm::kProjectWrite, Perm::kProjectAdmin};
 const char* PermName(Perm p);
 /// Roles that carry a permission.
 std::vector<std::string> RolesWith(Perm p);

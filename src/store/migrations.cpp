@@ -458,6 +458,104 @@ CREATE TABLE indicator_packs (
   UNIQUE (org_unit_id, year, month, edition)
 );
 )SQL"},
+{9, "registry: key projects (stages, evidence, monthly investment), enterprises, promotion events", R"SQL(
+CREATE TABLE promotion_events (
+  id {{PK}},
+  name TEXT NOT NULL UNIQUE,
+  city TEXT NOT NULL DEFAULT '',
+  held_on TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE enterprises (
+  id {{PK}},
+  name TEXT NOT NULL,
+  credit_code TEXT NOT NULL UNIQUE,
+  origin_region TEXT NOT NULL DEFAULT '',
+  registered_capital BIGINT NOT NULL DEFAULT 0,
+  registered_on TEXT,
+  street_id BIGINT REFERENCES org_units(id),
+  generated INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX enterprises_registered ON enterprises(registered_on);
+CREATE TABLE registry_records (
+  id {{PK}},
+  kind TEXT NOT NULL CHECK (kind = 'project'),
+  number TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  generated INTEGER NOT NULL DEFAULT 0,
+  stage TEXT NOT NULL,
+  stage_date TEXT NOT NULL,
+  lead_unit_id BIGINT REFERENCES org_units(id),
+  leader TEXT NOT NULL DEFAULT '',
+  enterprise_id BIGINT REFERENCES enterprises(id),
+  plan_node_id BIGINT REFERENCES plan_nodes(id),
+  light TEXT NOT NULL DEFAULT 'green',
+  light_reason TEXT NOT NULL DEFAULT '',
+  last_progress_at TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX registry_records_kind_stage ON registry_records(kind, stage);
+CREATE INDEX registry_records_lead ON registry_records(lead_unit_id);
+CREATE TABLE registry_stages (
+  id {{PK}},
+  record_id BIGINT NOT NULL REFERENCES registry_records(id),
+  stage TEXT NOT NULL,
+  date TEXT NOT NULL,
+  evidence TEXT NOT NULL,
+  attachments TEXT NOT NULL DEFAULT '[]',
+  actor_id BIGINT,
+  actor TEXT NOT NULL,
+  at TEXT NOT NULL,
+  reverted_at TEXT,
+  revert_reason TEXT
+);
+CREATE INDEX registry_stages_record ON registry_stages(record_id);
+-- Money is integer yuan (CNY) or integer dollars (USD, with fx_rate_e4 = yuan per dollar x 10000).
+CREATE TABLE projects (
+  record_id BIGINT PRIMARY KEY REFERENCES registry_records(id),
+  project_kind TEXT NOT NULL CHECK (project_kind = 'industry' OR project_kind = 'urban' OR project_kind = 'livelihood'),
+  major INTEGER NOT NULL DEFAULT 0,
+  park TEXT NOT NULL DEFAULT '',
+  address TEXT NOT NULL DEFAULT '',
+  lon DOUBLE PRECISION,
+  lat DOUBLE PRECISION,
+  grid_id BIGINT,
+  street_id BIGINT,
+  investor TEXT NOT NULL DEFAULT '',
+  origin_region TEXT NOT NULL DEFAULT '',
+  event_id BIGINT REFERENCES promotion_events(id),
+  currency TEXT NOT NULL DEFAULT 'CNY' CHECK (currency = 'CNY' OR currency = 'USD'),
+  fx_rate_e4 BIGINT,
+  total_investment BIGINT NOT NULL DEFAULT 0,
+  annual_plan BIGINT NOT NULL DEFAULT 0,
+  contract_amount BIGINT NOT NULL DEFAULT 0,
+  funds_in_place BIGINT NOT NULL DEFAULT 0,
+  registered_capital BIGINT NOT NULL DEFAULT 0,
+  signed_on TEXT,
+  year INTEGER NOT NULL
+);
+CREATE INDEX projects_signed ON projects(signed_on);
+-- Monthly investment reports: every revision kept; the highest revision of a month is in force.
+CREATE TABLE project_investments (
+  id {{PK}},
+  record_id BIGINT NOT NULL REFERENCES registry_records(id),
+  month TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  amount BIGINT NOT NULL,
+  note TEXT NOT NULL DEFAULT '',
+  reported_by TEXT NOT NULL,
+  reported_at TEXT NOT NULL,
+  UNIQUE (record_id, month, revision)
+);
+INSERT INTO indicator_defs (code, name_zh, name_en, aliases, unit, scale, periodicity, jan_feb_combined, additive, comparable_growth, min_value, jump_share, builtin, seq, created_at, updated_at) VALUES ('PROJ_SIGNED', '簽約項目', 'Projects signed', '["签约项目", "簽約項目數", "签约项目数"]', '個', 0, 'monthly', 0, 1, 0, '0', '0.5', 1, 100, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+INSERT INTO indicator_defs (code, name_zh, name_en, aliases, unit, scale, periodicity, jan_feb_combined, additive, comparable_growth, min_value, jump_share, builtin, seq, created_at, updated_at) VALUES ('PROJ_CONTRACT', '簽約合同金額', 'Contract amount of the projects signed', '["签约合同金额", "簽約金額", "签约金额"]', '億元', 2, 'monthly', 0, 1, 0, '0', '0.5', 1, 110, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+INSERT INTO indicator_defs (code, name_zh, name_en, aliases, unit, scale, periodicity, jan_feb_combined, additive, comparable_growth, min_value, jump_share, builtin, seq, created_at, updated_at) VALUES ('ENT_1M', '註冊資本百萬元以上企業', 'Enterprises registered with capital of 1 million yuan or more', '["注册资本百万元以上企业"]', '家', 0, 'monthly', 0, 1, 0, '0', '0.5', 1, 120, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+)SQL"},
 };
 // clang-format on
 

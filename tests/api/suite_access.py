@@ -128,7 +128,12 @@ class AccessSuite(dt.Suite):
         if case["stage"] == "dispatch":
             expect_status(sup.post("/api/v1/cases/%d/actions/dispatch" % case["id"], {"unit_id": bc["210204006"]["id"]}), 200)
         self.objects.update({"case": case["id"]})
-        self.objects_out = {"malan.staff": {"plan_followup", "indicator_value", "case"}}
+        # a key project led by 春柳 (not in 马栏's scope) and an enterprise (every project reader's)
+        proj = expect_status(sup.post("/api/v1/projects", {"name": "访问测试项目", "lead_unit_id": bc["210204006"]["id"]}), 201).json()
+        ent = expect_status(sup.get("/api/v1/enterprises?per_page=1"), 200).json()["items"]
+        check(ent, "demo enterprises")
+        self.objects.update({"project": proj["id"], "enterprise": ent[0]["id"]})
+        self.objects_out = {"malan.staff": {"plan_followup", "indicator_value", "case", "project"}}
         # Open311: a service, a request and its token that exist (string path parameters)
         key = expect_status(sup.post("/api/v1/me/tokens", {"name": "access-open311"}), 201).json()["token"]
         form = urllib.parse.urlencode({"api_key": key, "service_code": "B0101", "address_string": "访问测试地址"}).encode()
@@ -177,7 +182,7 @@ class AccessSuite(dt.Suite):
                       "%s %s needs x-duban-permission and x-duban-roles" % (m, path))
             if "{id}" in path:
                 check(op.get("x-duban-object") in ("org_unit", "user", "session", "event", "plan", "plan_node", "plan_followup",
-                                                  "indicator", "indicator_value", "case"),
+                                                  "indicator", "indicator_value", "case", "project", "enterprise"),
                       "%s %s x-duban-object %r" % (m, path, op.get("x-duban-object")))
         # admin-only areas stay with their admin
         ops = {(m, p): op for m, p, op in self.ops}

@@ -74,7 +74,8 @@ class IndicatorsSuite(dt.Suite):
         defs = expect_status(self.leader.get("/api/v1/indicators/definitions"), 200).json()["items"]
         by = {d["code"]: d for d in defs}
         eq(sorted(by), sorted(["GDP", "FISCAL_REV", "FAI", "FDI", "DOMESTIC_CAP", "RETAIL", "EMPLOYMENT", "NEW_ENT",
-                                "NEW_ENT_CAPITAL"]), "the seed's indicators are built in")
+                                "NEW_ENT_CAPITAL", "PROJ_SIGNED", "PROJ_CONTRACT", "ENT_1M"]),
+           "the seed's indicators are built in (PROJ_* and ENT_1M fed by the projects, migration 9)")
         f = by["FISCAL_REV"]
         eq((f["name_zh"], f["unit"], f["scale"], f["periodicity"], f["additive"], f["builtin"]),
            ("一般公共預算收入", "億元", 2, "monthly", True, True), "fiscal revenue")
@@ -495,7 +496,7 @@ class IndicatorsSuite(dt.Suite):
         m = expect_status(self.leader.get("/api/v1/indicators/monthly?month=2026-06"), 200).json()
         eq((m["district"], m["generated_data"]), ("沙河口区", True), "the demo's table")
         rows = {r["code"]: r for r in m["rows"]}
-        eq(len(rows), 10, "the 9 built-ins and the formula indicator defined above")
+        eq(len(rows), 13, "the 12 built-ins (PROJ_SIGNED, PROJ_CONTRACT, ENT_1M fed by the projects) and the formula indicator")
         # the formula row, computed from the demo's figures: NEW_ENT_CAPITAL x 10000 / NEW_ENT, half up
         from decimal import Decimal, ROUND_HALF_UP
         want = (Decimal(rows["NEW_ENT_CAPITAL"]["ytd"]) * 10000 / Decimal(rows["NEW_ENT"]["ytd"])).quantize(
