@@ -51,6 +51,7 @@ const std::vector<Route>& Routes() {
         AddCaseRoutes(r);
         AddOpen311Routes(r);
         AddProjectRoutes(r);
+        AddProjectSheetRoutes(r);
         return r;
     }();
     return routes;

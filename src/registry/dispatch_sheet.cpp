@@ -470,6 +470,8 @@ DispatchCheck CheckDispatchTable(const DispatchSheet& sheet, const std::map<std:
         if (const SheetCell* c = sheet.Cell(row, kLeader)) {
             if (core::Utf8Length(c->text) > kMaxLeaderChars)
                 err(kLeader, "包保領導 is longer than " + std::to_string(kMaxLeaderChars) + " characters");
+            else if (core::HasControlChars(c->text) || !core::IsValidUtf8(c->text))
+                err(kLeader, "包保領導 has a line break or control character");
             else if (c->text != cur.leader)
                 ch.leader = c->text;
         }
@@ -489,8 +491,10 @@ DispatchCheck CheckDispatchTable(const DispatchSheet& sheet, const std::map<std:
         if (const SheetCell* c = sheet.Cell(row, kProgress)) {
             if (core::Utf8Length(c->text) > kMaxProgressChars)
                 err(kProgress, "進展情況 is longer than " + std::to_string(kMaxProgressChars) + " characters");
+            else if (!core::IsValidUtf8(c->text) || core::HasControlChars(Squash(c->text)))
+                err(kProgress, "進展情況 has a control character");
             else if (!c->text.empty() && Squash(c->text) != Squash(cur.progress))
-                ch.progress = c->text;
+                ch.progress = Squash(c->text);  // one line: line breaks become spaces
         }
         if (out.errors.size() != errors_before) continue;
         if (ch.leader || ch.annual_plan_wan || ch.month_done_wan || ch.progress) out.changes.push_back(std::move(ch));

@@ -609,6 +609,45 @@ Result<Json> ReportInvestment(store::WriteTx& tx, int64_t id, const Json& body, 
     return out;
 }
 
+namespace {
+/// The live (not reverted) stage row of the project's current stage.
+std::optional<store::StageRow> CurrentStageRow(store::Conn& c, const store::ProjectRow& p) {
+    std::optional<store::StageRow> out;
+    for (auto& s : store::ListStages(c, p.id))
+        if (!s.reverted_at && s.stage == p.stage) out = s;
+    return out;
+}
+}  // namespace
+
+std::string LatestEvidence(store::Conn& c, const store::ProjectRow& p) {
+    auto row = CurrentStageRow(c, p);
+    if (!row) return "";
+    auto nl = row->evidence.rfind('\n');
+    return nl == std::string::npos ? row->evidence : row->evidence.substr(nl + 1);
+}
+
+Result<Json> AddEvidence(store::WriteTx& tx, int64_t id, const Json& body, const Viewer& v) {
+    auto& c = tx.conn();
+    auto found = LoadVisible(c, id, v);
+    if (!found) return found.error();
+    store::ProjectRow p = *found;
+    if (auto s = OnlyKeys(body, {"text", "version"}); !s) return s.error();
+    if (auto s = CheckVersion(body, p.version); !s) return s.error();
+    std::string text;
+    if (auto s = Text(body, "text", 2000, &text, true); !s) return s.error();
+    auto row = CurrentStageRow(c, p);
+    if (!row) return Error::Conflict("no_stage", "the project has no record of its current stage " + StageName(p.stage));
+    std::string line = Today(tx.now_tp()).ToString() + " " + text;
+    store::UpdateStageEvidence(c, row->id, row->evidence.empty() ? line : row->evidence + "\n" + line);
+    p.last_progress_at = tx.now();
+    p.updated_at = tx.now();
+    store::UpdateProject(c, p);
+    tx.Emit("project.evidence", "project", id, {{"number", p.number}, {"stage", p.stage}, {"text", text}});
+    p = *store::FindProject(c, id);
+    Relight(tx, p, LoadRules(c));
+    return ProjectJson1(c, p, v, tx.now_tp());
+}
+
 Result<Json> RaiseProblem(store::WriteTx& tx, int64_t id, const Json& body, const Viewer& v, const Env& env) {
     auto& c = tx.conn();
     auto found = LoadVisible(c, id, v);

@@ -207,6 +207,10 @@ void MarkStageReverted(Conn& c, int64_t id, const std::string& at, const std::st
     c.Exec("UPDATE registry_stages SET reverted_at = ?, revert_reason = ? WHERE id = ?", {at, reason, id});
 }
 
+void UpdateStageEvidence(Conn& c, int64_t id, const std::string& evidence) {
+    c.Exec("UPDATE registry_stages SET evidence = ? WHERE id = ?", {evidence, id});
+}
+
 int64_t InsertInvestment(Conn& c, const InvestmentRow& v) {
     int64_t id = NextId(c, "project_investments");
     c.Exec("INSERT INTO project_investments (id, record_id, month, revision, amount, note, reported_by, reported_at) "
