@@ -181,6 +181,7 @@ void SeedDemoProjects(store::Pipeline& pipeline, store::Database& db) {
         invest[44] = 505000 - sum;
         if (invest[44] <= 0) return core::Error::Internal("demo projects: the investment split does not add up");
         int completed = 0;
+        int64_t first_major = 0;
         for (int i = 0; i < 45; ++i) {
             store::ProjectRow p;
             p.major = true;
@@ -230,6 +231,7 @@ void SeedDemoProjects(store::Pipeline& pipeline, store::Database& db) {
             for (size_t k = 1; k < path.size(); ++k)
                 if (path[k].second < path[k - 1].second) path[k].second = path[k - 1].second;
             int64_t id = add(p, path, month_end(last_month));
+            if (i == 0) first_major = id;
             // monthly reports: the year's investment spread over the months to the last finished one
             int64_t per = invest[i] / last_month;
             for (int m = 1; m <= last_month; ++m) {
@@ -327,6 +329,12 @@ void SeedDemoProjects(store::Pipeline& pipeline, store::Database& db) {
             e.created_at = e.updated_at = tx.now();
             store::InsertEnterprise(c, e);
         }
+        // Some of the demo's generated 企業訴求 cases become problems of major projects.
+        int64_t linked = 0;
+        for (int64_t case_id : store::UnlinkedCases(c, "enterprise", 8)) {
+            store::LinkCaseToProject(c, case_id, first_major + (linked * 5) % 45);
+            ++linked;
+        }
         auto sw = registry::Sweep(tx, {});
         if (!sw.ok()) return sw.error();
         auto fed = registry::FeedIndicators(tx, kYear);
@@ -337,6 +345,7 @@ void SeedDemoProjects(store::Pipeline& pipeline, store::Database& db) {
                           "enterprises with 50.8億元) with GENERATED projects, dates, monthly figures and enterprises; "
                           "the seed's named projects and places are real"},
                  {"projects", projects}, {"stages", stages}, {"reports", reports}, {"enterprises", 754},
+                 {"cases_linked", linked},
                  {"indicator_values", (*fed)["written"]}});
         return core::Json{{"projects", projects}};
     });

@@ -227,9 +227,8 @@ asio::awaitable<Response> PatchEnterpriseH(Ctx& ctx) {
 }
 
 asio::awaitable<Response> CheckCodeH(Ctx& ctx) {
-    auto code = Query(ctx.req, "code");
-    if (!code) co_return ErrorResponse(BadQuery("code", "code is required").error());
-    auto r = registry::CheckCreditCode(core::Trim(*code));
+    // A form's check: an empty code is simply not valid (the message says why).
+    auto r = registry::CheckCreditCode(core::Trim(Query(ctx.req, "code").value_or("")));
     co_return JsonResponse(200, {{"valid", r.valid}, {"message", r.message}});
 }
 

@@ -691,10 +691,8 @@ Result<Json> IssueFollowup(store::WriteTx& tx, int64_t id, const Json& body, con
     if (p.lead_unit_id) {
         auto f = store::FindFollowup(c, fid);
         if (f && f->to_unit_id != p.lead_unit_id) {
-            f->to_unit_id = p.lead_unit_id;
-            store::UpdateFollowup(c, *f);
-            (*r)["to_unit_id"] = *p.lead_unit_id;
-            if (r->contains("to_unit")) (*r)["to_unit"] = {{"id", *p.lead_unit_id}, {"name", p.lead_unit_name}};
+            store::ReaddressFollowup(c, fid, *p.lead_unit_id);
+            (*r)["to_unit"] = {{"id", *p.lead_unit_id}, {"name", p.lead_unit_name}};
         }
     }
     tx.Emit("project.followup", "project", p.id,

@@ -253,6 +253,21 @@ std::vector<ProjectCaseRow> ListProjectCases(Conn& c, std::optional<int64_t> rec
     return out;
 }
 
+void LinkCaseToProject(Conn& c, int64_t case_id, int64_t project_id) {
+    c.Exec("UPDATE cases SET project_id = ? WHERE id = ?", {project_id, case_id});
+}
+
+std::vector<int64_t> UnlinkedCases(Conn& c, const std::string& type, int64_t limit) {
+    std::vector<int64_t> out;
+    for (auto& r : c.Query("SELECT id FROM cases WHERE type = ? AND project_id IS NULL ORDER BY id LIMIT ?", {type, limit}))
+        out.push_back(r.Int(0));
+    return out;
+}
+
+void ReaddressFollowup(Conn& c, int64_t followup_id, int64_t to_unit_id) {
+    c.Exec("UPDATE plan_followups SET to_unit_id = ? WHERE id = ?", {to_unit_id, followup_id});
+}
+
 int64_t InsertEnterprise(Conn& c, const EnterpriseRow& e) {
     int64_t id = NextId(c, "enterprises");
     c.Exec(std::string("INSERT INTO enterprises (") + kEntCols + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",

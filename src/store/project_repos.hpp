@@ -89,6 +89,15 @@ struct ProjectCaseRow {
 /// Of one project, or of every project when record_id is empty; by reported_at.
 std::vector<ProjectCaseRow> ListProjectCases(Conn& c, std::optional<int64_t> record_id);
 
+/// Links a case to a project (cases.project_id); the demo links some generated 企業訴求 cases.
+void LinkCaseToProject(Conn& c, int64_t case_id, int64_t project_id);
+/// The ids of the cases of a type without a project, oldest first (at most limit).
+std::vector<int64_t> UnlinkedCases(Conn& c, const std::string& type, int64_t limit);
+
+/// Addresses a plan follow-up notice (督辦單) to another unit: a project's notice goes to the
+/// project's lead unit rather than the plan task's.
+void ReaddressFollowup(Conn& c, int64_t followup_id, int64_t to_unit_id);
+
 struct EnterpriseRow {
     int64_t id = 0;
     std::string name, credit_code, origin_region;

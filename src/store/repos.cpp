@@ -470,7 +470,8 @@ int64_t CountRows(Conn& c, const std::string& table) {
     static const char* kAllowed[] = {"events", "org_units", "users", "user_roles", "user_units",
                                      "user_scope_units", "sessions", "api_tokens", "settings",
                                      "recovery_codes", "login_challenges", "plans", "plan_nodes", "plan_followups",
-                                     "indicator_defs", "indicator_values", "indicator_targets", "geo_areas", "attachments"};
+                                     "indicator_defs", "indicator_values", "indicator_targets", "geo_areas", "attachments",
+                                     "registry_records", "enterprises"};
     for (const char* t : kAllowed)
         if (table == t) return c.Query("SELECT COUNT(*) FROM " + table)[0].Int(0);
     throw std::invalid_argument("CountRows: unknown table " + table);

@@ -7,6 +7,8 @@ write); a project stalled past its stage limit turns yellow then red and appears
 as the clock moves; monthly investment reports with revisions and completion against the annual
 plan; enterprises with credit codes checked; a signing flowing into PROJ_SIGNED and PROJ_CONTRACT; a
 problem becoming a 企業訴求 case listed on the project with its waited days; a 督辦單 about a project."""
+import urllib.parse
+
 import dubantest as dt
 from dubantest import check, eq, expect_error, expect_status
 
@@ -127,7 +129,7 @@ class ProjectsSuite(dt.Suite):
         got = expect_status(self.fgj.get("/api/v1/projects/%d" % p["id"]), 200).json()
         eq((got["name"], len(got["timeline"]), got["timeline"][0]["stage"]), ("接口测试项目", 1, "reserve"), "read back")
         eq((got["investments"], got["problems"]), ([], []), "no reports, no problems yet")
-        lst = expect_status(self.fgj.get("/api/v1/projects?q=接口测试&per_page=10"), 200).json()
+        lst = expect_status(self.fgj.get("/api/v1/projects?q=%s&per_page=10" % urllib.parse.quote("接口测试")), 200).json()
         eq([x["id"] for x in lst["items"]], [p["id"]], "list by q")
         # a USD project carries both figures
         u = self.new_project(self.fgj, name="外资测试项目", currency="USD", fx_rate=6.83, total_investment_wan=100)
@@ -290,14 +292,14 @@ class ProjectsSuite(dt.Suite):
         # a plan with a task for 发改局 (the demo's plan may be absent when the server runs outside the repo)
         plan = expect_status(self.sup.post("/api/v1/plans", {"title": "项目督办测试计划", "year": 2026, "nodes": [
             {"kind": "key_work", "title": "推进大项目建设", "children": [
-                {"kind": "task", "title": "推进大项目建设", "lead_unit_id": self.fgj_id}]}]}), 201).json()
+                {"kind": "task", "title": "推进大项目建设", "lead_unit_id": self.swj_id}]}]}), 201).json()
         nodes = expect_status(self.sup.get("/api/v1/plans/%d/nodes" % plan["id"]), 200).json()["items"]
         task = [n for n in nodes if n["kind"] == "task"][0]
         p = self.new_project(self.fgj, name="督办测试项目", plan_node_id=task["id"])
         expect_error(self.fgj.post("/api/v1/projects/%d/followups" % p["id"], {"content": "x"}), 403)
         f = expect_status(self.sup.post("/api/v1/projects/%d/followups" % p["id"], {"content": "请加快项目落地", "reply_days": 5}),
                           201).json()
-        eq((f["project_id"], f["to_unit_id"]), (p["id"], self.fgj_id), "addressed to the lead unit")
+        eq((f["project_id"], f["to_unit"]["id"]), (p["id"], self.fgj_id), "addressed to the project's lead unit, not the task's")
         listed = expect_status(self.sup.get("/api/v1/followups?node_id=%d" % task["id"]), 200).json()["items"]
         check(any(x["id"] == f["id"] for x in listed), "the 督辦單 appears in GET /followups")
         got = expect_status(self.fgj.get("/api/v1/projects/%d" % p["id"]), 200).json()
