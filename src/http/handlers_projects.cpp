@@ -137,6 +137,14 @@ asio::awaitable<Response> RevertH(Ctx& ctx) {
     co_return resp;
 }
 
+asio::awaitable<Response> ProgressH(Ctx& ctx) {
+    auto v = ViewerOf(*ctx.principal);
+    int64_t id = ctx.req.ids[0];
+    auto op = WithBody(ctx, [id, v](store::WriteTx& tx, const Json& b) { return registry::AddProgress(tx, id, b, v); }, 201);
+    auto resp = co_await std::move(op);
+    co_return resp;
+}
+
 asio::awaitable<Response> InvestmentH(Ctx& ctx) {
     auto v = ViewerOf(*ctx.principal);
     int64_t id = ctx.req.ids[0];
@@ -260,6 +268,8 @@ void AddProjectRoutes(std::vector<Route>& r) {
         "Move to the next stage with its date and evidence (409 stage_order backwards or skipping)", "project");
     add("POST", "/api/v1/projects/{id}/revert-stage", RevertH, Perm::kProjectAdmin,
         "Revert the last stage move ({reason, version}); an event of its own, never a deletion", "project");
+    add("POST", "/api/v1/projects/{id}/progress", ProgressH, Perm::kProjectWrite,
+        "A progress note on the current stage ({text, date?, attachments?}); counts as progress for the lights", "project");
     add("POST", "/api/v1/projects/{id}/investments", InvestmentH, Perm::kProjectWrite,
         "Report the investment completed in a month ({month, amount_wan, note?}); a month again is a revision", "project");
     add("POST", "/api/v1/projects/{id}/problems", ProblemH, Perm::kProjectWrite,

@@ -36,6 +36,16 @@ std::vector<store::ProjectRow> Visible(store::Conn& c, const Viewer& v, bool maj
     return out;
 }
 
+/// The newest progress note, else the evidence of the stage the project is in.
+std::string LatestProgress(store::Conn& c, const store::ProjectRow& p) {
+    auto notes = store::ListProgress(c, p.id);  // newest first
+    if (!notes.empty()) return notes.front().evidence;
+    std::string evidence;
+    for (auto& s : store::ListStages(c, p.id))
+        if (!s.reverted_at && s.stage == p.stage) evidence = s.evidence;
+    return evidence;
+}
+
 }  // namespace
 
 std::vector<DispatchRow> DispatchRowsFor(store::Conn& c, const Viewer& v, const std::string& month, bool major_only) {
@@ -71,7 +81,7 @@ std::vector<DispatchRow> DispatchRowsFor(store::Conn& c, const Viewer& v, const 
         }
         r.year_done_wan = CnyWan(year, p);
         r.cumulative_wan = CnyWan(all, p);
-        r.progress = LatestEvidence(c, p);
+        r.progress = LatestProgress(c, p);
         r.problems = problems[p.id];
         r.light = DispatchLightLabel(p.light);
         rows.push_back(std::move(r));
@@ -157,7 +167,7 @@ Result<Json> ImportDispatchTable(store::WriteTx& tx, const std::string& xlsx, bo
             if (!r) return fail(r.error());
         }
         if (ch.progress) {
-            auto r = AddEvidence(tx, id, Json{{"text", *ch.progress}}, v);
+            auto r = AddProgress(tx, id, Json{{"text", *ch.progress}}, v);
             if (!r) return fail(r.error());
         }
         applied.push_back(ch.number);

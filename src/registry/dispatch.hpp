@@ -1,7 +1,7 @@
 #pragma once
 /// duban::registry — the 重點項目調度表 against the projects engine: the rows a viewer may see for
 /// a month, the export, and the import applied through the engine's own commands (PatchProject,
-/// ReportInvestment, AddEvidence), so validation, scope and events are the engine's. No HTTP.
+/// ReportInvestment, AddProgress), so validation, scope and events are the engine's. No HTTP.
 #include <map>
 #include <string>
 #include <vector>
@@ -13,7 +13,8 @@ namespace duban::registry {
 
 /// The projects the viewer sees (only the major ones when major_only), as the sheet shows them
 /// for `month` (YYYY-MM): amounts in 萬元 (CNY), 本月 the month's report in force, 自年初累計 the
-/// reports of the month's year up to it, 累計 all reports up to it. By 項目編號.
+/// reports of the month's year up to it, 累計 all reports up to it, 進展情況 the newest progress
+/// note (else the current stage's evidence). By 項目編號.
 std::vector<DispatchRow> DispatchRowsFor(store::Conn& c, const Viewer& v, const std::string& month,
                                          bool major_only);
 

@@ -565,6 +565,38 @@ Result<Json> RevertStage(store::WriteTx& tx, int64_t id, const Json& body, const
     return ProjectJson1(c, p, v, tx.now_tp());
 }
 
+Result<Json> AddProgress(store::WriteTx& tx, int64_t id, const Json& body, const Viewer& v) {
+    auto& c = tx.conn();
+    auto found = LoadVisible(c, id, v);
+    if (!found) return found.error();
+    store::ProjectRow p = *found;
+    if (auto s = OnlyKeys(body, {"text", "date", "attachments"}); !s) return s.error();
+    std::string text;
+    if (auto s = Text(body, "text", 2000, &text, true); !s) return s.error();
+    core::Date today = Today(tx.now_tp());
+    std::optional<std::string> date;
+    if (auto s = PastDate(body, "date", today, &date); !s) return s.error();
+    auto att = Attachments(c, body);
+    if (!att) return att.error();
+    store::StageRow n;
+    n.record_id = id;
+    n.stage = p.stage;
+    n.date = date.value_or(today.ToString());
+    n.evidence = text;
+    n.attachments = *att;
+    n.actor_id = tx.actor().user_id;
+    n.actor = v.name.empty() ? tx.actor().name : v.name;
+    n.at = tx.now();
+    store::InsertProgress(c, n);
+    p.last_progress_at = tx.now();
+    p.updated_at = tx.now();
+    store::UpdateProject(c, p);
+    tx.Emit("project.progress", "project", id, {{"number", p.number}, {"stage", p.stage}, {"text", text}, {"attachments", *att}});
+    p = *store::FindProject(c, id);
+    Relight(tx, p, LoadRules(c));
+    return ProjectJson1(c, p, v, tx.now_tp());
+}
+
 Result<Json> ReportInvestment(store::WriteTx& tx, int64_t id, const Json& body, const Viewer& v) {
     auto& c = tx.conn();
     auto found = LoadVisible(c, id, v);
@@ -607,45 +639,6 @@ Result<Json> ReportInvestment(store::WriteTx& tx, int64_t id, const Json& body, 
     Relight(tx, p, LoadRules(c));
     auto out = GetProject(c, id, v, tx.now_tp());
     return out;
-}
-
-namespace {
-/// The live (not reverted) stage row of the project's current stage.
-std::optional<store::StageRow> CurrentStageRow(store::Conn& c, const store::ProjectRow& p) {
-    std::optional<store::StageRow> out;
-    for (auto& s : store::ListStages(c, p.id))
-        if (!s.reverted_at && s.stage == p.stage) out = s;
-    return out;
-}
-}  // namespace
-
-std::string LatestEvidence(store::Conn& c, const store::ProjectRow& p) {
-    auto row = CurrentStageRow(c, p);
-    if (!row) return "";
-    auto nl = row->evidence.rfind('\n');
-    return nl == std::string::npos ? row->evidence : row->evidence.substr(nl + 1);
-}
-
-Result<Json> AddEvidence(store::WriteTx& tx, int64_t id, const Json& body, const Viewer& v) {
-    auto& c = tx.conn();
-    auto found = LoadVisible(c, id, v);
-    if (!found) return found.error();
-    store::ProjectRow p = *found;
-    if (auto s = OnlyKeys(body, {"text", "version"}); !s) return s.error();
-    if (auto s = CheckVersion(body, p.version); !s) return s.error();
-    std::string text;
-    if (auto s = Text(body, "text", 2000, &text, true); !s) return s.error();
-    auto row = CurrentStageRow(c, p);
-    if (!row) return Error::Conflict("no_stage", "the project has no record of its current stage " + StageName(p.stage));
-    std::string line = Today(tx.now_tp()).ToString() + " " + text;
-    store::UpdateStageEvidence(c, row->id, row->evidence.empty() ? line : row->evidence + "\n" + line);
-    p.last_progress_at = tx.now();
-    p.updated_at = tx.now();
-    store::UpdateProject(c, p);
-    tx.Emit("project.evidence", "project", id, {{"number", p.number}, {"stage", p.stage}, {"text", text}});
-    p = *store::FindProject(c, id);
-    Relight(tx, p, LoadRules(c));
-    return ProjectJson1(c, p, v, tx.now_tp());
 }
 
 Result<Json> RaiseProblem(store::WriteTx& tx, int64_t id, const Json& body, const Viewer& v, const Env& env) {
@@ -976,6 +969,11 @@ Result<Json> GetProject(store::Conn& c, int64_t id, const Viewer& v, core::TimeP
         }
     }
     j["timeline"] = timeline;
+    Json progress = Json::array();
+    for (auto& s : store::ListProgress(c, id))
+        progress.push_back({{"stage", s.stage}, {"stage_name", StageName(s.stage)}, {"date", s.date}, {"text", s.evidence},
+                            {"attachments", s.attachments}, {"actor", s.actor}, {"at", s.at}});
+    j["progress"] = progress;
     j["reverted_stages"] = reverted;
     // Investments: the revision in force per month, with the cumulative figure; revisions kept.
     std::map<std::string, store::InvestmentRow> cur;

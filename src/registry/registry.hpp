@@ -101,13 +101,10 @@ Result<Json> CreateProject(store::WriteTx& tx, const Json& body, const Viewer& v
 Result<Json> PatchProject(store::WriteTx& tx, int64_t id, const Json& body, const Viewer& v, const Env& env);
 Result<Json> AdvanceProject(store::WriteTx& tx, int64_t id, const Json& body, const Viewer& v);
 Result<Json> RevertStage(store::WriteTx& tx, int64_t id, const Json& body, const Viewer& v);
+/// A progress note on the current stage ({text, date?, attachments?}): counts as progress for the
+/// lights (the dispatch table's 進展情況 lands here). Returns the project JSON.
+Result<Json> AddProgress(store::WriteTx& tx, int64_t id, const Json& body, const Viewer& v);
 Result<Json> ReportInvestment(store::WriteTx& tx, int64_t id, const Json& body, const Viewer& v);
-/// A progress note {text (≤ 2000 characters), version?}: appended to the current stage's evidence
-/// as a line "YYYY-MM-DD text" (China date); counts as progress for the light. Event
-/// project.evidence. Returns the project JSON.
-Result<Json> AddEvidence(store::WriteTx& tx, int64_t id, const Json& body, const Viewer& v);
-/// The progress note shown for a project: the last line of its current stage's evidence.
-std::string LatestEvidence(store::Conn& c, const store::ProjectRow& p);
 /// Creates the 企業訴求 case (type enterprise, source visit, project_id set) through the case engine;
 /// returns the case JSON (with the case engine's "_watch").
 Result<Json> RaiseProblem(store::WriteTx& tx, int64_t id, const Json& body, const Viewer& v, const Env& env);

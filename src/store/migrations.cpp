@@ -515,6 +515,19 @@ CREATE TABLE registry_stages (
   revert_reason TEXT
 );
 CREATE INDEX registry_stages_record ON registry_stages(record_id);
+-- Progress notes between stage moves (a visit, a permit applied for, the dispatch table's 進展情況).
+CREATE TABLE registry_progress (
+  id {{PK}},
+  record_id BIGINT NOT NULL REFERENCES registry_records(id),
+  stage TEXT NOT NULL,
+  date TEXT NOT NULL,
+  text TEXT NOT NULL,
+  attachments TEXT NOT NULL DEFAULT '[]',
+  actor_id BIGINT,
+  actor TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX registry_progress_record ON registry_progress(record_id);
 -- Money is integer yuan (CNY) or integer dollars (USD, with fx_rate_e4 = yuan per dollar x 10000).
 CREATE TABLE projects (
   record_id BIGINT PRIMARY KEY REFERENCES registry_records(id),

@@ -207,8 +207,22 @@ void MarkStageReverted(Conn& c, int64_t id, const std::string& at, const std::st
     c.Exec("UPDATE registry_stages SET reverted_at = ?, revert_reason = ? WHERE id = ?", {at, reason, id});
 }
 
-void UpdateStageEvidence(Conn& c, int64_t id, const std::string& evidence) {
-    c.Exec("UPDATE registry_stages SET evidence = ? WHERE id = ?", {evidence, id});
+int64_t InsertProgress(Conn& c, const StageRow& s) {
+    int64_t id = NextId(c, "registry_progress");
+    c.Exec("INSERT INTO registry_progress (id, record_id, stage, date, text, attachments, actor_id, actor, at) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+           {id, s.record_id, s.stage, s.date, s.evidence, core::CanonicalJson(s.attachments), Opt(s.actor_id),
+            s.actor, s.at});
+    return id;
+}
+
+std::vector<StageRow> ListProgress(Conn& c, int64_t record_id) {
+    std::vector<StageRow> out;
+    for (auto& r : c.Query("SELECT id, record_id, stage, date, text, attachments, actor_id, actor, at, NULL, NULL "
+                           "FROM registry_progress WHERE record_id = ? ORDER BY id DESC",
+                           {record_id}))
+        out.push_back(StageFromRow(r));
+    return out;
 }
 
 int64_t InsertInvestment(Conn& c, const InvestmentRow& v) {

@@ -65,8 +65,11 @@ int64_t InsertStage(Conn& c, const StageRow& s);
 /// In order of entry; reverted ones included (they carry reverted_at).
 std::vector<StageRow> ListStages(Conn& c, int64_t record_id);
 void MarkStageReverted(Conn& c, int64_t id, const std::string& at, const std::string& reason);
-/// Replaces a stage row's evidence text (progress notes are appended to the current stage's).
-void UpdateStageEvidence(Conn& c, int64_t id, const std::string& evidence);
+
+/// Progress notes (evidence between stage moves): stage is the stage the project was in.
+int64_t InsertProgress(Conn& c, const StageRow& s);
+/// Newest first.
+std::vector<StageRow> ListProgress(Conn& c, int64_t record_id);
 
 struct InvestmentRow {
     int64_t id = 0, record_id = 0;

@@ -4,7 +4,7 @@ exported, edited in LibreOffice (scripted: .xlsx -> CSV, edit, CSV -> .xlsx) and
 valid row (本月完成投資, 包保領導, 進展情況), one invalid amount, one changed read-only 項目名稱 and one
 row of a project outside the importer's units, each reported by sheet row and column with an error
 workbook, nothing changed until apply, then only the valid row applied through the projects engine
-(its investment report, patch and evidence) and one project.sheet_imported event naming it."""
+(its investment report, patch and progress note) and one project.sheet_imported event naming it."""
 import base64
 import csv
 import io
@@ -153,6 +153,7 @@ class ProjectSheetSuite(dt.Suite):
         by_key = {mine[row[col["項目編號"]]]: row for row in kept}
         eq(by_key["ok"][col["計劃總投資(萬元)"]], "25000", "amounts as numbers")
         eq(by_key["ok"][col["當前階段"]], "開工", "stage name")
+        eq(by_key["ok"][col["進展情況"]], "施工許可證", "no note yet: the current stage's evidence")
         by_key["ok"][col["本月完成投資(萬元)"]] = "350.5"        # valid edits
         by_key["ok"][col["包保領導"]] = "张副区长"
         by_key["ok"][col["進展情況"]] = "主體結構封頂"
@@ -200,7 +201,8 @@ class ProjectSheetSuite(dt.Suite):
         ok = self.get("ok")
         eq(ok["leader"], "张副区长", "包保領導 patched")
         eq([(i["month"], i["amount_wan"]) for i in ok["investments"]], [("2026-11", 350.5)], "本月完成投資 reported")
-        check(ok["timeline"][-1]["evidence"].endswith("2026-11-20 主體結構封頂"), "進展情況 appended as evidence")
+        eq([(n["text"], n["date"], n["stage"]) for n in ok["progress"]], [("主體結構封頂", "2026-11-20", "started")],
+           "進展情況 added as a progress note")
         eq(ok["version"], before_ok["version"] + 3, "three engine writes")
         bad, ro, other = self.get("bad"), self.get("ro"), self.get("other")
         eq((bad["annual_plan_wan"], bad["leader"]), (8000, "王副区长"), "the invalid row not applied")
@@ -213,7 +215,7 @@ class ProjectSheetSuite(dt.Suite):
         eq(len(done), 1, "one import applied something")
         eq((done[0]["payload"]["applied"], done[0]["payload"]["month"]), ([p["ok"]["number"]], "2026-11"),
            "it names the rows applied")
-        for action in ("project.investment", "project.update", "project.evidence"):
+        for action in ("project.investment", "project.update", "project.progress"):
             evs = expect_status(self.srv.session("auditor").get("/api/v1/events?action=%s&per_page=50" % action),
                                 200).json()["items"]
             check(any(e.get("object_id") == p["ok"]["id"] for e in evs), "the engine's own %s event" % action)
@@ -221,7 +223,7 @@ class ProjectSheetSuite(dt.Suite):
         # exported again, the sheet shows the applied figures
         again = expect_status(self.fgj.get("/api/v1/projects/dispatch-table.xlsx?month=2026-11"), 200).body
         ss = shared_strings(again)
-        check("张副区长" in ss and "2026-11-20 主體結構封頂" in ss, "the new leader and progress in the next export")
+        check("张副区长" in ss and "主體結構封頂" in ss, "the new leader and progress in the next export")
         # applying the same file again changes nothing more (the valid row now equals duban)
         a2 = expect_status(self.fgj.post(url, {"content_base64": b64(edited), "apply": True}), 200).json()
         eq((a2["changes"], a2["applied"]), (0, 0), "idempotent")

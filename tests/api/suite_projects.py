@@ -226,6 +226,20 @@ class ProjectsSuite(dt.Suite):
         ev = expect_status(self.auditor.get("/api/v1/events?action=project.investment.revise&object_id=%d" % pid), 200).json()
         eq(ev["total"], 1, "a revision is an event")
 
+    def test_progress_note(self):
+        p = self.new_project(self.fgj, name="进展测试项目")
+        before = self.event_count()
+        expect_error(self.fgj.post("/api/v1/projects/%d/progress" % p["id"], {"text": ""}), 422, field="text")
+        expect_error(self.fgj.post("/api/v1/projects/%d/progress" % p["id"], {"text": "x", "date": "2999-01-01"}), 422, field="date")
+        eq(self.event_count(), before, "refused notes write nothing")
+        r = expect_status(self.fgj.post("/api/v1/projects/%d/progress" % p["id"], {"text": "已完成地质勘察"}), 201).json()
+        check(r["last_progress_at"] >= p["last_progress_at"], "progress time moves")
+        got = expect_status(self.fgj.get("/api/v1/projects/%d" % p["id"]), 200).json()
+        eq([(x["stage"], x["text"]) for x in got["progress"]], [("reserve", "已完成地质勘察")], "listed")
+        eq(len(got["timeline"]), 1, "a note is not a stage move")
+        ev = expect_status(self.auditor.get("/api/v1/events?action=project.progress&object_id=%d" % p["id"]), 200).json()
+        eq(ev["total"], 1, "a progress event")
+
     # ------------------------------------------------------------------ enterprises
     def test_enterprises(self):
         before = self.event_count()
