@@ -3,7 +3,10 @@
 #include "registry/dispatch_sheet.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <zip.h>
+
+#include <filesystem>
 
 #include <fstream>
 #include <sstream>
@@ -45,6 +48,53 @@ std::string ZipPart(const std::string& bytes, const std::string& name) {
     }
     zip_close(za);
     return out;
+}
+
+/// A zip written with libzip to a temporary file and read back: name -> content.
+std::string MakeZip(const std::vector<std::pair<std::string, std::string>>& entries) {
+    char tmpl[] = "/tmp/duban-dispatch-test-XXXXXX";
+    std::string dir = mkdtemp(tmpl);
+    std::string path = dir + "/t.zip";
+    int err = 0;
+    zip_t* za = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
+    EXPECT_NE(za, nullptr);
+    for (const auto& [name, data] : entries) {
+        zip_source_t* src = zip_source_buffer(za, data.data(), data.size(), 0);
+        zip_file_add(za, name.c_str(), src, ZIP_FL_OVERWRITE);
+    }
+    zip_close(za);
+    std::string out = ReadFile(path);
+    std::filesystem::remove_all(dir);
+    return out;
+}
+
+/// A one-sheet .xlsx with inline strings only (no sharedStrings part), as some exporters write.
+std::string InlineXlsx(const std::vector<std::vector<std::string>>& rows) {
+    auto esc = [](const std::string& s) {
+        std::string o;
+        for (char ch : s) o += ch == '&' ? "&amp;" : ch == '<' ? "&lt;" : std::string(1, ch);
+        return o;
+    };
+    std::string data;
+    for (size_t r = 0; r < rows.size(); ++r) {
+        data += "<row r=\"" + std::to_string(r + 1) + "\">";
+        for (size_t k = 0; k < rows[r].size(); ++k) {
+            if (rows[r][k].empty()) continue;
+            std::string ref = std::string(1, static_cast<char>('A' + k)) + std::to_string(r + 1);
+            data += "<c r=\"" + ref + "\" t=\"inlineStr\"><is><t>" + esc(rows[r][k]) + "</t></is></c>";
+        }
+        data += "</row>";
+    }
+    std::string ns = "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
+                     "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"";
+    std::string rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/";
+    return MakeZip({
+        {"xl/workbook.xml", "<workbook " + ns + "><sheets><sheet name=\"調度表\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"},
+        {"xl/_rels/workbook.xml.rels",
+         "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+         "<Relationship Id=\"rId1\" Type=\"" + rel + "worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>"},
+        {"xl/worksheets/sheet1.xml", "<worksheet " + ns + "><sheetData>" + data + "</sheetData></worksheet>"},
+    });
 }
 
 DispatchRow Project(std::string number, std::string name) {
@@ -436,4 +486,33 @@ TEST(DispatchSheet, LibreOfficeFileWithNumbersAsText) {
     ASSERT_TRUE(wb.ok());
     EXPECT_EQ(wb->sheets[0].At(2, 10)->type, office::Cell::Type::kString) << "the fixture holds text amounts";
     CheckFixture("tests/fixtures/office/lo_dispatch_text.xlsx");
+}
+
+TEST(DispatchSheet, InlineStringsAndNumbersAsText) {
+    // Every cell an inline string, amounts included; the header in another order with a column the
+    // user added; the month only in the title.
+    std::vector<std::vector<std::string>> rows = {
+        {"重點項目調度表(2026年11月)"},
+        {"項目編號", "備註", "本月完成投資(萬元)", "包保領導", "項目名稱", "計劃總投資(萬元)"},
+        {"XM-2026-0001", "自己的備註", "12.5", "王副区长", "現代服務業總部大廈", "25000.0000"},
+        {"XM-2026-0002", "", "", "周副区长", "濱海路改造工程", "12,000.1234"},
+        {"XM-2026-0003", "", "1e3", "", "社區養老服務中心", "25000"},
+        {},
+        {},
+    };
+    auto sheet = registry::ParseDispatchTable(InlineXlsx(rows));
+    ASSERT_TRUE(sheet.ok()) << sheet.error().message;
+    EXPECT_EQ(sheet->month, "2026-11");
+    EXPECT_EQ(sheet->header_row, 2);
+    ASSERT_EQ(sheet->rows.size(), 3u);
+    auto db = ThreeProjects();
+    db[0].month_done_wan.reset();
+    db[2].leader = "";
+    auto check = registry::CheckDispatchTable(*sheet, ByNumber(db));
+    using W = std::vector<std::pair<int, std::string>>;
+    EXPECT_EQ(Where(check.errors), (W{{5, "本月完成投資(萬元)"}})) << "1e3 is not how amounts are typed";
+    ASSERT_EQ(check.changes.size(), 2u);
+    EXPECT_DOUBLE_EQ(check.changes[0].month_done_wan.value_or(-1), 12.5);
+    EXPECT_FALSE(check.changes[0].leader.has_value());
+    EXPECT_EQ(check.changes[1].leader.value_or(""), "周副区长");
 }
