@@ -10,6 +10,7 @@
 
 #include "cli/cli.hpp"
 #include "core/calendar.hpp"
+#include "geo/geo.hpp"
 #include "org/org.hpp"
 #include "registry/registry.hpp"
 #include "store/plan_repos.hpp"
@@ -27,9 +28,10 @@ struct Park {
     const char* street;  // the street's code
     double lon, lat;
 };
-// The seed's parks, placed inside the streets they lie in (positions approximate).
+// The seed's parks, placed inside the streets they lie in (approximate; every demo point, centre ± 0.003°,
+// locates to a grid of that street in the generated polygons).
 const Park kParks[] = {
-    {"星海灣金融商務區", "210204017", 121.586, 38.884},   {"西安路商務商貿區", "210204018", 121.603, 38.921},
+    {"星海灣金融商務區", "210204017", 121.586, 38.884},   {"西安路商務商貿區", "210204018", 121.598, 38.920},
     {"總部經濟園", "210204009", 121.596, 38.906},         {"設計產業園", "210204008", 121.566, 38.904},
     {"星海創意島", "210204017", 121.590, 38.880},         {"服裝創意產業園", "210204011", 121.561, 38.929},
     {"中小企業園", "210204006", 121.585, 38.934},         {"軟件信息服務產業園", "210204010", 121.549, 38.873},
@@ -98,8 +100,15 @@ void SeedDemoProjects(store::Pipeline& pipeline, store::Database& db) {
         if (store::CountRows(*c, "registry_records") > 0) return;
         if (!store::FindOrgByCode(*c, "210204-FGJ") || !store::FindOrgByCode(*c, "210204-SWJ")) return;
     }
+    // The stored polygons (SeedDemoAreas ran first) place each point in its grid.
+    auto index = std::make_shared<geo::GridIndex>();
+    {
+        auto c = db.Read();
+        if (auto st = index->Build(geo::LoadGrids(*c)); !st)
+            std::fprintf(stderr, "duban: demo: no grid index for the projects' points: %s\n", st.error().message.c_str());
+    }
     store::Actor actor{std::nullopt, "demo-seed", ""};
-    auto r = pipeline.Execute(actor, [](store::WriteTx& tx) -> core::Result<core::Json> {
+    auto r = pipeline.Execute(actor, [index](store::WriteTx& tx) -> core::Result<core::Json> {
         auto& c = tx.conn();
         core::Date today = core::LocalDate(tx.now_tp());
         core::Date last_day = today.y > kYear ? Ymd(12, 31) : today.AddDays(-1);
@@ -168,6 +177,10 @@ void SeedDemoProjects(store::Pipeline& pipeline, store::Database& db) {
             p.lon = pk.lon + 0.0015 * ((k % 5) - 2);
             p.lat = pk.lat + 0.0012 * (((k / 5) % 5) - 2);
             p.street_id = unit(pk.street);
+            if (auto loc = index->Locate(*p.lon, *p.lat)) {
+                p.grid_id = loc->grid_id;
+                p.street_id = loc->street_id;
+            }
         };
         auto month_end = [&](int m) {
             core::Date d{kYear, m, 28};

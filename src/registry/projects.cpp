@@ -234,10 +234,9 @@ core::Status ApplyFields(store::WriteTx& tx, const Json& b, const Viewer& v, con
             return Error::Validation("project_kind", "project_kind must be industry (產業), urban (城建) or livelihood (民生)");
         p->project_kind = k;
     }
-    for (const char* flag : {"major", "generated"}) {
-        if (!b.contains(flag)) continue;
-        if (!b[flag].is_boolean()) return Error::Validation(flag, std::string(flag) + " must be true or false");
-        (std::string(flag) == "major" ? p->major : p->generated) = b[flag].get<bool>();
+    if (b.contains("major")) {
+        if (!b["major"].is_boolean()) return Error::Validation("major", "major must be true or false");
+        p->major = b["major"].get<bool>();
     }
     if (b.contains("place")) {
         const Json& pl = b["place"];
@@ -398,7 +397,7 @@ core::Status FeedYears(store::WriteTx& tx, std::set<int> years) {
 // ---------------------------------------------------------------- commands
 Result<Json> CreateProject(store::WriteTx& tx, const Json& body, const Viewer& v, const Env& env) {
     auto& c = tx.conn();
-    if (auto s = OnlyKeys(body, {"name", "project_kind", "major", "generated", "stage", "stage_date", "evidence", "place",
+    if (auto s = OnlyKeys(body, {"name", "project_kind", "major", "stage", "stage_date", "evidence", "place",
                                  "investor", "origin_region", "enterprise_id", "event_id", "lead_unit_id", "leader",
                                  "currency", "fx_rate", "total_investment_wan", "annual_plan_wan", "contract_amount_wan",
                                  "funds_in_place_wan", "registered_capital_wan", "signed_on", "year", "plan_node_id"});
@@ -812,18 +811,13 @@ core::Status ApplyEnterprise(store::WriteTx& tx, const Json& b, store::Enterpris
         auto u = store::FindOrg(c, *e->street_id, core::Scope::All());
         if (!u || u->kind != "street") return Error::Validation("street_id", "street_id is not a street");
     }
-    for (const char* flag : {"generated"}) {
-        if (!b.contains(flag)) continue;
-        if (!b[flag].is_boolean()) return Error::Validation(flag, std::string(flag) + " must be true or false");
-        e->generated = b[flag].get<bool>();
-    }
     return core::Status();
 }
 }  // namespace
 
 Result<Json> CreateEnterprise(store::WriteTx& tx, const Json& body, const Viewer&) {
     if (auto s = OnlyKeys(body, {"name", "credit_code", "origin_region", "registered_capital_wan", "registered_on",
-                                 "street_id", "generated"});
+                                 "street_id"});
         !s)
         return s.error();
     for (const char* k : {"name", "credit_code", "registered_capital_wan"})

@@ -93,6 +93,12 @@ class ProjectsSuite(dt.Suite):
         check(vals, "PROJ_SIGNED has values for 2026")
         last = max(vals, key=lambda v: v["period"])
         eq(last["value"], "34", "PROJ_SIGNED 1-N月累計 = 34")
+        # every demo project's point lies inside the district, in the street it names
+        for p in expect_status(self.leader.get("/api/v1/projects?per_page=500"), 200).json()["items"]:
+            pl = p["place"]
+            r = expect_status(self.leader.get("/api/v1/geo/locate?lon=%r&lat=%r" % (pl["lon"], pl["lat"])), 200,
+                              "%s at %r" % (p["name"], pl))
+            eq((r.json()["street_id"], r.json()["grid_id"]), (pl["street_id"], pl["grid_id"]), "%s lies in its street and grid" % p["name"])
         # swj.staff (招商局) sees the signings it leads, not the majors of 发改局
         mine = expect_status(self.swj.get("/api/v1/projects?per_page=500"), 200).json()
         check(mine["total"] > 0 and all(p["lead_unit"]["id"] == self.swj_id for p in mine["items"]), "swj sees its own")
