@@ -139,6 +139,17 @@ class ProjectSheetSuite(dt.Suite):
         xp = os.path.join(tmp, "dispatch.xlsx")
         with open(xp, "wb") as f:
             f.write(r.body)
+        # Opened and saved again as .xlsx by LibreOffice, unedited: every row reads back equal to
+        # duban (demo projects included), nothing to change, the dropdowns kept.
+        resaved_dir = os.path.join(tmp, "resaved")
+        subprocess.run([exe, profile, "--headless", "--norestore", "--convert-to", "xlsx:Calc Office Open XML",
+                        "--outdir", resaved_dir, xp], check=True, capture_output=True, timeout=180)
+        with open(os.path.join(resaved_dir, "dispatch.xlsx"), "rb") as f:
+            resaved = f.read()
+        check("<dataValidation" in sheet_xml(resaved), "LibreOffice keeps the dropdowns")
+        u = expect_status(self.sup.post("/api/v1/projects/dispatch-table/import", {"content_base64": b64(resaved)}), 200).json()
+        eq((u["errors"], u["changes"]), ([], 0), "an unedited sheet saved by LibreOffice changes nothing")
+        check(u["rows"] >= 4 + 45, "every exported row read back (%d)" % u["rows"])
         convert(xp, "csv:Text - txt - csv (StarCalc):44,34,76")
         with open(os.path.join(tmp, "dispatch.csv"), encoding="utf-8") as f:
             rows = list(csv.reader(f))
