@@ -37,6 +37,9 @@ constexpr const char* kMonth = "本月完成投資(萬元)";
 constexpr const char* kProgress = "進展情況";
 constexpr const char* kStageDate = "階段日期";
 constexpr const char* kErrorColumn = "錯誤";
+// Read-only cells also catch a sheet older than the data: a report made by someone else after the
+// export changes 累計, so the stale row cannot overwrite it.
+constexpr const char* kStaleHint = " (if you did not change it, the project changed after the export: export the sheet again)";
 constexpr int kMaxRows = 5000;
 constexpr int kTemplateRows = 200;
 constexpr size_t kMaxLeaderChars = 50;
@@ -456,7 +459,7 @@ DispatchCheck CheckDispatchTable(const DispatchSheet& sheet, const std::map<std:
                 Amount got = ParseAmount(c, column);
                 if (!got.error.empty() || !SameAmount(got.value, want.number))
                     err(column, column + " is read-only: the sheet has '" + c.text + "', duban has '" +
-                                    (want.number ? FormatWan(*want.number) : "") + "'");
+                                    (want.number ? FormatWan(*want.number) : "") + "'" + kStaleHint);
                 continue;
             }
             std::string got = c.text;
@@ -464,7 +467,7 @@ DispatchCheck CheckDispatchTable(const DispatchSheet& sheet, const std::map<std:
                 if (auto d = TextDate(got)) got = *d;
             if (Squash(got) != Squash(want.text))
                 err(column, column + " is read-only: the sheet has '" + core::Utf8Prefix(c.text, 60) +
-                                "', duban has '" + core::Utf8Prefix(want.text, 60) + "'");
+                                "', duban has '" + core::Utf8Prefix(want.text, 60) + "'" + kStaleHint);
         }
 
         if (const SheetCell* c = sheet.Cell(row, kLeader)) {

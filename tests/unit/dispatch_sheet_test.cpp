@@ -516,3 +516,19 @@ TEST(DispatchSheet, InlineStringsAndNumbersAsText) {
     EXPECT_FALSE(check.changes[0].leader.has_value());
     EXPECT_EQ(check.changes[1].leader.value_or(""), "周副区长");
 }
+
+TEST(DispatchSheet, AStaleSheetCannotOverwriteALaterReport) {
+    // Exported with 本月 350.5; someone then revises the month to 400 in duban. The stale sheet's
+    // 350.5 would look like an edit, but its 累計 columns no longer match, so the row is refused.
+    auto exported = ThreeProjects();
+    auto db = exported;
+    db[0].month_done_wan = 400;
+    db[0].year_done_wan = *db[0].year_done_wan + 49.5;
+    db[0].cumulative_wan = *db[0].cumulative_wan + 49.5;
+    auto check = BuildAndCheck(exported, db);
+    using W = std::vector<std::pair<int, std::string>>;
+    EXPECT_EQ(Where(check.errors), (W{{3, "自年初累計完成投資(萬元)"}, {3, "累計完成投資(萬元)"}}));
+    EXPECT_NE(check.errors[0].message.find("export the sheet again"), std::string::npos);
+    EXPECT_TRUE(check.changes.empty());
+    EXPECT_EQ(check.valid, 2);
+}
