@@ -1,5 +1,7 @@
 // The 重點項目調度表 (key-project dispatch table) as .xlsx: thin handlers over registry's
 // dispatch functions; the projects engine's viewer and environment come from handlers_projects.
+#include <memory>
+
 #include "http/app.hpp"
 #include "registry/dispatch.hpp"
 
@@ -76,15 +78,42 @@ asio::awaitable<Response> ImportH(Ctx& ctx) {
     auto bytes = core::Base64Decode(*content);
     if (!bytes) co_return ErrorResponse(Error::Validation("content_base64", "content_base64 is not valid base64"));
     if (bytes->empty()) co_return ErrorResponse(Error::Validation("content_base64", "the file is empty"));
+    // Reading the workbook and building the error workbook are CPU work (up to ~0.5 s for 5000 rows):
+    // on the CPU pool, so the writer holds its transaction only for the checks against the projects
+    // and the engine's commands.
+    auto sheet = std::make_shared<registry::DispatchSheet>();
+    std::string x = std::move(*bytes);
+    auto parse_op = RunCpu(ctx.app, [sheet, x = std::move(x)]() -> Result<Json> {
+        auto s = registry::ParseDispatchTable(x);
+        if (!s) return s.error();
+        *sheet = std::move(*s);
+        return Json::object();
+    });
+    auto parsed = co_await std::move(parse_op);
+    if (!parsed.ok()) co_return ErrorResponse(parsed.error());
     registry::Viewer v = ProjectViewer(*ctx.principal);
     registry::Env env = ProjectEnv(ctx);
     bool ap = apply.value_or(false);
-    std::string x = std::move(*bytes);
-    auto op = Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip),
-                     [x, ap, v, env](store::WriteTx& tx) { return registry::ImportDispatchTable(tx, x, ap, v, env); });
+    auto op = Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip), [sheet, ap, v, env](store::WriteTx& tx) {
+        return registry::ImportDispatchTable(tx, *sheet, ap, v, env);
+    });
     auto r = co_await std::move(op);
     if (!r.ok()) co_return ErrorResponse(r.error());
-    co_return JsonResponse(200, *r);
+    Json out = std::move(*r);
+    if (!out["errors"].empty()) {
+        std::vector<registry::SheetError> errors;
+        for (const auto& e : out["errors"])
+            errors.push_back({e["row"].get<int>(), e["column"].get<std::string>(), e["message"].get<std::string>()});
+        auto wb_op = RunCpu(ctx.app, [sheet, errors = std::move(errors)]() -> Result<Json> {
+            auto ew = registry::BuildErrorWorkbook(*sheet, errors);
+            if (!ew) return ew.error();
+            return Json(core::Base64Encode(*ew));
+        });
+        auto wb = co_await std::move(wb_op);
+        if (!wb.ok()) co_return ErrorResponse(wb.error());
+        out["error_workbook_base64"] = std::move(*wb);
+    }
+    co_return JsonResponse(200, out);
 }
 
 }  // namespace

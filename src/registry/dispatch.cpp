@@ -97,11 +97,10 @@ Result<std::string> ExportDispatchTable(store::Conn& c, const Viewer& v, const s
     return BuildDispatchTable(rows, month, template_only);
 }
 
-Result<Json> ImportDispatchTable(store::WriteTx& tx, const std::string& xlsx, bool apply, const Viewer& v,
+Result<Json> ImportDispatchTable(store::WriteTx& tx, const DispatchSheet& sheet_in, bool apply, const Viewer& v,
                                  const Env& env) {
     auto& c = tx.conn();
-    auto sheet = ParseDispatchTable(xlsx);
-    if (!sheet) return sheet.error();
+    const DispatchSheet* sheet = &sheet_in;
     std::map<std::string, DispatchRow> current;
     for (auto& r : DispatchRowsFor(c, v, sheet->month, false)) current[r.number] = r;
     DispatchCheck check = CheckDispatchTable(*sheet, current);
@@ -138,11 +137,6 @@ Result<Json> ImportDispatchTable(store::WriteTx& tx, const std::string& xlsx, bo
     Json out = {{"month", sheet->month}, {"rows", check.rows},       {"valid", valid},
                 {"changes", static_cast<int>(changes.size())},      {"errors", errs},
                 {"applied", 0}, {"applied_numbers", Json::array()}, {"skipped", check.rows - valid}};
-    if (!check.errors.empty()) {
-        auto ew = BuildErrorWorkbook(*sheet, check.errors);
-        if (!ew) return ew.error();
-        out["error_workbook_base64"] = core::Base64Encode(*ew);
-    }
     if (!apply) return out;
 
     Json applied = Json::array();

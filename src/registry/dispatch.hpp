@@ -22,13 +22,14 @@ std::vector<DispatchRow> DispatchRowsFor(store::Conn& c, const Viewer& v, const 
 Result<std::string> ExportDispatchTable(store::Conn& c, const Viewer& v, const std::string& month,
                                         bool major_only, bool template_only);
 
-/// Reads and checks every row first (against every project the viewer sees, major or not; a row
-/// of a project outside the viewer's scope is an error like an unknown number). Returns
-/// {month, rows, valid, changes, errors: [{row, column, message}], applied, applied_numbers,
-/// skipped, error_workbook_base64?}. With apply, the valid rows that change something are applied
-/// and one project.sheet_imported event names them; an engine refusal while applying fails the
-/// whole import (nothing is committed). Amount edits on a non-CNY project are row errors.
-Result<Json> ImportDispatchTable(store::WriteTx& tx, const std::string& xlsx, bool apply, const Viewer& v,
+/// Checks every row of a sheet read by ParseDispatchTable (against every project the viewer
+/// sees, major or not; a row of a project outside the viewer's scope is an error like an unknown
+/// number). Returns {month, rows, valid, changes, errors: [{row, column, message}], applied,
+/// applied_numbers, skipped}; the caller adds the error workbook (BuildErrorWorkbook, outside the
+/// writer). With apply, the valid rows that change something are applied and one
+/// project.sheet_imported event names them; an engine refusal while applying fails the whole
+/// import (nothing is committed). Amount edits on a non-CNY project are row errors.
+Result<Json> ImportDispatchTable(store::WriteTx& tx, const DispatchSheet& sheet, bool apply, const Viewer& v,
                                  const Env& env);
 
 }  // namespace duban::registry
