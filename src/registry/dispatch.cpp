@@ -97,13 +97,12 @@ Result<std::string> ExportDispatchTable(store::Conn& c, const Viewer& v, const s
     return BuildDispatchTable(rows, month, template_only);
 }
 
-Result<Json> ImportDispatchTable(store::WriteTx& tx, const DispatchSheet& sheet_in, bool apply, const Viewer& v,
+Result<Json> ImportDispatchTable(store::WriteTx& tx, const DispatchSheet& sheet, bool apply, const Viewer& v,
                                  const Env& env) {
     auto& c = tx.conn();
-    const DispatchSheet* sheet = &sheet_in;
     std::map<std::string, DispatchRow> current;
-    for (auto& r : DispatchRowsFor(c, v, sheet->month, false)) current[r.number] = r;
-    DispatchCheck check = CheckDispatchTable(*sheet, current);
+    for (auto& r : DispatchRowsFor(c, v, sheet.month, false)) current[r.number] = r;
+    DispatchCheck check = CheckDispatchTable(sheet, current);
 
     // What the pure check cannot know: the project's currency and the month's place in time.
     std::map<std::string, store::ProjectRow> by_number;
@@ -121,9 +120,9 @@ Result<Json> ImportDispatchTable(store::WriteTx& tx, const DispatchSheet& sheet_
                 if (set)
                     check.errors.push_back({ch.row, column, "project " + ch.number + " is in " + p.currency +
                                                                 "; its amounts are edited in duban, not in the sheet"});
-        if (ch.month_done_wan && sheet->month > this_month)
+        if (ch.month_done_wan && sheet.month > this_month)
             check.errors.push_back({ch.row, "本月完成投資(萬元)",
-                                    "the sheet's month " + sheet->month + " has not begun; nothing can be reported for it"});
+                                    "the sheet's month " + sheet.month + " has not begun; nothing can be reported for it"});
         if (check.errors.size() == before) changes.push_back(ch);
     }
     std::stable_sort(check.errors.begin(), check.errors.end(),
@@ -134,7 +133,7 @@ Result<Json> ImportDispatchTable(store::WriteTx& tx, const DispatchSheet& sheet_
 
     Json errs = Json::array();
     for (const auto& e : check.errors) errs.push_back({{"row", e.row}, {"column", e.column}, {"message", e.message}});
-    Json out = {{"month", sheet->month}, {"rows", check.rows},       {"valid", valid},
+    Json out = {{"month", sheet.month}, {"rows", check.rows},       {"valid", valid},
                 {"changes", static_cast<int>(changes.size())},      {"errors", errs},
                 {"applied", 0}, {"applied_numbers", Json::array()}, {"skipped", check.rows - valid}};
     if (!apply) return out;
@@ -156,7 +155,7 @@ Result<Json> ImportDispatchTable(store::WriteTx& tx, const DispatchSheet& sheet_
             if (!r) return fail(r.error());
         }
         if (ch.month_done_wan) {
-            Json body = {{"month", sheet->month}, {"amount_wan", WanJson(*ch.month_done_wan)}, {"note", "調度表導入"}};
+            Json body = {{"month", sheet.month}, {"amount_wan", WanJson(*ch.month_done_wan)}, {"note", "調度表導入"}};
             auto r = ReportInvestment(tx, id, body, v);
             if (!r) return fail(r.error());
         }
@@ -167,7 +166,7 @@ Result<Json> ImportDispatchTable(store::WriteTx& tx, const DispatchSheet& sheet_
         applied.push_back(ch.number);
     }
     tx.Emit("project.sheet_imported", "project", std::nullopt,
-            {{"month", sheet->month}, {"rows", check.rows}, {"applied", applied},
+            {{"month", sheet.month}, {"rows", check.rows}, {"applied", applied},
              {"errors", static_cast<int>(check.errors.size())}});
     out["applied"] = static_cast<int>(applied.size());
     out["applied_numbers"] = applied;

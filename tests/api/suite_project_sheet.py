@@ -73,6 +73,49 @@ class ProjectSheetSuite(dt.Suite):
         check(exe is not None, "LibreOffice (libreoffice-calc) is installed by scripts/install-deps")
         return exe
 
+    def lo_edit(self, xlsx, edit):
+        """The workbook through LibreOffice: to CSV, edit(rows, header_index, col) -> rows, back to .xlsx."""
+        exe = self.soffice()
+        tmp = tempfile.mkdtemp(prefix="duban-dispatch-", dir=self.workdir)
+        profile = "-env:UserInstallation=file://" + os.path.join(tmp, "profile")
+        xp, cp = os.path.join(tmp, "sheet.xlsx"), os.path.join(tmp, "sheet.csv")
+        with open(xp, "wb") as f:
+            f.write(xlsx)
+        for src, fmt, extra in ((xp, "csv:Text - txt - csv (StarCalc):44,34,76", []),
+                                (cp, "xlsx", ["--infilter=CSV:44,34,76"])):
+            if src == cp:
+                with open(cp, encoding="utf-8") as f:
+                    rows = list(csv.reader(f))
+                hdr_at = next(i for i, row in enumerate(rows) if "項目編號" in row)
+                rows = edit(rows, hdr_at, {name: i for i, name in enumerate(rows[hdr_at])})
+                os.remove(xp)
+                with open(cp, "w", encoding="utf-8", newline="") as f:
+                    csv.writer(f).writerows(rows)
+            subprocess.run([exe, profile, "--headless", "--norestore"] + extra + ["--convert-to", fmt, "--outdir", tmp, src],
+                           check=True, capture_output=True, timeout=180)
+        with open(xp, "rb") as f:
+            return f.read()
+
+    # ------------------------------------------------------------------ a month not yet begun
+    def test_future_month(self):
+        number = self.p["ok"]["number"]
+        xlsx = expect_status(self.fgj.get("/api/v1/projects/dispatch-table.xlsx?month=2026-12"), 200).body
+        check("重點項目調度表(2026年12月)" in shared_strings(xlsx), "a sheet for next month may be exported")
+        rows_at = {}
+
+        def edit(rows, hdr_at, col):
+            kept = [r for r in rows[hdr_at + 1:] if r and r[col["項目編號"]] == number]
+            kept[0][col["本月完成投資(萬元)"]] = "10"
+            rows_at["row"] = hdr_at + 2
+            return rows[:hdr_at + 1] + kept
+        edited = self.lo_edit(xlsx, edit)
+        r = expect_status(self.fgj.post("/api/v1/projects/dispatch-table/import",
+                                        {"content_base64": b64(edited), "apply": True}), 200).json()
+        eq([(e["row"], e["column"]) for e in r["errors"]], [(rows_at["row"], "本月完成投資(萬元)")], "the month has not begun")
+        check("2026-12" in r["errors"][0]["message"], "the message names the month")
+        eq((r["month"], r["applied"]), ("2026-12", 0), "nothing reported")
+        eq(self.get("ok")["investments"], [], "no report for December")
+
     # ------------------------------------------------------------------ the template
     def test_template(self):
         r = expect_status(self.fgj.get("/api/v1/projects/dispatch-table.xlsx?template=1&month=2026-11"), 200)
