@@ -250,7 +250,7 @@ void SeedDemoProjects(store::Pipeline& pipeline, store::Database& db) {
             for (int m = 1; m <= last_month; ++m) {
                 store::InvestmentRow r;
                 r.record_id = id;
-                char month[8];
+                char month[16];
                 std::snprintf(month, sizeof month, "%04d-%02d", kYear, m);
                 r.month = month;
                 r.amount = U(m == last_month ? invest[i] - per * (last_month - 1) : per);

@@ -87,10 +87,9 @@ const store::EnterpriseRow* Ent(store::Conn& c, Extras& x, std::optional<int64_t
     return &it->second;
 }
 
-Json Money(Json& j, const char* key, int64_t units, const store::ProjectRow& p) {
+void Money(Json& j, const char* key, int64_t units, const store::ProjectRow& p) {
     j[std::string(key) + "_wan"] = UnitsToWan(units);
     j[std::string(key) + "_cny_wan"] = UnitsToWan(ToYuan(units, p.currency, p.fx_rate_e4));
-    return j;
 }
 
 Json ProjectJson(store::Conn& c, const store::ProjectRow& p, Extras& x, const Viewer& v) {
@@ -742,7 +741,7 @@ Result<Json> FeedIndicators(store::WriteTx& tx, int64_t year) {
     int written = 0;
     std::string prefix = std::to_string(year) + "-";
     for (int m = 1; m <= last; ++m) {
-        char upto[16];
+        char upto[32];
         std::snprintf(upto, sizeof upto, "%04lld-%02d-31", static_cast<long long>(year), m);
         int64_t count = 0, contract = 0;
         for (auto& p : projects) {
@@ -1051,8 +1050,7 @@ Json Stalls(store::Conn& c, const Viewer& v, core::TimePoint now) {
     return out;
 }
 
-Json Dashboard(store::Conn& c, int64_t year, const Viewer& v, core::TimePoint now) {
-    (void)now;
+Json Dashboard(store::Conn& c, int64_t year, const Viewer& v, core::TimePoint) {
     auto invest = InvestSums(c, static_cast<int>(year));
     std::string prefix = std::to_string(year) + "-";
     int64_t major_count = 0, major_completed = 0, major_invested = 0, signed_count = 0, signed_contract = 0;

@@ -344,7 +344,7 @@ std::pair<std::vector<EnterpriseRow>, int64_t> ListEnterprises(Conn& c, const En
 }
 
 std::pair<int64_t, int64_t> CountEnterprises(Conn& c, int64_t year, int month, int64_t min_capital) {
-    char last[16];
+    char last[32];
     std::snprintf(last, sizeof last, "%04lld-%02d-31", static_cast<long long>(year), month);
     auto rows = c.Query("SELECT COUNT(*), COALESCE(SUM(registered_capital), 0) FROM enterprises "
                         "WHERE registered_on >= ? AND registered_on <= ? AND registered_capital >= ?",
