@@ -45,7 +45,7 @@ asio::awaitable<Response> ExportH(Ctx& ctx) {
         month = *q;
     } else {
         core::Date today = core::LocalDate(ctx.app.clock.Now());
-        char buf[16];
+        char buf[32];
         std::snprintf(buf, sizeof buf, "%04d-%02d", today.y, today.m);
         month = buf;
     }

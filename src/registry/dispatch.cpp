@@ -108,7 +108,7 @@ Result<Json> ImportDispatchTable(store::WriteTx& tx, const DispatchSheet& sheet,
     std::map<std::string, store::ProjectRow> by_number;
     for (auto& p : Visible(c, v, false)) by_number[p.number] = p;
     core::Date today = core::LocalDate(tx.now_tp());
-    char this_month[16];
+    char this_month[32];
     std::snprintf(this_month, sizeof this_month, "%04d-%02d", today.y, today.m);
     std::vector<DispatchChange> changes;
     for (auto& ch : check.changes) {

@@ -164,7 +164,7 @@ std::optional<std::string> FindMonth(std::string_view s) {
         if (sep == 3 && s.compare(j + n, 3, "月") != 0) continue;
         if (sep == 1 && n != 2) continue;
         if (year < 2000 || year > 2100 || month < 1 || month > 12) continue;
-        char buf[16];
+        char buf[32];
         std::snprintf(buf, sizeof buf, "%04d-%02d", year, month);
         return std::string(buf);
     }
