@@ -36,7 +36,7 @@ web:
 	cd web && npm ci --no-audit --no-fund && npm run build
 
 build-asan: $(ASAN_BUILD)/build.ninja
-	cmake --build $(ASAN_BUILD) -j $(JOBS) --target unit_tests plan_tests plan_import_tests office_tests indicators_tests indicators_engine_tests report_tests geo_tests kpi_tests cases_tests open311_tests registry_tests
+	cmake --build $(ASAN_BUILD) -j $(JOBS) --target unit_tests plan_tests plan_import_tests office_tests indicators_tests indicators_engine_tests report_tests geo_tests kpi_tests cases_tests open311_tests registry_tests dispatch_sheet_tests
 
 demo: deps build
 	@mkdir -p var

@@ -24,6 +24,11 @@
 #include "plan/plan.hpp"
 #include "store/store.hpp"
 
+namespace duban::registry {
+struct Viewer;
+struct Env;
+}  // namespace duban::registry
+
 namespace duban::http {
 
 namespace asio = boost::asio;
@@ -111,6 +116,7 @@ cases::Env CaseEnv(App& app);
 cases::Viewer CaseViewer(App& app, const org::Principal& p);
 void AddOpen311Routes(std::vector<Route>& r);
 void AddProjectRoutes(std::vector<Route>& r);
+void AddProjectSheetRoutes(std::vector<Route>& r);
 /// PUT /api/v1/_test/clock: not in the table; dispatched only when the server has a test clock.
 const Route& TestClockRoute();
 
@@ -200,6 +206,10 @@ asio::awaitable<Result<Json>> RunCaseSweep(App& app);
 
 /// Re-evaluates the projects' lights that differ from the stored ones and commits the changes.
 asio::awaitable<Result<Json>> RunProjectSweep(App& app);
+/// The projects engine's view of the caller and what its commands need (handlers_projects.cpp),
+/// shared with the dispatch-table handlers.
+registry::Viewer ProjectViewer(const org::Principal& p);
+registry::Env ProjectEnv(Ctx& ctx);
 
 /// Runs fn on the CPU pool and resumes with its result on the caller's executor. A plain function
 /// like Commit (see there): call it in its own statement and co_await the named result.

@@ -293,4 +293,7 @@ void AddProjectRoutes(std::vector<Route>& r) {
     add("POST", "/api/v1/promotion-events", CreateEventH, Perm::kProjectAdmin, "Create a promotion event ({name, city, held_on})");
 }
 
+registry::Viewer ProjectViewer(const org::Principal& p) { return ViewerOf(p); }
+registry::Env ProjectEnv(Ctx& ctx) { return EnvOf(ctx); }
+
 }  // namespace duban::http

@@ -52,6 +52,7 @@ const std::vector<Route>& Routes() {
         AddCalendarRoutes(r);
         AddOpen311Routes(r);
         AddProjectRoutes(r);
+        AddProjectSheetRoutes(r);
         return r;
     }();
     return routes;

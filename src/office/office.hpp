@@ -90,6 +90,10 @@ struct OutSheet {
     std::vector<std::vector<OutCell>> rows;  // data rows under the header
     struct Merge { int first_row, first_col, last_row, last_col; std::string text; };  // data-row coordinates, 0-based
     std::vector<Merge> merges;
+    /// A dropdown (list data validation) on one column's data rows: the first max(rows, data
+    /// rows) rows under the header. Values are joined for Excel's list (255 characters at most).
+    struct Dropdown { int col; std::vector<std::string> values; int rows = 0; };
+    std::vector<Dropdown> dropdowns;
     bool freeze_header = true, autofilter = true;
     bool landscape = true;  // A4, fit to width, header repeated on each printed page
 };

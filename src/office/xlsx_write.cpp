@@ -275,6 +275,33 @@ core::Status WriteSheet(lxw_workbook* wb, Formats& fmt, const OutSheet& s, const
                                         CellText(src->text).c_str(), f, src->number);
     }
 
+    for (const auto& d : s.dropdowns) {
+        size_t rows = std::max(s.rows.size(), static_cast<size_t>(std::max(d.rows, 0)));
+        if (d.col < 0 || static_cast<size_t>(d.col) >= LXW_COL_MAX || d.values.empty() || rows == 0) continue;
+        if (first_data + rows > LXW_ROW_MAX) rows = LXW_ROW_MAX - first_data;
+        std::vector<std::string> values;
+        size_t total = 0;
+        for (const auto& v : d.values) {
+            values.push_back(CellText(v));
+            total += values.back().size() + 1;
+        }
+        if (total > 256) return Bad("sheet " + name + ": a dropdown's values exceed Excel's 255 characters");
+        std::vector<char*> list;  // libxlsxwriter's type; it only reads the strings
+        for (auto& v : values) list.push_back(v.data());
+        list.push_back(nullptr);
+        lxw_data_validation dv{};
+        dv.validate = LXW_VALIDATION_TYPE_LIST;
+        dv.value_list = list.data();
+        dv.ignore_blank = LXW_VALIDATION_ON;
+        dv.show_error = LXW_VALIDATION_ON;
+        dv.error_type = LXW_VALIDATION_ERROR_TYPE_STOP;
+        auto col = static_cast<lxw_col_t>(d.col);
+        if (auto st = Check(worksheet_data_validation_range(ws, first_data, col,
+                                                            static_cast<lxw_row_t>(first_data + rows - 1), col, &dv),
+                            "dropdown in sheet " + name);
+            !st)
+            return st;
+    }
     if (s.freeze_header && !s.header.empty()) worksheet_freeze_panes(ws, first_data, 0);
     if (s.autofilter && !s.header.empty() && ncols > 0)
         worksheet_autofilter(ws, header_row, 0,
