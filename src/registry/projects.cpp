@@ -743,25 +743,42 @@ Result<Json> FeedIndicators(store::WriteTx& tx, int64_t year) {
     for (int m = 1; m <= last; ++m) {
         char upto[32];
         std::snprintf(upto, sizeof upto, "%04lld-%02d-31", static_cast<long long>(year), m);
-        int64_t count = 0, contract = 0;
+        int64_t count = 0, contract = 0, fdi_usd = 0, domestic = 0;
         for (auto& p : projects) {
             if (!p.signed_on || p.signed_on->rfind(prefix, 0) != 0 || *p.signed_on > upto) continue;
             ++count;
             contract += ToYuan(p.contract_amount, p.currency, p.fx_rate_e4);
+            // funds in place as the dashboard counts them: dollars of USD projects, yuan of the rest
+            if (p.currency == "USD") fdi_usd += p.funds_in_place;
+            else domestic += p.funds_in_place;
         }
         auto ents = store::CountEnterprises(c, year, m, 1000000);
-        // 億元 with 2 decimals: round half up on hundredths of 億 (10^6 yuan).
-        int64_t hundredths = (contract + 500000) / 1000000;
-        char contract_text[32];
-        std::snprintf(contract_text, sizeof contract_text, "%lld.%02lld", static_cast<long long>(hundredths / 100),
-                      static_cast<long long>(hundredths % 100));
-        std::pair<const char*, std::string> values[] = {{"PROJ_SIGNED", std::to_string(count)},
-                                                        {"PROJ_CONTRACT", contract_text},
-                                                        {"ENT_1M", std::to_string(ents.first)}};
-        for (auto& [code, value] : values) {
+        // 億 with 2 decimals: round half up on hundredths of 億 (10^6 yuan or dollars).
+        auto yi = [](int64_t units) {
+            int64_t hundredths = (units + 500000) / 1000000;
+            char text[32];
+            std::snprintf(text, sizeof text, "%lld.%02lld", static_cast<long long>(hundredths / 100),
+                          static_cast<long long>(hundredths % 100));
+            return std::string(text);
+        };
+        // The last two are also the statistics bureau's: a figure it has reported (any other source)
+        // stands, and the projects' sum fills only the months it has not.
+        struct Feed {
+            const char* code;
+            std::string value;
+            bool yields;
+        };
+        Feed values[] = {{"PROJ_SIGNED", std::to_string(count), false},
+                         {"PROJ_CONTRACT", yi(contract), false},
+                         {"ENT_1M", std::to_string(ents.first), false},
+                         {"FDI", yi(fdi_usd), true},
+                         {"DOMESTIC_CAP", yi(domestic), true}};
+        for (auto& [code, value, yields] : values) {
             auto def = store::FindIndicatorDefByCode(c, code);
             if (!def) continue;
             auto cur = store::FindIndicatorValueAt(c, def->id, *district, static_cast<int>(year), m);
+            if (cur && yields && cur->source != "projects") continue;
+            if (!cur && yields && value == "0.00") continue;
             if (cur) {
                 auto have = indicators::Decimal::FromUnits(cur->units, static_cast<int>(cur->scale)).ToString();
                 auto want = indicators::Decimal::Parse(value);

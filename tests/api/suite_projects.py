@@ -367,3 +367,42 @@ class ProjectsSuite(dt.Suite):
         if getattr(self, "problem", None):
             got = expect_status(self.fgj.get("/api/v1/projects/%d" % self.problem[0]), 200).json()
             check(got["problems"][0]["waited_days"] > 100, "waited days grow with the clock: %r" % got["problems"][0])
+
+    # ------------------------------------------------------------------ last: it moves the clock to 2027
+    def test_funds_in_place_feed_fdi_and_domestic_capital_where_the_bureau_has_not_reported(self):
+        """FDI and DOMESTIC_CAP: the bureau's figure stands (2026 holds the demo's statistics); a year
+        nobody has reported (2027) gets the projects' sums of funds in place."""
+        def value(who, code, period):
+            y = int(period[:4])
+            vals = expect_status(who.get("/api/v1/indicators/values?indicator=%s&unit_id=%d&year=%d" % (
+                code, self.district_id, y)), 200).json()["items"]
+            v = [x for x in vals if x["period"] == period]
+            return v[0] if v else None
+        fdi_2026 = [v for v in expect_status(self.tongji.get("/api/v1/indicators/values?indicator=FDI&unit_id=%d&year=2026" % (
+            self.district_id)), 200).json()["items"]]
+        theirs = [v["period"] for v in fdi_2026 if v["source"] != "projects"]
+        check(theirs, "2026's FDI holds the statistics' own figures: %r" % [(v["period"], v["source"]) for v in fdi_2026])
+        ours = [v["period"] for v in fdi_2026 if v["source"] == "projects"]
+        check(all(p > max(theirs) for p in ours), "the projects fill only months after the reported ones: %r" % ours)
+        expect_status(self.leader.put("/api/v1/_test/clock", {"now": "2027-01-20T10:00:00+08:00"}), 200)
+        swj, tongji = self.srv.session("swj.staff"), self.srv.session("tongji.staff")  # signed in at the new time
+        for code in ("FDI", "DOMESTIC_CAP"):
+            eq(value(tongji, code, "2027-01"), None, "%s: nothing for January 2027 yet" % code)
+        usd = expect_status(swj.post("/api/v1/projects", {
+            "name": "外资测试项目（测试数据）", "lead_unit_id": self.swj_id, "stage": "signed", "stage_date": "2027-01-15",
+            "evidence": "合同", "currency": "USD", "fx_rate": 6.9, "contract_amount_wan": 3000,
+            "funds_in_place_wan": 1250}), 201).json()
+        cny = expect_status(swj.post("/api/v1/projects", {
+            "name": "内资测试项目（测试数据）", "lead_unit_id": self.swj_id, "stage": "signed", "stage_date": "2027-01-16",
+            "evidence": "合同", "contract_amount_wan": 80000, "funds_in_place_wan": 23456}), 201).json()
+        check(usd["id"] != cny["id"], "two projects")
+        fdi, dom = value(tongji, "FDI", "2027-01"), value(tongji, "DOMESTIC_CAP", "2027-01")
+        eq((fdi["value"], fdi["source"]), ("0.13", "projects"), "1250萬美元 = 0.13億美元 (rounded half up)")
+        eq((dom["value"], dom["source"]), ("2.35", "projects"), "23456萬元 = 2.35億元")
+        # The bureau reports January: its figure stands, and a later project write leaves it.
+        expect_status(tongji.put("/api/v1/indicators/values", {
+            "indicator": "FDI", "unit_id": self.district_id, "period": "2027-01", "value": "0.20", "confirm_jump": True}), 200)
+        expect_status(swj.patch("/api/v1/projects/%d" % usd["id"], {"funds_in_place_wan": 2500, "version": usd["version"]}), 200)
+        fdi = value(tongji, "FDI", "2027-01")
+        eq((fdi["value"], fdi["source"] != "projects"), ("0.20", True), "the bureau's figure stands")
+        eq(value(tongji, "DOMESTIC_CAP", "2027-01")["value"], "2.35", "DOMESTIC_CAP still the projects' own")
