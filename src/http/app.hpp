@@ -102,6 +102,8 @@ void AddCaseKpiRoutes(std::vector<Route>& r);
 /// After a committed case write: re-reads that case into the server's KPI store, if it is loaded
 /// (handlers_kpi.cpp). Every case write in the server calls it, so the store never re-loads.
 void RefreshCaseKpis(App& app, store::Conn& c, int64_t case_id);
+/// Whether the KPI store has been loaded (a KPI read has happened since start).
+bool CaseKpisLoaded(App& app);
 /// After a committed case write: moves the cases named in the result's "_watch" list in the light
 /// watch (and drops that list from the result) and brings them up to date in the KPI store.
 void AfterCaseWrite(App& app, Json& result);

@@ -240,7 +240,7 @@ void AfterCaseWrite(App& app, Json& result) {
     if (result.is_object() && result.contains("_watch"))
         for (auto& e : result["_watch"]) ids.push_back(e[0].get<int64_t>());
     app.case_watch.Apply(result);
-    if (ids.empty()) return;
+    if (ids.empty() || !CaseKpisLoaded(app)) return;  // not loaded yet: its first load reads them
     auto c = app.db.Read();
     for (auto id : ids) RefreshCaseKpis(app, *c, id);
 }

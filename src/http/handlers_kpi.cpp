@@ -258,6 +258,12 @@ asio::awaitable<Response> KpisXlsxH(Ctx& ctx) {
 
 }  // namespace
 
+bool CaseKpisLoaded(App& app) {
+    KpiState& s = StateOf(app);
+    std::lock_guard lk(s.mu);
+    return s.store != nullptr;
+}
+
 void RefreshCaseKpis(App& app, store::Conn& c, int64_t case_id) {
     KpiState& s = StateOf(app);
     std::lock_guard lk(s.mu);
