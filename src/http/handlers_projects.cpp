@@ -121,37 +121,20 @@ asio::awaitable<Response> PatchH(Ctx& ctx) {
     co_return resp;
 }
 
-asio::awaitable<Response> AdvanceH(Ctx& ctx) {
+// The project commands of one shape: (tx, the project's id, the JSON body, the viewer).
+using ProjectCmd = Result<Json> (*)(store::WriteTx&, int64_t, const Json&, const registry::Viewer&);
+asio::awaitable<Response> OnProject(Ctx& ctx, ProjectCmd f, int status) {
     auto v = ViewerOf(*ctx.principal);
     int64_t id = ctx.req.ids[0];
-    auto op = WithBody(ctx, [id, v](store::WriteTx& tx, const Json& b) { return registry::AdvanceProject(tx, id, b, v); }, 200);
+    auto op = WithBody(ctx, [f, id, v](store::WriteTx& tx, const Json& b) { return f(tx, id, b, v); }, status);
     auto resp = co_await std::move(op);
     co_return resp;
 }
 
-asio::awaitable<Response> RevertH(Ctx& ctx) {
-    auto v = ViewerOf(*ctx.principal);
-    int64_t id = ctx.req.ids[0];
-    auto op = WithBody(ctx, [id, v](store::WriteTx& tx, const Json& b) { return registry::RevertStage(tx, id, b, v); }, 200);
-    auto resp = co_await std::move(op);
-    co_return resp;
-}
-
-asio::awaitable<Response> ProgressH(Ctx& ctx) {
-    auto v = ViewerOf(*ctx.principal);
-    int64_t id = ctx.req.ids[0];
-    auto op = WithBody(ctx, [id, v](store::WriteTx& tx, const Json& b) { return registry::AddProgress(tx, id, b, v); }, 201);
-    auto resp = co_await std::move(op);
-    co_return resp;
-}
-
-asio::awaitable<Response> InvestmentH(Ctx& ctx) {
-    auto v = ViewerOf(*ctx.principal);
-    int64_t id = ctx.req.ids[0];
-    auto op = WithBody(ctx, [id, v](store::WriteTx& tx, const Json& b) { return registry::ReportInvestment(tx, id, b, v); }, 201);
-    auto resp = co_await std::move(op);
-    co_return resp;
-}
+asio::awaitable<Response> AdvanceH(Ctx& ctx) { return OnProject(ctx, registry::AdvanceProject, 200); }
+asio::awaitable<Response> RevertH(Ctx& ctx) { return OnProject(ctx, registry::RevertStage, 200); }
+asio::awaitable<Response> ProgressH(Ctx& ctx) { return OnProject(ctx, registry::AddProgress, 201); }
+asio::awaitable<Response> InvestmentH(Ctx& ctx) { return OnProject(ctx, registry::ReportInvestment, 201); }
 
 asio::awaitable<Response> ProblemH(Ctx& ctx) {
     auto v = ViewerOf(*ctx.principal);
