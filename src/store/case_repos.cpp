@@ -94,6 +94,17 @@ std::vector<Value> CaseValues(const CaseRow& c) {
             core::Json(c.attachments).dump(), Opt(c.created_by), c.updated_at, c.version};
 }
 
+// "paths LIKE ? OR ...": a unit on the case's paths lies under one of the prefixes.
+std::string PathsUnder(const std::vector<std::string>& prefixes, std::vector<Value>* p) {
+    std::string any;
+    for (const auto& pre : prefixes) {
+        if (!any.empty()) any += " OR ";
+        any += "paths LIKE ? ESCAPE '\\'";
+        p->push_back("%|" + core::LikeEscape(pre) + "%");
+    }
+    return any;
+}
+
 void AppendWhere(const CaseFilter& f, std::string* sql, std::vector<Value>* p) {
     auto add = [&](const std::string& clause) { *sql += " AND " + clause; };
     if (!f.type.empty()) add("type = ?"), p->push_back(f.type);
@@ -128,27 +139,11 @@ void AppendWhere(const CaseFilter& f, std::string* sql, std::vector<Value>* p) {
             in += std::to_string(id);
         }
         if (in.empty()) in = "NULL";
-        std::string like;
-        for (const auto& pre : *f.prefixes) {
-            if (!like.empty()) like += " OR ";
-            like += "paths LIKE ? ESCAPE '\\'";
-            p->push_back("%|" + core::LikeEscape(pre) + "%");
-        }
         add("id IN (SELECT id FROM cases WHERE street_id IN (" + in + ") UNION ALL SELECT id FROM cases WHERE community_id IN (" +
             in + ") UNION ALL SELECT id FROM cases WHERE grid_id IN (" + in + ") UNION ALL SELECT id FROM cases WHERE lead_unit_id IN (" +
-            in + ") UNION ALL SELECT id FROM cases WHERE co_units <> '[]' AND (" + like + "))");
+            in + ") UNION ALL SELECT id FROM cases WHERE co_units <> '[]' AND (" + PathsUnder(*f.prefixes, p) + "))");
     } else if (f.prefixes) {
-        if (f.prefixes->empty()) {
-            add("1 = 0");
-        } else {
-            std::string any;
-            for (const auto& pre : *f.prefixes) {
-                if (!any.empty()) any += " OR ";
-                any += "paths LIKE ? ESCAPE '\\'";
-                p->push_back("%|" + core::LikeEscape(pre) + "%");
-            }
-            add("(" + any + ")");
-        }
+        add(f.prefixes->empty() ? "1 = 0" : "(" + PathsUnder(*f.prefixes, p) + ")");
     }
 }
 
