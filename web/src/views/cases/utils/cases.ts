@@ -27,16 +27,19 @@ export const DEFAULT_CALENDAR: WorkCalendar = {
 
 /** The server's calendar document as a WorkCalendar (bad office hours fall back to the default). */
 export function toWorkCalendar(doc: { office_hours: string; days: { date: string; kind: string }[] }): WorkCalendar {
-  const spans: [number, number][] = [];
+  let spans: [number, number][] | null = [];
   for (const part of (doc.office_hours || '').split(',')) {
     const m = /^\s*(\d{2}):(\d{2})-(\d{2}):(\d{2})\s*$/.exec(part);
-    if (!m) return { ...DEFAULT_CALENDAR, holidays: new Set(), workdays: new Set() };
+    if (!m) {
+      spans = null;
+      break;
+    }
     spans.push([+m[1] * 60 + +m[2], +m[3] * 60 + +m[4]]);
   }
   const holidays = new Set<string>();
   const workdays = new Set<string>();
   for (const d of doc.days || []) (d.kind === 'holiday' ? holidays : workdays).add(d.date);
-  return { spans: spans.length ? spans : DEFAULT_CALENDAR.spans, holidays, workdays };
+  return { spans: spans?.length ? spans : DEFAULT_CALENDAR.spans, holidays, workdays };
 }
 
 /** Working hours in one day of the calendar (7.5 by default). */
