@@ -176,7 +176,7 @@ struct DispatchPick {
 std::optional<DispatchPick> MatchRule(store::Conn& c, const store::CaseRow& r) {
     int best = -1;
     std::optional<DispatchPick> pick;
-    for (const auto& rule : store::ListDispatchRules(c)) {
+    for (const auto& rule : store::DispatchRulesFor(c, r.type, r.category, r.category_major)) {
         if (rule.type != r.type) continue;
         int cs;
         if (rule.category == r.category) cs = 2;
@@ -200,21 +200,27 @@ std::optional<DispatchPick> MatchRule(store::Conn& c, const store::CaseRow& r) {
     return pick;
 }
 
-/// In the dispatch stage, a matching rule dispatches at once (a step by "system").
-void TryAutoDispatch(store::WriteTx& tx, store::CaseRow& r, const CaseType& t, const core::WorkCalendar& cal) {
-    if (r.stage != t.dispatch_stage || r.status != "open" || r.lead_unit_id) return;
+/// In the dispatch stage, a matching rule dispatches at once (a step by "system"): sets the lead
+/// and co-units and enters the next stage on `r`, and returns the data of its step, which the caller
+/// records (after the case row exists).
+std::optional<Json> AutoDispatch(store::WriteTx& tx, store::CaseRow& r, const CaseType& t, const core::WorkCalendar& cal) {
+    if (r.stage != t.dispatch_stage || r.status != "open" || r.lead_unit_id) return std::nullopt;
     const Action* d = t.FindAction("dispatch");
-    if (!d || d->to.empty()) return;
+    if (!d || d->to.empty()) return std::nullopt;
     auto pick = MatchRule(tx.conn(), r);
-    if (!pick) return;
+    if (!pick) return std::nullopt;
     r.lead_unit_id = pick->lead;
     r.co_units = pick->co;
     RebuildPaths(tx.conn(), r);
     if (!r.dispatched_at) r.dispatched_at = tx.now();
-    std::string from = r.stage;
     EnterStage(r, t, d->to, tx.now_tp(), cal);
-    Record(tx, r, "dispatch", from, r.stage, "按派遣规则自动派遣",
-           {{"unit_id", pick->lead}, {"co_units", pick->co}, {"auto", true}});
+    return Json{{"unit_id", pick->lead}, {"co_units", pick->co}, {"auto", true}};
+}
+constexpr const char* kAutoDispatchNote = "按派遣规则自动派遣";
+
+void TryAutoDispatch(store::WriteTx& tx, store::CaseRow& r, const CaseType& t, const core::WorkCalendar& cal) {
+    std::string from = r.stage;
+    if (auto data = AutoDispatch(tx, r, t, cal)) Record(tx, r, "dispatch", from, r.stage, kAutoDispatchNote, *data);
 }
 
 Result<std::vector<std::string>> Attachments(store::Conn& c, const Json& body) {
@@ -476,6 +482,15 @@ Result<Json> CreateCase(store::WriteTx& tx, const Json& body, const Viewer& v, c
     if (!reg || std::find(reg->from.begin(), reg->from.end(), t->initial_stage) == reg->from.end())
         r.registered_at = tx.now();
     RebuildPaths(c, r);
+    // The rule table dispatches before the row is written, so the new case is one INSERT (not an
+    // INSERT and two UPDATEs, each rewriting the case's indexes); its steps follow the row.
+    const std::string created_stage = r.stage;
+    std::optional<Json> auto_dispatch;
+    if (t->auto_dispatch_after == "create") {
+        auto_dispatch = AutoDispatch(tx, r, *t, *env.cal);
+        if (auto_dispatch) r.version = 2;  // as if created, then dispatched
+    }
+    auto next = Relight(r, now);
     store::InsertCase(c, r);
     if (has_rep) {
         rep.case_id = r.id;
@@ -483,17 +498,8 @@ Result<Json> CreateCase(store::WriteTx& tx, const Json& body, const Viewer& v, c
     }
     Json data = {{"category", r.category}, {"urgency", r.urgency}, {"source", r.source}};
     if (!r.attachments.empty()) data["attachments"] = r.attachments;
-    Record(tx, r, "create", "", r.stage, "", data);
-    if (t->auto_dispatch_after == "create") {
-        auto before = r.stage;
-        TryAutoDispatch(tx, r, *t, *env.cal);
-        if (r.stage != before) {
-            store::UpdateCase(c, r);
-            r.version += 1;
-        }
-    }
-    auto next = Relight(r, now);
-    store::UpdateCaseLight(c, r.id, r.light, r.light_reason);
+    Record(tx, r, "create", "", created_stage, "", data);
+    if (auto_dispatch) Record(tx, r, "dispatch", created_stage, r.stage, kAutoDispatchNote, *auto_dispatch);
     Json out = CaseToJson(c, r, v, env);
     out["_watch"] = Json::array({WatchEntry(r.id, next)});
     return out;
@@ -677,7 +683,7 @@ Result<Json> ApplyAction(store::WriteTx& tx, int64_t id, const std::string& acti
     }
     r.updated_at = tx.now();
     auto next = Relight(r, now);
-    store::UpdateCase(c, r);
+    store::UpdateCase(c, *found, r);
     r.version += 1;
     Json watch = Json::array({WatchEntry(r.id, next)});
     if (merged_target) {
@@ -702,10 +708,11 @@ Result<Json> AddNote(store::WriteTx& tx, int64_t id, const Json& body, const Vie
     if (!att) return att.error();
     Json data = Json::object();
     if (!att->empty()) {
+        const store::CaseRow before = *r;
         data["attachments"] = *att;
         r->attachments.insert(r->attachments.end(), att->begin(), att->end());
         r->updated_at = tx.now();
-        store::UpdateCase(c, *r);
+        store::UpdateCase(c, before, *r);
         r->version += 1;
     }
     Record(tx, *r, "note", r->stage, r->stage, text, data);

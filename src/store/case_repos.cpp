@@ -158,22 +158,40 @@ void InsertCase(Conn& c, const CaseRow& r) {
     c.Exec(q, CaseValues(r));
 }
 
-void UpdateCase(Conn& c, const CaseRow& r) {
-    c.Exec("UPDATE cases SET category = ?, category_major = ?, title = ?, urgency = ?, street_id = ?, "
-           "community_id = ?, grid_id = ?, lead_unit_id = ?, co_units = ?, paths = ?, stage = ?, "
-           "status = ?, registered_at = ?, dispatched_at = ?, handled_at = ?, closed_at = ?, due_at = ?, "
-           "stage_started_at = ?, stage_due_at = ?, stage_yellow_at = ?, paused_at = ?, light = ?, "
-           "light_reason = ?, returns = ?, reworks = ?, extensions = ?, pending_extension = ?, "
-           "satisfaction = ?, merged_into = ?, project_id = ?, attachments = ?, updated_at = ?, "
-           "version = ? WHERE id = ?",
-           {r.category, r.category_major, r.title, r.urgency, Opt(r.street_id), Opt(r.community_id),
-            Opt(r.grid_id), Opt(r.lead_unit_id), IdsJson(r.co_units), r.paths, r.stage, r.status,
-            Opt(r.registered_at), Opt(r.dispatched_at), Opt(r.handled_at), Opt(r.closed_at),
-            Opt(r.due_at), r.stage_started_at, Opt(r.stage_due_at), Opt(r.stage_yellow_at),
-            Opt(r.paused_at), r.light, r.light_reason, r.returns, r.reworks, r.extensions,
-            r.pending_extension.is_null() ? Value(nullptr) : Value(r.pending_extension.dump()),
-            Opt(r.satisfaction), Opt(r.merged_into), Opt(r.project_id),
-            core::Json(r.attachments).dump(), r.updated_at, r.version + 1, r.id});
+void UpdateCase(Conn& c, const CaseRow& before, const CaseRow& r) {
+    // Only the columns whose values changed are SET: SQLite rewrites the entry of every index on a
+    // column named in SET, changed or not, and cases carry eight indexes (an action that touches
+    // the stage and light only rewrites those, about a tenth of the work). updated_at and version
+    // are always set; the version is the one the case was read at plus one.
+    static const std::vector<std::string> kNames = [] {
+        std::vector<std::string> out;
+        std::string cols = kCaseCols;
+        size_t pos = 0;
+        while (pos < cols.size()) {
+            size_t comma = cols.find(',', pos);
+            if (comma == std::string::npos) comma = cols.size();
+            std::string name = cols.substr(pos, comma - pos);
+            name.erase(0, name.find_first_not_of(' '));
+            out.push_back(name);
+            pos = comma + 1;
+        }
+        return out;
+    }();
+    std::vector<Value> old_v = CaseValues(before);
+    std::vector<Value> new_v = CaseValues(r);
+    std::string sql = "UPDATE cases SET ";
+    std::vector<Value> params;
+    for (size_t i = 0; i < kNames.size(); ++i) {
+        const std::string& name = kNames[i];
+        if (name == "id" || name == "version") continue;
+        if (name != "updated_at" && old_v[i] == new_v[i]) continue;
+        sql += name + " = ?, ";
+        params.push_back(std::move(new_v[i]));
+    }
+    sql += "version = ? WHERE id = ?";
+    params.emplace_back(r.version + 1);
+    params.emplace_back(r.id);
+    c.Exec(sql, params);
 }
 
 std::optional<CaseRow> FindCase(Conn& c, int64_t id) {
@@ -282,6 +300,17 @@ std::vector<DispatchRuleRow> ListDispatchRules(Conn& c) {
     std::vector<DispatchRuleRow> out;
     for (auto& r : c.Query("SELECT seq, type, category, street_id, grid_id, lead_unit_id, co_units "
                            "FROM case_dispatch_rules ORDER BY seq"))
+        out.push_back({r.Int(0), r.Str(1), r.Str(2), OptInt(r, 3), OptInt(r, 4), r.Int(5), IdsFrom(r.Str(6))});
+    return out;
+}
+
+std::vector<DispatchRuleRow> DispatchRulesFor(Conn& c, const std::string& type, const std::string& category,
+                                              const std::string& category_major) {
+    std::vector<DispatchRuleRow> out;
+    for (auto& r : c.Query("SELECT seq, type, category, street_id, grid_id, lead_unit_id, co_units "
+                           "FROM case_dispatch_rules WHERE type = ? AND (category = ? OR category = ? OR category = '*') "
+                           "ORDER BY seq",
+                           {type, category, category_major}))
         out.push_back({r.Int(0), r.Str(1), r.Str(2), OptInt(r, 3), OptInt(r, 4), r.Int(5), IdsFrom(r.Str(6))});
     return out;
 }

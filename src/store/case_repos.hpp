@@ -61,7 +61,8 @@ struct DispatchRuleRow {
 int64_t NextCaseId(Conn& c);
 void InsertCase(Conn& c, const CaseRow& r);  // r.id set (NextCaseId)
 /// Writes every mutable column; version becomes r.version + 1.
-void UpdateCase(Conn& c, const CaseRow& r);
+/// Writes what changed from `before` (the row as read) to `r`; the version becomes r.version + 1.
+void UpdateCase(Conn& c, const CaseRow& before, const CaseRow& r);
 std::optional<CaseRow> FindCase(Conn& c, int64_t id);
 /// The light alone (the sweep): the version does not change, so a client's next write is not stale.
 void UpdateCaseLight(Conn& c, int64_t id, const std::string& light, const std::string& reason);
@@ -92,6 +93,9 @@ void PutCaseReporter(Conn& c, const CaseReporterRow& r);
 std::optional<CaseReporterRow> FindCaseReporter(Conn& c, int64_t case_id);
 
 std::vector<DispatchRuleRow> ListDispatchRules(Conn& c);
+/// The rules of one type whose category is the 小類, its 大類 or "*", in table order.
+std::vector<DispatchRuleRow> DispatchRulesFor(Conn& c, const std::string& type, const std::string& category,
+                                              const std::string& category_major);
 void ReplaceDispatchRules(Conn& c, const std::vector<DispatchRuleRow>& rules);
 
 /// Administrators' edited case types: code -> configuration JSON text.
