@@ -323,32 +323,76 @@ Json CaseToJson(store::Conn& c, const store::CaseRow& r, const Viewer& v, const 
     auto t = env.types->Get(r.type);
     const Category* cat = t ? t->FindCategory(r.category) : nullptr;
     const Stage* st = t ? t->FindStage(r.stage) : nullptr;
+    // Built by emplacing into the object's map: the initializer-list form copies every value
+    // twice, and this runs on the writer thread for every case command's answer.
+    Json out = Json::object();
+    auto& o = out.get_ref<Json::object_t&>();
+    auto put = [&o](const char* k, Json v) { o.emplace(k, std::move(v)); };
     Json rep = nullptr;
-    if (auto rr = store::FindCaseReporter(c, r.id))
-        rep = {{"name", rr->name_masked}, {"phone", rr->phone_masked}, {"id_number", rr->id_number_masked}};
+    if (auto rr = store::FindCaseReporter(c, r.id)) {
+        rep = Json::object();
+        auto& ro = rep.get_ref<Json::object_t&>();
+        ro.emplace("name", std::move(rr->name_masked));
+        ro.emplace("phone", std::move(rr->phone_masked));
+        ro.emplace("id_number", std::move(rr->id_number_masked));
+    }
     Json att = Json::array();
-    for (auto& a : r.attachments) att.push_back({{"sha256", a}});
+    for (auto& a : r.attachments) {
+        Json one = Json::object();
+        one.get_ref<Json::object_t&>().emplace("sha256", a);
+        att.push_back(std::move(one));
+    }
     Json actions = Json::array();
     if (t)
         for (auto& a : t->actions)
             if (Available(*t, a, r, v)) actions.push_back(a.code);
-    return {{"id", r.id}, {"number", r.number}, {"type", r.type}, {"type_name", t ? t->name : r.type},
-            {"category", r.category}, {"category_name", cat ? cat->name : r.category},
-            {"category_major", r.category_major}, {"category_major_name", cat ? cat->major_name : r.category_major},
-            {"closing_standard", cat ? cat->standard : ""},
-            {"title", r.title}, {"description", r.description}, {"urgency", r.urgency}, {"source", r.source},
-            {"stage", r.stage}, {"stage_name", st ? st->name : r.stage}, {"status", r.status},
-            {"lon", r.lon ? Json(*r.lon) : Json()}, {"lat", r.lat ? Json(*r.lat) : Json()}, {"address", r.address},
-            {"street_id", J(r.street_id)}, {"community_id", J(r.community_id)}, {"grid_id", J(r.grid_id)},
-            {"lead_unit_id", J(r.lead_unit_id)}, {"co_units", r.co_units}, {"reporter", rep}, {"attachments", att},
-            {"reported_at", r.reported_at}, {"registered_at", J(r.registered_at)}, {"dispatched_at", J(r.dispatched_at)},
-            {"handled_at", J(r.handled_at)}, {"due_at", J(r.due_at)},
-            {"stage_started_at", r.stage_started_at}, {"stage_due_at", J(r.stage_due_at)},
-            {"light", r.light}, {"light_reason", r.light_reason}, {"paused", r.status == "suspended"},
-            {"returns", r.returns}, {"reworks", r.reworks}, {"extensions", r.extensions},
-            {"pending_extension", r.pending_extension}, {"satisfaction", J(r.satisfaction)},
-            {"merged_into", J(r.merged_into)}, {"project_id", J(r.project_id)}, {"closed_at", J(r.closed_at)},
-            {"version", r.version}, {"actions", actions}};
+    put("id", r.id);
+    put("number", r.number);
+    put("type", r.type);
+    put("type_name", t ? t->name : r.type);
+    put("category", r.category);
+    put("category_name", cat ? cat->name : r.category);
+    put("category_major", r.category_major);
+    put("category_major_name", cat ? cat->major_name : r.category_major);
+    put("closing_standard", cat ? cat->standard : std::string());
+    put("title", r.title);
+    put("description", r.description);
+    put("urgency", r.urgency);
+    put("source", r.source);
+    put("stage", r.stage);
+    put("stage_name", st ? st->name : r.stage);
+    put("status", r.status);
+    put("lon", r.lon ? Json(*r.lon) : Json());
+    put("lat", r.lat ? Json(*r.lat) : Json());
+    put("address", r.address);
+    put("street_id", J(r.street_id));
+    put("community_id", J(r.community_id));
+    put("grid_id", J(r.grid_id));
+    put("lead_unit_id", J(r.lead_unit_id));
+    put("co_units", r.co_units);
+    put("reporter", std::move(rep));
+    put("attachments", std::move(att));
+    put("reported_at", r.reported_at);
+    put("registered_at", J(r.registered_at));
+    put("dispatched_at", J(r.dispatched_at));
+    put("handled_at", J(r.handled_at));
+    put("due_at", J(r.due_at));
+    put("stage_started_at", r.stage_started_at);
+    put("stage_due_at", J(r.stage_due_at));
+    put("light", r.light);
+    put("light_reason", r.light_reason);
+    put("paused", r.status == "suspended");
+    put("returns", r.returns);
+    put("reworks", r.reworks);
+    put("extensions", r.extensions);
+    put("pending_extension", r.pending_extension);
+    put("satisfaction", J(r.satisfaction));
+    put("merged_into", J(r.merged_into));
+    put("project_id", J(r.project_id));
+    put("closed_at", J(r.closed_at));
+    put("version", r.version);
+    put("actions", std::move(actions));
+    return out;
 }
 
 // ---------------------------------------------------------------- commands

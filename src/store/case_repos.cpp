@@ -14,7 +14,10 @@ Value OptD(const std::optional<double>& v) { return v ? Value(*v) : Value(nullpt
 std::optional<double> OptReal(const Row& r, size_t i) {
     return r.IsNull(i) ? std::nullopt : std::optional<double>(r.Real(i));
 }
-std::string IdsJson(const std::vector<int64_t>& v) { return core::Json(v).dump(); }
+std::string IdsJson(const std::vector<int64_t>& v) { return v.empty() ? "[]" : core::Json(v).dump(); }
+std::optional<std::string> OptTake(Row& r, size_t i) {
+    return r.IsNull(i) ? std::nullopt : std::optional<std::string>(r.TakeStr(i));
+}
 std::vector<int64_t> IdsFrom(const std::string& s) {
     std::vector<int64_t> out;
     for (auto& v : ParseJson(s, core::Json::array()))
@@ -30,41 +33,44 @@ constexpr const char* kCaseCols =
     "pending_extension, satisfaction, merged_into, project_id, attachments, created_by, updated_at, "
     "version";
 
-CaseRow CaseFromRow(const Row& r) {
+// The JSON columns hold "[]" for most cases: that needs no parser.
+std::vector<int64_t> IdsFromText(const std::string& s) { return s == "[]" ? std::vector<int64_t>{} : IdsFrom(s); }
+
+CaseRow CaseFromRow(Row& r) {  // moves the row's text out
     CaseRow c;
     size_t i = 0;
     c.id = r.Int(i++);
-    c.number = r.Str(i++);
-    c.type = r.Str(i++);
-    c.category = r.Str(i++);
-    c.category_major = r.Str(i++);
-    c.title = r.Str(i++);
-    c.description = r.Str(i++);
-    c.urgency = r.Str(i++);
-    c.source = r.Str(i++);
+    c.number = r.TakeStr(i++);
+    c.type = r.TakeStr(i++);
+    c.category = r.TakeStr(i++);
+    c.category_major = r.TakeStr(i++);
+    c.title = r.TakeStr(i++);
+    c.description = r.TakeStr(i++);
+    c.urgency = r.TakeStr(i++);
+    c.source = r.TakeStr(i++);
     c.lon = OptReal(r, i++);
     c.lat = OptReal(r, i++);
-    c.address = r.Str(i++);
+    c.address = r.TakeStr(i++);
     c.street_id = OptInt(r, i++);
     c.community_id = OptInt(r, i++);
     c.grid_id = OptInt(r, i++);
     c.lead_unit_id = OptInt(r, i++);
-    c.co_units = IdsFrom(r.Str(i++));
-    c.paths = r.Str(i++);
-    c.stage = r.Str(i++);
-    c.status = r.Str(i++);
-    c.reported_at = r.Str(i++);
-    c.registered_at = OptStr(r, i++);
-    c.dispatched_at = OptStr(r, i++);
-    c.handled_at = OptStr(r, i++);
-    c.closed_at = OptStr(r, i++);
-    c.due_at = OptStr(r, i++);
-    c.stage_started_at = r.Str(i++);
-    c.stage_due_at = OptStr(r, i++);
-    c.stage_yellow_at = OptStr(r, i++);
-    c.paused_at = OptStr(r, i++);
-    c.light = r.Str(i++);
-    c.light_reason = r.Str(i++);
+    c.co_units = IdsFromText(r.TakeStr(i++));
+    c.paths = r.TakeStr(i++);
+    c.stage = r.TakeStr(i++);
+    c.status = r.TakeStr(i++);
+    c.reported_at = r.TakeStr(i++);
+    c.registered_at = OptTake(r, i++);
+    c.dispatched_at = OptTake(r, i++);
+    c.handled_at = OptTake(r, i++);
+    c.closed_at = OptTake(r, i++);
+    c.due_at = OptTake(r, i++);
+    c.stage_started_at = r.TakeStr(i++);
+    c.stage_due_at = OptTake(r, i++);
+    c.stage_yellow_at = OptTake(r, i++);
+    c.paused_at = OptTake(r, i++);
+    c.light = r.TakeStr(i++);
+    c.light_reason = r.TakeStr(i++);
     c.returns = r.Int(i++);
     c.reworks = r.Int(i++);
     c.extensions = r.Int(i++);
@@ -73,10 +79,11 @@ CaseRow CaseFromRow(const Row& r) {
     c.satisfaction = OptInt(r, i++);
     c.merged_into = OptInt(r, i++);
     c.project_id = OptInt(r, i++);
-    for (auto& v : ParseJson(r.Str(i++), core::Json::array()))
-        if (v.is_string()) c.attachments.push_back(v.get<std::string>());
+    if (std::string att = r.TakeStr(i++); att != "[]")
+        for (auto& v : ParseJson(att, core::Json::array()))
+            if (v.is_string()) c.attachments.push_back(v.get<std::string>());
     c.created_by = OptInt(r, i++);
-    c.updated_at = r.Str(i++);
+    c.updated_at = r.TakeStr(i++);
     c.version = r.Int(i++);
     return c;
 }
@@ -91,7 +98,8 @@ std::vector<Value> CaseValues(const CaseRow& c) {
             c.extensions,
             c.pending_extension.is_null() ? Value(nullptr) : Value(c.pending_extension.dump()),
             Opt(c.satisfaction), Opt(c.merged_into), Opt(c.project_id),
-            core::Json(c.attachments).dump(), Opt(c.created_by), c.updated_at, c.version};
+            c.attachments.empty() ? std::string("[]") : core::Json(c.attachments).dump(), Opt(c.created_by),
+            c.updated_at, c.version};
 }
 
 // "paths LIKE ? OR ...": a unit on the case's paths lies under one of the prefixes.

@@ -24,6 +24,11 @@ std::string Row::Str(size_t i) const {
     return {};
 }
 
+std::string Row::TakeStr(size_t i) {
+    if (auto p = std::get_if<std::string>(&cols.at(i))) return std::move(*p);
+    return Str(i);
+}
+
 Database::Database(DbOptions opts) : opts_(std::move(opts)) {}
 Database::~Database() = default;
 

@@ -21,6 +21,7 @@ struct Row {
     int64_t Int(size_t i) const;
     double Real(size_t i) const;
     std::string Str(size_t i) const;  // "" for NULL
+    std::string TakeStr(size_t i);    // Str, moving a text value out of the row
 };
 
 enum class DbErrorKind { kUnique, kForeignKey, kCheck, kBusy, kConnection, kOther };
