@@ -1,6 +1,7 @@
 // Server errors shown in place, with the field named (error.field → the field's label).
 import { ApiError } from '@/api/http';
-import { i18n } from '@/locales';
+import { i18n, currentLocale } from '@/locales';
+import { apiErrorText } from '@/api/errorText';
 
 const FIELD_KEYS: Record<string, string> = {
   title: 'plan.field.title',
@@ -34,9 +35,10 @@ export function errorText(e: unknown): string {
       const leaf = e.field.replace(/^.*\./, '');
       const key = FIELD_KEYS[e.field] ?? FIELD_KEYS[leaf];
       const where = leaf !== e.field ? `（${e.field.slice(0, e.field.length - leaf.length - 1)}）` : '';
-      return `${key ? t(key) : e.field}${key ? where : ''}：${e.message}`;
+      if (key) return `${t(key)}${where}：${e.message}`;
     }
-    return e.message;
+    // any other field, or none: the general wording (Chinese first, the server's detail after)
+    return apiErrorText(e, currentLocale(), (k, p) => t(k, p ?? {}), (k) => i18n.global.te(k));
   }
   return e instanceof Error ? e.message : String(e);
 }
