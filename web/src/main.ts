@@ -9,7 +9,7 @@ import { router, unregisterRoutes, appRoutes } from './router';
 import { installGuard } from './router/guard';
 import { i18n, setLocale, currentLocale } from './locales';
 import { setHttpHooks } from './api/http';
-import { apiErrorText } from './api/errorText';
+import { apiErrorMessage } from './api/errorText';
 import { useUserStore } from './store/modules/user';
 import { installIcons } from './components/icons';
 import './styles/index.css';
@@ -34,7 +34,7 @@ setHttpHooks({
     const msg =
       e.status === 0
         ? i18n.global.t('msg.networkError')
-        : apiErrorText(e, currentLocale(), (k, p) => i18n.global.t(k, p ?? {}), (k) => i18n.global.te(k));
+        : apiErrorMessage(e);
     ElMessage({ type: 'error', message: msg, grouping: true, showClose: true });
   },
   onUnauthorized() {

@@ -3,6 +3,7 @@
 // in the person's language built from the status, the code and the field's label, and keeps the
 // server's words in brackets where they add something (a limit, a value, a stage).
 import type { ApiError } from './http';
+import { i18n, currentLocale } from '@/locales';
 
 type Translate = (key: string, params?: Record<string, unknown>) => string;
 type Exists = (key: string) => boolean;
@@ -42,4 +43,9 @@ export function apiErrorText(e: ApiError, locale: string, t: Translate, te: Exis
   if (e.status === 429) return t('apiError.rateLimited');
   if (e.status === 503) return t('apiError.busy');
   return e.message;
+}
+
+/** apiErrorText in the app's current locale. */
+export function apiErrorMessage(e: ApiError): string {
+  return apiErrorText(e, currentLocale(), (k, p) => i18n.global.t(k, p ?? {}), (k) => i18n.global.te(k));
 }

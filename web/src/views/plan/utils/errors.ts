@@ -1,7 +1,7 @@
 // Server errors shown in place, with the field named (error.field → the field's label).
 import { ApiError } from '@/api/http';
-import { i18n, currentLocale } from '@/locales';
-import { apiErrorText } from '@/api/errorText';
+import { i18n } from '@/locales';
+import { apiErrorMessage } from '@/api/errorText';
 
 const FIELD_KEYS: Record<string, string> = {
   title: 'plan.field.title',
@@ -38,7 +38,7 @@ export function errorText(e: unknown): string {
       if (key) return `${t(key)}${where}：${e.message}`;
     }
     // any other field, or none: the general wording (Chinese first, the server's detail after)
-    return apiErrorText(e, currentLocale(), (k, p) => t(k, p ?? {}), (k) => i18n.global.te(k));
+    return apiErrorMessage(e);
   }
   return e instanceof Error ? e.message : String(e);
 }

@@ -1,7 +1,7 @@
 // Server errors of the project pages shown in place, with the field named by its label.
 import { ApiError } from '@/api/http';
-import { i18n, currentLocale } from '@/locales';
-import { apiErrorText } from '@/api/errorText';
+import { i18n } from '@/locales';
+import { apiErrorMessage } from '@/api/errorText';
 
 const FIELD_KEYS: Record<string, string> = {
   evidence: 'projects.field.evidence',
@@ -53,7 +53,7 @@ export function projectError(e: unknown): string {
     const leaf = e.field?.replace(/^.*\./, '').replace(/\[\d+\]$/, '');
     if (e.field && (FIELD_KEYS[e.field] ?? FIELD_KEYS[leaf!])) return `${fieldLabel(e.field)}：${e.message}`;
     // any other field, or none: the general wording (Chinese first, the server's detail after)
-    return apiErrorText(e, currentLocale(), (k, p) => t(k, p ?? {}), (k) => i18n.global.te(k));
+    return apiErrorMessage(e);
   }
   return e instanceof Error ? e.message : String(e);
 }
