@@ -176,13 +176,9 @@ struct DispatchPick {
 std::optional<DispatchPick> MatchRule(store::Conn& c, const store::CaseRow& r) {
     int best = -1;
     std::optional<DispatchPick> pick;
+    // Only the type's rules for the 小類, its 大類 or "*" are read.
     for (const auto& rule : store::DispatchRulesFor(c, r.type, r.category, r.category_major)) {
-        if (rule.type != r.type) continue;
-        int cs;
-        if (rule.category == r.category) cs = 2;
-        else if (rule.category == r.category_major) cs = 1;
-        else if (rule.category == "*") cs = 0;
-        else continue;
+        const int cs = rule.category == r.category ? 2 : rule.category == r.category_major ? 1 : 0;
         int ls;
         if (rule.grid_id) {
             if (rule.grid_id != r.grid_id) continue;

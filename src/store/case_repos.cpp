@@ -20,6 +20,7 @@ std::optional<std::string> OptTake(Row& r, size_t i) {
 }
 std::vector<int64_t> IdsFrom(const std::string& s) {
     std::vector<int64_t> out;
+    if (s == "[]") return out;  // most rows: no parser needed
     for (auto& v : ParseJson(s, core::Json::array()))
         if (v.is_number_integer()) out.push_back(v.get<int64_t>());
     return out;
@@ -32,9 +33,6 @@ constexpr const char* kCaseCols =
     "stage_due_at, stage_yellow_at, paused_at, light, light_reason, returns, reworks, extensions, "
     "pending_extension, satisfaction, merged_into, project_id, attachments, created_by, updated_at, "
     "version";
-
-// The JSON columns hold "[]" for most cases: that needs no parser.
-std::vector<int64_t> IdsFromText(const std::string& s) { return s == "[]" ? std::vector<int64_t>{} : IdsFrom(s); }
 
 CaseRow CaseFromRow(Row& r) {  // moves the row's text out
     CaseRow c;
@@ -55,7 +53,7 @@ CaseRow CaseFromRow(Row& r) {  // moves the row's text out
     c.community_id = OptInt(r, i++);
     c.grid_id = OptInt(r, i++);
     c.lead_unit_id = OptInt(r, i++);
-    c.co_units = IdsFromText(r.TakeStr(i++));
+    c.co_units = IdsFrom(r.TakeStr(i++));
     c.paths = r.TakeStr(i++);
     c.stage = r.TakeStr(i++);
     c.status = r.TakeStr(i++);
@@ -304,23 +302,24 @@ std::optional<CaseReporterRow> FindCaseReporter(Conn& c, int64_t case_id) {
     return CaseReporterRow{r.Int(0), OptStr(r, 1), OptStr(r, 2), OptStr(r, 3), r.Str(4), r.Str(5), r.Str(6)};
 }
 
-std::vector<DispatchRuleRow> ListDispatchRules(Conn& c) {
+namespace {
+// The rules a WHERE clause picks (with its parameters), in table order.
+std::vector<DispatchRuleRow> QueryRules(Conn& c, const std::string& where, const std::vector<Value>& params) {
     std::vector<DispatchRuleRow> out;
     for (auto& r : c.Query("SELECT seq, type, category, street_id, grid_id, lead_unit_id, co_units "
-                           "FROM case_dispatch_rules ORDER BY seq"))
+                           "FROM case_dispatch_rules" + where + " ORDER BY seq",
+                           params))
         out.push_back({r.Int(0), r.Str(1), r.Str(2), OptInt(r, 3), OptInt(r, 4), r.Int(5), IdsFrom(r.Str(6))});
     return out;
 }
+}  // namespace
+
+std::vector<DispatchRuleRow> ListDispatchRules(Conn& c) { return QueryRules(c, "", {}); }
 
 std::vector<DispatchRuleRow> DispatchRulesFor(Conn& c, const std::string& type, const std::string& category,
                                               const std::string& category_major) {
-    std::vector<DispatchRuleRow> out;
-    for (auto& r : c.Query("SELECT seq, type, category, street_id, grid_id, lead_unit_id, co_units "
-                           "FROM case_dispatch_rules WHERE type = ? AND (category = ? OR category = ? OR category = '*') "
-                           "ORDER BY seq",
-                           {type, category, category_major}))
-        out.push_back({r.Int(0), r.Str(1), r.Str(2), OptInt(r, 3), OptInt(r, 4), r.Int(5), IdsFrom(r.Str(6))});
-    return out;
+    return QueryRules(c, " WHERE type = ? AND (category = ? OR category = ? OR category = '*')",
+                      {type, category, category_major});
 }
 
 void ReplaceDispatchRules(Conn& c, const std::vector<DispatchRuleRow>& rules) {

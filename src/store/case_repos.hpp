@@ -60,7 +60,6 @@ struct DispatchRuleRow {
 
 int64_t NextCaseId(Conn& c);
 void InsertCase(Conn& c, const CaseRow& r);  // r.id set (NextCaseId)
-/// Writes every mutable column; version becomes r.version + 1.
 /// Writes what changed from `before` (the row as read) to `r`; the version becomes r.version + 1.
 void UpdateCase(Conn& c, const CaseRow& before, const CaseRow& r);
 std::optional<CaseRow> FindCase(Conn& c, int64_t id);
