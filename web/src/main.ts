@@ -31,11 +31,7 @@ app.config.globalProperties.$routeTable = appRoutes.map((r) => ({
 
 setHttpHooks({
   onError(e) {
-    const msg =
-      e.status === 0
-        ? i18n.global.t('msg.networkError')
-        : apiErrorMessage(e);
-    ElMessage({ type: 'error', message: msg, grouping: true, showClose: true });
+    ElMessage({ type: 'error', message: apiErrorMessage(e), grouping: true, showClose: true });
   },
   onUnauthorized() {
     const user = useUserStore();

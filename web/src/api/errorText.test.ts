@@ -39,6 +39,11 @@ describe('apiErrorText', () => {
     expect(text(new ApiError(422, 'required', 'name is required', { field: 'name' }), 'en')).toBe('name is required');
     setLocale('zh-CN');
   });
+  it('says the network failed when there was no answer, in every locale', () => {
+    expect(text(new ApiError(0, 'network', 'Failed to fetch'))).toBe('无法连接服务器，请检查网络');
+    expect(text(new ApiError(0, 'network', 'Failed to fetch'), 'en')).toBe(i18n.global.t('msg.networkError'));
+    setLocale('zh-CN');
+  });
   it('passes through what it does not know', () => {
     expect(text(new ApiError(500, 'internal', 'database error'))).toBe('database error');
     expect(text(new ApiError(422, 'bad_file', 'not an xlsx workbook'))).toBe('提交的内容有误（not an xlsx workbook）');

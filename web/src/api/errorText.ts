@@ -20,7 +20,8 @@ export function fieldLabel(field: string, t: Translate, te: Exists): string {
 }
 
 export function apiErrorText(e: ApiError, locale: string, t: Translate, te: Exists): string {
-  if (locale === 'en' || e.status === 0) return e.message;
+  if (e.status === 0) return t('msg.networkError');  // no answer at all
+  if (locale === 'en') return e.message;
   const detail = (text: string) => (e.message && e.message !== e.code ? t('apiError.withDetail', { text, detail: e.message }) : text);
   const field = e.field ? fieldLabel(e.field, t, te) : '';
   if (e.status === 422 || e.status === 400) {

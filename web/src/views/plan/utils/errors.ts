@@ -28,7 +28,6 @@ const FIELD_KEYS: Record<string, string> = {
 export function errorText(e: unknown): string {
   const t = i18n.global.t;
   if (e instanceof ApiError) {
-    if (e.status === 0) return t('msg.networkError');
     if (e.status === 409 && e.code === 'conflict') return t('plan.conflict');
     if (e.field) {
       // "nodes[0].children[2].title": the field's label, then where it is

@@ -39,9 +39,13 @@ const FIELD_KEYS: Record<string, string> = {
 };
 
 /** The field's label (or the field's name when unknown) for an error's field. */
-export function fieldLabel(field: string): string {
+function fieldKey(field: string): string | undefined {
   const leaf = field.replace(/^.*\./, '').replace(/\[\d+\]$/, '');
-  const key = FIELD_KEYS[field] ?? FIELD_KEYS[leaf];
+  return FIELD_KEYS[field] ?? FIELD_KEYS[leaf];
+}
+
+export function fieldLabel(field: string): string {
+  const key = fieldKey(field);
   return key ? i18n.global.t(key) : field;
 }
 
@@ -49,10 +53,9 @@ export function fieldLabel(field: string): string {
 export function projectError(e: unknown): string {
   const t = i18n.global.t;
   if (e instanceof ApiError) {
-    if (e.status === 0) return t('msg.networkError');
-    const leaf = e.field?.replace(/^.*\./, '').replace(/\[\d+\]$/, '');
-    if (e.field && (FIELD_KEYS[e.field] ?? FIELD_KEYS[leaf!])) return `${fieldLabel(e.field)}：${e.message}`;
-    // any other field, or none: the general wording (Chinese first, the server's detail after)
+    const key = e.field ? fieldKey(e.field) : undefined;
+    if (key) return `${t(key)}：${e.message}`;
+    // any other field, or none (or no answer): the general wording, Chinese first, the server's detail after
     return apiErrorMessage(e);
   }
   return e instanceof Error ? e.message : String(e);
