@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "store/db.hpp"
+#include "store/sqlite_vfs.hpp"
 
 namespace duban::store {
 namespace {
@@ -25,7 +26,7 @@ public:
     explicit SqliteConn(const std::string& path) {
         int rc = sqlite3_open_v2(path.c_str(), &db_,
                                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+                                 WalBatchingVfs());
         if (rc != SQLITE_OK) {
             std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
             sqlite3_close(db_);
