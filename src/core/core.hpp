@@ -17,8 +17,12 @@ namespace duban::core {
 
 using Json = nlohmann::json;  // std::map-backed: keys sorted, so dump() is canonical
 
-/// Canonical JSON bytes: sorted keys, no insignificant white space, UTF-8 as given.
+/// Canonical JSON bytes: sorted keys, no insignificant white space, UTF-8 as given. Byte for byte
+/// nlohmann's dump(); throws nlohmann's type_error on text that is not UTF-8.
 std::string CanonicalJson(const Json& j);
+/// The same bytes for a response body, except that text that is not UTF-8 gets U+FFFD in place of
+/// its bad bytes (nlohmann's error_handler_t::replace) instead of throwing.
+std::string DumpJson(const Json& j);
 
 // ---- time ----
 using TimePoint = std::chrono::system_clock::time_point;

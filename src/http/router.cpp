@@ -26,7 +26,7 @@ int StatusFor(core::ErrorKind k) {
 Response JsonResponse(int status, const Json& j) {
     Response r;
     r.status = status;
-    r.body = j.dump(-1, ' ', false, Json::error_handler_t::replace);
+    r.body = core::DumpJson(j);
     return r;
 }
 

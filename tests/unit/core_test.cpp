@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <limits>
+#include <random>
+
 #include "core/core.hpp"
 
 using namespace duban::core;
@@ -51,6 +55,79 @@ TEST(Text, Utf8Validation) {
 TEST(Json, CanonicalFormSortsKeys) {
     Json j = Json::parse(R"({"b":1,"a":{"d":2,"c":"沙"}})");
     EXPECT_EQ(CanonicalJson(j), R"({"a":{"c":"沙","d":2},"b":1})");
+}
+
+// CanonicalJson and DumpJson write their own bytes (the event hash depends on them): they must be
+// nlohmann's dump() byte for byte, on documents with every kind of value and awkward text, and
+// must fail or replace exactly where nlohmann does on text that is not UTF-8.
+namespace {
+std::string RandomText(std::mt19937& rng) {
+    static const std::vector<std::string> pieces = {
+        "a", "Z", "0", " ", "\"", "\\", "/", "\b", "\f", "\n", "\r", "\t", std::string(1, '\0'),
+        "\x01", "\x1f", "\x7f", "é", "中", "網格", "（演示）", "😀", "\xe4\xb8", "\xc0\xaf", "\xed\xa0\x80",
+        "\xf4\x90\x80\x80", "\xff", "\x80", "\u2028"};
+    std::string s;
+    const int n = static_cast<int>(rng() % 12);
+    for (int i = 0; i < n; ++i) s += pieces[rng() % pieces.size()];
+    return s;
+}
+Json RandomJson(std::mt19937& rng, int depth) {
+    switch (rng() % (depth > 3 ? 6 : 8)) {
+        case 0: return nullptr;
+        case 1: return rng() % 2 == 0;
+        case 2: {
+            static const int64_t ints[] = {0, -1, 7, INT64_MIN, INT64_MAX, 20261129, -987654321};
+            return ints[rng() % 7];
+        }
+        case 3: return uint64_t{UINT64_MAX} - rng() % 3;
+        case 4: {
+            static const double reals[] = {0.1, -0.0, 1.0, 1e300, 119.30239, 26.07596, 3.0e-9, 2.5,
+                                           std::numeric_limits<double>::quiet_NaN(),
+                                           -std::numeric_limits<double>::infinity(), 1e15, 1e16, 123456789.125};
+            return reals[rng() % 13];
+        }
+        case 5: return RandomText(rng);
+        case 6: {
+            Json a = Json::array();
+            for (int i = static_cast<int>(rng() % 5); i > 0; --i) a.push_back(RandomJson(rng, depth + 1));
+            return a;
+        }
+        default: {
+            Json o = Json::object();
+            for (int i = static_cast<int>(rng() % 5); i > 0; --i) o[RandomText(rng)] = RandomJson(rng, depth + 1);
+            return o;
+        }
+    }
+}
+}  // namespace
+
+TEST(Json, OwnSerializerWritesNlohmannsBytes) {
+    std::mt19937 rng(20261129);
+    int bad_text = 0;
+    for (int i = 0; i < 20000; ++i) {
+        Json j = RandomJson(rng, 0);
+        EXPECT_EQ(DumpJson(j), j.dump(-1, ' ', false, Json::error_handler_t::replace)) << i;
+        std::string want, got;
+        bool want_throw = false, got_throw = false;
+        try {
+            want = j.dump(-1, ' ', false, Json::error_handler_t::strict);
+        } catch (const Json::type_error&) {
+            want_throw = true;
+        }
+        try {
+            got = CanonicalJson(j);
+        } catch (const Json::type_error&) {
+            got_throw = true;
+        }
+        EXPECT_EQ(got_throw, want_throw) << i;
+        EXPECT_EQ(got, want) << i;
+        bad_text += want_throw;
+    }
+    // The generator reaches both paths: documents with bad text and documents without.
+    EXPECT_GT(bad_text, 1000);
+    EXPECT_LT(bad_text, 19000);
+    EXPECT_EQ(DumpJson(Json{{"b", "中\"\n\x01"}, {"a", {1, 2.5, nullptr}}}),
+              "{\"a\":[1,2.5,null],\"b\":\"中\\\"\\n\\u0001\"}");
 }
 
 TEST(Scope, SubtreesAndExact) {
