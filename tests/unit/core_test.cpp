@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <limits>
 #include <random>
+#include <thread>
 
 #include "core/core.hpp"
 
@@ -26,6 +27,15 @@ TEST(Time, RejectsMalformedAndImpossibleDates) {
 TEST(Crypto, Sha256KnownVector) {
     InitCrypto();
     EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    // FIPS 180-2's other vectors: the empty string, the two-block message, a million 'a's.
+    EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    EXPECT_EQ(Sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+              "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    EXPECT_EQ(Sha256Hex(std::string(1000000, 'a')), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    // From another thread (each thread has its own digest context).
+    std::string other;
+    std::thread([&] { other = Sha256Hex("abc"); }).join();
+    EXPECT_EQ(other, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 TEST(Crypto, RandomTokensAre256BitsAndDiffer) {
