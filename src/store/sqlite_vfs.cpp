@@ -54,11 +54,6 @@ int WalClose(sqlite3_file* pf) {
     f->pending = nullptr;
     return rc != SQLITE_OK ? rc : rc2;
 }
-int WalRead(sqlite3_file* pf, void* buf, int n, sqlite3_int64 off) {
-    WalFile* f = W(pf);
-    if (int rc = Flush(f); rc != SQLITE_OK) return rc;
-    return f->real->pMethods->xRead(f->real, buf, n, off);
-}
 int WalWrite(sqlite3_file* pf, const void* buf, int n, sqlite3_int64 off) {
     WalFile* f = W(pf);
     std::string& p = *f->pending;
@@ -72,51 +67,35 @@ int WalWrite(sqlite3_file* pf, const void* buf, int n, sqlite3_int64 off) {
     f->at = off;
     return SQLITE_OK;
 }
-int WalTruncate(sqlite3_file* pf, sqlite3_int64 size) {
+// The other methods: those that need the bytes in the file flush first; the rest pass through.
+template <auto Method, typename... Args>
+int FlushThen(sqlite3_file* pf, Args... args) {
     WalFile* f = W(pf);
     if (int rc = Flush(f); rc != SQLITE_OK) return rc;
-    return f->real->pMethods->xTruncate(f->real, size);
+    return (f->real->pMethods->*Method)(f->real, args...);
 }
-int WalSync(sqlite3_file* pf, int flags) {
-    WalFile* f = W(pf);
-    if (int rc = Flush(f); rc != SQLITE_OK) return rc;
-    return f->real->pMethods->xSync(f->real, flags);
-}
-int WalFileSize(sqlite3_file* pf, sqlite3_int64* size) {
-    WalFile* f = W(pf);
-    if (int rc = Flush(f); rc != SQLITE_OK) return rc;
-    return f->real->pMethods->xFileSize(f->real, size);
-}
-int WalLock(sqlite3_file* pf, int level) {
-    WalFile* f = W(pf);
-    if (int rc = Flush(f); rc != SQLITE_OK) return rc;
-    return f->real->pMethods->xLock(f->real, level);
-}
-int WalUnlock(sqlite3_file* pf, int level) {
-    WalFile* f = W(pf);
-    if (int rc = Flush(f); rc != SQLITE_OK) return rc;
-    return f->real->pMethods->xUnlock(f->real, level);
-}
-int WalCheckReservedLock(sqlite3_file* pf, int* out) {
-    return W(pf)->real->pMethods->xCheckReservedLock(W(pf)->real, out);
-}
-int WalFileControl(sqlite3_file* pf, int op, void* arg) {
-    WalFile* f = W(pf);
-    if (int rc = Flush(f); rc != SQLITE_OK) return rc;
-    return f->real->pMethods->xFileControl(f->real, op, arg);
-}
-int WalSectorSize(sqlite3_file* pf) { return W(pf)->real->pMethods->xSectorSize(W(pf)->real); }
-int WalDeviceCharacteristics(sqlite3_file* pf) {
-    return W(pf)->real->pMethods->xDeviceCharacteristics(W(pf)->real);
+template <auto Method, typename... Args>
+int Pass(sqlite3_file* pf, Args... args) {
+    return (W(pf)->real->pMethods->*Method)(W(pf)->real, args...);
 }
 
 // Version 1: SQLite maps only the database file into memory and keeps its shared memory on the
 // database file's methods, never on the WAL's.
+using M = sqlite3_io_methods;
 const sqlite3_io_methods kWalMethods = {
-    1,           WalClose,       WalRead,        WalWrite,
-    WalTruncate, WalSync,        WalFileSize,    WalLock,
-    WalUnlock,   WalCheckReservedLock, WalFileControl, WalSectorSize,
-    WalDeviceCharacteristics,
+    1,
+    WalClose,
+    FlushThen<&M::xRead, void*, int, sqlite3_int64>,
+    WalWrite,
+    FlushThen<&M::xTruncate, sqlite3_int64>,
+    FlushThen<&M::xSync, int>,
+    FlushThen<&M::xFileSize, sqlite3_int64*>,
+    FlushThen<&M::xLock, int>,
+    FlushThen<&M::xUnlock, int>,
+    Pass<&M::xCheckReservedLock, int*>,
+    FlushThen<&M::xFileControl, int, void*>,
+    Pass<&M::xSectorSize>,
+    Pass<&M::xDeviceCharacteristics>,
 };
 
 int Open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* pf, int flags, int* out_flags) {
