@@ -34,6 +34,7 @@ public:
             throw DbError(DbErrorKind::kConnection, "cannot open SQLite database " + path + ": " + msg);
         }
         sqlite3_extended_result_codes(db_, 1);
+        WatchRollbacks(db_);
         sqlite3_busy_timeout(db_, 10000);
         ExecScript(
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"

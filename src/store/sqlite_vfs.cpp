@@ -112,7 +112,28 @@ int Open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* pf, int flags, int* 
     return SQLITE_OK;
 }
 
+// The connection's WAL file when it is open through this VFS.
+WalFile* WalOf(sqlite3* db) {
+    sqlite3_file* pf = nullptr;
+    if (sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &pf) != SQLITE_OK || !pf ||
+        pf->pMethods != &kWalMethods)
+        return nullptr;
+    return W(pf);
+}
+
+// A transaction that ends without committing may leave frames it spilled in the buffer: they were
+// never committed, and once the write lock is gone another connection may commit frames at the
+// same offsets, so they must not be written later. (SQLite's own VFS wrote them at once, under the
+// lock, where the next commit overwrote them.)
+void DropRolledBack(void* db) {
+    if (WalFile* f = WalOf(static_cast<sqlite3*>(db))) {
+        f->pending->clear();
+    }
+}
+
 }  // namespace
+
+void WatchRollbacks(sqlite3* db) { sqlite3_rollback_hook(db, DropRolledBack, db); }
 
 const char* WalBatchingVfs() {
     static std::once_flag once;

@@ -27,6 +27,7 @@ sqlite3* Open(const std::string& path, const char* vfs) {
     sqlite3* db = nullptr;
     if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, vfs) != SQLITE_OK)
         return nullptr;
+    if (vfs) duban::store::WatchRollbacks(db);
     sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", nullptr, nullptr, nullptr);
     return db;
 }
@@ -47,6 +48,12 @@ std::string Text(sqlite3* db, const std::string& sql) {
     std::string v = sqlite3_step(st) == SQLITE_ROW ? reinterpret_cast<const char*>(sqlite3_column_text(st, 0)) : "";
     sqlite3_finalize(st);
     return v;
+}
+
+// A SELECT of n random blobs of the given size.
+std::string Rows(int n, int size) {
+    return "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < " + std::to_string(n) +
+           ") SELECT randomblob(" + std::to_string(size) + ") FROM s";
 }
 
 }  // namespace
@@ -116,4 +123,31 @@ TEST(SqliteVfs, OtherConnectionsSeeEachCommit) {
     EXPECT_EQ(Text(r, "PRAGMA integrity_check"), "ok");
     sqlite3_close(r);
     sqlite3_close(w);
+}
+
+// A transaction large enough to spill pages into the WAL before it ends, then rolled back: its
+// frames were never committed and must never reach the file later, where another connection has
+// meanwhile committed its own frames at the same offsets.
+TEST(SqliteVfs, RolledBackSpillNeverOverwritesLaterCommits) {
+    TempDir t;
+    sqlite3* a = Open(t.db(), duban::store::WalBatchingVfs());
+    ASSERT_NE(a, nullptr);
+    ASSERT_EQ(Exec(a, "CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB); PRAGMA cache_size=20"), SQLITE_OK);
+    sqlite3* b = Open(t.db(), nullptr);
+    ASSERT_NE(b, nullptr);
+    for (int round = 0; round < 5; ++round) {
+        // a: a 2 MB transaction with a 20-page cache spills frames to the WAL; then it rolls back.
+        ASSERT_EQ(Exec(a, "BEGIN; INSERT INTO t (body) " + Rows(1000, 2000)),
+                  SQLITE_OK);
+        ASSERT_EQ(Exec(a, "ROLLBACK"), SQLITE_OK);
+        // b commits where a's frames were.
+        ASSERT_EQ(Exec(b, "INSERT INTO t (body) " + Rows(200, 3000)), SQLITE_OK);
+        // a reads and writes again.
+        ASSERT_EQ(One(a, "SELECT count(*) FROM t"), 200 * (round + 1) + round);
+        ASSERT_EQ(Exec(a, "INSERT INTO t (body) VALUES (x'01')"), SQLITE_OK);
+        ASSERT_EQ(Text(b, "PRAGMA integrity_check"), "ok") << round;
+        ASSERT_EQ(One(b, "SELECT count(*) FROM t"), 200 * (round + 1) + round + 1);
+    }
+    sqlite3_close(b);
+    sqlite3_close(a);
 }
