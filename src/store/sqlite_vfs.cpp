@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <new>
 #include <string>
 
 namespace duban::store {
@@ -58,7 +59,7 @@ int WalWrite(sqlite3_file* pf, const void* buf, int n, sqlite3_int64 off) {
     WalFile* f = W(pf);
     std::string& p = *f->pending;
     if (!p.empty() && off == f->at + static_cast<sqlite3_int64>(p.size()) && p.size() + n <= kMaxPending) {
-        p.append(static_cast<const char*>(buf), n);
+        p.append(static_cast<const char*>(buf), n);  // within the reserved capacity: no allocation
         return SQLITE_OK;
     }
     if (int rc = Flush(f); rc != SQLITE_OK) return rc;
@@ -102,11 +103,18 @@ int Open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* pf, int flags, int* 
     if (!(flags & SQLITE_OPEN_WAL)) return g_base->xOpen(g_base, name, pf, flags, out_flags);
     WalFile* f = W(pf);
     f->base.pMethods = nullptr;
+    f->pending = nullptr;
     f->real = reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(pf) + kRealOffset);
     int rc = g_base->xOpen(g_base, name, f->real, flags, out_flags);
     if (rc != SQLITE_OK) return rc;
-    f->pending = new std::string();
-    f->pending->reserve(96 * 1024);
+    try {  // nothing may throw back into SQLite
+        f->pending = new std::string();
+        f->pending->reserve(kMaxPending);
+    } catch (const std::bad_alloc&) {
+        delete f->pending;
+        f->real->pMethods->xClose(f->real);
+        return SQLITE_NOMEM;
+    }
     f->at = 0;
     f->base.pMethods = &kWalMethods;
     return SQLITE_OK;
