@@ -10,9 +10,9 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <memory>
 #include <cstdlib>
 #include <ctime>
+#include <memory>
 
 namespace duban::core {
 
@@ -48,8 +48,8 @@ size_t Utf8SequenceLength(const unsigned char* p, const unsigned char* end) {
 // nlohmann's serializer decodes every byte of every string through its UTF-8 automaton and writes
 // it on its own; for a case answer that was 6 % of the server's CPU. This writes the same bytes
 // (tests/unit/core_test.cpp compares the two on generated documents): runs of bytes that need no
-// escape are appended whole once the string is known to be UTF-8. Anything else (text that is not
-// UTF-8, binary values) is left to nlohmann, so its error handling stays exactly as it was.
+// escape are appended whole, checking UTF-8 on the way. Anything else (text that is not UTF-8,
+// binary values) makes Write fail and is left to nlohmann, so its error handling stays as it was.
 class FastDump {
 public:
     explicit FastDump(std::string& out) : out_(out) {}
