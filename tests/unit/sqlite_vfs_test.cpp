@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include "store/sqlite_vfs.hpp"
@@ -23,16 +24,36 @@ struct TempDir {
     std::string db() const { return (dir / "t.db").string(); }
 };
 
-sqlite3* Open(const std::string& path, const char* vfs) {
+// A connection, closed when it goes out of scope (also when an assertion ends the test early).
+using Db = std::unique_ptr<sqlite3, int (*)(sqlite3*)>;
+
+// vfs: the WAL-batching VFS's name, or nullptr for SQLite's own. Null on failure.
+Db Open(const std::string& path, const char* vfs) {
     sqlite3* db = nullptr;
-    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, vfs) != SQLITE_OK)
-        return nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, vfs);
+    Db out(db, sqlite3_close);
+    if (rc != SQLITE_OK) out.reset();
+    if (!out) return out;
     if (vfs) duban::store::WatchRollbacks(db);
     sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", nullptr, nullptr, nullptr);
-    return db;
+    return out;
 }
 
 int Exec(sqlite3* db, const std::string& sql) { return sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr); }
+
+// A connection through the VFS that has run `setup` (the table t), and one through SQLite's own
+// VFS to watch what it writes. Either is null on failure.
+struct Pair {
+    Db vfs{nullptr, sqlite3_close};
+    Db plain{nullptr, sqlite3_close};
+};
+Pair OpenPair(const std::string& path, const std::string& setup) {
+    Pair p;
+    p.vfs = Open(path, duban::store::WalBatchingVfs());
+    if (p.vfs && Exec(p.vfs.get(), setup) != SQLITE_OK) p.vfs.reset();
+    p.plain = Open(path, nullptr);
+    return p;
+}
 
 int64_t One(sqlite3* db, const std::string& sql) {
     sqlite3_stmt* st = nullptr;
@@ -73,7 +94,8 @@ TEST(SqliteVfs, CommitIsOnDiskWhenItReturns) {
     pid_t pid = fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) {
-        sqlite3* db = Open(t.db(), duban::store::WalBatchingVfs());
+        Db owner = Open(t.db(), duban::store::WalBatchingVfs());
+        sqlite3* db = owner.get();
         if (!db || Exec(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)") != SQLITE_OK) _exit(2);
         for (int i = 1; i <= kCommits; ++i) {
             int size = i % 10 == 0 ? 300 * 1024 : 100 + i;
@@ -81,32 +103,31 @@ TEST(SqliteVfs, CommitIsOnDiskWhenItReturns) {
                              std::to_string(size) + "))") != SQLITE_OK)
                 _exit(3);
         }
-        _exit(0);  // no sqlite3_close: what is on disk now is all there is
+        _exit(0);  // no sqlite3_close (_exit runs no destructor): what is on disk now is all there is
     }
     int status = 0;
     ASSERT_EQ(waitpid(pid, &status, 0), pid);
     ASSERT_TRUE(WIFEXITED(status));
     ASSERT_EQ(WEXITSTATUS(status), 0);
 
-    sqlite3* db = Open(t.db(), nullptr);  // SQLite's default VFS
+    Db owner = Open(t.db(), nullptr);  // SQLite's default VFS
+    sqlite3* db = owner.get();
     ASSERT_NE(db, nullptr);
     EXPECT_EQ(One(db, "SELECT count(*) FROM t"), kCommits);
     int64_t want = 0;
     for (int i = 1; i <= kCommits; ++i) want += i % 10 == 0 ? 300 * 1024 : 100 + i;
     EXPECT_EQ(One(db, "SELECT sum(length(body)) FROM t"), want);
     EXPECT_EQ(Text(db, "PRAGMA integrity_check"), "ok");
-    sqlite3_close(db);
 }
 
 // A second connection (here on SQLite's own VFS) sees each commit as soon as it returns, so no
 // committed frame is left in the writer's buffer.
 TEST(SqliteVfs, OtherConnectionsSeeEachCommit) {
     TempDir t;
-    sqlite3* w = Open(t.db(), duban::store::WalBatchingVfs());
-    ASSERT_NE(w, nullptr);
-    ASSERT_EQ(Exec(w, "CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT)"), SQLITE_OK);
-    sqlite3* r = Open(t.db(), nullptr);
-    ASSERT_NE(r, nullptr);
+    Pair p = OpenPair(t.db(), "CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT)");
+    ASSERT_TRUE(p.vfs && p.plain);
+    sqlite3* w = p.vfs.get();
+    sqlite3* r = p.plain.get();
     for (int i = 1; i <= 200; ++i) {
         ASSERT_EQ(Exec(w, "BEGIN; INSERT INTO t (body) VALUES (printf('%.*c', " + std::to_string(i * 37) +
                               ", 'x')); INSERT INTO t (body) VALUES ('b'); COMMIT"),
@@ -121,8 +142,6 @@ TEST(SqliteVfs, OtherConnectionsSeeEachCommit) {
     EXPECT_EQ(Exec(w, "PRAGMA wal_checkpoint(TRUNCATE)"), SQLITE_OK);
     EXPECT_EQ(One(r, "SELECT count(*) FROM t"), 400);
     EXPECT_EQ(Text(r, "PRAGMA integrity_check"), "ok");
-    sqlite3_close(r);
-    sqlite3_close(w);
 }
 
 // A transaction large enough to spill pages into the WAL before it ends, then rolled back: its
@@ -130,15 +149,13 @@ TEST(SqliteVfs, OtherConnectionsSeeEachCommit) {
 // meanwhile committed its own frames at the same offsets.
 TEST(SqliteVfs, RolledBackSpillNeverOverwritesLaterCommits) {
     TempDir t;
-    sqlite3* a = Open(t.db(), duban::store::WalBatchingVfs());
-    ASSERT_NE(a, nullptr);
-    ASSERT_EQ(Exec(a, "CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB); PRAGMA cache_size=20"), SQLITE_OK);
-    sqlite3* b = Open(t.db(), nullptr);
-    ASSERT_NE(b, nullptr);
+    Pair p = OpenPair(t.db(), "CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB); PRAGMA cache_size=20");
+    ASSERT_TRUE(p.vfs && p.plain);
+    sqlite3* a = p.vfs.get();
+    sqlite3* b = p.plain.get();
     for (int round = 0; round < 5; ++round) {
         // a: a 2 MB transaction with a 20-page cache spills frames to the WAL; then it rolls back.
-        ASSERT_EQ(Exec(a, "BEGIN; INSERT INTO t (body) " + Rows(1000, 2000)),
-                  SQLITE_OK);
+        ASSERT_EQ(Exec(a, "BEGIN; INSERT INTO t (body) " + Rows(1000, 2000)), SQLITE_OK);
         ASSERT_EQ(Exec(a, "ROLLBACK"), SQLITE_OK);
         // b commits where a's frames were.
         ASSERT_EQ(Exec(b, "INSERT INTO t (body) " + Rows(200, 3000)), SQLITE_OK);
@@ -148,6 +165,4 @@ TEST(SqliteVfs, RolledBackSpillNeverOverwritesLaterCommits) {
         ASSERT_EQ(Text(b, "PRAGMA integrity_check"), "ok") << round;
         ASSERT_EQ(One(b, "SELECT count(*) FROM t"), 200 * (round + 1) + round + 1);
     }
-    sqlite3_close(b);
-    sqlite3_close(a);
 }
