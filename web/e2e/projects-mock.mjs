@@ -47,7 +47,10 @@ const ORDER = Object.keys(STAGE_NAMES);
 const EVENT = { id: 1, name: '深圳经贸合作推介活动' };
 const blobs = new Map();
 const iso = (d) => new Date(d).toISOString().replace(/\.\d{3}Z$/, 'Z');
-const day = (offset) => new Date(Date.now() + offset * 86400_000).toISOString().slice(0, 10);
+// A date `offset` days from today in Asia/Shanghai, as the pages count days (between 16:00 and
+// 24:00 UTC the UTC date is a day behind Beijing's).
+const shanghaiDate = (ms) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(ms));
+const day = (offset) => shanghaiDate(Date.now() + offset * 86400_000);
 const calls = { advance: [], problems: [], investments: [], followups: [], imports: [] };
 
 let nextId = 1;
@@ -381,7 +384,7 @@ test('a 422 from the server names the field and the card returns', async () => {
   await textarea(page, 'advance-evidence').fill('竣工验收');
   // a date in the future typed in: the server refuses it by field
   const dateInput = page.locator('[data-testid=advance-date] input');
-  await dateInput.fill(new Date(Date.now() + 5 * 86400_000).toISOString().slice(0, 10));
+  await dateInput.fill(day(5));
   await dateInput.press('Enter');
   await page.getByTestId('advance-title').click();
   await page.getByTestId('advance-submit').click();
