@@ -285,18 +285,23 @@ Status CheckPlacement(const std::string& kind, const std::optional<OrgUnit>& par
 }
 
 Json OrgToJson(const OrgUnit& u) {
-    return {{"id", u.id},
-            {"parent_id", u.parent_id ? Json(*u.parent_id) : Json(nullptr)},
-            {"kind", u.kind},
-            {"name", u.name},
-            {"code", u.code ? Json(*u.code) : Json(nullptr)},
-            {"path", u.path},
-            {"active", u.active},
-            {"generated", u.generated},
-            {"created_at", u.created_at},
-            {"updated_at", u.updated_at},
-            {"version", u.version},
-            {"has_children", u.has_children}};
+    // Emplaced into the map: an initializer list builds every pair as a temporary array first
+    // (this runs on the writer for every created or changed unit).
+    Json out = Json::object();
+    auto& o = out.get_ref<Json::object_t&>();
+    o.emplace("id", u.id);
+    o.emplace("parent_id", u.parent_id ? Json(*u.parent_id) : Json(nullptr));
+    o.emplace("kind", u.kind);
+    o.emplace("name", u.name);
+    o.emplace("code", u.code ? Json(*u.code) : Json(nullptr));
+    o.emplace("path", u.path);
+    o.emplace("active", u.active);
+    o.emplace("generated", u.generated);
+    o.emplace("created_at", u.created_at);
+    o.emplace("updated_at", u.updated_at);
+    o.emplace("version", u.version);
+    o.emplace("has_children", u.has_children);
+    return out;
 }
 
 namespace {

@@ -26,7 +26,7 @@ public:
     const Actor& actor() const override { return *actor_; }
     void SetActor(const Actor* a) { actor_ = a; }
     void Emit(std::string action, std::string object_type, std::optional<int64_t> object_id,
-              Json payload) override {
+              const Json& payload) override {
         Event e;
         e.seq = *seq_ + 1;
         e.at = now_;

@@ -95,7 +95,7 @@ public:
     virtual const Actor& actor() const = 0;
     /// Appends one event to the chain, in this command's savepoint.
     virtual void Emit(std::string action, std::string object_type, std::optional<int64_t> object_id,
-                      Json payload) = 0;
+                      const Json& payload) = 0;
 };
 
 using CommandFn = std::function<Result<Json>(WriteTx&)>;
