@@ -86,8 +86,11 @@ private:
                 if (inbox_.empty() && stop_) return;
                 work.swap(inbox_);
             }
-            for (auto& r : work)
-                if (r.ok() && !(r->contains("id") && (*r)["id"].get<int64_t>() > 0)) without_id_.fetch_add(1);
+            for (auto& r : work) {
+                if (!r.ok()) continue;
+                auto id = r->find("id");
+                if (id == r->end() || !id->is_number_integer() || id->get<int64_t>() <= 0) without_id_.fetch_add(1);
+            }
             work.clear();
         }
     }
