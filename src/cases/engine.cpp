@@ -196,9 +196,9 @@ std::optional<DispatchPick> MatchRule(store::Conn& c, const store::CaseRow& r) {
     return pick;
 }
 
-/// In the dispatch stage, a matching rule dispatches at once (a step by "system"): sets the lead
-/// and co-units and enters the next stage on `r`, and returns the data of its step, which the caller
-/// records (after the case row exists).
+/// In the dispatch stage, a matching rule dispatches at once: sets the lead and co-units and enters
+/// the next stage on `r`, and returns the data of its step (marked "auto"), which the caller records
+/// (after the case row exists) as a step of the user whose write triggered it, with the rule's note.
 std::optional<Json> AutoDispatch(store::WriteTx& tx, store::CaseRow& r, const CaseType& t, const core::WorkCalendar& cal) {
     if (r.stage != t.dispatch_stage || r.status != "open" || r.lead_unit_id) return std::nullopt;
     const Action* d = t.FindAction("dispatch");
