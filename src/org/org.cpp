@@ -285,22 +285,24 @@ Status CheckPlacement(const std::string& kind, const std::optional<OrgUnit>& par
 }
 
 Json OrgToJson(const OrgUnit& u) {
-    // Emplaced into the map: an initializer list builds every pair as a temporary array first
-    // (this runs on the writer for every created or changed unit).
+    // Emplaced into the map in its key order, each at the end: an initializer list builds every
+    // pair as a temporary array first, and a plain emplace searches the tree for each key (this
+    // runs on the writer for every created or changed unit). The map orders its keys whatever the
+    // order of insertion, so the bytes do not depend on this one.
     Json out = Json::object();
     auto& o = out.get_ref<Json::object_t&>();
-    o.emplace("id", u.id);
-    o.emplace("parent_id", u.parent_id ? Json(*u.parent_id) : Json(nullptr));
-    o.emplace("kind", u.kind);
-    o.emplace("name", u.name);
-    o.emplace("code", u.code ? Json(*u.code) : Json(nullptr));
-    o.emplace("path", u.path);
-    o.emplace("active", u.active);
-    o.emplace("generated", u.generated);
-    o.emplace("created_at", u.created_at);
-    o.emplace("updated_at", u.updated_at);
-    o.emplace("version", u.version);
-    o.emplace("has_children", u.has_children);
+    o.emplace_hint(o.end(), "active", u.active);
+    o.emplace_hint(o.end(), "code", u.code ? Json(*u.code) : Json(nullptr));
+    o.emplace_hint(o.end(), "created_at", u.created_at);
+    o.emplace_hint(o.end(), "generated", u.generated);
+    o.emplace_hint(o.end(), "has_children", u.has_children);
+    o.emplace_hint(o.end(), "id", u.id);
+    o.emplace_hint(o.end(), "kind", u.kind);
+    o.emplace_hint(o.end(), "name", u.name);
+    o.emplace_hint(o.end(), "parent_id", u.parent_id ? Json(*u.parent_id) : Json(nullptr));
+    o.emplace_hint(o.end(), "path", u.path);
+    o.emplace_hint(o.end(), "updated_at", u.updated_at);
+    o.emplace_hint(o.end(), "version", u.version);
     return out;
 }
 

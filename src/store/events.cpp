@@ -10,7 +10,12 @@ namespace {
 void AppendJsonString(std::string* out, const std::string& s) {
     static const char* kHex = "0123456789abcdef";
     out->push_back('"');
-    for (unsigned char ch : s) {
+    size_t run = 0;  // start of the bytes not yet appended, which need no escape
+    for (size_t i = 0; i < s.size(); ++i) {
+        const auto ch = static_cast<unsigned char>(s[i]);
+        if (ch >= 0x20 && ch != '"' && ch != '\\') continue;
+        out->append(s, run, i - run);
+        run = i + 1;
         switch (ch) {
             case '"': *out += "\\\""; break;
             case '\\': *out += "\\\\"; break;
@@ -20,15 +25,12 @@ void AppendJsonString(std::string* out, const std::string& s) {
             case '\r': *out += "\\r"; break;
             case '\t': *out += "\\t"; break;
             default:
-                if (ch < 0x20) {
-                    *out += "\\u00";
-                    out->push_back(kHex[ch >> 4]);
-                    out->push_back(kHex[ch & 15]);
-                } else {
-                    out->push_back(static_cast<char>(ch));
-                }
+                *out += "\\u00";
+                out->push_back(kHex[ch >> 4]);
+                out->push_back(kHex[ch & 15]);
         }
     }
+    out->append(s, run, s.size() - run);
     out->push_back('"');
 }
 void AppendOptInt(std::string* out, const std::optional<int64_t>& v) {
@@ -36,34 +38,46 @@ void AppendOptInt(std::string* out, const std::optional<int64_t>& v) {
 }
 }  // namespace
 
-std::string EventCanonicalBytes(const Event& e, const std::string& payload_canonical) {
+namespace {
+void AppendCanonicalBytes(std::string* out, const Event& e, const std::string& payload_canonical) {
     // Keys in sorted order: action, actor, actor_id, at, object_id, object_type, payload, seq.
+    *out += "{\"action\":";
+    AppendJsonString(out, e.action);
+    *out += ",\"actor\":";
+    AppendJsonString(out, e.actor);
+    *out += ",\"actor_id\":";
+    AppendOptInt(out, e.actor_id);
+    *out += ",\"at\":";
+    AppendJsonString(out, e.at);
+    *out += ",\"object_id\":";
+    AppendOptInt(out, e.object_id);
+    *out += ",\"object_type\":";
+    AppendJsonString(out, e.object_type);
+    *out += ",\"payload\":";
+    *out += payload_canonical;
+    *out += ",\"seq\":";
+    *out += std::to_string(e.seq);
+    *out += "}";
+}
+}  // namespace
+
+std::string EventCanonicalBytes(const Event& e, const std::string& payload_canonical) {
     std::string out;
     out.reserve(160 + payload_canonical.size());
-    out += "{\"action\":";
-    AppendJsonString(&out, e.action);
-    out += ",\"actor\":";
-    AppendJsonString(&out, e.actor);
-    out += ",\"actor_id\":";
-    AppendOptInt(&out, e.actor_id);
-    out += ",\"at\":";
-    AppendJsonString(&out, e.at);
-    out += ",\"object_id\":";
-    AppendOptInt(&out, e.object_id);
-    out += ",\"object_type\":";
-    AppendJsonString(&out, e.object_type);
-    out += ",\"payload\":";
-    out += payload_canonical;
-    out += ",\"seq\":";
-    out += std::to_string(e.seq);
-    out += "}";
+    AppendCanonicalBytes(&out, e, payload_canonical);
     return out;
 }
 
 std::string EventCanonicalBytes(const Event& e) { return EventCanonicalBytes(e, core::CanonicalJson(e.payload)); }
 
 std::string EventHash(const std::string& prev_hash, const Event& e, const std::string& payload_canonical) {
-    return core::Sha256Hex(prev_hash + EventCanonicalBytes(e, payload_canonical));
+    // The writer hashes every event: prev_hash and the canonical bytes go into one buffer that
+    // the thread keeps, so hashing allocates nothing once the buffer has grown.
+    thread_local std::string buf;
+    buf.clear();
+    buf += prev_hash;
+    AppendCanonicalBytes(&buf, e, payload_canonical);
+    return core::Sha256Hex(buf);
 }
 
 std::string EventHash(const std::string& prev_hash, const Event& e) {

@@ -35,18 +35,18 @@ void ScopeClause(const core::Scope& s, const char* col, std::string* sql, std::v
 constexpr const char* kOrgCols =
     "id, parent_id, kind, name, code, path, active, generated, created_at, updated_at, version";
 
-OrgUnit OrgFromRow(const Row& r) {
+OrgUnit OrgFromRow(Row& r) {
     OrgUnit u;
     u.id = r.Int(0);
     if (!r.IsNull(1)) u.parent_id = r.Int(1);
-    u.kind = r.Str(2);
-    u.name = r.Str(3);
-    if (!r.IsNull(4)) u.code = r.Str(4);
-    u.path = r.Str(5);
+    u.kind = r.TakeStr(2);
+    u.name = r.TakeStr(3);
+    if (!r.IsNull(4)) u.code = r.TakeStr(4);
+    u.path = r.TakeStr(5);
     u.active = r.Int(6) != 0;
     u.generated = r.Int(7) != 0;
-    u.created_at = r.Str(8);
-    u.updated_at = r.Str(9);
+    u.created_at = r.TakeStr(8);
+    u.updated_at = r.TakeStr(9);
     u.version = r.Int(10);
     if (r.cols.size() > 11) u.has_children = r.Int(11) != 0;
     return u;
@@ -64,8 +64,12 @@ std::string HasChildren(const core::Scope& s, std::vector<Value>* p) {
 
 std::optional<OrgUnit> FindOrg(Conn& c, int64_t id, const core::Scope& scope, bool with_has_children) {
     std::vector<Value> p;
-    std::string sql = std::string("SELECT ") + kOrgCols + (with_has_children ? HasChildren(scope, &p) : "") +
-                      " FROM org_units WHERE id = ?";
+    std::string sql;
+    sql.reserve(160);
+    sql += "SELECT ";
+    sql += kOrgCols;
+    if (with_has_children) sql += HasChildren(scope, &p);
+    sql += " FROM org_units WHERE id = ?";
     p.emplace_back(id);
     ScopeClause(scope, "path", &sql, &p);
     auto rows = c.Query(sql, p);

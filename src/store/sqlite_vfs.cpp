@@ -147,6 +147,9 @@ const char* WalBatchingVfs() {
     static std::once_flag once;
     static const char* name = nullptr;
     std::call_once(once, [] {
+        // Before SQLite initialises: no allocation statistics, so no global mutex around every
+        // malloc and free (nothing reads sqlite3_memory_used).
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
         g_base = sqlite3_vfs_find("unix");
         if (!g_base) return;
         g_vfs = *g_base;
