@@ -43,6 +43,11 @@ public:
     /// Runs several statements without parameters (migrations). Throws DbError.
     virtual void ExecScript(std::string_view sql) = 0;
     virtual Backend backend() const = 0;
+    /// SQLite: the WAL size, in pages, at which a commit on this connection copies the WAL back
+    /// (0: never; new connections use 10000). PostgreSQL: nothing to do.
+    virtual void SetAutoCheckpoint(int pages) { (void)pages; }
+    /// SQLite: the pages in the WAL after this connection's last commit; -1 when unknown.
+    virtual int64_t WalFrames() const { return -1; }
 };
 
 struct DbOptions {

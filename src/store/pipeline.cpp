@@ -2,24 +2,22 @@
 #include <cstdio>
 #include <future>
 
+#include "store/chain_sealer.hpp"
+#include "store/checkpointer.hpp"
 #include "store/store.hpp"
 
 namespace duban::store {
 namespace {
 
-// The columns of one event row, in the INSERT's order.
-constexpr size_t kEventCols = 10;
-
-// Emit computes the event (its seq and hash continue the chain) and keeps its row; the rows of the
-// batch's committed commands are written together just before COMMIT, in multi-row INSERTs (one
-// statement per 64 events instead of one per event). Nothing reads the events table inside a write
-// transaction, so no command can tell the difference; a command that fails drops its rows with
-// its savepoint.
+// Emit assigns the event its seq and writes its payload's canonical bytes; the ChainSealer hashes
+// the events a command kept, and their rows are written together just before COMMIT, in
+// multi-row INSERTs (one statement per 64 events instead of one per event). Nothing reads the
+// events table inside a write transaction, so no command can tell the difference; a command that
+// fails drops its events with its savepoint.
 class WriteTxImpl final : public WriteTx {
 public:
-    WriteTxImpl(Conn& c, const std::string& now, core::TimePoint now_tp, int64_t* seq,
-                std::string* hash)
-        : c_(c), now_(now), now_tp_(now_tp), seq_(seq), hash_(hash) {}
+    WriteTxImpl(Conn& c, const std::string& now, core::TimePoint now_tp, int64_t* seq)
+        : c_(c), now_(now), now_tp_(now_tp), seq_(seq) {}
     Conn& conn() override { return c_; }
     const std::string& now() const override { return now_; }
     core::TimePoint now_tp() const override { return now_tp_; }
@@ -27,56 +25,38 @@ public:
     void SetActor(const Actor* a) { actor_ = a; }
     void Emit(std::string action, std::string object_type, std::optional<int64_t> object_id,
               const Json& payload) override {
-        Event e;
-        e.seq = *seq_ + 1;
+        PendingEvent& p = command_events_.emplace_back();
+        Event& e = p.e;
+        e.seq = ++*seq_;
         e.at = now_;
         e.actor_id = actor_->user_id;
         e.actor = actor_->name;
         e.action = std::move(action);
         e.object_type = std::move(object_type);
         e.object_id = object_id;
-        std::string canonical = core::CanonicalJson(payload);
-        e.prev_hash = *hash_;
-        e.hash = EventHash(e.prev_hash, e, canonical);
-        *seq_ = e.seq;
-        *hash_ = e.hash;
-        rows_.emplace_back(std::in_place_type<int64_t>, e.seq);
-        rows_.emplace_back(std::in_place_type<std::string>, std::move(e.at));
-        PushOptInt(e.actor_id);
-        rows_.emplace_back(std::in_place_type<std::string>, std::move(e.actor));
-        rows_.emplace_back(std::in_place_type<std::string>, std::move(e.action));
-        rows_.emplace_back(std::in_place_type<std::string>, std::move(e.object_type));
-        PushOptInt(e.object_id);
-        rows_.emplace_back(std::in_place_type<std::string>, std::move(canonical));
-        rows_.emplace_back(std::in_place_type<std::string>, std::move(e.prev_hash));
-        rows_.emplace_back(std::in_place_type<std::string>, std::move(e.hash));
+        p.canonical = core::CanonicalJson(payload);
     }
-    /// Where the current command's rows start; DropFrom forgets a failed command's rows.
-    size_t Mark() const { return rows_.size(); }
-    void DropFrom(size_t mark) { rows_.resize(mark); }
-    /// Writes the kept rows, oldest first.
-    void Flush() {
-        const size_t n = rows_.size() / kEventCols;
+    /// The events the current command emitted so far.
+    std::vector<PendingEvent>* command_events() { return &command_events_; }
+
+    /// Writes the batch's event rows (ChainSealer::kCols values each), oldest first.
+    void Flush(std::vector<Value>& rows) {
+        const size_t n = rows.size() / ChainSealer::kCols;
         size_t done = 0;
         std::vector<Value> params;
         for (size_t chunk : {size_t{64}, size_t{16}, size_t{4}, size_t{1}}) {
             while (n - done >= chunk) {
                 params.clear();
-                params.reserve(chunk * kEventCols);
-                for (size_t i = done * kEventCols; i < (done + chunk) * kEventCols; ++i)
-                    params.push_back(std::move(rows_[i]));
+                params.reserve(chunk * ChainSealer::kCols);
+                for (size_t i = done * ChainSealer::kCols; i < (done + chunk) * ChainSealer::kCols; ++i)
+                    params.push_back(std::move(rows[i]));
                 c_.Exec(InsertSql(chunk), params);
                 done += chunk;
             }
         }
-        rows_.clear();
     }
 
 private:
-    void PushOptInt(std::optional<int64_t> v) {
-        if (v) rows_.emplace_back(std::in_place_type<int64_t>, *v);
-        else rows_.emplace_back(std::in_place_type<std::nullptr_t>, nullptr);
-    }
     static const std::string& InsertSql(size_t rows) {
         static const std::string k64 = Build(64), k16 = Build(16), k4 = Build(4), k1 = Build(1);
         return rows == 64 ? k64 : rows == 16 ? k16 : rows == 4 ? k4 : k1;
@@ -93,9 +73,8 @@ private:
     const std::string& now_;
     core::TimePoint now_tp_;
     int64_t* seq_;
-    std::string* hash_;
     const Actor* actor_ = nullptr;
-    std::vector<Value> rows_;  // kEventCols values per event
+    std::vector<PendingEvent> command_events_;
 };
 
 size_t HistBucket(size_t n) {
@@ -115,8 +94,18 @@ Pipeline::Pipeline(Database& db, const core::Clock& clock, PipelineSettings s)
 
 Pipeline::~Pipeline() { Stop(); }
 
+std::unique_ptr<Conn> Pipeline::ConnectWriter() {
+    auto c = db_.Connect();
+    // SQLite: the checkpointer copies the WAL back, not the writer's commits.
+    if (checkpointer_) c->SetAutoCheckpoint(0);
+    return c;
+}
+
 void Pipeline::Start() {
-    conn_ = db_.Connect();
+    if (db_.backend() == Backend::kSqlite && !checkpointer_)
+        checkpointer_ = std::make_unique<Checkpointer>(db_.Connect(), settings_.wal_restart_frames);
+    if (!sealer_) sealer_ = std::make_unique<ChainSealer>();
+    conn_ = ConnectWriter();
     auto rows = conn_->Query("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
     if (!rows.empty()) {
         head_seq_ = rows[0].Int(0);
@@ -207,6 +196,7 @@ void Pipeline::RunBatch(std::vector<Item>& batch) {
         // Take the write lock first and re-read the chain head inside it, so another process
         // (the CLI, a second node) that appended events cannot make this batch fork the chain.
         if (conn_->backend() == Backend::kSqlite) {
+            if (checkpointer_) checkpointer_->BeforeBegin(*conn_);
             conn_->Exec("BEGIN IMMEDIATE");
         } else {
             conn_->Exec("BEGIN");
@@ -219,12 +209,11 @@ void Pipeline::RunBatch(std::vector<Item>& batch) {
             head_seq_ = 0;
             head_hash_ = kGenesisHash;
         }
-        WriteTxImpl tx(*conn_, now, now_tp, &head_seq_, &head_hash_);
+        WriteTxImpl tx(*conn_, now, now_tp, &head_seq_);
+        sealer_->Begin(head_hash_);
         for (size_t i = 0; i < batch.size(); ++i) {
             tx.SetActor(&batch[i].actor);
             const int64_t seq_before = head_seq_;
-            const std::string hash_before = head_hash_;
-            const size_t events_before = tx.Mark();
             conn_->Exec("SAVEPOINT cmd");
             bool ok = false;
             try {
@@ -244,17 +233,19 @@ void Pipeline::RunBatch(std::vector<Item>& batch) {
             }
             if (ok) {
                 conn_->Exec("RELEASE SAVEPOINT cmd");
+                sealer_->Add(tx.command_events());
             } else {
                 conn_->Exec("ROLLBACK TO SAVEPOINT cmd");
                 conn_->Exec("RELEASE SAVEPOINT cmd");
                 head_seq_ = seq_before;
-                head_hash_ = hash_before;
-                tx.DropFrom(events_before);
+                tx.command_events()->clear();
             }
         }
-        tx.Flush();
+        std::vector<Value> rows = sealer_->Finish(&head_hash_);
+        tx.Flush(rows);
         conn_->Exec("COMMIT");
         committed = true;
+        if (checkpointer_) checkpointer_->Committed(conn_->WalFrames());
     } catch (const std::exception& e) {
         failure = e.what();
         try {
@@ -264,7 +255,7 @@ void Pipeline::RunBatch(std::vector<Item>& batch) {
         if (const auto* de = dynamic_cast<const DbError*>(&e);
             de && de->kind == DbErrorKind::kConnection) {
             try {
-                conn_ = db_.Connect();
+                conn_ = ConnectWriter();
             } catch (...) {
             }
         }

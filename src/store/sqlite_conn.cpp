@@ -38,7 +38,10 @@ public:
         sqlite3_busy_timeout(db_, 10000);
         ExecScript(
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-            "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=10000;");
+            "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;");
+        // In place of wal_autocheckpoint, which is a WAL hook too: the same checkpoint after a
+        // commit that leaves auto_checkpoint_ pages or more, and the WAL size kept for WalFrames.
+        sqlite3_wal_hook(db_, OnWalCommit, this);
     }
     ~SqliteConn() override {
         for (auto& [k, st] : cache_) sqlite3_finalize(st);
@@ -94,6 +97,8 @@ public:
     }
 
     Backend backend() const override { return Backend::kSqlite; }
+    void SetAutoCheckpoint(int pages) override { auto_checkpoint_ = pages; }
+    int64_t WalFrames() const override { return wal_frames_; }
 
 private:
     sqlite3_stmt* Prepare(std::string_view sql, const std::vector<Value>& params) {
@@ -101,8 +106,11 @@ private:
         auto it = cache_.find(sql);  // heterogeneous lookup: no copy of the SQL text
         if (it != cache_.end()) {
             st = it->second;
-            sqlite3_reset(st);
-            sqlite3_clear_bindings(st);
+            // Query and Exec reset a statement when they are done with it; a statement still
+            // busy was left by a caller that stopped early. Bindings are all replaced below, unless
+            // this call gives fewer parameters than the statement has.
+            if (sqlite3_stmt_busy(st)) sqlite3_reset(st);
+            if (params.size() < static_cast<size_t>(sqlite3_bind_parameter_count(st))) sqlite3_clear_bindings(st);
         } else {
             std::string key(sql);
             int rc = sqlite3_prepare_v3(db_, key.data(), static_cast<int>(key.size()),
@@ -140,7 +148,16 @@ private:
         throw DbError(Classify(rc, ext), msg);
     }
 
+    static int OnWalCommit(void* self, sqlite3* db, const char* schema, int frames) {
+        auto* c = static_cast<SqliteConn*>(self);
+        c->wal_frames_ = frames;
+        if (c->auto_checkpoint_ > 0 && frames >= c->auto_checkpoint_) sqlite3_wal_checkpoint(db, schema);
+        return SQLITE_OK;
+    }
+
     sqlite3* db_ = nullptr;
+    int auto_checkpoint_ = 10000;
+    int64_t wal_frames_ = -1;
     struct Hash {
         using is_transparent = void;
         size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }

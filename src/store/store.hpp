@@ -104,6 +104,9 @@ using DoneFn = std::function<void(Result<Json>)>;
 struct PipelineSettings {
     size_t queue_capacity = 8192;
     size_t max_batch = 1024;
+    /// SQLite: the WAL size, in pages, at which the writer copies the last frames back itself so
+    /// the WAL starts over (the checkpointer thread copies the rest).
+    int64_t wal_restart_frames = 10000;
 };
 
 struct PipelineStats {
@@ -113,6 +116,9 @@ struct PipelineStats {
     size_t queue_depth = 0;
     std::vector<uint64_t> batch_hist;  // counts for batch sizes <=1,2,4,...,1024,+Inf
 };
+
+class ChainSealer;
+class Checkpointer;
 
 /// The single writer. Commands queue up; the writer takes as many as are waiting (up to
 /// max_batch), runs each in its own savepoint inside one transaction, commits once, and only
@@ -138,6 +144,7 @@ private:
         CommandFn fn;
         DoneFn done;
     };
+    std::unique_ptr<Conn> ConnectWriter();
     void Run();
     void RunBatch(std::vector<Item>& batch);
 
@@ -145,6 +152,8 @@ private:
     const core::Clock& clock_;
     PipelineSettings settings_;
     std::unique_ptr<Conn> conn_;
+    std::unique_ptr<ChainSealer> sealer_;
+    std::unique_ptr<Checkpointer> checkpointer_;  // SQLite only
     std::thread thread_;
     mutable std::mutex mu_;
     std::condition_variable cv_;

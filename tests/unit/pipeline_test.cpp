@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
 #include <thread>
 
 #include "store/repos.hpp"
@@ -178,4 +179,172 @@ TEST_P(PipelineStore, ExecuteAfterStopIsUnavailable) {
     auto r = p.Execute({1, "t", ""}, Insert("x", false));
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().kind, core::ErrorKind::kUnavailable);
+}
+
+namespace {
+// Holds the writer in its first command until released, so that everything submitted meanwhile
+// lands in the next batch.
+struct WriterGate {
+    std::atomic<bool> open{false};
+    store::CommandFn Command() {
+        return [this](store::WriteTx&) -> core::Result<core::Json> {
+            while (!open) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            return core::Json::object();
+        };
+    }
+};
+}  // namespace
+
+// A batch with more kept events than ChainSealer::kChunk has them hashed on the sealer's thread
+// while the writer runs the later commands. 700 commands in one batch (every fifth emitting two
+// events, every eleventh failing after it emitted), then 300 more in a second batch: the chain
+// holds exactly the successful commands' events, in order, and continues across the batches.
+TEST_P(PipelineStore, LargeBatchesAreSealedInOrderAcrossBatches) {
+    test::TempDb t(GetParam());
+    core::SystemClock clock;
+    store::Pipeline p(*t.db, clock, {.queue_capacity = 2000, .max_batch = 1000});
+    p.Start();
+    std::atomic<int> done{0};
+    std::vector<int> ok(1000, -1);
+    int next = 0;
+    for (int wave : {700, 300}) {
+        WriterGate gate;
+        ASSERT_TRUE(p.Submit({1, "t", ""}, gate.Command(), [&](core::Result<core::Json>) { done++; }));
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        for (int k = 0; k < wave; ++k, ++next) {
+            const int i = next;
+            const bool twice = i % 5 == 0, fail = i % 11 == 4;
+            ASSERT_TRUE(p.Submit(
+                {1, "t", ""},
+                [i, twice, fail](store::WriteTx& tx) -> core::Result<core::Json> {
+                    tx.Emit("test.first", "test", i, {{"i", i}});
+                    if (twice) tx.Emit("test.second", "test", i, {{"i", i}, {"twice", true}});
+                    if (fail) return core::Error::Validation("i", "rejected on purpose");
+                    return core::Json{{"i", i}};
+                },
+                [&, i](core::Result<core::Json> r) {
+                    ok[i] = r.ok() ? 1 : 0;
+                    done++;
+                }));
+        }
+        gate.open = true;
+        while (done < next + (wave == 700 ? 1 : 2)) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    const auto st = p.Stats();
+    p.Stop();
+    EXPECT_LE(st.commits, 6u);  // the two gates and the two waves, give or take a split
+    std::vector<std::pair<int, std::string>> expect;
+    for (int i = 0; i < 1000; ++i) {
+        ASSERT_EQ(ok[i], i % 11 == 4 ? 0 : 1) << i;
+        if (!ok[i]) continue;
+        expect.emplace_back(i, "test.first");
+        if (i % 5 == 0) expect.emplace_back(i, "test.second");
+    }
+    auto c = t.db->Connect();
+    auto rep = store::VerifyChain(*c);
+    EXPECT_FALSE(rep.first_bad_seq) << rep.problem;
+    EXPECT_EQ(rep.count, static_cast<int64_t>(expect.size()));
+    auto rows = c->Query("SELECT object_id, action, seq FROM events ORDER BY seq");
+    ASSERT_EQ(rows.size(), expect.size());
+    for (size_t k = 0; k < rows.size(); ++k) {
+        EXPECT_EQ(rows[k].Int(0), expect[k].first) << k;
+        EXPECT_EQ(rows[k].Str(1), expect[k].second) << k;
+        EXPECT_EQ(rows[k].Int(2), static_cast<int64_t>(k) + 1);
+    }
+}
+
+// A batch that dies halfway (here: a command reports a lost connection after 500 commands kept
+// their events, so the sealer's thread has chunks of them) is rolled back whole; its callers are
+// told nothing was written, and the next batch chains from the last committed event, not from
+// what the dead batch sealed.
+TEST_P(PipelineStore, ABatchThatDiesLeavesNothingOfItsChain) {
+    test::TempDb t(GetParam());
+    core::SystemClock clock;
+    store::Pipeline p(*t.db, clock, {.queue_capacity = 2000, .max_batch = 1000});
+    p.Start();
+    ASSERT_TRUE(p.Execute({1, "t", ""}, Insert("before", false)).ok());
+    WriterGate gate;
+    std::atomic<int> done{0}, unavailable{0};
+    ASSERT_TRUE(p.Submit({1, "t", ""}, gate.Command(), [&](core::Result<core::Json>) { done++; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    for (int i = 0; i < 600; ++i) {
+        ASSERT_TRUE(p.Submit(
+            {1, "t", ""},
+            [i](store::WriteTx& tx) -> core::Result<core::Json> {
+                if (i == 500) throw store::DbError(store::DbErrorKind::kConnection, "connection lost (test)");
+                store::PutSetting(tx.conn(), "dead" + std::to_string(i), "v");
+                tx.Emit("test.dead", "test", i, {{"i", i}});
+                return core::Json{{"i", i}};
+            },
+            [&](core::Result<core::Json> r) {
+                if (!r.ok() && r.error().kind == core::ErrorKind::kUnavailable) unavailable++;
+                done++;
+            }));
+    }
+    gate.open = true;
+    while (done < 601) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    EXPECT_EQ(unavailable.load(), 600);
+    ASSERT_TRUE(p.Execute({1, "t", ""}, Insert("after", false)).ok());
+    p.Stop();
+    auto c = t.db->Connect();
+    EXPECT_FALSE(store::GetSetting(*c, "dead0").has_value());
+    EXPECT_TRUE(store::GetSetting(*c, "after").has_value());
+    auto rep = store::VerifyChain(*c);
+    EXPECT_FALSE(rep.first_bad_seq) << rep.problem;
+    EXPECT_EQ(rep.count, 2);  // "before" and "after"
+    EXPECT_EQ(c->Query("SELECT COUNT(*) FROM events WHERE action = 'test.dead'")[0].Int(0), 0);
+}
+
+// SQLite: the checkpointer thread copies the WAL back while the writer goes on, and the writer
+// itself copies the last frames once the WAL holds wal_restart_frames, so that it starts over.
+// 2,000 commands of about 3 KB each, queued at once and committed back to back in batches of 50,
+// write some 2,000 pages: without the restart the WAL would hold them all (8 MB); with it, the
+// file stays near 100 pages plus a batch or two.
+TEST(PipelineSqlite, WalStartsOverUnderSteadyLoad) {
+    test::TempDb t(store::Backend::kSqlite);
+    core::SystemClock clock;
+    store::Pipeline p(*t.db, clock, {.queue_capacity = 4000, .max_batch = 50, .wal_restart_frames = 100});
+    p.Start();
+    const std::string big(3000, 'x');
+    std::atomic<int> done{0}, ok{0};
+    for (int i = 0; i < 2000; ++i)
+        ASSERT_TRUE(p.Submit({1, "t", ""}, [i, &big](store::WriteTx& tx) -> core::Result<core::Json> {
+            store::PutSetting(tx.conn(), "w" + std::to_string(i), big);
+            tx.Emit("setting.put", "settings", std::nullopt, {{"key", i}});
+            return core::Json::object();
+        }, [&](core::Result<core::Json> r) {
+            if (r.ok()) ok++;
+            done++;
+        }));
+    while (done < 2000) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    const auto wal_bytes = std::filesystem::file_size(t.dir / "t.db-wal");
+    p.Stop();
+    EXPECT_EQ(ok.load(), 2000);
+    EXPECT_LT(wal_bytes, 2u << 20) << "the WAL grew to " << wal_bytes << " bytes";
+    auto c = t.db->Connect();
+    EXPECT_EQ(c->Query("SELECT COUNT(*) FROM settings WHERE key LIKE 'w%'")[0].Int(0), 2000);
+    auto rep = store::VerifyChain(*c);
+    EXPECT_FALSE(rep.first_bad_seq) << rep.problem;
+    EXPECT_EQ(rep.count, 2000);
+}
+
+// Outside the pipeline (the CLI, the readers) a SQLite connection checkpoints on its own, as
+// wal_autocheckpoint would: a commit that leaves the WAL at the limit or above copies it back, and
+// the next transaction starts it over. WalFrames reports the WAL's size after each commit.
+TEST(PipelineSqlite, ConnectionsOutsideThePipelineCheckpointThemselves) {
+    test::TempDb t(store::Backend::kSqlite);
+    auto c = t.db->Connect();
+    c->SetAutoCheckpoint(40);
+    const std::string big(3000, 'y');
+    int64_t most = 0;
+    for (int i = 0; i < 300; ++i) {
+        store::PutSetting(*c, "c" + std::to_string(i), big);
+        most = std::max(most, c->WalFrames());
+    }
+    EXPECT_GE(most, 40);
+    EXPECT_LT(most, 45);  // one page and the root per commit past the limit, then it starts over
+    EXPECT_LT(std::filesystem::file_size(t.dir / "t.db-wal"), 200u << 10);
+    c->SetAutoCheckpoint(0);
+    for (int i = 0; i < 100; ++i) store::PutSetting(*c, "d" + std::to_string(i), big);
+    EXPECT_GT(c->WalFrames(), 100);  // no checkpoints now: the WAL only grows
 }
