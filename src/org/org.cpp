@@ -335,7 +335,7 @@ Result<Json> CreateOrgUnit(store::WriteTx& tx, const core::Scope& scope, const O
     if (auto s = CheckName(*in.name); !s) return s.error();
     std::optional<OrgUnit> parent;
     if (*in.parent_id) {
-        parent = store::FindOrg(c, **in.parent_id, scope);
+        parent = store::FindOrgForPlacement(c, **in.parent_id, scope);
         if (!parent)
             return Error{core::ErrorKind::kValidation, "parent_not_found",
                          "parent unit " + std::to_string(**in.parent_id) + " not found", "parent_id"};
@@ -413,7 +413,7 @@ Result<Json> MoveOrgUnit(store::WriteTx& tx, const core::Scope& scope, int64_t i
     if (!cur) return Error::NotFound("org unit", id);
     std::optional<OrgUnit> parent;
     if (new_parent) {
-        parent = store::FindOrg(c, *new_parent, scope);
+        parent = store::FindOrgForPlacement(c, *new_parent, scope);
         if (!parent)
             return Error{core::ErrorKind::kValidation, "parent_not_found",
                          "parent unit " + std::to_string(*new_parent) + " not found", "parent_id"};

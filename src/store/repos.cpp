@@ -77,6 +77,20 @@ std::optional<OrgUnit> FindOrg(Conn& c, int64_t id, const core::Scope& scope, bo
     return OrgFromRow(rows[0]);
 }
 
+std::optional<OrgUnit> FindOrgForPlacement(Conn& c, int64_t id, const core::Scope& scope) {
+    std::vector<Value> p{id};
+    std::string sql = "SELECT kind, path, active FROM org_units WHERE id = ?";
+    ScopeClause(scope, "path", &sql, &p);
+    auto rows = c.Query(sql, p);
+    if (rows.empty()) return std::nullopt;
+    OrgUnit u;
+    u.id = id;
+    u.kind = rows[0].TakeStr(0);
+    u.path = rows[0].TakeStr(1);
+    u.active = rows[0].Int(2) != 0;
+    return u;
+}
+
 std::optional<OrgUnit> FindOrgByCode(Conn& c, const std::string& code) {
     auto rows = c.Query(std::string("SELECT ") + kOrgCols + " FROM org_units WHERE code = ?", {code});
     if (rows.empty()) return std::nullopt;

@@ -34,6 +34,10 @@ struct OrgFilter {
 
 /// with_has_children adds a look for a visible active child: for reads that show it.
 std::optional<OrgUnit> FindOrg(Conn& c, int64_t id, const core::Scope& scope, bool with_has_children = false);
+/// FindOrg for a unit about to get a child (created or moved there): only its id, kind, path and
+/// active flag are read, all that placing a child needs (this runs on the writer, where every
+/// column read costs).
+std::optional<OrgUnit> FindOrgForPlacement(Conn& c, int64_t id, const core::Scope& scope);
 std::optional<OrgUnit> FindOrgByCode(Conn& c, const std::string& code);
 std::pair<std::vector<OrgUnit>, int64_t> ListOrgs(Conn& c, const OrgFilter& f, const core::Scope& s);
 /// Inserts a unit under the parent whose path is given ("/" for a root), with the next id, and
