@@ -3,7 +3,8 @@
 #
 #   1. this disk's single-row-commit rate for SQLite in WAL with synchronous=FULL
 #      (bench/sqlite_commit.cpp): the limit without group commit;
-#   2. the commit pipeline driven in-process, without HTTP (bench/pipeline_bench.cpp);
+#   2. the commit pipeline driven in-process, without HTTP (bench/pipeline_bench.cpp), and the
+#      SQL of those creations alone, the floor under it (bench/sql_floor.cpp);
 #   3. acknowledged durable writes per second through the HTTP API — POST /api/v1/org-units,
 #      201 = committed and fsynced — at concurrency 1, 8, 32 and 64 (bench/loadgen.cpp), against
 #      `duban serve --demo` on a fresh database on the same disk;
@@ -66,8 +67,8 @@ if [[ ! -x $DUBAN ]]; then
     echo "bench: $DUBAN not found; run 'make build' (or set BUILD=...)" >&2
     exit 1
 fi
-cmake --build "$BUILD" --target duban_bench_pipeline duban_loadgen duban_sqlite_commit duban_bench_plan_import duban_bench_indicators duban_bench_geo >/dev/null
-for b in duban_bench_pipeline duban_loadgen duban_sqlite_commit duban_bench_plan_import duban_bench_indicators duban_bench_geo; do
+cmake --build "$BUILD" --target duban_bench_pipeline duban_bench_sql_floor duban_loadgen duban_sqlite_commit duban_bench_plan_import duban_bench_indicators duban_bench_geo >/dev/null
+for b in duban_bench_pipeline duban_bench_sql_floor duban_loadgen duban_sqlite_commit duban_bench_plan_import duban_bench_indicators duban_bench_geo; do
     [[ -x $BUILD/$b ]] || { echo "bench: $BUILD/$b was not built" >&2; exit 1; }
 done
 
@@ -122,6 +123,10 @@ INPROC_RATE=$(field per_s "$line")
 INPROC_BATCH=$(field avg_batch "$line")
 INPROC_CHAIN=$(field chain_ok "$line")
 [[ $rc == 0 ]] || echo "(the in-process benchmark reported a problem: exit $rc)"
+echo "   the floor under it: the same creations' SQL alone, run just after (bench/sql_floor.cpp)"
+out=$("$BUILD/duban_bench_sql_floor" --dir "$TMP" --count "$BENCH_PIPELINE_COUNT")
+grep -v '^RESULT' <<<"$out"
+FLOOR_RATE=$(field per_s "$(grep '^RESULT' <<<"$out")")
 echo
 
 echo "-- 3. HTTP: POST /api/v1/org-units, keep-alive, ${BENCH_SECONDS} s per level after ${BENCH_WARMUP} s warm-up"
@@ -196,6 +201,7 @@ echo "== summary"
 printf "%-44s %11s %9s %9s %7s %10s\n" "" "per second" "p50 ms" "p99 ms" "errors" "avg batch"
 printf "%-44s %11.0f %9s %9s %7s %10s\n" "SQLite single-row commit (WAL, FULL)" "$SQLITE_RATE" "-" "-" "-" "1"
 printf "%-44s %11.0f %9s %9s %7s %10s\n" "in-process pipeline (no HTTP)" "${INPROC_RATE:-0}" "-" "-" "-" "${INPROC_BATCH:--}"
+printf "%-44s %11.0f %9s %9s %7s %10s\n" "(its SQL alone, no JSON/hash: the floor)" "${FLOOR_RATE:-0}" "-" "-" "-" "1024"
 for c in $BENCH_CONCURRENCY; do
     printf "%-44s %11.0f %9.2f %9.2f %7s %10s\n" "HTTP POST /api/v1/org-units, concurrency $c" "${HTTP_RATE[$c]}" \
         "${HTTP_P50[$c]}" "${HTTP_P99[$c]}" "${HTTP_ERR[$c]}" "${HTTP_BATCH[$c]}"
@@ -209,6 +215,7 @@ echo "ratio HTTP@$LAST / single-row commit: ${RATIO}x"
 echo "[$R1] HTTP@$LAST acknowledged durable writes/s >= ${TARGET_RATIO}x single-row-commit rate ($(printf %.0f "$H64") vs ${TARGET_RATIO} x $(printf %.0f "$SQLITE_RATE") = $(awk -v b="$SQLITE_RATE" -v t=$TARGET_RATIO 'BEGIN {printf "%.0f", t*b}'))"
 echo "[$R2] HTTP@$LAST p99 <= ${TARGET_P99_MS} ms (${P99} ms)"
 echo "[$R3] in-process >= ${TARGET_INPROC}/s ($(printf %.0f "${INPROC_RATE:-0}")/s; chain verified: $([[ $INPROC_CHAIN == 1 ]] && echo yes || echo NO))"
+echo "      in-process / its SQL alone: $(awk -v a="${INPROC_RATE:-0}" -v b="${FLOOR_RATE:-0}" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')"
 echo
 echo "== work report import (bench/plan_import_bench.cpp; targets: seed <= 50 ms, a 200-page report <= 1 s)"
 PLAN_OUT=$("$BUILD/duban_bench_plan_import" 2>&1)
