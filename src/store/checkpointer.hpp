@@ -22,7 +22,7 @@ namespace duban::store {
 class Checkpointer {
 public:
     /// conn: its own connection to the database. restart_frames: the WAL size (in pages) at which
-    /// the writer catches up; PipelineSettings has 10000, as PRAGMA wal_autocheckpoint=10000 had.
+    /// the writer catches up (PipelineSettings: kAutoCheckpointPages, every connection's own limit).
     Checkpointer(std::unique_ptr<Conn> conn, int64_t restart_frames);
     /// The thread starts a checkpoint at most this often.
     static constexpr std::chrono::milliseconds kMinInterval{50};

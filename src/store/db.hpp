@@ -33,6 +33,10 @@ struct DbError : std::runtime_error {
 
 enum class Backend { kSqlite, kPostgres };
 
+/// SQLite: the WAL size, in pages, at which it is copied back into the database file and starts
+/// over (each connection's automatic checkpoint; the pipeline's writer catches up at the same size).
+inline constexpr int kAutoCheckpointPages = 10000;
+
 class Conn {
 public:
     virtual ~Conn() = default;
@@ -44,7 +48,7 @@ public:
     virtual void ExecScript(std::string_view sql) = 0;
     virtual Backend backend() const = 0;
     /// SQLite: the WAL size, in pages, at which a commit on this connection copies the WAL back
-    /// (0: never; new connections use 10000). PostgreSQL: nothing to do.
+    /// (0: never; new connections use kAutoCheckpointPages). PostgreSQL: nothing to do.
     virtual void SetAutoCheckpoint(int pages) { (void)pages; }
     /// SQLite: the pages in the WAL after this connection's last commit; -1 when unknown.
     virtual int64_t WalFrames() const { return -1; }

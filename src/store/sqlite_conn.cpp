@@ -156,7 +156,7 @@ private:
     }
 
     sqlite3* db_ = nullptr;
-    int auto_checkpoint_ = 10000;
+    int auto_checkpoint_ = kAutoCheckpointPages;
     int64_t wal_frames_ = -1;
     struct Hash {
         using is_transparent = void;

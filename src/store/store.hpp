@@ -106,7 +106,7 @@ struct PipelineSettings {
     size_t max_batch = 1024;
     /// SQLite: the WAL size, in pages, at which the writer copies the last frames back itself so
     /// the WAL starts over (the checkpointer thread copies the rest).
-    int64_t wal_restart_frames = 10000;
+    int64_t wal_restart_frames = kAutoCheckpointPages;
 };
 
 struct PipelineStats {
