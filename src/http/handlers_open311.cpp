@@ -2,6 +2,7 @@
 // format) and cases:: (the case engine). No session: GET routes are public and serve only public
 // fields of urban cases; POST takes an API token of an account that may report cases as api_key.
 #include <algorithm>
+#include <chrono>
 #include <map>
 
 #include "http/app.hpp"
@@ -219,7 +220,9 @@ asio::awaitable<Response> ListRequestsH(Ctx& ctx) {
     store::CaseFilter filter;
     filter.type = "urban";
     filter.from = core::FormatUtc(q.start);
-    filter.to = core::FormatUtc(q.end);
+    // The spec's end_date is inclusive and the filter's bound is not: stored times are whole
+    // milliseconds, so the next millisecond after end keeps a request made at end itself.
+    filter.to = core::FormatUtc(q.end + std::chrono::milliseconds(1));
     if (q.service_codes.size() == 1) filter.category = q.service_codes[0];
     filter.per_page = 500;
     auto viewer = PublicViewer();

@@ -71,7 +71,7 @@ struct CaseFilter {
     std::optional<int64_t> street_id, grid_id, unit_id;
     bool overdue = false;
     bool queue = false;  // waiting in the type's dispatch stage without a lead unit
-    std::string from, to;  // reported_at bounds (RFC 3339 text)
+    std::string from, to;  // reported_at in [from, to) (UTC RFC 3339 text, as FormatUtc writes it)
     std::optional<std::vector<std::string>> prefixes;  // scope: a path must start with one; nullopt = all
     /// The org units under those prefixes (OrgUnitsUnder): the same test by the indexed unit columns
     /// (location, lead unit), with the paths read only for the few cases with co-units.

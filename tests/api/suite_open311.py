@@ -51,10 +51,7 @@ class Open311Suite(dt.Suite):
         self.srv = self.new_server("main")
         self.sup = self.srv.session("ducha.staff")
         # The api_key: an API token of the dispatcher (may report cases), as the CLI prints it.
-        r = dt.run_cli(self.duban, ["token", "create", "--username", "ducha.staff", "--name", "open311"] + self.srv.db.args)
-        check(r.returncode == 0, "duban token create: %s %s" % (r.stdout, r.stderr))
-        self.api_key = r.stdout.strip().splitlines()[-1]
-        check(self.api_key.startswith("dbn_"), "token printed: %r" % r.stdout)
+        self.api_key = self.cli_token(self.srv)
         # A token of an account that may not report cases (the statistician).
         stat = self.srv.session("tongji.staff")
         self.weak_key = expect_status(stat.post("/api/v1/me/tokens", {"name": "open311-weak"}), 201).json()["token"]
@@ -63,6 +60,13 @@ class Open311Suite(dt.Suite):
         self.xml = Client(base, api_key=self.api_key, fmt="xml")
         self.urban = expect_status(self.sup.get("/api/v1/case-types/urban"), 200).json()
         self.minors = [(m, c) for m in self.urban["categories"] for c in m["children"]]
+
+    def cli_token(self, srv):
+        r = dt.run_cli(self.duban, ["token", "create", "--username", "ducha.staff", "--name", "open311"] + srv.db.args)
+        check(r.returncode == 0, "duban token create: %s %s" % (r.stdout, r.stderr))
+        key = r.stdout.strip().splitlines()[-1]
+        check(key.startswith("dbn_"), "token printed: %r" % r.stdout)
+        return key
 
     def counts(self):
         q = self.srv.db.query
@@ -205,6 +209,24 @@ class Open311Suite(dt.Suite):
         raises(lambda: self.xml.requests(start_date="2026-01-01T00:00:00+08:00", end_date="2026-06-01T00:00:00+08:00"),
                400, "a window over 90 days")
         raises(lambda: self.json.requests(start_date="yesterday"), 400, "a date without a time and offset")
+
+    def test_window_ends_are_inclusive(self):
+        # The spec's end_date is the latest time to include, and the default window ends now. A
+        # request made in the very millisecond of the search must be listed: with the clock standing
+        # still, requested_datetime, now and end_date are the same instant.
+        srv = self.new_server("clock", extra=["--test-clock"])
+        expect_status(srv.session("leader").put("/api/v1/_test/clock", {"now": "2026-11-29T10:00:00+08:00"}), 200)
+        c = Client(srv.url() + "/open311/v2/", api_key=self.cli_token(srv), fmt="json")
+        code = self.minors[0][1]["code"]
+        sid = c.post_request(code, lat=38.9085, long=121.5950, description="路灯不亮")[0]["service_request_id"]
+        eq(c.request(sid)[0]["requested_datetime"], "2026-11-29T10:00:00+08:00", "requested now")
+        for what, kw in (("the default window", {}),
+                         ("end_date at that instant", {"end_date": "2026-11-29T10:00:00+08:00"}),
+                         ("start_date at that instant", {"start_date": "2026-11-29T10:00:00+08:00"}),
+                         ("both at that instant", {"start_date": "2026-11-29T02:00:00Z", "end_date": "2026-11-29T02:00:00Z"})):
+            check(sid in {r["service_request_id"] for r in c.requests(**kw)}, what + " lists the request")
+        check(sid not in {r["service_request_id"] for r in c.requests(end_date="2026-11-29T09:59:59+08:00")},
+              "a window ending a second earlier does not")
 
     def test_only_urban_cases_are_public(self):
         hot = expect_status(self.sup.post("/api/v1/cases", {"type": "hotline", "category": self.hotline_category(),
