@@ -19,7 +19,10 @@
 #      data (bench/kpi.sh; skips with a message when PostgreSQL or ../shared/peers/kpi is missing;
 #      BENCH_KPI=0 skips it; the generated data and the loaded databases are cached in /var/tmp/kpi-bench).
 #  10. the case engine's warning sweep with 1 million open cases (bench/case_sweep_bench.cpp);
-#  11. the case lifecycle (create, dispatch, note, close) at concurrency 1, 8, 32 against duban and, when
+#  11. case lists (GET /api/v1/cases with a street, light, category or text filter, as the leader
+#      and as scoped users) over 1 million generated cases (bench/case_list.sh; BENCH_CASE_LIST=0
+#      skips it; the database is kept in $BENCH_DIR/duban-case-list for the next run);
+#  12. the case lifecycle (create, dispatch, note, close) at concurrency 1, 8, 32 against duban and, when
 #      they are installed (../shared/peers, PEERS=...), Request Tracker 5 and Redmine (bench/lifecycle.sh).
 #
 # Everything runs on loopback, in a temporary directory removed at the end. About 90 s, plus about
@@ -253,6 +256,13 @@ if cmake --build "$BUILD" --target duban_bench_case_sweep >/dev/null 2>&1 && [[ 
     "$BUILD/duban_bench_case_sweep" --dir "$BENCH_DIR" --count "$BENCH_SWEEP_COUNT" || echo "(the sweep benchmark failed)"
 else
     echo "skipped: duban_bench_case_sweep is not built (no case engine in this tree)"
+fi
+echo
+echo "== case lists on 1 million cases (bench/case_list.sh; no target: read the p50 column)"
+if [[ ${BENCH_CASE_LIST:-1} == 1 ]]; then
+    BUILD=$BUILD LIST_DIR=$BENCH_DIR/duban-case-list bash bench/case_list.sh || echo "(the case list benchmark failed)"
+else
+    echo "skipped (BENCH_CASE_LIST=0)"
 fi
 R7=PASS
 if [[ $BENCH_LIFECYCLE == 1 ]]; then

@@ -458,6 +458,8 @@ int DemoCasesCommand(int argc, char** argv) {
     std::printf("demo-cases: %lld cases, %lld steps in %.1f s: %.0f cases/s (%s, batches of %d)\n",
                 static_cast<long long>(done), static_cast<long long>(steps_total), secs, done / secs,
                 o.postgres_url.empty() ? "SQLite" : "PostgreSQL", batch);
+    auto c = db.Connect();  // a bulk load leaves the planner's statistics out of date
+    if (store::RefreshPlannerStats(*c)) std::printf("demo-cases: refreshed the query planner's statistics of the cases\n");
     return 0;
 }
 

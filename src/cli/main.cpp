@@ -113,9 +113,11 @@ std::unique_ptr<store::Database> OpenDb(const Args& a, bool create_dir) {
 void MigrateDb(store::Database& db, bool verbose) {
     auto c = db.Connect();
     auto applied = store::Migrate(*c);
+    bool analysed = store::RefreshPlannerStats(*c);
     if (verbose) {
         if (applied.empty()) std::printf("schema is up to date (version %d)\n", store::LatestSchemaVersion());
         for (int v : applied) std::printf("applied migration %d\n", v);
+        if (analysed) std::printf("refreshed the query planner's statistics of the cases\n");
     }
 }
 

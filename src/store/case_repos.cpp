@@ -111,8 +111,44 @@ std::string PathsUnder(const std::vector<std::string>& prefixes, std::vector<Val
     return any;
 }
 
-void AppendWhere(const CaseFilter& f, std::string* sql, std::vector<Value>* p) {
-    auto add = [&](const std::string& clause) { *sql += " AND " + clause; };
+// A list's WHERE clause: the filters, and the caller's scope as alternatives ("arms"), each a test
+// on the case's own columns. As one OR they let a page or the light totals read an index in order
+// (the open cases' covering index, or the rowid from the newest down), and a filtered count read
+// the filter's index. A count of the whole scope with no filter cannot: SQLite scans the table for
+// an OR of IN lists, so CountSql counts the UNION of the arms, each an index lookup, instead
+// (1 M cases, a street's staff: 0.16 s against 0.5 s).
+struct Where {
+    std::string filters;  // " AND ..." clauses
+    std::vector<Value> p;
+    std::vector<std::pair<std::string, std::vector<Value>>> arms;  // empty: no scope
+
+    std::string Sql(std::vector<Value>* out) const {
+        std::string sql = " WHERE 1 = 1" + filters;
+        out->insert(out->end(), p.begin(), p.end());
+        if (arms.empty()) return sql;
+        sql += " AND (";
+        for (size_t i = 0; i < arms.size(); ++i) {
+            sql += (i ? " OR " : "") + arms[i].first;
+            out->insert(out->end(), arms[i].second.begin(), arms[i].second.end());
+        }
+        return sql + ")";
+    }
+    std::string CountSql(std::vector<Value>* out) const {
+        if (arms.size() < 2 || !filters.empty()) return "SELECT COUNT(*) FROM cases" + Sql(out);
+        std::string sql = "SELECT COUNT(*) FROM (";
+        for (size_t i = 0; i < arms.size(); ++i) {
+            sql += std::string(i ? " UNION " : "") + "SELECT id FROM cases WHERE " + arms[i].first;
+            out->insert(out->end(), arms[i].second.begin(), arms[i].second.end());
+        }
+        return sql + ") AS in_scope";
+    }
+};
+
+Where BuildWhere(const CaseFilter& f, std::string filters = "") {
+    Where w;
+    w.filters = std::move(filters);
+    std::vector<Value>* p = &w.p;
+    auto add = [&](const std::string& clause) { w.filters += " AND " + clause; };
     if (!f.type.empty()) add("type = ?"), p->push_back(f.type);
     if (!f.stage.empty()) add("stage = ?"), p->push_back(f.stage);
     if (!f.status.empty()) add("status = ?"), p->push_back(f.status);
@@ -145,12 +181,21 @@ void AppendWhere(const CaseFilter& f, std::string* sql, std::vector<Value>* p) {
             in += std::to_string(id);
         }
         if (in.empty()) in = "NULL";
-        add("id IN (SELECT id FROM cases WHERE street_id IN (" + in + ") UNION ALL SELECT id FROM cases WHERE community_id IN (" +
-            in + ") UNION ALL SELECT id FROM cases WHERE grid_id IN (" + in + ") UNION ALL SELECT id FROM cases WHERE lead_unit_id IN (" +
-            in + ") UNION ALL SELECT id FROM cases WHERE co_units <> '[]' AND (" + PathsUnder(*f.prefixes, p) + "))");
+        for (const char* col : {"street_id", "community_id", "grid_id", "lead_unit_id"})
+            w.arms.push_back({std::string(col) + " IN (" + in + ")", {}});
+        std::vector<Value> pp;
+        std::string paths = PathsUnder(*f.prefixes, &pp);
+        w.arms.push_back({"(co_units <> '[]' AND (" + paths + "))", std::move(pp)});
     } else if (f.prefixes) {
-        add(f.prefixes->empty() ? "1 = 0" : "(" + PathsUnder(*f.prefixes, p) + ")");
+        if (f.prefixes->empty()) {
+            add("1 = 0");
+        } else {
+            std::vector<Value> pp;
+            std::string paths = PathsUnder(*f.prefixes, &pp);
+            w.arms.push_back({"(" + paths + ")", std::move(pp)});
+        }
     }
+    return w;
 }
 
 }  // namespace
@@ -225,10 +270,12 @@ std::vector<int64_t> OrgUnitsUnder(Conn& c, const std::vector<std::string>& pref
 }
 
 std::pair<std::vector<CaseRow>, int64_t> ListCases(Conn& c, const CaseFilter& f) {
-    std::string where = " WHERE 1 = 1";
+    Where w = BuildWhere(f);
+    std::vector<Value> cp;
+    std::string count = w.CountSql(&cp);
+    int64_t total = c.Query(count, cp)[0].Int(0);
     std::vector<Value> p;
-    AppendWhere(f, &where, &p);
-    int64_t total = c.Query("SELECT COUNT(*) FROM cases" + where, p)[0].Int(0);
+    std::string where = w.Sql(&p);
     std::string order = " ORDER BY id DESC";
     if (f.sort == "reported_at") order = " ORDER BY reported_at, id";
     else if (f.sort == "-reported_at") order = " ORDER BY reported_at DESC, id DESC";
@@ -244,9 +291,8 @@ std::pair<std::vector<CaseRow>, int64_t> ListCases(Conn& c, const CaseFilter& f)
 }
 
 core::Json CountCaseLights(Conn& c, const CaseFilter& f) {
-    std::string where = " WHERE status IN ('open', 'suspended')";
     std::vector<Value> p;
-    AppendWhere(f, &where, &p);
+    std::string where = BuildWhere(f, " AND status IN ('open', 'suspended')").Sql(&p);
     core::Json out = {{"green", 0}, {"yellow", 0}, {"red", 0}};
     for (auto& r : c.Query("SELECT light, COUNT(*) FROM cases" + where + " GROUP BY light", p))
         out[r.Str(0)] = r.Int(1);

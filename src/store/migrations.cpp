@@ -1,5 +1,6 @@
 // Versioned schema migrations. Written once in portable SQL; {{PK}} and {{NOW}}-style tokens
 // are the only dialect differences.
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -596,6 +597,12 @@ CREATE INDEX events_object ON events(object_type, object_id);
 CREATE INDEX events_actor ON events(actor_id);
 {{/SQLITE}}
 )SQL"},
+{12, "cases: the open cases' filter columns in one covering index (light totals, red lists), and the category", R"SQL(
+CREATE INDEX cases_open ON cases (light, type, stage, category, category_major, street_id, community_id, grid_id,
+                                  lead_unit_id, reported_at, co_units) WHERE status IN ('open', 'suspended');
+CREATE INDEX cases_category ON cases (category);
+CREATE INDEX cases_category_major ON cases (category_major);
+)SQL"},
 };
 // clang-format on
 
@@ -651,6 +658,20 @@ std::vector<int> Migrate(Conn& conn) {
                           std::to_string(LatestSchemaVersion()) + "): upgrade duban");
     }
     return applied;
+}
+
+bool RefreshPlannerStats(Conn& conn) {
+    if (conn.backend() != Backend::kSqlite) return false;
+    int64_t rows = conn.Query("SELECT COUNT(*) FROM cases")[0].Int(0);
+    int64_t analysed = -1;  // the row count ANALYZE saw, -1 when never analysed
+    if (!conn.Query("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'").empty()) {
+        auto st = conn.Query("SELECT stat FROM sqlite_stat1 WHERE tbl = 'cases' AND idx = 'cases_street'");
+        if (!st.empty()) analysed = std::strtoll(st[0].Str(0).c_str(), nullptr, 10);
+    }
+    bool stale = analysed < 0 ? rows >= kPlannerStatsMinRows : rows > 2 * analysed || 2 * rows < analysed;
+    if (!stale) return false;
+    conn.ExecScript("ANALYZE cases");
+    return true;
 }
 
 }  // namespace duban::store

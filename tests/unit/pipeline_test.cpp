@@ -348,3 +348,35 @@ TEST(PipelineSqlite, ConnectionsOutsideThePipelineCheckpointThemselves) {
     for (int i = 0; i < 100; ++i) store::PutSetting(*c, "d" + std::to_string(i), big);
     EXPECT_GT(c->WalFrames(), 100);  // no checkpoints now: the WAL only grows
 }
+
+// SQLite plans a case list well only with statistics (store::RefreshPlannerStats): they are made
+// once the cases are many enough, and made again when their number doubles, not on every start.
+TEST(StoreSqlite, PlannerStatsFollowTheNumberOfCases) {
+    test::TempDb t;
+    auto c = t.db->Connect();
+    auto add = [&](int64_t n, int64_t from) {
+        c->Exec("WITH RECURSIVE n(i) AS (SELECT ? UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
+                "INSERT INTO cases (number, type, category, category_major, title, description, urgency, source, "
+                "street_id, stage, status, reported_at, stage_started_at, updated_at) "
+                "SELECT 'T-' || i, 'urban', 'c', 'm', 't', 'd', 'normal', 'test', i % 7, 'handle', 'open', "
+                "'2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z' FROM n",
+                {from, from + n - 1});
+    };
+    auto analysed = [&] {
+        return c->Query("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'").empty()
+                   ? std::string()
+                   : c->Query("SELECT COALESCE(MAX(stat), '') FROM sqlite_stat1 WHERE idx = 'cases_street'")[0].Str(0);
+    };
+    add(store::kPlannerStatsMinRows - 1, 1);
+    EXPECT_FALSE(store::RefreshPlannerStats(*c)) << "too few cases to matter";
+    EXPECT_EQ(analysed(), "");
+    add(1, store::kPlannerStatsMinRows);
+    EXPECT_TRUE(store::RefreshPlannerStats(*c));
+    EXPECT_EQ(analysed().substr(0, analysed().find(' ')), std::to_string(store::kPlannerStatsMinRows));
+    EXPECT_FALSE(store::RefreshPlannerStats(*c)) << "up to date";
+    add(store::kPlannerStatsMinRows, store::kPlannerStatsMinRows + 1);  // exactly doubled: still close enough
+    EXPECT_FALSE(store::RefreshPlannerStats(*c));
+    add(1, 2 * store::kPlannerStatsMinRows + 1);
+    EXPECT_TRUE(store::RefreshPlannerStats(*c));
+    EXPECT_EQ(analysed().substr(0, analysed().find(' ')), std::to_string(2 * store::kPlannerStatsMinRows + 1));
+}
