@@ -366,6 +366,16 @@ Json CaseToJson(store::Conn& c, const store::CaseRow& r, const Viewer& v, const 
     put("grid_id", J(r.grid_id));
     put("lead_unit_id", J(r.lead_unit_id));
     put("co_units", r.co_units);
+    // The names of the units the case names, by id: a viewer may see a case whose lead department
+    // or street lies outside its own scope, and reads of those units by id are 404 for it.
+    Json names = Json::object();
+    auto name = [&](std::optional<int64_t> id) {
+        if (!id || names.contains(std::to_string(*id))) return;
+        if (auto u = store::FindOrg(c, *id, core::Scope::All())) names[std::to_string(*id)] = u->name;
+    };
+    for (auto id : {r.street_id, r.community_id, r.grid_id, r.lead_unit_id}) name(id);
+    for (auto id : r.co_units) name(id);
+    put("unit_names", std::move(names));
     put("reporter", std::move(rep));
     put("attachments", std::move(att));
     put("reported_at", r.reported_at);

@@ -257,7 +257,13 @@ class CasesSuite(dt.Suite):
         c = self.act(self.sup, cid, "register")
         eq((c["lead_unit_id"], c["co_units"]), (self.zjj, [self.chunliu_id]), "道路交通 → 区住建局 with a co-unit")
         # a co-unit sees the case (by its paths) and finds it in its list; the grid's inspector by its grid
-        expect_status(self.chunliu.get("/api/v1/cases/%d" % cid), 200, "the co-unit sees it")
+        seen = expect_status(self.chunliu.get("/api/v1/cases/%d" % cid), 200, "the co-unit sees it").json()
+        # ... with the lead department's name, though that unit is outside its scope
+        expect_error(self.chunliu.get("/api/v1/org-units/%d" % self.zjj), 404, msg="区住建局 is not in 春柳's scope")
+        eq(seen["unit_names"].get(str(self.zjj)), self.units["210204-ZJJ"]["name"], "the lead unit's name in the case")
+        eq(seen["unit_names"].get(str(self.chunliu_id)), "春柳街道", "the co-unit's name in the case")
+        eq(set(seen["unit_names"]), {str(x) for x in (seen["street_id"], seen["community_id"], seen["grid_id"], self.zjj,
+                                                        self.chunliu_id) if x}, "a name for each unit the case names")
         check(cid in [i["id"] for i in expect_status(self.chunliu.get("/api/v1/cases?per_page=500"), 200).json()["items"]],
               "listed for the co-unit 春柳街道")
         check(cid not in [i["id"] for i in expect_status(self.insp.get("/api/v1/cases?per_page=500"), 200).json()["items"]],

@@ -78,6 +78,8 @@ export interface CaseItem {
   /** Names the server may add for display. */
   street_name?: string;
   lead_unit_name?: string;
+  /** The name of every unit the case names, by id (also those outside the viewer's scope). */
+  unit_names?: Record<string, string>;
   reporter: { name?: string; phone?: string; id_number?: string } | null;
   attachments: Attachment[];
   reported_at: string;

@@ -17,6 +17,11 @@ export function resolveOrgNames(ids: Iterable<number>): void {
   }
 }
 
+/** Names the server sent with an object (a case's `unit_names`), so that they need no request. */
+export function rememberOrgNames(given: Record<string, string> | undefined): void {
+  for (const [id, name] of Object.entries(given ?? {})) names[Number(id)] = name;
+}
+
 export function orgName(id: number): string {
   return names[id] ?? `#${id}`;
 }

@@ -1,0 +1,29 @@
+import { describe, expect, it, vi } from 'vitest';
+
+const getOrgUnit = vi.fn();
+vi.mock('@/api/org', () => ({ getOrgUnit: (...a: unknown[]) => getOrgUnit(...a) }));
+
+import { orgName, rememberOrgNames, resolveOrgNames } from './orgNames';
+
+describe('org unit names', () => {
+  it('uses the names a case brought, without asking the server', () => {
+    rememberOrgNames({ '30': '区住建局', '5': '春柳街道' });
+    resolveOrgNames([30, 5]);
+    expect(getOrgUnit).not.toHaveBeenCalled();
+    expect(orgName(30)).toBe('区住建局');
+    expect(orgName(5)).toBe('春柳街道');
+  });
+
+  it('asks for an unknown unit and shows its id while it cannot be read', async () => {
+    getOrgUnit.mockRejectedValueOnce(new Error('404'));
+    expect(orgName(77)).toBe('#77');
+    resolveOrgNames([77]);
+    expect(getOrgUnit).toHaveBeenCalledWith(77, { silent: true });
+    await vi.waitFor(() => expect(orgName(77)).toBe('#77'));
+  });
+
+  it('takes no names from a case without any', () => {
+    rememberOrgNames(undefined);
+    expect(orgName(99)).toBe('#99');
+  });
+});
