@@ -1,5 +1,6 @@
 // The composition root: reads the command line, opens the database, builds the pipeline and the
 // server. Nothing else in duban reads configuration.
+#include <cstdlib>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -78,6 +79,8 @@ int Usage(const char* msg = nullptr) {
                  "              [--key-file FILE]  (default duban.key beside the database; keep it with backups)\n"
                  "              [--blob-dir DIR]   (attachments; default blobs/ beside the database)\n"
                  "              [--max-attachment-mb N]  (default 10)\n"
+                 "              [--read-timeout S] (seconds a client may take to send a request or keep an idle\n"
+                 "                                  connection; default 30)\n"
                  "              [--totp-optional]  (development and tests only: admins need not enrol TOTP)\n"
                  "              [--test-clock]     (automated tests only: PUT /api/v1/_test/clock sets the time)\n"
                  "  duban migrate [--db PATH | --postgres URL]\n"
@@ -168,6 +171,11 @@ int CmdServe(const Args& a) {
     } else if (!a.Has("--postgres")) {
         auto dir = std::filesystem::path(a.Get("--db", "./var/duban.db")).parent_path();
         s.blob_dir = (dir.empty() ? std::filesystem::path("blobs") : dir / "blobs").string();
+    }
+    if (a.Has("--read-timeout")) {
+        int t = std::atoi(a.Get("--read-timeout").c_str());
+        if (t < 1 || t > 3600) return Usage("--read-timeout takes seconds from 1 to 3600");
+        s.read_timeout_s = t;
     }
     if (a.Has("--max-attachment-mb")) s.attachment_limit = static_cast<size_t>(std::stoul(a.Get("--max-attachment-mb"))) << 20;
     s.open311_jurisdiction = a.Get("--open311-jurisdiction", "duban.local");

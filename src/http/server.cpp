@@ -11,6 +11,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -290,13 +291,19 @@ struct Server::Impl {
     asio::awaitable<void> Accept() {
         for (;;) {
             boost::system::error_code ec;
-            tcp::socket sock = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+            // Each connection lives on its own strand. The io_context runs on several threads, and
+            // Beast's stream is not thread-safe: without the strand, a read timeout's handler closed
+            // the socket on one thread while the session, woken by that close, closed it again on
+            // the other (a crash in epoll_reactor::deregister_descriptor).
+            tcp::socket sock = co_await acceptor.async_accept(asio::make_strand(ioc),
+                                                              asio::redirect_error(asio::use_awaitable, ec));
             if (ec) {
                 if (!acceptor.is_open()) co_return;
                 continue;
             }
             sock.set_option(tcp::no_delay(true), ec);
-            asio::co_spawn(acceptor.get_executor(), Session(std::move(sock)), asio::detached);
+            auto ex = sock.get_executor();
+            asio::co_spawn(ex, Session(std::move(sock)), asio::detached);
         }
     }
 
