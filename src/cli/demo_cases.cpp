@@ -116,7 +116,9 @@ void SeedDemoCases(store::Pipeline& pipeline, store::Database& db) {
             auto created = cases::CreateCase(tx, body, all, env);
             if (!created) return created;
             int64_t id = (*created)["id"].get<int64_t>();
-            int64_t fallback = streets[i % streets.size()];
+            // Dispatched to the street the case lies in, as a centre would (the grid gives it).
+            const auto& st = (*created)["street_id"];
+            int64_t fallback = st.is_number_integer() ? st.get<int64_t>() : streets[i % streets.size()];
             std::vector<core::Json> path;
             std::string t = d.type;
             if (t == "urban")
