@@ -9,7 +9,8 @@
 #   3. for each query, one client loops GET for LIST_SECONDS and the load generator prints the
 #      requests answered, p50 and p99; the table at the end lists them with each answer's total.
 #
-# Environment: BUILD=build, LIST_DIR=/var/tmp/duban-case-list, LIST_N=1000000, LIST_SECONDS=3.
+# Environment: BUILD=build, LIST_DIR=/var/tmp/duban-case-list (bench/run.sh passes
+# $BENCH_DIR/duban-case-list), LIST_N=1000000, LIST_SECONDS=3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}

@@ -25,8 +25,10 @@
 #  12. the case lifecycle (create, dispatch, note, close) at concurrency 1, 8, 32 against duban and, when
 #      they are installed (../shared/peers, PEERS=...), Request Tracker 5 and Redmine (bench/lifecycle.sh).
 #
-# Everything runs on loopback, in a temporary directory removed at the end. About 90 s, plus about
-# 2 minutes for the case sweep and duban's lifecycle levels and 10 for the peers' (when installed).
+# Everything runs on loopback, in a temporary directory removed at the end, except the case lists'
+# database (1.2 GB, kept in $BENCH_DIR/duban-case-list for the next run). About 90 s, plus about
+# 2 minutes for the case sweep and duban's lifecycle levels, 3 for the case lists' first run and 10
+# for the peers' (when installed).
 #
 # Environment (all optional):
 #   BUILD=build                  build directory holding duban and the bench programs
@@ -41,6 +43,7 @@
 #   BENCH_GET=1                  also run the GET comparison (0 to skip)
 #   BENCH_STRICT=1               exit 1 when a must-show target is missed
 #   BENCH_SWEEP_COUNT=1000000    open cases for the case warning sweep (bench/case_sweep_bench.cpp)
+#   BENCH_CASE_LIST=1            run bench/case_list.sh (0 to skip; LIST_N, LIST_SECONDS are its own)
 #   BENCH_LIFECYCLE=1            run bench/lifecycle.sh (0 to skip; its own settings: DUR, LEVELS, PEERS, ...)
 set -euo pipefail
 

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <map>
 #include <set>
 
 #include "blobs/blobs.hpp"
@@ -366,16 +367,6 @@ Json CaseToJson(store::Conn& c, const store::CaseRow& r, const Viewer& v, const 
     put("grid_id", J(r.grid_id));
     put("lead_unit_id", J(r.lead_unit_id));
     put("co_units", r.co_units);
-    // The names of the units the case names, by id: a viewer may see a case whose lead department
-    // or street lies outside its own scope, and reads of those units by id are 404 for it.
-    Json names = Json::object();
-    auto name = [&](std::optional<int64_t> id) {
-        if (!id || names.contains(std::to_string(*id))) return;
-        if (auto u = store::FindOrg(c, *id, core::Scope::All())) names[std::to_string(*id)] = u->name;
-    };
-    for (auto id : {r.street_id, r.community_id, r.grid_id, r.lead_unit_id}) name(id);
-    for (auto id : r.co_units) name(id);
-    put("unit_names", std::move(names));
     put("reporter", std::move(rep));
     put("attachments", std::move(att));
     put("reported_at", r.reported_at);
@@ -867,10 +858,34 @@ Result<Json> Sweep(store::WriteTx& tx, const std::vector<int64_t>& ids, const En
 }
 
 // ---------------------------------------------------------------- reads
+namespace {
+// unit_names: the name of every unit a case names, by id. A viewer may see a case whose lead
+// department or street lies outside its own scope, and reads of those units by id are 404 for it.
+// Only the reads add them (a list shares one cache), not the commands' answers on the writer.
+void PutUnitNames(store::Conn& c, Json& out, std::map<int64_t, std::string>& cache) {
+    Json names = Json::object();
+    auto add = [&](const Json& id) {
+        if (!id.is_number_integer()) return;
+        int64_t i = id.get<int64_t>();
+        auto it = cache.find(i);
+        if (it == cache.end()) {
+            auto u = store::FindOrg(c, i, core::Scope::All());
+            it = cache.emplace(i, u ? u->name : std::string()).first;
+        }
+        if (!it->second.empty()) names[std::to_string(i)] = it->second;
+    };
+    for (const char* k : {"street_id", "community_id", "grid_id", "lead_unit_id"}) add(out[k]);
+    for (const auto& id : out["co_units"]) add(id);
+    out["unit_names"] = std::move(names);
+}
+}  // namespace
+
 Result<Json> GetCase(store::Conn& c, int64_t id, const Viewer& v, const Env& env) {
     auto r = store::FindCase(c, id);
     if (!r || !v.Sees(*r)) return Error::NotFound("case", id);
     Json out = CaseToJson(c, *r, v, env);
+    std::map<int64_t, std::string> names;
+    PutUnitNames(c, out, names);
     auto t = env.types->Get(r->type);
     Json hist = Json::array();
     for (auto& s : store::ListCaseSteps(c, id)) {
@@ -893,7 +908,11 @@ Json ListCases(store::Conn& c, store::CaseFilter f, const Viewer& v, const Env& 
     }
     auto [rows, total] = store::ListCases(c, f);
     Json items = Json::array();
-    for (auto& r : rows) items.push_back(CaseToJson(c, r, v, env));
+    std::map<int64_t, std::string> names;
+    for (auto& r : rows) {
+        items.push_back(CaseToJson(c, r, v, env));
+        PutUnitNames(c, items.back(), names);
+    }
     store::CaseFilter lf = f;
     lf.light.clear();
     lf.status.clear();

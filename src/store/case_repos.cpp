@@ -133,6 +133,19 @@ struct Where {
         }
         return sql + ")";
     }
+    // The scope as one indexed lookup per arm (SELECT id ... UNION ALL ...), for a page of a scope
+    // so narrow that walking the cases from the newest down would read too many rows to find it.
+    std::string InSql(std::vector<Value>* out) const {
+        std::string sql = " WHERE 1 = 1" + filters;
+        out->insert(out->end(), p.begin(), p.end());
+        if (arms.empty()) return sql;
+        sql += " AND id IN (";
+        for (size_t i = 0; i < arms.size(); ++i) {
+            sql += std::string(i ? " UNION ALL " : "") + "SELECT id FROM cases WHERE " + arms[i].first;
+            out->insert(out->end(), arms[i].second.begin(), arms[i].second.end());
+        }
+        return sql + ")";
+    }
     std::string CountSql(std::vector<Value>* out) const {
         if (arms.size() < 2 || !filters.empty()) return "SELECT COUNT(*) FROM cases" + Sql(out);
         std::string sql = "SELECT COUNT(*) FROM (";
@@ -211,7 +224,7 @@ void InsertCase(Conn& c, const CaseRow& r) {
 
 void UpdateCase(Conn& c, const CaseRow& before, const CaseRow& r) {
     // Only the columns whose values changed are SET: SQLite rewrites the entry of every index on a
-    // column named in SET, changed or not, and cases carry eight indexes (an action that touches
+    // column named in SET, changed or not, and cases carry a dozen indexes (an action that touches
     // the stage and light only rewrites those, about a tenth of the work). updated_at and version
     // are always set; the version is the one the case was read at plus one.
     static const std::vector<std::string> kNames = [] {
@@ -274,15 +287,26 @@ std::pair<std::vector<CaseRow>, int64_t> ListCases(Conn& c, const CaseFilter& f)
     std::vector<Value> cp;
     std::string count = w.CountSql(&cp);
     int64_t total = c.Query(count, cp)[0].Int(0);
+    const int64_t offset = (f.page - 1) * f.per_page;
+    if (total <= offset) return {{}, total};  // past the last case: nothing to read
+    // Walking the cases in the list's order (the newest first, by default) meets about
+    // (offset + per_page) * cases / total rows before the page is full; past kMaxWalk the scope's
+    // own index lookups are cheaper (a scope of 50 cases among 1 M: about 0.3 s against 0.03 s).
+    constexpr int64_t kMaxWalk = 10000;
+    bool walk = w.arms.empty();
+    if (!walk) {
+        int64_t newest = c.Query("SELECT COALESCE(MAX(id), 0) FROM cases")[0].Int(0);
+        walk = (offset + f.per_page) * newest <= kMaxWalk * total;
+    }
     std::vector<Value> p;
-    std::string where = w.Sql(&p);
+    std::string where = walk ? w.Sql(&p) : w.InSql(&p);
     std::string order = " ORDER BY id DESC";
     if (f.sort == "reported_at") order = " ORDER BY reported_at, id";
     else if (f.sort == "-reported_at") order = " ORDER BY reported_at DESC, id DESC";
     else if (f.sort == "due") order = " ORDER BY stage_due_at, id";
     else if (f.sort == "id") order = " ORDER BY id";
     p.push_back(f.per_page);
-    p.push_back((f.page - 1) * f.per_page);
+    p.push_back(offset);
     auto rows = c.Query(std::string("SELECT ") + kCaseCols + " FROM cases" + where + order + " LIMIT ? OFFSET ?", p);
     std::vector<CaseRow> out;
     out.reserve(rows.size());

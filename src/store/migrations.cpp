@@ -669,6 +669,10 @@ bool RefreshPlannerStats(Conn& conn) {
         if (!st.empty()) analysed = std::strtoll(st[0].Str(0).c_str(), nullptr, 10);
     }
     bool stale = analysed < 0 ? rows >= kPlannerStatsMinRows : rows > 2 * analysed || 2 * rows < analysed;
+    // Statistics from before migration 12 (an ANALYZE run by hand) lack the open cases' index.
+    if (!stale && analysed >= 0 &&
+        conn.Query("SELECT stat FROM sqlite_stat1 WHERE tbl = 'cases' AND idx = 'cases_open'").empty())
+        stale = !conn.Query("SELECT 1 FROM cases WHERE status IN ('open', 'suspended') LIMIT 1").empty();
     if (!stale) return false;
     conn.ExecScript("ANALYZE cases");
     return true;

@@ -1,9 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <thread>
 
+#include "store/case_repos.hpp"
 #include "store/repos.hpp"
 #include "store/store.hpp"
 #include "test_util.hpp"
@@ -379,4 +381,43 @@ TEST(StoreSqlite, PlannerStatsFollowTheNumberOfCases) {
     add(1, 2 * store::kPlannerStatsMinRows + 1);
     EXPECT_TRUE(store::RefreshPlannerStats(*c));
     EXPECT_EQ(analysed().substr(0, analysed().find(' ')), std::to_string(2 * store::kPlannerStatsMinRows + 1));
+}
+
+// A scoped case list reads its page one of two ways: walking the cases from the newest down with
+// the scope as one OR (a broad scope), or the scope's own index lookups (a narrow one, where the
+// walk would read thousands of rows). Both must list exactly the cases in scope, newest first.
+TEST(StoreSqlite, ScopedCaseListsAgreeWithTheScopeBroadOrNarrow) {
+    test::TempDb t;
+    auto c = t.db->Connect();
+    // 3,000 cases: street 1 + (i % 7) for location; every 600th led by unit 900, which no location uses.
+    c->Exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
+            "INSERT INTO cases (number, type, category, category_major, title, description, urgency, source, "
+            "street_id, lead_unit_id, stage, status, reported_at, stage_started_at, updated_at) "
+            "SELECT 'T-' || i, 'urban', 'c', 'm', 't', 'd', 'normal', 'test', 1 + i % 7, "
+            "CASE WHEN i % 600 = 0 THEN 900 ELSE NULL END, 'handle', 'open', "
+            "'2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z' FROM n",
+            {});
+    auto expect = [&](const std::vector<int64_t>& units, int per_page) {
+        std::vector<int64_t> want;
+        for (int64_t i = 3000; i >= 1; --i)
+            if (std::count(units.begin(), units.end(), 1 + i % 7) || (i % 600 == 0 && std::count(units.begin(), units.end(), 900)))
+                want.push_back(i);
+        store::CaseFilter f;
+        f.prefixes = std::vector<std::string>{"/x/"};  // matches no paths: only the id arms count here
+        f.scope_units = units;
+        f.per_page = per_page;
+        std::vector<int64_t> got;
+        for (f.page = 1;; ++f.page) {
+            auto [rows, total] = store::ListCases(*c, f);
+            EXPECT_EQ(total, static_cast<int64_t>(want.size()));
+            for (auto& r : rows) got.push_back(r.id);
+            if (static_cast<int>(rows.size()) < per_page) break;
+        }
+        EXPECT_EQ(got, want);
+    };
+    expect({3}, 50);        // a street: 1 case in 7, walked (50 * 3000 / 429 rows)
+    expect({900}, 2);       // 5 cases: 2 * 3000 / 5 = 1,200 rows to walk, still walked
+    expect({900}, 20);      // 20 * 3000 / 5 = 12,000 > 10,000: the index lookups
+    expect({3, 900}, 100);  // a street and a department together (no case twice)
+    expect({}, 20);         // no units: nothing
 }

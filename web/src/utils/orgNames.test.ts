@@ -14,16 +14,27 @@ describe('org unit names', () => {
     expect(orgName(5)).toBe('春柳街道');
   });
 
-  it('asks for an unknown unit and shows its id while it cannot be read', async () => {
-    getOrgUnit.mockRejectedValueOnce(new Error('404'));
+  it('asks for an unknown unit and shows what it can read', async () => {
+    getOrgUnit.mockResolvedValueOnce({ id: 77, name: '马栏街道' });
     expect(orgName(77)).toBe('#77');
     resolveOrgNames([77]);
     expect(getOrgUnit).toHaveBeenCalledWith(77, { silent: true });
-    await vi.waitFor(() => expect(orgName(77)).toBe('#77'));
+    await vi.waitFor(() => expect(orgName(77)).toBe('马栏街道'));
+  });
+
+  it('keeps a name a case brought while a lookup of the same unit fails', async () => {
+    let fail: (e: Error) => void = () => {};
+    getOrgUnit.mockReturnValueOnce(new Promise((_, reject) => (fail = reject)));
+    resolveOrgNames([88]);
+    rememberOrgNames({ '88': '区城管局' });
+    fail(new Error('404'));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(orgName(88)).toBe('区城管局');
   });
 
   it('takes no names from a case without any', () => {
     rememberOrgNames(undefined);
+    rememberOrgNames({});
     expect(orgName(99)).toBe('#99');
   });
 });

@@ -12,7 +12,9 @@ export function resolveOrgNames(ids: Iterable<number>): void {
     pending.add(id);
     getOrgUnit(id, { silent: true })
       .then((u) => (names[id] = u.name))
-      .catch(() => (names[id] = `#${id}`))
+      .catch(() => {
+        if (names[id] === undefined) names[id] = `#${id}`; // keep a name a case brought meanwhile
+      })
       .finally(() => pending.delete(id));
   }
 }
