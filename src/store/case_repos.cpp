@@ -123,37 +123,33 @@ struct Where {
     std::vector<std::pair<std::string, std::vector<Value>>> arms;  // empty: no scope
 
     std::string Sql(std::vector<Value>* out) const {
-        std::string sql = " WHERE 1 = 1" + filters;
-        out->insert(out->end(), p.begin(), p.end());
-        if (arms.empty()) return sql;
-        sql += " AND (";
-        for (size_t i = 0; i < arms.size(); ++i) {
-            sql += (i ? " OR " : "") + arms[i].first;
-            out->insert(out->end(), arms[i].second.begin(), arms[i].second.end());
-        }
-        return sql + ")";
+        std::string sql = Filters(out);
+        return arms.empty() ? sql : sql + " AND (" + Arms("", " OR ", out) + ")";
     }
-    // The scope as one indexed lookup per arm (SELECT id ... UNION ALL ...), for a page of a scope
-    // so narrow that walking the cases from the newest down would read too many rows to find it.
+    // The scope as one indexed lookup per arm, for a page of a scope so narrow that walking the
+    // cases from the newest down would read too many rows to find it.
     std::string InSql(std::vector<Value>* out) const {
-        std::string sql = " WHERE 1 = 1" + filters;
-        out->insert(out->end(), p.begin(), p.end());
-        if (arms.empty()) return sql;
-        sql += " AND id IN (";
-        for (size_t i = 0; i < arms.size(); ++i) {
-            sql += std::string(i ? " UNION ALL " : "") + "SELECT id FROM cases WHERE " + arms[i].first;
-            out->insert(out->end(), arms[i].second.begin(), arms[i].second.end());
-        }
-        return sql + ")";
+        std::string sql = Filters(out);
+        return arms.empty() ? sql : sql + " AND id IN (" + Arms("SELECT id FROM cases WHERE ", " UNION ALL ", out) + ")";
     }
     std::string CountSql(std::vector<Value>* out) const {
         if (arms.size() < 2 || !filters.empty()) return "SELECT COUNT(*) FROM cases" + Sql(out);
-        std::string sql = "SELECT COUNT(*) FROM (";
+        return "SELECT COUNT(*) FROM (" + Arms("SELECT id FROM cases WHERE ", " UNION ", out) + ") AS in_scope";
+    }
+
+private:
+    std::string Filters(std::vector<Value>* out) const {
+        out->insert(out->end(), p.begin(), p.end());
+        return " WHERE 1 = 1" + filters;
+    }
+    // Each arm after `each`, joined by `sep`; their parameters in the same order.
+    std::string Arms(const std::string& each, const char* sep, std::vector<Value>* out) const {
+        std::string sql;
         for (size_t i = 0; i < arms.size(); ++i) {
-            sql += std::string(i ? " UNION " : "") + "SELECT id FROM cases WHERE " + arms[i].first;
+            sql += (i ? sep : "") + each + arms[i].first;
             out->insert(out->end(), arms[i].second.begin(), arms[i].second.end());
         }
-        return sql + ") AS in_scope";
+        return sql;
     }
 };
 
