@@ -75,9 +75,6 @@ export interface CaseItem {
   grid_id: number | null;
   lead_unit_id: number | null;
   co_units: number[];
-  /** Names the server may add for display. */
-  street_name?: string;
-  lead_unit_name?: string;
   /** The name of every unit the case names, by id (also those outside the viewer's scope). */
   unit_names?: Record<string, string>;
   reporter: { name?: string; phone?: string; id_number?: string } | null;
