@@ -72,8 +72,13 @@ QUERIES=(
     "leader|/api/v1/cases?per_page=20&category=$CATEGORY"
     "leader|/api/v1/cases?per_page=20&street_id=$STREET&light=red"
     "leader|/api/v1/cases?per_page=20&q=%E4%BA%95%E7%9B%96"
+    "leader|/api/v1/cases?per_page=20&q=%E6%89%AC%E5%B0%98%E4%B8%A5%E9%87%8D"
+    "leader|/api/v1/cases?per_page=20&q=%E8%B7%AF%E7%81%AF%E4%B8%8D%E4%BA%AE"
+    "leader|/api/v1/cases?per_page=20&q=%E6%BC%94%E7%A4%BA"
+    "leader|/api/v1/cases?per_page=20&q=%E4%BA%95"
     "chunliu.staff|/api/v1/cases?per_page=20"
     "chunliu.staff|/api/v1/cases?per_page=20&light=red"
+    "chunliu.staff|/api/v1/cases?per_page=20&q=%E4%BA%95%E7%9B%96"
     "grid.inspector|/api/v1/cases?per_page=20"
 )
 printf "%-15s %-58s %9s %9s %9s %8s\n" user query total p50_ms p99_ms requests

@@ -116,6 +116,11 @@ std::unique_ptr<store::Database> OpenDb(const Args& a, bool create_dir) {
 void MigrateDb(store::Database& db, bool verbose) {
     auto c = db.Connect();
     auto applied = store::Migrate(*c);
+    {  // cases written outside duban (a bulk load) into the text index
+        store::Tx tx(*c);
+        store::IndexPendingCaseText(*c);
+        tx.Commit();
+    }
     bool analysed = store::RefreshPlannerStats(*c);
     if (verbose) {
         if (applied.empty()) std::printf("schema is up to date (version %d)\n", store::LatestSchemaVersion());

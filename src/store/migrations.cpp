@@ -603,6 +603,39 @@ CREATE INDEX cases_open ON cases (light, type, stage, category, category_major, 
 CREATE INDEX cases_category ON cases (category);
 CREATE INDEX cases_category_major ON cases (category_major);
 )SQL"},
+{13, "cases: a text index of character pairs for searches (SQLite; PostgreSQL still scans)", R"SQL(
+{{SQLITE}}
+-- Contentless (the text stays in cases), no positions: the index only narrows a search to the
+-- cases that have every character pair of the query, and the list's LIKE test decides.
+-- duban_grams (store/text_grams.cpp) is registered on every connection the store opens.
+CREATE VIRTUAL TABLE case_text USING fts5(grams, content='', detail='none', columnsize=0, tokenize='ascii');
+-- The triggers only note what the index must catch up with; IndexPendingCaseText applies it once
+-- per commit (the writer, before COMMIT). FTS5 writes its pending terms out at every statement
+-- that follows a write to it in the transaction, so indexing in the triggers wrote one segment per
+-- case and cost the case lifecycle a quarter of its throughput. A search reads the pending cases
+-- as candidates too, so a case is found from its commit on.
+CREATE TABLE case_text_pending (id INTEGER PRIMARY KEY);
+CREATE TABLE case_text_stale (seq INTEGER PRIMARY KEY, id INTEGER NOT NULL, grams TEXT NOT NULL);
+CREATE TRIGGER case_text_insert AFTER INSERT ON cases BEGIN
+  INSERT OR IGNORE INTO case_text_pending (id) VALUES (new.id);
+END;
+-- A case in the index (not pending) leaves its old terms to be taken out; a 'delete' must give
+-- the terms the row was indexed with.
+CREATE TRIGGER case_text_update AFTER UPDATE OF title, description, number, address ON cases BEGIN
+  INSERT INTO case_text_stale (id, grams)
+    SELECT old.id, duban_grams(old.title, old.description, old.number, old.address)
+    WHERE NOT EXISTS (SELECT 1 FROM case_text_pending WHERE id = old.id);
+  INSERT OR IGNORE INTO case_text_pending (id) VALUES (new.id);
+END;
+CREATE TRIGGER case_text_delete AFTER DELETE ON cases BEGIN
+  INSERT INTO case_text_stale (id, grams)
+    SELECT old.id, duban_grams(old.title, old.description, old.number, old.address)
+    WHERE NOT EXISTS (SELECT 1 FROM case_text_pending WHERE id = old.id);
+  DELETE FROM case_text_pending WHERE id = old.id;
+END;
+INSERT INTO case_text (rowid, grams) SELECT id, duban_grams(title, description, number, address) FROM cases;
+{{/SQLITE}}
+)SQL"},
 };
 // clang-format on
 

@@ -241,6 +241,7 @@ void Pipeline::RunBatch(std::vector<Item>& batch) {
                 tx.command_events()->clear();
             }
         }
+        IndexPendingCaseText(*conn_, kTextIndexBatch);  // the cases written lately, in one go (SQLite)
         std::vector<Value> rows = sealer_->Finish(&head_hash_);
         tx.Flush(rows);
         conn_->Exec("COMMIT");

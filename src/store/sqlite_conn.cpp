@@ -8,6 +8,7 @@
 
 #include "store/db.hpp"
 #include "store/sqlite_vfs.hpp"
+#include "store/text_grams.hpp"
 
 namespace duban::store {
 namespace {
@@ -36,6 +37,13 @@ public:
         sqlite3_extended_result_codes(db_, 1);
         WatchRollbacks(db_);
         sqlite3_busy_timeout(db_, 10000);
+        // The case text index's triggers call it (migration 13).
+        if (RegisterTextGrams(db_) != SQLITE_OK) {
+            std::string msg = sqlite3_errmsg(db_);
+            sqlite3_close(db_);
+            db_ = nullptr;
+            throw DbError(DbErrorKind::kConnection, "cannot register duban_grams on " + path + ": " + msg);
+        }
         ExecScript(
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
             "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;");

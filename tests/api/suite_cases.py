@@ -9,7 +9,7 @@ nothing; scope (404); the reporter's masked data and the logged full view; the b
 lifecycle as four writes; yellow and red lights across National Day 2026 and its adjusted
 Saturday (10 October)."""
 import dubantest as dt
-from dubantest import check, eq, expect_error, expect_status
+from dubantest import check, eq, expect_error, expect_status, urlquote
 
 # Two JPEG photos' hashes, uploaded in setup (a reference must name a stored attachment).
 PHOTO = PHOTO2 = None
@@ -367,6 +367,53 @@ class CasesSuite(dt.Suite):
         d = self.act(self.chunliu, d["id"], "resume")
         eq(d["stage_due_at"], "2026-10-21T09:30:00.000Z", "deadline moved by the pause (was %s)" % due0)
         eq(d["light"], "green", "green after resuming")
+
+    def test_text_search(self):
+        # q= finds the cases whose title, description, number or address contains the text. On
+        # SQLite a text index of character pairs narrows the search first; the answers must be
+        # those of a plain substring test, for the leader and within a street's scope.
+        self.login_all()
+        texts = [
+            ("鹦鹉螺井盖松动，行人绊倒。", "鹦鹉螺路12号", self.insp_grid),
+            ("鹦鹉螺广场路灯不亮。", "", self.insp_grid),
+            ("松动的鹦鹉 螺丝", "B座鹦鹉螺", self.malan_grid),
+            ("鹦鹉螺井盖缺失（测试）", "鹦鹉螺路12号", self.malan_grid),
+        ]
+        made = []
+        for desc, addr, grid in texts:
+            c = self.create({"type": "urban", "category": "E0101", "description": desc, "address": addr, "grid_id": grid})
+            made.append((c, desc + "\n" + addr + "\n" + c["title"] + "\n" + c["number"]))
+        chunliu_ids = {c["id"] for c, _ in made if c["street_id"] == self.chunliu_id}
+        check(0 < len(chunliu_ids) < len(made), "the cases lie in two streets")
+
+        def search(who, q, per_page=50):
+            ids, page, total = [], 1, None
+            while True:
+                r = expect_status(who.get("/api/v1/cases?per_page=%d&page=%d&q=%s" % (per_page, page, urlquote(q))),
+                                  200).json()
+                total = r["total"] if total is None else total
+                ids += [i["id"] for i in r["items"]]
+                if len(r["items"]) < per_page:
+                    return ids, total
+                page += 1
+
+        mine = {c["id"] for c, _ in made}
+        for q in ("鹦鹉螺", "鹦鹉", "井盖", "井盖松动", "鹦鹉螺路12号", "路12号", "12号", "，行人", "螺丝", "鹦鹉 螺",
+                  "鹦鹉螺井", "螺路", "B座", "鹉", "松动的鹦鹉螺", "鹦鹉螺灯", "路灯不亮"):
+            want = [c["id"] for c, text in reversed(made) if q in text]
+            for who, name, scope in ((self.leader, "leader", None), (self.chunliu, "chunliu.staff", chunliu_ids)):
+                ids, total = search(who, q, per_page=2)
+                got = [i for i in ids if i in mine]  # other tests' cases may match the shorter words
+                w = [i for i in want if scope is None or i in scope]
+                eq(got, w, "%s q=%s: the cases containing it, newest first" % (name, q))
+                eq(total, len(ids), "%s q=%s: total = cases listed" % (name, q))
+                if scope is not None:
+                    for i in ids:
+                        check(i in scope or i not in mine, "%s q=%s: no case outside the scope" % (name, q))
+        # Searches with nothing to find, and the light totals of a search.
+        eq(search(self.leader, "鹦鹉螺不存在")[1], 0, "an absent phrase finds nothing")
+        r = expect_status(self.leader.get("/api/v1/cases?q=" + urlquote("鹦鹉螺")), 200).json()
+        eq(sum(r["lights"].values()), r["total"], "the light totals of a search count its open cases")
 
     def test_scoped_totals_and_lights_match_the_lists(self):
         # A list's total, its light totals and its pages are three queries; for a scoped user the

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
+#include <map>
 #include <atomic>
 #include <filesystem>
 #include <thread>
@@ -8,6 +10,7 @@
 #include "store/case_repos.hpp"
 #include "store/repos.hpp"
 #include "store/store.hpp"
+#include "store/text_grams.hpp"
 #include "test_util.hpp"
 
 using namespace duban;
@@ -420,4 +423,253 @@ TEST(StoreSqlite, ScopedCaseListsAgreeWithTheScopeBroadOrNarrow) {
     expect({900}, 20);      // 20 * 3000 / 5 = 12,000 > 10,000: the index lookups
     expect({3, 900}, 100);  // a street and a department together (no case twice)
     expect({}, 20);         // no units: nothing
+}
+
+TEST(TextGrams, PairsOfWordCharactersWithANonAsciiOneInHex) {
+    // 井 e4ba95, 盖 e79b96, 破 e7a0b4; "A座" lower-cased to "a座"; "，" and spaces cut the runs;
+    // pairs of ASCII characters are left to the scan; no pair spans two texts.
+    EXPECT_EQ(store::TextGrams({"井盖破"}), "e4ba95e79b96 e79b96e7a0b4");
+    EXPECT_EQ(store::TextGrams({"井盖，破 盖"}), "e4ba95e79b96");
+    EXPECT_EQ(store::TextGrams({"A座", "a座"}), "61e5baa7");
+    EXPECT_EQ(store::TextGrams({"CG-20260601-000012", "abc 12"}), "");
+    EXPECT_EQ(store::TextGrams({"井", "盖"}), "");
+    EXPECT_EQ(store::TextGrams({"12号楼"}), "32e58fb7 e58fb7e6a5bc");  // 2号, 号楼
+    EXPECT_EQ(store::TextGrams({std::string("\xff井\xe4盖")}), "");  // broken bytes cut the run
+    EXPECT_EQ(store::TextGramsQuery("井盖破"), "\"e4ba95e79b96\" \"e79b96e7a0b4\"");
+    EXPECT_EQ(store::TextGramsQuery("井"), "");
+}
+
+// The list's text search gives what a substring test of title, description, number and address
+// gives, whether it goes through SQLite's text index or PostgreSQL's scan, after inserts, edits of
+// the text and deletes.
+TEST_P(PipelineStore, CaseTextSearchFindsWhatASubstringTestFinds) {
+    test::TempDb t(GetParam());
+    auto c = t.db->Connect();
+    const std::vector<std::string> alphabet = {"井", "盖", "破", "损", "路", "灯", "中", "山", "1", "2", "号",
+                                               "a", "，", " ", "座", "区"};
+    uint64_t seed = 42;
+    auto rnd = [&](uint64_t n) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        return (seed >> 33) % n;
+    };
+    auto text = [&](size_t len) {
+        std::string s;
+        for (size_t i = 0; i < len; ++i) s += alphabet[rnd(alphabet.size())];
+        return s;
+    };
+    std::map<int64_t, std::array<std::string, 4>> cases;  // id -> title, description, number, address
+    for (int64_t id = 1; id <= 400; ++id) {
+        std::array<std::string, 4> t4 = {text(1 + rnd(6)), text(rnd(20)), "T-" + std::to_string(id), text(rnd(8))};
+        c->Exec("INSERT INTO cases (id, number, type, category, category_major, title, description, urgency, source, "
+                "address, stage, status, reported_at, stage_started_at, updated_at) VALUES (?, ?, 'urban', 'c', 'm', ?, "
+                "?, 'normal', 'test', ?, 'handle', 'open', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', "
+                "'2026-01-01T00:00:00.000Z')",
+                {id, t4[2], t4[0], t4[1], t4[3]});
+        cases[id] = t4;
+    }
+    auto search = [&](const std::string& q) {
+        store::CaseFilter f;
+        f.q = q;
+        f.per_page = 500;
+        auto [rows, total] = store::ListCases(*c, f);
+        std::vector<int64_t> got;
+        for (auto& r : rows) got.push_back(r.id);
+        EXPECT_EQ(total, static_cast<int64_t>(got.size())) << q;
+        return got;
+    };
+    int nonempty = 0;
+    auto check = [&](const std::string& q) {
+        std::vector<int64_t> want;
+        for (auto it = cases.rbegin(); it != cases.rend(); ++it)
+            for (const auto& field : it->second)
+                if (field.find(q) != std::string::npos) {
+                    want.push_back(it->first);
+                    break;
+                }
+        EXPECT_EQ(search(q), want) << "q = " << q;
+        nonempty += want.empty() ? 0 : 1;
+    };
+    auto check_many = [&] {
+        for (int k = 0; k < 150; ++k) {
+            auto it = cases.begin();
+            std::advance(it, static_cast<long>(rnd(cases.size())));
+            const std::string& field = it->second[rnd(4)];
+            // A substring of 1 to 4 characters of a real text (so most searches find something).
+            std::vector<size_t> starts;
+            for (size_t i = 0; i < field.size(); ++i)
+                if ((static_cast<unsigned char>(field[i]) & 0xC0) != 0x80) starts.push_back(i);
+            if (starts.empty()) continue;
+            size_t a = rnd(starts.size()), n = 1 + rnd(4);
+            size_t b = std::min(starts.size(), a + n);
+            size_t end = b < starts.size() ? starts[b] : field.size();
+            check(field.substr(starts[a], end - starts[a]));
+        }
+        for (const char* q : {"井盖", "灯，", "，路", "盖破损", "中山路1号", "T-12", "号a", "区区区区区区"}) check(q);
+    };
+    auto index = [&] {
+        store::Tx tx(*c);
+        store::IndexPendingCaseText(*c);
+        tx.Commit();
+        if (GetParam() == store::Backend::kSqlite) {
+            EXPECT_EQ(c->Query("SELECT (SELECT COUNT(*) FROM case_text_pending) + (SELECT COUNT(*) FROM case_text_stale)")[0].Int(0), 0);
+        }
+    };
+    check_many();  // the cases not yet in the index (written outside the pipeline) are found too
+    EXPECT_GT(nonempty, 50);
+    index();
+    check_many();
+    EXPECT_GT(nonempty, 100);
+    // Edits of the text (the update trigger takes the old terms out) and deletes.
+    for (int64_t id = 1; id <= 400; id += 3) {
+        auto before = store::FindCase(*c, id);
+        ASSERT_TRUE(before);
+        auto after = *before;
+        after.title = text(1 + rnd(6));
+        after.address = text(rnd(8));
+        store::UpdateCase(*c, *before, after);
+        cases[id][0] = after.title;
+        cases[id][3] = after.address;
+    }
+    for (int64_t id = 2; id <= 400; id += 7) {
+        c->Exec("DELETE FROM cases WHERE id = ?", {id});
+        cases.erase(id);
+    }
+    check_many();  // before the index catches up
+    index();
+    check_many();
+    // An edit of an edited case, and of a new one, before the index catches up.
+    for (int64_t id : {int64_t{1}, int64_t{4}, int64_t{401}}) {
+        if (id == 401)
+            c->Exec("INSERT INTO cases (id, number, type, category, category_major, title, description, urgency, "
+                    "source, address, stage, status, reported_at, stage_started_at, updated_at) VALUES (401, 'T-401', "
+                    "'urban', 'c', 'm', '鹦鹉', '', 'normal', 'test', '', 'handle', 'open', "
+                    "'2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')",
+                    {});
+        for (int k = 0; k < 2; ++k) {
+            auto before = store::FindCase(*c, id);
+            auto after = *before;
+            after.title = text(2 + rnd(5));
+            store::UpdateCase(*c, *before, after);
+            cases[id] = {after.title, after.description, after.number, after.address};
+        }
+    }
+    check_many();
+    index();
+    check_many();
+    if (GetParam() == store::Backend::kSqlite) {
+        // After the edits and deletes the index holds each case's current pairs and nothing else:
+        // for every pair of the alphabet, the cases it names are those whose text has the pair.
+        int pairs = 0;
+        for (const auto& a : alphabet)
+            for (const auto& b : alphabet) {
+                const std::string pair = a + b, match = store::TextGramsQuery(pair);
+                if (match.empty() || match.find(' ') != std::string::npos) continue;  // not one term
+                int64_t want = 0;
+                for (const auto& [id, t4] : cases)
+                    for (const auto& field : t4)
+                        if (field.find(pair) != std::string::npos) {
+                            ++want;
+                            break;
+                        }
+                EXPECT_EQ(c->Query("SELECT COUNT(*) FROM case_text WHERE case_text MATCH ?", {match})[0].Int(0), want)
+                    << pair;
+                ++pairs;
+            }
+        EXPECT_GT(pairs, 100);
+        // LIKE ignores the case of ASCII letters, and so do the terms.
+        c->Exec("UPDATE cases SET title = 'B座' WHERE id = 1");
+        index();
+        EXPECT_EQ(search("b座"), std::vector<int64_t>{1});
+        // The index is consistent, and it is what answered: with it emptied, the search finds nothing.
+        c->Exec("INSERT INTO case_text (case_text) VALUES ('integrity-check')");
+        c->Exec("INSERT INTO case_text (case_text) VALUES ('delete-all')");
+        EXPECT_TRUE(search("b座").empty());
+    }
+}
+
+// A search's light totals, with enough matches (2,400 of 12,000) that the store checks each open
+// case against the text index's list instead of reading the cases through it.
+TEST_P(PipelineStore, LightTotalsOfASearchCountItsOpenCases) {
+    test::TempDb t(GetParam());
+    auto c = t.db->Connect();
+    c->Exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 12000) "
+            "INSERT INTO cases (number, type, category, category_major, title, description, urgency, source, "
+            "stage, status, light, reported_at, stage_started_at, updated_at) "
+            "SELECT 'T-' || i, 'urban', 'c', 'm', CASE WHEN i % 5 = 1 THEN '鹦鹉螺' ELSE '路灯' END, "
+            "CASE WHEN i % 7 = 0 THEN '鹦鹉' ELSE 'd' END, 'normal', 'test', 'handle', "
+            "CASE WHEN i % 4 = 0 THEN 'closed' WHEN i % 9 = 0 THEN 'suspended' ELSE 'open' END, "
+            "CASE i % 3 WHEN 0 THEN 'green' WHEN 1 THEN 'yellow' ELSE 'red' END, "
+            "'2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z' FROM n",
+            {});
+    {
+        store::Tx tx(*c);
+        store::IndexPendingCaseText(*c);
+        tx.Commit();
+    }
+    for (const std::string q : {"鹦鹉", "鹦鹉螺", "路灯", "螺"}) {
+        std::map<std::string, int64_t> want = {{"green", 0}, {"yellow", 0}, {"red", 0}};
+        int64_t matched = 0;
+        for (int i = 1; i <= 12000; ++i) {
+            const std::string title = i % 5 == 1 ? "鹦鹉螺" : "路灯", desc = i % 7 == 0 ? "鹦鹉" : "d";
+            if (title.find(q) == std::string::npos && desc.find(q) == std::string::npos) continue;
+            ++matched;
+            if (i % 4 == 0) continue;  // closed
+            ++want[i % 3 == 0 ? "green" : i % 3 == 1 ? "yellow" : "red"];
+        }
+        store::CaseFilter f;
+        f.q = q;
+        f.per_page = 10;
+        auto lights = store::CountCaseLights(*c, f);
+        for (const auto& [light, n] : want) EXPECT_EQ(lights[light].get<int64_t>(), n) << q << " " << light;
+        EXPECT_EQ(store::ListCases(*c, f).second, matched) << q;
+    }
+}
+
+// Cases written through the pipeline reach the text index kTextIndexBatch at a time, before a
+// COMMIT; those still waiting are found by a search all the same, and a failed command leaves
+// nothing waiting.
+TEST(StoreSqlite, PipelineIndexesCaseTextInBatches) {
+    test::TempDb t;
+    core::SystemClock clock;
+    store::Pipeline p(*t.db, clock, {.queue_capacity = 2000, .max_batch = 64});
+    const int n = 700;
+    std::atomic<int> done{0};
+    p.Start();
+    for (int i = 1; i <= n; ++i) {
+        const bool fail = i % 50 == 0;  // inserts its case, then fails: rolled back with its note
+        ASSERT_TRUE(p.Submit(
+            {1, "t", ""},
+            [i, fail](store::WriteTx& tx) -> core::Result<core::Json> {
+                store::CaseRow r;
+                r.id = i;
+                r.number = "T-" + std::to_string(i);
+                r.type = "urban";
+                r.category = "c";
+                r.category_major = "m";
+                r.title = i % 3 == 0 ? "鹦鹉螺井盖" : "路灯";
+                r.description = "d";
+                r.stage = "handle";
+                r.reported_at = r.stage_started_at = r.updated_at = "2026-01-01T00:00:00.000Z";
+                store::InsertCase(tx.conn(), r);
+                if (fail) return core::Error::Validation("x", "rejected on purpose");
+                return core::Json{{"id", i}};
+            },
+            [&](core::Result<core::Json>) { done++; }));
+    }
+    while (done < n) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    p.Stop();
+    auto c = t.db->Connect();
+    const int64_t indexed = c->Query("SELECT COUNT(*) FROM case_text WHERE case_text MATCH ?",
+                                     {store::TextGramsQuery("井盖")})[0].Int(0);
+    const int64_t pending = c->Query("SELECT COUNT(*) FROM case_text_pending")[0].Int(0);
+    EXPECT_LT(pending, store::kTextIndexBatch);
+    EXPECT_EQ(c->Query("SELECT COUNT(*) FROM case_text_pending p WHERE p.id NOT IN (SELECT id FROM cases)")[0].Int(0), 0);
+    EXPECT_GT(indexed, 100);  // at least two rounds of 256 reached the index
+    int64_t want = 0;
+    for (int i = 1; i <= n; ++i) want += (i % 3 == 0 && i % 50 != 0) ? 1 : 0;
+    store::CaseFilter f;
+    f.q = "鹦鹉螺井";
+    f.per_page = 500;
+    EXPECT_EQ(store::ListCases(*c, f).second, want);  // indexed and waiting together
+    EXPECT_EQ(c->Query("SELECT COUNT(*) FROM cases")[0].Int(0), n - n / 50);
 }

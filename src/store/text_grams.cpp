@@ -1,0 +1,129 @@
+// The case text index's terms: pairs of adjacent word characters, in hex. See text_grams.hpp.
+#include "store/text_grams.hpp"
+
+#include <algorithm>
+#include <cstdint>
+
+namespace duban::store {
+namespace {
+
+// Punctuation, spaces and symbols end a run of word characters: ASCII other than letters and
+// digits, Latin-1's symbols, general punctuation, CJK symbols and punctuation (、。「」〔〕),
+// the CJK compatibility forms and the full-width ASCII punctuation (，：（）！).
+bool IsWordChar(uint32_t c) {
+    if (c < 0x80)
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (c <= 0xBF) return false;
+    if (c >= 0x2000 && c <= 0x206F) return false;
+    if (c >= 0x3000 && c <= 0x303F) return false;
+    if (c >= 0xFE30 && c <= 0xFE4F) return false;
+    if (c >= 0xFF00 && c <= 0xFF0F) return false;
+    if (c >= 0xFF1A && c <= 0xFF20) return false;
+    if (c >= 0xFF3B && c <= 0xFF40) return false;
+    if (c >= 0xFF5B && c <= 0xFF65) return false;
+    return true;
+}
+
+// One character of s from position *i (UTF-8); its bytes in *bytes, 0 for a byte that starts no
+// valid character (a separator, skipped on its own).
+uint32_t Next(std::string_view s, size_t* i, std::string_view* bytes) {
+    const auto b0 = static_cast<unsigned char>(s[*i]);
+    size_t n = b0 < 0x80 ? 1 : (b0 >> 5) == 0x6 ? 2 : (b0 >> 4) == 0xE ? 3 : (b0 >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || *i + n > s.size()) {
+        *bytes = s.substr((*i)++, 1);
+        return 0;
+    }
+    uint32_t c = n == 1 ? b0 : n == 2 ? (b0 & 0x1F) : n == 3 ? (b0 & 0x0F) : (b0 & 0x07);
+    for (size_t k = 1; k < n; ++k) {
+        const auto b = static_cast<unsigned char>(s[*i + k]);
+        if ((b & 0xC0) != 0x80) {
+            *bytes = s.substr((*i)++, 1);
+            return 0;
+        }
+        c = (c << 6) | (b & 0x3F);
+    }
+    *bytes = s.substr(*i, n);
+    *i += n;
+    return c;
+}
+
+void AppendHex(std::string* out, std::string_view bytes, bool lower_ascii) {
+    static const char* kHex = "0123456789abcdef";
+    for (char ch : bytes) {
+        auto b = static_cast<unsigned char>(ch);
+        if (lower_ascii && b >= 'A' && b <= 'Z') b = static_cast<unsigned char>(b - 'A' + 'a');
+        out->push_back(kHex[b >> 4]);
+        out->push_back(kHex[b & 0xF]);
+    }
+}
+
+void Collect(std::string_view s, std::vector<std::string>* grams) {
+    std::string_view prev_bytes;
+    uint32_t prev = 0;
+    bool have_prev = false;
+    for (size_t i = 0; i < s.size();) {
+        std::string_view bytes;
+        const uint32_t c = Next(s, &i, &bytes);
+        if (c == 0 || !IsWordChar(c)) {
+            have_prev = false;
+            continue;
+        }
+        if (have_prev && (prev >= 0x80 || c >= 0x80)) {
+            std::string g;
+            g.reserve(2 * (prev_bytes.size() + bytes.size()));
+            AppendHex(&g, prev_bytes, true);
+            AppendHex(&g, bytes, true);
+            grams->push_back(std::move(g));
+        }
+        prev = c;
+        prev_bytes = bytes;
+        have_prev = true;
+    }
+}
+
+std::vector<std::string> Distinct(const std::vector<std::string_view>& texts) {
+    std::vector<std::string> grams;
+    for (auto t : texts) Collect(t, &grams);
+    std::sort(grams.begin(), grams.end());
+    grams.erase(std::unique(grams.begin(), grams.end()), grams.end());
+    return grams;
+}
+
+void GramsFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+    std::vector<std::string_view> texts;
+    texts.reserve(static_cast<size_t>(argc));
+    for (int i = 0; i < argc; ++i) {
+        if (sqlite3_value_type(argv[i]) == SQLITE_NULL) continue;
+        const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(argv[i]));
+        if (p) texts.emplace_back(p, static_cast<size_t>(sqlite3_value_bytes(argv[i])));
+    }
+    std::string out = TextGrams(texts);
+    sqlite3_result_text(ctx, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
+}
+
+}  // namespace
+
+std::string TextGrams(const std::vector<std::string_view>& texts) {
+    std::string out;
+    for (const auto& g : Distinct(texts)) {
+        if (!out.empty()) out += ' ';
+        out += g;
+    }
+    return out;
+}
+
+std::string TextGramsQuery(std::string_view q) {
+    std::string out;
+    for (const auto& g : Distinct({q})) {
+        if (!out.empty()) out += ' ';
+        out += '"' + g + '"';
+    }
+    return out;
+}
+
+int RegisterTextGrams(sqlite3* db) {
+    return sqlite3_create_function_v2(db, "duban_grams", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+                               GramsFunction, nullptr, nullptr, nullptr);
+}
+
+}  // namespace duban::store
