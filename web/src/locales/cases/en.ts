@@ -48,7 +48,7 @@ export default {
     street: 'Street',
     category: 'Category',
     overdue: 'Overdue only',
-    search: 'Number, title or description',
+    search: 'Number, title, description or address',
     reset: 'Reset',
   },
   empty: 'No cases match',

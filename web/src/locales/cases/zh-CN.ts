@@ -48,7 +48,7 @@ export default {
     street: '街道',
     category: '类别',
     overdue: '只看超期',
-    search: '编号、标题或描述',
+    search: '编号、标题、描述或地址',
     reset: '重置',
   },
   empty: '没有符合条件的案件',

@@ -48,7 +48,7 @@ export default {
     street: '街道',
     category: '類別',
     overdue: '只看超期',
-    search: '編號、標題或描述',
+    search: '編號、標題、描述或地址',
     reset: '重置',
   },
   empty: '沒有符合條件的案件',
