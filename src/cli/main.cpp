@@ -117,7 +117,7 @@ void MigrateDb(store::Database& db, bool verbose) {
     auto c = db.Connect();
     auto applied = store::Migrate(*c);
     {  // cases written outside duban (a bulk load) into the text index
-        store::Tx tx(*c);
+        store::Tx tx(*c, /*immediate=*/true);  // a running server may be writing
         store::IndexPendingCaseText(*c);
         tx.Commit();
     }

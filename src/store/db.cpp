@@ -55,7 +55,9 @@ Database::Lease::~Lease() {
     if (db_->pool_.size() < 16) db_->pool_.push_back(std::move(c_));
 }
 
-Tx::Tx(Conn& c) : c_(c) { c_.Exec("BEGIN"); }
+Tx::Tx(Conn& c, bool immediate) : c_(c) {
+    c_.Exec(immediate && c_.backend() == Backend::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+}
 Tx::~Tx() {
     if (!done_) {
         try {

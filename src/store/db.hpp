@@ -93,10 +93,12 @@ private:
 std::unique_ptr<Conn> OpenSqlite(const std::string& path);
 std::unique_ptr<Conn> OpenPostgres(const std::string& url);
 
-/// Opens a transaction on a connection and rolls it back unless committed.
+/// Opens a transaction on a connection and rolls it back unless committed. immediate: on SQLite,
+/// take the write lock at once (BEGIN IMMEDIATE), so that a transaction that reads and then writes
+/// waits for a busy writer instead of failing at its first write.
 class Tx {
 public:
-    explicit Tx(Conn& c);
+    explicit Tx(Conn& c, bool immediate = false);
     ~Tx();
     void Commit();
 

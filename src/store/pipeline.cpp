@@ -241,7 +241,13 @@ void Pipeline::RunBatch(std::vector<Item>& batch) {
                 tx.command_events()->clear();
             }
         }
-        IndexPendingCaseText(*conn_, kTextIndexBatch);  // the cases written lately, in one go (SQLite)
+        try {  // the cases written lately, in one go (SQLite); a search finds them meanwhile
+            IndexPendingCaseText(*conn_, kTextIndexBatch, kTextIndexMax);
+        } catch (const DbError& e) {
+            if (e.kind == DbErrorKind::kConnection) throw;
+            std::fprintf(stderr, "{\"level\":\"error\",\"msg\":\"case text index not updated\",\"error\":%s}\n",
+                         core::Json(e.what()).dump().c_str());
+        }
         std::vector<Value> rows = sealer_->Finish(&head_hash_);
         tx.Flush(rows);
         conn_->Exec("COMMIT");

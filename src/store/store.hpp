@@ -36,11 +36,14 @@ bool RefreshPlannerStats(Conn& conn);
 inline constexpr int64_t kPlannerStatsMinRows = 1000;
 /// Brings the case text index (SQLite, migration 13) up to date with the cases written since: the
 /// triggers on cases only note them, and a search reads the noted cases too. Does nothing while
-/// fewer than min_pending cases wait and no edited case does: the pipeline, before a COMMIT,
-/// indexes them kTextIndexBatch at a time (a write to FTS5 costs about 100 us of fixed work);
-/// start-up indexes them all. Run it inside a transaction. No-op on PostgreSQL.
-void IndexPendingCaseText(Conn& conn, int64_t min_pending = 1);
+/// fewer than min_pending cases wait and no edited case does; takes in at most max_cases (0: all),
+/// the oldest first. The pipeline, before a COMMIT, takes them in kTextIndexBatch to
+/// kTextIndexMax at a time (a write to FTS5 costs about 100 us of fixed work); start-up takes in
+/// all. Throws on failure, leaving the notes as they were (its own savepoint). Run it inside a
+/// transaction. No-op on PostgreSQL.
+void IndexPendingCaseText(Conn& conn, int64_t min_pending = 1, int64_t max_cases = 0);
 inline constexpr int64_t kTextIndexBatch = 256;
+inline constexpr int64_t kTextIndexMax = 4096;
 
 // ---------------------------------------------------------------- events
 /// Who caused a change.

@@ -44,6 +44,12 @@ uint32_t Next(std::string_view s, size_t* i, std::string_view* bytes) {
     }
     *bytes = s.substr(*i, n);
     *i += n;
+    // SQLite's LIKE reads U+FFFE, U+FFFF, surrogates and over-long forms as U+FFFD: so do the terms.
+    if (c == 0xFFFE || c == 0xFFFF || (c >= 0xD800 && c <= 0xDFFF) || (n == 2 && c < 0x80) ||
+        (n == 3 && c < 0x800) || (n == 4 && c < 0x10000)) {
+        *bytes = "\xEF\xBF\xBD";
+        c = 0xFFFD;
+    }
     return c;
 }
 
@@ -81,6 +87,15 @@ void Collect(std::string_view s, std::vector<std::string>* grams) {
     }
 }
 
+// The distinct terms in the order they first appear.
+std::vector<std::string> InOrder(std::string_view s) {
+    std::vector<std::string> grams, out;
+    Collect(s, &grams);
+    for (auto& g : grams)
+        if (std::find(out.begin(), out.end(), g) == out.end()) out.push_back(std::move(g));
+    return out;
+}
+
 std::vector<std::string> Distinct(const std::vector<std::string_view>& texts) {
     std::vector<std::string> grams;
     for (auto t : texts) Collect(t, &grams);
@@ -112,9 +127,18 @@ std::string TextGrams(const std::vector<std::string_view>& texts) {
     return out;
 }
 
-std::string TextGramsQuery(std::string_view q) {
+std::string TextGramsQuery(std::string_view q, size_t max_terms) {
+    std::vector<std::string> grams = InOrder(q);
+    if (max_terms > 0 && grams.size() > max_terms) {
+        // Spread over the text (the first and the last pair among them): each term an AND costs,
+        // and a few pairs of a long phrase already leave few candidates for LIKE.
+        std::vector<std::string> some;
+        for (size_t k = 0; k < max_terms; ++k)
+            some.push_back(std::move(grams[max_terms == 1 ? 0 : k * (grams.size() - 1) / (max_terms - 1)]));
+        grams = std::move(some);
+    }
     std::string out;
-    for (const auto& g : Distinct({q})) {
+    for (const auto& g : grams) {
         if (!out.empty()) out += ' ';
         out += '"' + g + '"';
     }

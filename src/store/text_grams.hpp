@@ -5,9 +5,10 @@
 /// are two characters, which FTS5's own trigram tokenizer cannot look up.
 ///
 /// A text contains a query only if it has all of the query's terms, so the index narrows a search
-/// to candidates and the list's LIKE test decides: the index can only miss cases by being out of
-/// date, never by how the text is cut. The triggers keep it up to date in the same transaction as
-/// the case (they call duban_grams, registered on every connection the store opens).
+/// to candidates and the list's LIKE test decides. Characters are compared as SQLite's LIKE
+/// compares them (ASCII letters without case; U+FFFE, U+FFFF as U+FFFD). The triggers on cases
+/// note the cases the index has yet to take in, and searches read those too
+/// (store::IndexPendingCaseText).
 #include <sqlite3.h>
 
 #include <string>
@@ -20,9 +21,10 @@ namespace duban::store {
 /// its own (no pair spans two texts). ASCII letters are lower-cased, as LIKE ignores their case.
 std::string TextGrams(const std::vector<std::string_view>& texts);
 
-/// An FTS5 query that a text containing `q` always matches: its terms ANDed, each quoted. Empty
-/// when `q` has no term (one character, or ASCII only): such a search cannot use the index.
-std::string TextGramsQuery(std::string_view q);
+/// An FTS5 query that a text containing `q` always matches: its terms ANDed, each quoted, at most
+/// max_terms of them (0: all) spread over `q`. Empty when `q` has no term (one character, or ASCII
+/// only): such a search cannot use the index.
+std::string TextGramsQuery(std::string_view q, size_t max_terms = 4);
 
 /// Registers duban_grams(text, ...) = TextGrams on a connection (deterministic; NULLs skipped).
 /// Returns SQLite's result code.
