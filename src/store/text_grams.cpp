@@ -24,65 +24,74 @@ bool IsWordChar(uint32_t c) {
     return true;
 }
 
-// One character of s from position *i (UTF-8); its bytes in *bytes, 0 for a byte that starts no
-// valid character (a separator, skipped on its own).
-uint32_t Next(std::string_view s, size_t* i, std::string_view* bytes) {
+// One character of s from position *i (UTF-8), as SQLite's LIKE reads it: U+FFFE, U+FFFF,
+// surrogates and a multi-byte form of an ASCII character read as U+FFFD. 0 for a byte that starts
+// no character (a separator, skipped on its own).
+uint32_t Next(std::string_view s, size_t* i) {
     const auto b0 = static_cast<unsigned char>(s[*i]);
     size_t n = b0 < 0x80 ? 1 : (b0 >> 5) == 0x6 ? 2 : (b0 >> 4) == 0xE ? 3 : (b0 >> 3) == 0x1E ? 4 : 0;
     if (n == 0 || *i + n > s.size()) {
-        *bytes = s.substr((*i)++, 1);
+        ++*i;
         return 0;
     }
     uint32_t c = n == 1 ? b0 : n == 2 ? (b0 & 0x1F) : n == 3 ? (b0 & 0x0F) : (b0 & 0x07);
     for (size_t k = 1; k < n; ++k) {
         const auto b = static_cast<unsigned char>(s[*i + k]);
         if ((b & 0xC0) != 0x80) {
-            *bytes = s.substr((*i)++, 1);
+            ++*i;
             return 0;
         }
         c = (c << 6) | (b & 0x3F);
     }
-    *bytes = s.substr(*i, n);
     *i += n;
-    // SQLite's LIKE reads U+FFFE, U+FFFF, surrogates and over-long forms as U+FFFD: so do the terms.
-    if (c == 0xFFFE || c == 0xFFFF || (c >= 0xD800 && c <= 0xDFFF) || (n == 2 && c < 0x80) ||
-        (n == 3 && c < 0x800) || (n == 4 && c < 0x10000)) {
-        *bytes = "\xEF\xBF\xBD";
-        c = 0xFFFD;
-    }
+    if ((n > 1 && c < 0x80) || (c >= 0xD800 && c <= 0xDFFF) || c == 0xFFFE || c == 0xFFFF) c = 0xFFFD;
     return c;
 }
 
-void AppendHex(std::string* out, std::string_view bytes, bool lower_ascii) {
+// A character's UTF-8 bytes in hex (the shortest form, so that every spelling of it is one term),
+// ASCII letters lower-cased as LIKE ignores their case.
+void AppendHex(std::string* out, uint32_t c) {
     static const char* kHex = "0123456789abcdef";
-    for (char ch : bytes) {
-        auto b = static_cast<unsigned char>(ch);
-        if (lower_ascii && b >= 'A' && b <= 'Z') b = static_cast<unsigned char>(b - 'A' + 'a');
-        out->push_back(kHex[b >> 4]);
-        out->push_back(kHex[b & 0xF]);
+    unsigned char b[4];
+    size_t n = 0;
+    if (c < 0x80) {
+        b[n++] = static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    } else if (c < 0x800) {
+        b[n++] = static_cast<unsigned char>(0xC0 | (c >> 6));
+        b[n++] = static_cast<unsigned char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+        b[n++] = static_cast<unsigned char>(0xE0 | (c >> 12));
+        b[n++] = static_cast<unsigned char>(0x80 | ((c >> 6) & 0x3F));
+        b[n++] = static_cast<unsigned char>(0x80 | (c & 0x3F));
+    } else {
+        b[n++] = static_cast<unsigned char>(0xF0 | (c >> 18));
+        b[n++] = static_cast<unsigned char>(0x80 | ((c >> 12) & 0x3F));
+        b[n++] = static_cast<unsigned char>(0x80 | ((c >> 6) & 0x3F));
+        b[n++] = static_cast<unsigned char>(0x80 | (c & 0x3F));
+    }
+    for (size_t k = 0; k < n; ++k) {
+        out->push_back(kHex[b[k] >> 4]);
+        out->push_back(kHex[b[k] & 0xF]);
     }
 }
 
 void Collect(std::string_view s, std::vector<std::string>* grams) {
-    std::string_view prev_bytes;
     uint32_t prev = 0;
     bool have_prev = false;
     for (size_t i = 0; i < s.size();) {
-        std::string_view bytes;
-        const uint32_t c = Next(s, &i, &bytes);
+        const uint32_t c = Next(s, &i);
         if (c == 0 || !IsWordChar(c)) {
             have_prev = false;
             continue;
         }
         if (have_prev && (prev >= 0x80 || c >= 0x80)) {
             std::string g;
-            g.reserve(2 * (prev_bytes.size() + bytes.size()));
-            AppendHex(&g, prev_bytes, true);
-            AppendHex(&g, bytes, true);
+            g.reserve(16);
+            AppendHex(&g, prev);
+            AppendHex(&g, c);
             grams->push_back(std::move(g));
         }
         prev = c;
-        prev_bytes = bytes;
         have_prev = true;
     }
 }

@@ -440,6 +440,8 @@ TEST(TextGrams, PairsOfWordCharactersWithANonAsciiOneInHex) {
     // As SQLite's LIKE reads them, U+FFFE and U+FFFF are U+FFFD.
     EXPECT_EQ(store::TextGrams({"井\xEF\xBF\xBE"}), store::TextGrams({"井\xEF\xBF\xBD"}));
     EXPECT_EQ(store::TextGrams({"井\xEF\xBF\xBF"}), "e4ba95efbfbd");
+    // A longer spelling of a character (not valid UTF-8, but LIKE reads it) gives the same term.
+    EXPECT_EQ(store::TextGrams({"井\xE0\x84\xA3"}), store::TextGrams({"井\xC4\xA3"}));
     // A long query asks for 4 of its pairs, the first and the last among them.
     const std::string q4 = store::TextGramsQuery("一二三四五六七");
     EXPECT_EQ(std::count(q4.begin(), q4.end(), ' '), 3);
