@@ -116,7 +116,7 @@ std::unique_ptr<store::Database> OpenDb(const Args& a, bool create_dir) {
 void MigrateDb(store::Database& db, bool verbose) {
     auto c = db.Connect();
     auto applied = store::Migrate(*c);
-    {  // cases written outside duban (a bulk load) into the text index
+    if (store::CaseTextWaiting(*c)) {  // cases written outside duban (a bulk load) into the text index
         store::Tx tx(*c, /*immediate=*/true);  // a running server may be writing
         store::IndexPendingCaseText(*c);
         tx.Commit();

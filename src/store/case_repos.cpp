@@ -256,6 +256,11 @@ int64_t KeepTextIndexIfNarrow(Conn& c, Where* w) {
 
 int64_t NextCaseId(Conn& c) { return rowutil::NextId(c, "cases"); }
 
+bool CaseTextWaiting(Conn& c) {
+    if (c.backend() != Backend::kSqlite) return false;
+    return c.Query("SELECT EXISTS (SELECT 1 FROM case_text_stale) OR EXISTS (SELECT 1 FROM case_text_pending)")[0].Int(0) != 0;
+}
+
 void IndexPendingCaseText(Conn& c, int64_t min_pending, int64_t max_cases) {
     if (c.backend() != Backend::kSqlite) return;
     auto r = c.Query("SELECT EXISTS (SELECT 1 FROM case_text_stale), (SELECT COUNT(*) FROM case_text_pending)");

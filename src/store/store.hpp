@@ -42,6 +42,9 @@ inline constexpr int64_t kPlannerStatsMinRows = 1000;
 /// all. Throws on failure, leaving the notes as they were (its own savepoint). Run it inside a
 /// transaction. No-op on PostgreSQL.
 void IndexPendingCaseText(Conn& conn, int64_t min_pending = 1, int64_t max_cases = 0);
+/// Whether any case waits for the text index: a read without the write lock, so that a command
+/// starting beside a busy server takes that lock only when there is work for it. False on PostgreSQL.
+bool CaseTextWaiting(Conn& conn);
 inline constexpr int64_t kTextIndexBatch = 256;
 inline constexpr int64_t kTextIndexMax = 4096;
 

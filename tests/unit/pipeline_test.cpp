@@ -685,6 +685,31 @@ TEST_P(PipelineStore, LightTotalsOfASearchCountItsOpenCases) {
 // Cases written through the pipeline reach the text index kTextIndexBatch at a time, before a
 // COMMIT; those still waiting are found by a search all the same, and a failed command leaves
 // nothing waiting.
+TEST(StoreSqlite, CaseTextWaitingSaysWhenTheIndexHasWork) {
+    test::TempDb t;
+    auto c = t.db->Connect();
+    EXPECT_FALSE(store::CaseTextWaiting(*c));  // no case
+    store::CaseRow r;
+    r.id = 1;
+    r.number = "T-1";
+    r.type = "urban";
+    r.category = "c";
+    r.category_major = "m";
+    r.title = "井盖缺失";
+    r.stage = "handle";
+    r.reported_at = r.stage_started_at = r.updated_at = "2026-01-01T00:00:00.000Z";
+    store::InsertCase(*c, r);
+    EXPECT_TRUE(store::CaseTextWaiting(*c));  // a new case
+    store::IndexPendingCaseText(*c);
+    EXPECT_FALSE(store::CaseTextWaiting(*c));
+    c->Exec("UPDATE cases SET title = '路灯不亮' WHERE id = 1");
+    EXPECT_TRUE(store::CaseTextWaiting(*c));  // an edited case: its old terms wait to go
+    store::IndexPendingCaseText(*c);
+    EXPECT_FALSE(store::CaseTextWaiting(*c));
+    c->Exec("DELETE FROM cases WHERE id = 1");
+    EXPECT_TRUE(store::CaseTextWaiting(*c));  // a deleted one
+}
+
 TEST(StoreSqlite, PipelineIndexesCaseTextInBatches) {
     test::TempDb t;
     core::SystemClock clock;
