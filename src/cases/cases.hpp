@@ -124,14 +124,19 @@ Light Evaluate(std::optional<core::TimePoint> yellow_at, std::optional<core::Tim
 
 // ---------------------------------------------------------------- who is asking
 struct Viewer {
-    bool all = false;                   // dispatcher and leaders: every case
-    std::vector<std::string> prefixes;  // org paths whose cases it sees (its units and scope)
+    bool all = false;  // dispatcher and leaders: every case
+    // The data scope (org::ComputeScope), as the org tree now stands: the subtrees' paths, the
+    // single units' paths (data scope unit or self), and the ids of every unit in either. A case is
+    // seen when a unit it names (street, community, grid, lead unit, co-unit) is one of the ids.
+    std::vector<std::string> prefixes, exact;
+    std::vector<int64_t> scope_units;  // sorted
     std::vector<int64_t> units;
     std::vector<std::string> roles;
     std::optional<int64_t> user_id;
     std::string name;
     bool HasRole(const std::string& r) const;
     bool Sees(const store::CaseRow& c) const;
+    bool InScope(std::optional<int64_t> unit) const;
 };
 
 struct Env {
@@ -143,7 +148,10 @@ struct Env {
 
 // ---------------------------------------------------------------- commands (in the writer)
 /// Each returns the case JSON and "_watch": [[id, instant or null]] for the sweep.
-Result<Json> CreateCase(store::WriteTx& tx, const Json& body, const Viewer& v, const Env& env);
+/// A scoped viewer may create only a case it will see (its place or, after the dispatch rules, its
+/// lead unit in its data scope); place_vouched skips that test for a case raised on an object the
+/// viewer sees (a project's problem, placed where the project is).
+Result<Json> CreateCase(store::WriteTx& tx, const Json& body, const Viewer& v, const Env& env, bool place_vouched = false);
 Result<Json> ApplyAction(store::WriteTx& tx, int64_t id, const std::string& action, const Json& body,
                          const Viewer& v, const Env& env);
 Result<Json> AddNote(store::WriteTx& tx, int64_t id, const Json& body, const Viewer& v, const Env& env);

@@ -8,6 +8,7 @@
 #include "blobs/blobs.hpp"
 #include "cases/cases.hpp"
 #include "store/repos.hpp"
+#include "store/project_repos.hpp"
 
 namespace duban::cases {
 namespace {
@@ -273,7 +274,7 @@ bool StaffMayAct(const Viewer& v, const Action& a, const store::CaseRow& r) {
     // A role other than staff suffices; staff act on cases their unit leads.
     for (const auto& role : a.roles)
         if (role != "staff" && v.HasRole(role)) return true;
-    if (!v.HasRole("staff")) return false;
+    if (!v.HasRole("staff") || std::find(a.roles.begin(), a.roles.end(), "staff") == a.roles.end()) return false;
     return r.lead_unit_id && std::find(v.units.begin(), v.units.end(), *r.lead_unit_id) != v.units.end();
 }
 
@@ -293,10 +294,17 @@ bool Available(const CaseType& t, const Action& a, const store::CaseRow& r, cons
 // ---------------------------------------------------------------- viewer
 bool Viewer::HasRole(const std::string& r) const { return std::find(roles.begin(), roles.end(), r) != roles.end(); }
 
+bool Viewer::InScope(std::optional<int64_t> unit) const {
+    return all || (unit && std::binary_search(scope_units.begin(), scope_units.end(), *unit));
+}
+
+// The same test as the list's (store::CaseFilter::scope_units), on the case's unit columns, so that
+// a case opens by id exactly when it is listed, whatever moved in the tree since it was written.
 bool Viewer::Sees(const store::CaseRow& c) const {
     if (all) return true;
-    for (const auto& p : prefixes)
-        if (!p.empty() && c.paths.find("|" + p) != std::string::npos) return true;
+    if (InScope(c.street_id) || InScope(c.community_id) || InScope(c.grid_id) || InScope(c.lead_unit_id)) return true;
+    for (auto id : c.co_units)
+        if (InScope(id)) return true;
     return false;
 }
 
@@ -308,6 +316,10 @@ std::string MaskName(const std::string& s) {
 }
 std::string MaskPhone(const std::string& s) {
     if (s.size() < 7) return std::string(s.size(), '*');
+    // A mobile number (11 digits) or longer keeps 3 + 4; a landline (7 or 8 digits, or a short
+    // number with its area code) keeps 2 + 2, so that at least three digits are hidden. Migration
+    // 14 re-masks the values stored before this rule (which hid nothing of a 7-digit number).
+    if (s.size() < 11) return s.substr(0, 2) + std::string(s.size() - 4, '*') + s.substr(s.size() - 2);
     return s.substr(0, 3) + std::string(s.size() - 7, '*') + s.substr(s.size() - 4);
 }
 std::string MaskId(const std::string& s) {
@@ -393,7 +405,7 @@ Json CaseToJson(store::Conn& c, const store::CaseRow& r, const Viewer& v, const 
 }
 
 // ---------------------------------------------------------------- commands
-Result<Json> CreateCase(store::WriteTx& tx, const Json& body, const Viewer& v, const Env& env) {
+Result<Json> CreateCase(store::WriteTx& tx, const Json& body, const Viewer& v, const Env& env, bool place_vouched) {
     auto& c = tx.conn();
     static const std::set<std::string> kKeys = {"type", "category", "description", "title", "urgency", "source",
                                                 "lon", "lat", "address", "grid_id", "street_id", "reporter",
@@ -467,13 +479,11 @@ Result<Json> CreateCase(store::WriteTx& tx, const Json& body, const Viewer& v, c
     }
     if (v.HasRole("inspector") && !v.all) {
         if (!r.grid_id) return Error::Validation("grid_id", "an inspector reports in its grids: grid_id is required", "required");
-        bool mine = false;
-        std::string gp = UnitPath(c, r.grid_id);
-        for (auto& p : v.prefixes) mine = mine || gp.rfind(p, 0) == 0;
-        if (!mine) return Error::Validation("grid_id", "grid_id is not one of your grids");
+        if (!v.InScope(r.grid_id)) return Error::Validation("grid_id", "grid_id is not one of your grids");
     }
     auto pid = OptInt(body, "project_id");
     if (!pid) return pid.error();
+    if (*pid && !store::FindProject(c, **pid)) return Error::Validation("project_id", "project_id is not a project");
     r.project_id = *pid;
     auto att = Attachments(c, body);
     if (!att) return att.error();
@@ -530,6 +540,11 @@ Result<Json> CreateCase(store::WriteTx& tx, const Json& body, const Viewer& v, c
     if (t->auto_dispatch_after == "create") {
         auto_dispatch = AutoDispatch(tx, r, *t, *env.cal);
         if (auto_dispatch) r.version = 2;  // as if created, then dispatched
+    }
+    if (!v.all && !place_vouched && !v.Sees(r)) {
+        const char* field = *grid ? "grid_id" : *street ? "street_id" : r.lon ? "lon" : "street_id";
+        return Error::Validation(field, std::string(field) + ": the case would lie outside your data scope (give a place in it)",
+                                 "out_of_scope");
     }
     auto next = Relight(r, now);
     store::InsertCase(c, r);
@@ -903,8 +918,11 @@ Result<Json> GetCase(store::Conn& c, int64_t id, const Viewer& v, const Env& env
 
 Json ListCases(store::Conn& c, store::CaseFilter f, const Viewer& v, const Env& env) {
     if (!v.all) {
+        // The co-units are matched on the case's paths: a subtree's path starts an entry, a single
+        // unit's path is a whole entry.
         f.prefixes = v.prefixes;
-        f.scope_units = store::OrgUnitsUnder(c, v.prefixes);
+        for (const auto& e : v.exact) f.prefixes->push_back(e + "|");
+        f.scope_units = v.scope_units;
     }
     auto [rows, total] = store::ListCases(c, f);
     Json items = Json::array();

@@ -102,6 +102,9 @@ void AddCaseKpiRoutes(std::vector<Route>& r);
 /// After a committed case write: re-reads that case into the server's KPI store, if it is loaded
 /// (handlers_kpi.cpp). Every case write in the server calls it, so the store never re-loads.
 void RefreshCaseKpis(App& app, store::Conn& c, int64_t case_id);
+/// Drops the loaded KPI store, to be read again on next use: after a change to many cases at once
+/// (an org unit's move re-places its cases).
+void ReloadCaseKpis(App& app);
 /// Whether the KPI store has been loaded (a KPI read has happened since start).
 bool CaseKpisLoaded(App& app);
 /// After a committed case write: moves the cases named in the result's "_watch" list in the light

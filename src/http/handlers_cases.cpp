@@ -22,11 +22,17 @@ cases::Viewer CaseViewer(App& app, const org::Principal& p) {
     v.name = p.display_name.empty() ? p.username : p.display_name;
     // The dispatcher (supervisor) and leaders see every case; others their units' and scope's.
     v.all = p.scope.all || p.Has(org::Perm::kCaseDispatch) || std::find(p.roles.begin(), p.roles.end(), "leader") != p.roles.end();
-    if (!v.all) {
+    if (!v.all) {  // exactly the data scope: a custom scope or a single unit is not widened to the units' subtrees
         auto c = app.db.Read();
-        v.prefixes = store::OrgPaths(*c, p.units);
-        for (auto& s : p.scope.subtrees) v.prefixes.push_back(s);
-        for (auto& s : p.scope.exact) v.prefixes.push_back(s);
+        v.prefixes = p.scope.subtrees;
+        v.exact = p.scope.exact;
+        v.scope_units = store::OrgUnitsUnder(*c, v.prefixes);
+        for (const auto& path : v.exact) {  // a path ends in its unit's id: "/1/2/"
+            size_t end = path.size() - 1, begin = path.rfind('/', end - 1) + 1;
+            v.scope_units.push_back(std::stoll(path.substr(begin, end - begin)));
+        }
+        std::sort(v.scope_units.begin(), v.scope_units.end());
+        v.scope_units.erase(std::unique(v.scope_units.begin(), v.scope_units.end()), v.scope_units.end());
     }
     return v;
 }

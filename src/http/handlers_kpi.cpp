@@ -270,6 +270,12 @@ void RefreshCaseKpis(App& app, store::Conn& c, int64_t case_id) {
     if (s.store) kpi::Refresh(c, *s.store, case_id);  // not loaded yet: its first load reads the case
 }
 
+void ReloadCaseKpis(App& app) {
+    KpiState& s = StateOf(app);
+    std::lock_guard lk(s.mu);
+    s.store.reset();
+}
+
 void AddCaseKpiRoutes(std::vector<Route>& r) {
     const std::string q = " (?group=street|unit|category|month&type=urban|hotline|petition|enterprise&from=YYYY-MM&to=YYYY-MM; "
                           "cohort = cases reported in the period; see docs/case-kpis.md)";

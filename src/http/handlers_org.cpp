@@ -101,6 +101,7 @@ asio::awaitable<Response> Move(Ctx& ctx) {
     auto r = co_await std::move(r_op);
     if (!r.ok()) co_return ErrorResponse(r.error());
     ctx.app.InvalidateAuth();  // scopes are paths: a move changes who sees what
+    ReloadCaseKpis(ctx.app);   // and where the cases in the moved subtree lie
     co_return JsonResponse(200, *r);
 }
 

@@ -657,7 +657,7 @@ Result<Json> RaiseProblem(store::WriteTx& tx, int64_t id, const Json& body, cons
     if (p.lon && p.lat) cb["lon"] = *p.lon, cb["lat"] = *p.lat;
     if (!p.address.empty() || !p.park.empty()) cb["address"] = p.park + p.address;
     if (p.street_id && !p.grid_id) cb["street_id"] = *p.street_id;
-    auto r = cases::CreateCase(tx, cb, env.case_viewer, env.cases);
+    auto r = cases::CreateCase(tx, cb, env.case_viewer, env.cases, /*place_vouched=*/true);
     if (!r.ok()) {
         auto e = r.error();
         if (e.field == "project_id" || e.field == "type" || e.field == "source") e.field.clear();

@@ -636,6 +636,11 @@ END;
 INSERT INTO case_text (rowid, grams) SELECT id, duban_grams(title, description, number, address) FROM cases;
 {{/SQLITE}}
 )SQL"},
+{14, "case reporters: phone numbers of 7 to 10 characters masked as 2 + 2 (the old mask hid nothing of a 7-digit number)", R"SQL(
+UPDATE case_reporters SET phone_masked = substr(phone_masked, 1, 2) || substr('**********', 1, length(phone_masked) - 4) ||
+                                         substr(phone_masked, length(phone_masked) - 1)
+ WHERE length(phone_masked) BETWEEN 7 AND 10;
+)SQL"},
 };
 // clang-format on
 

@@ -192,6 +192,18 @@ void MoveOrgSubtree(Conn& c, int64_t id, std::optional<int64_t> new_parent,
            {Opt(new_parent), now, id});
     c.Exec("UPDATE org_units SET path = ? || substr(path, ?) WHERE path LIKE ?",
            {new_path, static_cast<int64_t>(old_path.size() + 1), old_path + "%"});
+    // Cases keep the paths of the units they name (what a co-unit scope test reads) and take their
+    // community and street from their grid, and their street from their community: both follow
+    // the tree. (Paths hold only digits and '/': no LIKE escapes.)
+    c.Exec("UPDATE cases SET paths = REPLACE(paths, ?, ?) WHERE paths LIKE ?",
+           {"|" + old_path, "|" + new_path, "%|" + old_path + "%"});
+    const std::string moved = "SELECT id FROM org_units WHERE path LIKE ?";
+    c.Exec("UPDATE cases SET community_id = (SELECT o.parent_id FROM org_units o WHERE o.id = cases.grid_id) "
+           "WHERE grid_id IN (" + moved + ")",
+           {new_path + "%"});
+    c.Exec("UPDATE cases SET street_id = (SELECT o.parent_id FROM org_units o WHERE o.id = cases.community_id) "
+           "WHERE grid_id IN (" + moved + ") OR community_id IN (" + moved + ")",
+           {new_path + "%", new_path + "%"});
 }
 
 int64_t CountActiveChildren(Conn& c, int64_t id) {

@@ -326,6 +326,74 @@ class AccessSuite(dt.Suite):
                 else:
                     expect_error(r, 404, msg="%s must not read %s" % (username, u["code"]))
 
+    def test_case_scope_is_the_data_scope(self):
+        """A case is seen when a unit it names (street, community, grid, lead unit, co-unit) is in the
+        account's data scope, exactly: a custom scope or a single unit is not widened to the account's
+        units' subtrees. The list and reads by id agree."""
+        bc = self.by_code
+        chunliu, malan = bc["210204006"], bc["210204008"]
+        every, _ = dt.list_all(self.sess["leader"], "/api/v1/cases")
+        check(len(every) > 20, "the demo has cases")
+        names = lambda c: [c["street_id"], c["community_id"], c["grid_id"], c["lead_unit_id"]] + c["co_units"]  # noqa: E731
+        under = lambda path: {u["id"] for u in self.units if u["path"].startswith(path)}  # noqa: E731
+        in_chunliu = [c for c in every if any(x in under(chunliu["path"]) for x in names(c))]
+        grid = next(g for g in (self.by_id[c["grid_id"]] for c in in_chunliu if c["grid_id"])
+                    if sum(1 for c in in_chunliu if c["grid_id"] != g["id"]) > 0)
+        variants = [
+            ("cscope.custom", {"units": [chunliu["id"]], "data_scope": "custom", "scope_units": [grid["id"]]}, under(grid["path"])),
+            ("cscope.unit", {"units": [malan["id"]], "data_scope": "unit"}, {malan["id"]}),
+            ("cscope.self", {"units": [grid["id"]], "data_scope": "self"}, {grid["id"]}),
+            ("cscope.below", {"units": [chunliu["id"]]}, under(chunliu["path"])),
+        ]
+        for username, body, units in variants:
+            s = self.new_account(username, body)
+            want = sorted(c["id"] for c in every if any(x in units for x in names(c)))
+            got, total = dt.list_all(s, "/api/v1/cases")
+            eq(sorted(c["id"] for c in got), want, "%s lists exactly the cases of its scope" % username)
+            eq(total, len(want), username + " total")
+            outside = [c for c in every if c["id"] not in set(want)]
+            check(outside, username + ": some case lies outside")
+            for c in [c for c in every if c["id"] in set(want)][:3]:
+                expect_status(s.get("/api/v1/cases/%d" % c["id"]), 200, "%s reads case %d" % (username, c["id"]))
+            for c in outside[:5] + [c for c in outside if c in in_chunliu][:5]:
+                expect_error(s.get("/api/v1/cases/%d" % c["id"]), 404, msg="%s must not read case %d" % (username, c["id"]))
+                expect_error(s.get("/api/v1/cases/%d/reporter" % c["id"]), 404, msg="%s: reporter of case %d" % (username, c["id"]))
+        # the custom scope of one grid is narrower than its unit's street
+        check(len([c for c in in_chunliu if c["grid_id"] == grid["id"]]) < len(in_chunliu), "the grid is part of the street")
+
+    def test_cases_follow_moves(self):
+        """A community moved to another street takes its cases along: lists and reads by id of both
+        streets agree, and the cases name their new street."""
+        admin = self.sess["admin"]
+        bc = self.by_code
+        ch, ml = self.sess["chunliu.staff"], self.sess["malan.staff"]
+        every, _ = dt.list_all(self.sess["leader"], "/api/v1/cases")
+        streets = (bc["210204006"]["path"], bc["210204008"]["path"])
+
+        def placed_only(c):  # seen by a street only through its place
+            lead = self.by_id.get(c["lead_unit_id"]) if c["lead_unit_id"] else None
+            return not c["co_units"] and (lead is None or not lead["path"].startswith(streets)
+                                          or lead["path"].startswith(self.by_id[c["community_id"]]["path"]))
+        com = next(self.by_id[c["community_id"]] for c in every
+                   if c["community_id"] and c["street_id"] == bc["210204006"]["id"] and placed_only(c))
+        moving = [c["id"] for c in every if c["community_id"] == com["id"] and placed_only(c)]
+        check(moving, "some case lies in the community")
+        listed = lambda s: {c["id"] for c in dt.list_all(s, "/api/v1/cases")[0]}  # noqa: E731
+        check(set(moving) <= listed(ch), "chunliu lists the community's cases before the move")
+        expect_status(admin.post("/api/v1/org-units/%d/move" % com["id"], {"parent_id": bc["210204008"]["id"]}), 200)
+        try:
+            ml_listed, ch_listed = listed(ml), listed(ch)
+            for cid in moving:
+                r = expect_status(ml.get("/api/v1/cases/%d" % cid), 200, "malan reads moved case %d" % cid).json()
+                eq(r["street_id"], bc["210204008"]["id"], "case %d names its new street" % cid)
+                check(cid in ml_listed, "malan lists moved case %d" % cid)
+                expect_error(ch.get("/api/v1/cases/%d" % cid), 404, msg="chunliu no longer reads case %d" % cid)
+                check(cid not in ch_listed, "chunliu no longer lists case %d" % cid)
+        finally:
+            expect_status(admin.post("/api/v1/org-units/%d/move" % com["id"], {"parent_id": bc["210204006"]["id"]}), 200)
+        for cid in moving:
+            eq(expect_status(ch.get("/api/v1/cases/%d" % cid), 200).json()["street_id"], bc["210204006"]["id"], "moved back")
+
     def test_scope_follows_moves(self):
         admin = self.sess["admin"]
         bc = self.by_code

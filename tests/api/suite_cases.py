@@ -321,10 +321,37 @@ class CasesSuite(dt.Suite):
         eq((c["stage"], c["project_id"]), ("dispatch", None), "交办 pending")
         check(c["number"].startswith("QS-"), c["number"])
         self.act(self.sup, cid, "dispatch", {"unit_id": self.chunliu_id})
+        # the actions a case offers its viewer are those its roles may take
+        roles = {a["code"]: a["roles"] for a in expect_status(self.sup.get("/api/v1/case-types/enterprise"), 200).json()["actions"]}
+        offered = self.case(cid, self.chunliu)["actions"]
+        check("handle" in offered, "staff may handle: %r" % offered)
+        for a in offered:
+            check("staff" in roles[a], "%s is offered to staff, whose role may not take it" % a)
+        check({"close", "merge", "reassign"} <= set(self.case(cid)["actions"]), "the supervisor's own actions")
         self.act(self.chunliu, cid, "handle", {"note": "已协调用地"})
         self.act(self.chunliu, cid, "reply", {"note": "已向企业反馈"})
         c = self.act(self.sup, cid, "rate", {"rating": 5, "solved": True})
         eq((c["stage"], c["status"]), ("done", "closed"), "评价 and 办结")
+
+    def test_staff_create_within_scope(self):
+        """A street's staff reports an enterprise request in its own street, never in another (the case
+        would be out of its sight), and names only a project that exists. A short phone number is
+        masked too."""
+        total = lambda: expect_status(self.sup.get("/api/v1/cases?per_page=1"), 200).json()["total"]  # noqa: E731
+        before = total()
+        body = {"type": "enterprise", "category": "Q0201", "description": "企业反映用工难。（演示数据）"}
+        expect_error(self.chunliu.post("/api/v1/cases", dict(body, street_id=self.malan_id)), 422, field="street_id",
+                     msg="another street's case")
+        expect_error(self.chunliu.post("/api/v1/cases", dict(body, grid_id=self.malan_grid)), 422, field="grid_id",
+                     msg="another street's grid")
+        expect_error(self.chunliu.post("/api/v1/cases", dict(body, street_id=self.chunliu_id, project_id=999999)), 422,
+                     field="project_id", msg="no such project")
+        eq(total(), before, "nothing created by the refused reports")
+        c = self.create(dict(body, street_id=self.chunliu_id, reporter={"name": "赵六", "phone": "8412345"}), who=self.chunliu)
+        eq(c["reporter"]["phone"], "84***45", "a 7-digit phone masked")
+        eq(self.case(c["id"], self.chunliu)["reporter"]["phone"], "84***45", "masked when read")
+        full = expect_status(self.chunliu.get("/api/v1/cases/%d/reporter" % c["id"]), 200).json()
+        eq(full["phone"], "8412345", "the logged full view")
 
     # ------------------------------------------------------------------ lights (moves the clock: last)
     def test_lights_across_national_day(self):

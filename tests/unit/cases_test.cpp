@@ -236,6 +236,10 @@ TEST(CaseMask, PersonalDataMasked) {
     EXPECT_EQ(MaskName("王芳"), "王*");
     EXPECT_EQ(MaskName("欧阳明月"), "欧***");
     EXPECT_EQ(MaskPhone("13812345678"), "138****5678");
+    // Landlines: two digits kept at each end, never fewer than three hidden.
+    EXPECT_EQ(MaskPhone("8412345"), "84***45");
+    EXPECT_EQ(MaskPhone("84123456"), "84****56");
+    EXPECT_EQ(MaskPhone("0411-84123456"), "041******3456");
     EXPECT_EQ(MaskId("110101199003071234"), "110***********1234");
 }
 

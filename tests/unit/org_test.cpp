@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "org/org.hpp"
+#include "store/case_repos.hpp"
 #include "test_util.hpp"
 
 using namespace duban;
@@ -127,6 +128,55 @@ TEST_F(OrgTest, MoveRewritesSubtreePathsAndRefusesCycles) {
     auto bad = Run([&](store::WriteTx& tx) { return org::MoveOrgUnit(tx, all, c, d); });  // community under district
     ASSERT_FALSE(bad.ok());
     EXPECT_EQ(bad.error().code, "bad_placement");
+}
+
+TEST_F(OrgTest, MovePlacesTheSubtreesCasesAnew) {
+    int64_t d = Create(std::nullopt, "district", "区");
+    int64_t s1 = Create(d, "street", "街一");
+    int64_t s2 = Create(d, "street", "街二");
+    int64_t c1 = Create(s1, "community", "社区一");
+    int64_t c2 = Create(s2, "community", "社区二");
+    int64_t g = Create(c1, "grid", "网格");
+    int64_t g2 = Create(c1, "grid", "不动的网格");
+    auto conn = t_.db->Connect();
+    auto all = core::Scope::All();
+    auto path = [&](int64_t id) { return store::FindOrg(*conn, id, all)->path; };
+    auto put = [&](int64_t id, int64_t grid, std::optional<int64_t> co) {
+        store::CaseRow r;
+        r.id = id;
+        r.number = "T-" + std::to_string(id);
+        r.type = "urban";
+        r.category = "c";
+        r.category_major = "m";
+        r.title = "t";
+        r.stage = "handle";
+        r.reported_at = r.stage_started_at = r.updated_at = "2026-01-01T00:00:00.000Z";
+        r.grid_id = grid;
+        r.community_id = c1;
+        r.street_id = s1;
+        r.paths = "|" + path(grid) + "||";
+        if (co) r.co_units = {*co}, r.paths += path(*co) + "|";
+        store::InsertCase(*conn, r);
+    };
+    put(1, g, std::nullopt);
+    put(2, g2, g);  // names the moved grid only as a co-unit
+    auto r = Run([&](store::WriteTx& tx) { return org::MoveOrgUnit(tx, all, g, c2); });
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    auto moved = store::FindCase(*conn, 1);
+    EXPECT_EQ(moved->community_id, c2);
+    EXPECT_EQ(moved->street_id, s2);
+    EXPECT_EQ(moved->paths, "|" + path(g) + "||");
+    auto stayed = store::FindCase(*conn, 2);
+    EXPECT_EQ(stayed->community_id, c1);
+    EXPECT_EQ(stayed->street_id, s1);
+    EXPECT_EQ(stayed->paths, "|" + path(g2) + "||" + path(g) + "|");
+    // A community moved with its grid: the cases take the new street from it.
+    r = Run([&](store::WriteTx& tx) { return org::MoveOrgUnit(tx, all, c1, s2); });
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    stayed = store::FindCase(*conn, 2);
+    EXPECT_EQ(stayed->community_id, c1);
+    EXPECT_EQ(stayed->street_id, s2);
+    EXPECT_EQ(stayed->paths, "|" + path(g2) + "||" + path(g) + "|");
 }
 
 TEST_F(OrgTest, CsvImportIsAllOrNothing) {

@@ -685,6 +685,33 @@ TEST_P(PipelineStore, LightTotalsOfASearchCountItsOpenCases) {
 // Cases written through the pipeline reach the text index kTextIndexBatch at a time, before a
 // COMMIT; those still waiting are found by a search all the same, and a failed command leaves
 // nothing waiting.
+TEST_P(PipelineStore, Migration14RemasksShortPhoneNumbers) {
+    test::TempDb t(GetParam());
+    auto c = t.db->Connect();
+    const std::vector<std::string> before = {"8412345", "841*3456", "138****5678", ""};
+    const std::vector<std::string> after = {"84***45", "84****56", "138****5678", ""};
+    for (size_t i = 0; i < before.size(); ++i) {
+        store::CaseRow r;
+        r.id = static_cast<int64_t>(i + 1);
+        r.number = "T-" + std::to_string(r.id);
+        r.type = "urban";
+        r.category = "c";
+        r.category_major = "m";
+        r.title = "t";
+        r.stage = "handle";
+        r.reported_at = r.stage_started_at = r.updated_at = "2026-01-01T00:00:00.000Z";
+        store::InsertCase(*c, r);
+        store::CaseReporterRow rep;
+        rep.case_id = r.id;
+        rep.phone_masked = before[i];
+        store::PutCaseReporter(*c, rep);
+    }
+    c->Exec("DELETE FROM schema_migrations WHERE version = 14");  // as written by a server before it
+    EXPECT_EQ(store::Migrate(*c), std::vector<int>{14});
+    for (size_t i = 0; i < before.size(); ++i)
+        EXPECT_EQ(store::FindCaseReporter(*c, static_cast<int64_t>(i + 1))->phone_masked, after[i]) << before[i];
+}
+
 TEST(StoreSqlite, CaseTextWaitingSaysWhenTheIndexHasWork) {
     test::TempDb t;
     auto c = t.db->Connect();
