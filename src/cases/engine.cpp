@@ -59,6 +59,11 @@ std::optional<store::OrgUnit> Unit(store::Conn& c, int64_t id) {
     return u;
 }
 
+/// A unit that may lead or co-handle a case: active, and not a grid (a grid has its inspectors,
+/// who report and verify; a street, community or department handles).
+bool MayHandle(const std::optional<store::OrgUnit>& u) { return u && u->kind != "grid"; }
+constexpr const char* kHandlerKinds = "an active street, community, department or district (not a grid)";
+
 /// The place of a grid, community or street: its ancestors up to the street.
 std::optional<Place> PlaceOf(store::Conn& c, int64_t unit_id) {
     auto u = Unit(c, unit_id);
@@ -245,6 +250,9 @@ core::Status OptText(const Json& body, const char* key, size_t max, std::string*
     if (!core::IsValidUtf8(s)) return Error::Validation(key, std::string(key) + " is not valid UTF-8");
     if (core::Utf8Length(s) > max)
         return Error::Validation(key, std::string(key) + " is longer than " + std::to_string(max) + " characters");
+    for (unsigned char ch : s)  // line breaks and tabs are text; other control characters are not
+        if ((ch < 0x20 && ch != '\n' && ch != '\r' && ch != '\t') || ch == 0x7f)
+            return Error::Validation(key, std::string(key) + " contains a control character");
     *out = s;
     return core::Status();
 }
@@ -262,7 +270,7 @@ Result<std::vector<int64_t>> CoUnits(store::Conn& c, const Json& body, std::opti
     for (size_t i = 0; i < body["co_units"].size(); ++i) {
         const Json& v = body["co_units"][i];
         std::string f = "co_units[" + std::to_string(i) + "]";
-        if (!v.is_number_integer() || !Unit(c, v.get<int64_t>())) return Error::Validation(f, f + " is not an active org unit");
+        if (!v.is_number_integer() || !MayHandle(Unit(c, v.get<int64_t>()))) return Error::Validation(f, f + " is not " + kHandlerKinds);
         int64_t id = v.get<int64_t>();
         if (lead && id == *lead) return Error::Validation(f, f + " is the lead unit");
         if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
@@ -593,7 +601,7 @@ Result<Json> ApplyAction(store::WriteTx& tx, int64_t id, const std::string& acti
     if (auto s = OptText(body, "reason", 500, &reason); !s) return s.error();
     auto unit = OptInt(body, "unit_id");
     if (!unit) return unit.error();
-    if (*unit && !Unit(c, **unit)) return Error::Validation("unit_id", "unit_id is not an active org unit");
+    if (*unit && !MayHandle(Unit(c, **unit))) return Error::Validation("unit_id", std::string("unit_id is not ") + kHandlerKinds);
     auto co = CoUnits(c, body, *unit ? *unit : r.lead_unit_id);
     if (!co) return co.error();
     auto att = Attachments(c, body);
@@ -831,6 +839,8 @@ Result<Json> PutDispatchRules(store::WriteTx& tx, const Json& body, const Env& e
         if (auto s = chk("grid_id", "grid", &r.grid_id); !s) return s.error();
         std::optional<int64_t> lead;
         if (auto s = chk("lead_unit_id", nullptr, &lead); !s) return s.error();
+        if (lead && !MayHandle(Unit(c, *lead)))
+            return Error::Validation(k + ".lead_unit_id", k + ".lead_unit_id is not " + kHandlerKinds);
         if (!lead) return Error::Validation(k + ".lead_unit_id", k + ".lead_unit_id is required", "required");
         r.lead_unit_id = *lead;
         auto co = CoUnits(c, j, lead);

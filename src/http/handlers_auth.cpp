@@ -145,7 +145,15 @@ asio::awaitable<Response> LoginTotp(Ctx& ctx) {
     store::CommandFn fn = [=](store::WriteTx& tx) {
         return org::CompleteSecondFactor(tx, ch, c, rc, *box, policy, ip, ua);
     };
-    auto op = Commit(app, {std::nullopt, "second-factor", ip}, std::move(fn));
+    // The events of this step name the account whose challenge it answers (a challenge's account
+    // never changes); an unknown challenge is answered, and recorded, as before.
+    store::Actor actor{std::nullopt, "second-factor", ip};
+    {
+        auto rc2 = app.db.Read();
+        if (auto found = store::FindChallengeByHash(*rc2, core::Sha256Hex(ch)))
+            if (auto u = store::FindUser(*rc2, found->user_id)) actor = {u->id, u->username, ip};
+    }
+    auto op = Commit(app, actor, std::move(fn));
     auto r = co_await std::move(op);
     if (!r.ok()) co_return ErrorResponse(r.error());
     co_return LoginAnswer(app, *r, "bad_code");

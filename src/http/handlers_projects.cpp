@@ -32,6 +32,7 @@ registry::Viewer ViewerOf(const org::Principal& p) {
     v.may_admin = p.Has(org::Perm::kProjectAdmin);
     v.may_followup = p.Has(org::Perm::kPlanFollowup);
     v.may_report_case = p.Has(org::Perm::kCaseReport);
+    v.may_read_cases = p.Has(org::Perm::kCaseRead);
     return v;
 }
 
@@ -206,7 +207,7 @@ asio::awaitable<Response> CreateEnterpriseH(Ctx& ctx) {
 
 asio::awaitable<Response> GetEnterpriseH(Ctx& ctx) {
     auto c = ctx.app.db.Read();
-    co_return FromResult(registry::GetEnterprise(*c, ctx.req.ids[0]));
+    co_return FromResult(registry::GetEnterprise(*c, ctx.req.ids[0], ViewerOf(*ctx.principal)));
 }
 
 asio::awaitable<Response> PatchEnterpriseH(Ctx& ctx) {

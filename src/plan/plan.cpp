@@ -100,6 +100,8 @@ core::Status CheckUnit(store::Conn& c, const Json& v, const std::string& field, 
     auto u = store::FindOrg(c, v.get<int64_t>(), core::Scope::All());
     if (!u) return Error::Validation(field, field + ": org unit " + std::to_string(v.get<int64_t>()) + " does not exist", "unknown_unit");
     if (!u->active) return Error::Validation(field, field + ": org unit " + u->name + " is deactivated", "inactive_unit");
+    if (u->kind == "grid")  // a grid has inspectors, not a unit's staff to carry out a task
+        return Error::Validation(field, field + ": org unit " + u->name + " is a grid; a task is carried out by a district, street, community or department", "grid_unit");
     *out = u->id;
     return {};
 }

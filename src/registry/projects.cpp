@@ -849,9 +849,27 @@ Result<Json> CreateEnterprise(store::WriteTx& tx, const Json& body, const Viewer
     return EnterpriseJson(e);
 }
 
-Result<Json> PatchEnterprise(store::WriteTx& tx, int64_t id, const Json& body, const Viewer&) {
+namespace {
+// The register is read by every project.read holder; it is edited within the data scope: an
+// enterprise in a street of the scope, or one a project the viewer sees is linked to.
+bool StreetInScope(store::Conn& c, std::optional<int64_t> street, const Viewer& v) {
+    if (!street) return false;
+    auto u = store::FindOrg(c, *street, core::Scope::All());
+    return u && v.scope.Contains(u->path);
+}
+bool MayEditEnterprise(store::Conn& c, const store::EnterpriseRow& e, const Viewer& v) {
+    if (v.all || v.scope.all || v.may_admin || StreetInScope(c, e.street_id, v)) return true;
+    for (auto& p : store::ListProjects(c))
+        if (p.enterprise_id == e.id && v.Sees(p)) return true;
+    return false;
+}
+}  // namespace
+
+Result<Json> PatchEnterprise(store::WriteTx& tx, int64_t id, const Json& body, const Viewer& v) {
     auto found = store::FindEnterprise(tx.conn(), id);
     if (!found) return Error::NotFound("enterprise", id);
+    if (!MayEditEnterprise(tx.conn(), *found, v))
+        return Error::Forbidden("the enterprise lies outside your data scope (its street is not yours, and no project of yours names it)");
     store::EnterpriseRow e = *found;
     if (auto s = OnlyKeys(body, {"version", "name", "credit_code", "origin_region", "registered_capital_wan",
                                  "registered_on", "street_id"});
@@ -860,6 +878,9 @@ Result<Json> PatchEnterprise(store::WriteTx& tx, int64_t id, const Json& body, c
     if (body.contains("version") && (!body["version"].is_number_integer() || body["version"].get<int64_t>() != e.version))
         return Error::Conflict("version_conflict", "the enterprise was changed by someone else; reload and try again", "version");
     if (auto s = ApplyEnterprise(tx, body, &e); !s) return s.error();
+    if (e.street_id != found->street_id && e.street_id && !(v.all || v.scope.all || v.may_admin) &&
+        !StreetInScope(tx.conn(), e.street_id, v))
+        return Error::Validation("street_id", "street_id is outside your data scope", "out_of_scope");
     e.updated_at = tx.now();
     store::UpdateEnterprise(tx.conn(), e);
     e.version += 1;
@@ -896,13 +917,14 @@ Json ListEnterprises(store::Conn& c, const store::EnterpriseFilter& f) {
     return {{"items", items}, {"total", total}, {"page", f.page}, {"per_page", f.per_page}};
 }
 
-Result<Json> GetEnterprise(store::Conn& c, int64_t id) {
+Result<Json> GetEnterprise(store::Conn& c, int64_t id, const Viewer& v) {
     auto e = store::FindEnterprise(c, id);
     if (!e) return Error::NotFound("enterprise", id);
     Json j = EnterpriseJson(*e);
-    Json projects = Json::array();
+    j["may_edit"] = v.may_write && MayEditEnterprise(c, *e, v);
+    Json projects = Json::array();  // those the viewer sees
     for (auto& p : store::ListProjects(c))
-        if (p.enterprise_id == id) projects.push_back({{"id", p.id}, {"number", p.number}, {"name", p.name}});
+        if (p.enterprise_id == id && v.Sees(p)) projects.push_back({{"id", p.id}, {"number", p.number}, {"name", p.name}});
     j["projects"] = projects;
     return j;
 }
@@ -1007,7 +1029,9 @@ Result<Json> GetProject(store::Conn& c, int64_t id, const Viewer& v, core::TimeP
     j["investments"] = inv;
     core::Date today = Today(now);
     Json probs = Json::array();
-    auto cases_rows = store::ListProjectCases(c, id);
+    // The project's problems, as a summary, to whoever sees the project and may read cases: they
+    // are the project's own (raised on it), though a case opens in full only within its case scope.
+    auto cases_rows = v.may_read_cases ? store::ListProjectCases(c, id) : std::vector<store::ProjectCaseRow>{};
     std::stable_sort(cases_rows.begin(), cases_rows.end(),
                      [](const auto& a, const auto& b) { return OpenCase(a) && !OpenCase(b); });
     for (auto& r : cases_rows) {

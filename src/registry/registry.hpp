@@ -85,6 +85,7 @@ struct Viewer {
     std::optional<int64_t> user_id;
     std::string name;
     bool may_write = false, may_admin = false, may_followup = false, may_report_case = false;
+    bool may_read_cases = false;  // a project's problems (its cases) are listed only to case.read holders
     bool Sees(const store::ProjectRow& p) const;
 };
 
@@ -113,6 +114,8 @@ Result<Json> RaiseProblem(store::WriteTx& tx, int64_t id, const Json& body, cons
 Result<Json> IssueFollowup(store::WriteTx& tx, int64_t id, const Json& body, const Viewer& v, const Env& env);
 Result<Json> PutRules(store::WriteTx& tx, const Json& body);
 Result<Json> CreateEnterprise(store::WriteTx& tx, const Json& body, const Viewer& v);
+/// Within the data scope: an enterprise in a street of it, or linked to a project the viewer sees
+/// (403 otherwise); a new street_id must lie in it too.
 Result<Json> PatchEnterprise(store::WriteTx& tx, int64_t id, const Json& body, const Viewer& v);
 Result<Json> CreatePromotionEvent(store::WriteTx& tx, const Json& body);
 /// Re-evaluates the lights of the given projects (all open ones when ids is empty); one
@@ -138,7 +141,8 @@ Result<Json> GetProject(store::Conn& c, int64_t id, const Viewer& v, core::TimeP
 Json Stalls(store::Conn& c, const Viewer& v, core::TimePoint now);
 Json Dashboard(store::Conn& c, int64_t year, const Viewer& v, core::TimePoint now);
 Json ListEnterprises(store::Conn& c, const store::EnterpriseFilter& f);
-Result<Json> GetEnterprise(store::Conn& c, int64_t id);
+/// With the projects linked to it that the viewer sees, and may_edit.
+Result<Json> GetEnterprise(store::Conn& c, int64_t id, const Viewer& v);
 Json ListPromotionEvents(store::Conn& c);
 
 }  // namespace duban::registry

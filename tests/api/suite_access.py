@@ -130,10 +130,12 @@ class AccessSuite(dt.Suite):
         self.objects.update({"case": case["id"]})
         # a key project led by 春柳 (not in 马栏's scope) and an enterprise (every project reader's)
         proj = expect_status(sup.post("/api/v1/projects", {"name": "访问测试项目", "lead_unit_id": bc["210204006"]["id"]}), 201).json()
-        ent = expect_status(sup.get("/api/v1/enterprises?per_page=1"), 200).json()["items"]
-        check(ent, "demo enterprises")
+        # an enterprise in 春柳: read by every project reader, edited within the data scope
+        ent = [e for e in dt.list_all(sup, "/api/v1/enterprises")[0] if e["street_id"] == bc["210204006"]["id"]]
+        check(ent, "demo enterprises in 春柳")
         self.objects.update({"project": proj["id"], "enterprise": ent[0]["id"]})
         self.objects_out = {"malan.staff": {"plan_followup", "indicator_value", "case", "project"}}
+        self.writes_out = {"malan.staff": {"enterprise"}}  # seen, not written: 403
         # Open311: a service, a request and its token that exist (string path parameters)
         key = expect_status(sup.post("/api/v1/me/tokens", {"name": "access-open311"}), 201).json()["token"]
         form = urllib.parse.urlencode({"api_key": key, "service_code": "B0101", "address_string": "访问测试地址"}).encode()
@@ -243,6 +245,10 @@ class AccessSuite(dt.Suite):
                     if not allowed:
                         e = expect_error(r, 403, msg=what)
                         check(e["code"] in ("forbidden", "permission_denied"), "%s: 403 code %r" % (what, e["code"]))
+                        continue
+                    if m != "GET" and in_scope and obj in self.writes_out.get(u, ()):
+                        e = expect_error(r, 403, msg=what + ": a write outside the data scope")
+                        check("scope" in e["message"], "%s: 403 says why: %r" % (what, e["message"]))
                         continue
                     self.allowed_ok(r, what)
                     if m == "GET":

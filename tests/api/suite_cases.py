@@ -285,6 +285,12 @@ class CasesSuite(dt.Suite):
         m = self.act(self.sup, d["id"], "merge", {"target_id": cid})
         eq((m["status"], m["merged_into"]), ("merged", cid), "merged")
         eq(m["actions"], [], "nothing more to do on a merged case")
+        # a grid does not lead or co-handle a case (its inspectors report and verify)
+        before = self.case(cid)
+        expect_error(self.sup.post("/api/v1/cases/%d/actions/reassign" % cid, {"unit_id": self.malan_grid}), 422, field="unit_id")
+        expect_error(self.sup.post("/api/v1/cases/%d/actions/reassign" % cid, {"unit_id": self.chunliu_id,
+                                                                             "co_units": [self.malan_grid]}), 422, field="co_units[0]")
+        self.unchanged(cid, before, "a grid refused as lead unit")
         check(any("并入" in h["note"] for h in self.case(cid)["history"]), "noted on the target")
 
     # ------------------------------------------------------------------ petition and enterprise
@@ -346,6 +352,9 @@ class CasesSuite(dt.Suite):
                      msg="another street's grid")
         expect_error(self.chunliu.post("/api/v1/cases", dict(body, street_id=self.chunliu_id, project_id=999999)), 422,
                      field="project_id", msg="no such project")
+        for field, text in (("description", "井盖\u0000缺失"), ("title", "标题\u001b]x"), ("address", "a\u000bb")):
+            expect_error(self.chunliu.post("/api/v1/cases", dict(body, street_id=self.chunliu_id, **{field: text})), 422,
+                         field=field, msg="a control character in " + field)
         eq(total(), before, "nothing created by the refused reports")
         c = self.create(dict(body, street_id=self.chunliu_id, reporter={"name": "赵六", "phone": "8412345"}), who=self.chunliu)
         eq(c["reporter"]["phone"], "84***45", "a 7-digit phone masked")

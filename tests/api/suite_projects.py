@@ -307,7 +307,38 @@ class ProjectsSuite(dt.Suite):
         eq([x["case_id"] for x in got["problems"]], [c["id"]], "listed on the project")
         eq(got["problems"][0]["waited_days"], 0, "waited 0 days so far")
         check(got["problems"][0]["stage_name"], "stage name")
+        # an account that sees the project but may not read cases (统计员) is not shown them
+        seen = expect_status(self.tongji.get("/api/v1/projects/%d" % p["id"]), 200).json()
+        eq(seen["problems"], [], "no case titles without case.read")
+        expect_error(self.tongji.get("/api/v1/cases/%d" % c["id"]), 403)
         self.problem = (p["id"], c["id"])
+
+    def test_enterprise_edits_within_scope(self):
+        """The register is read by every project reader and edited within the data scope: an
+        enterprise in the editor's street, or one a project the editor sees names."""
+        malan = self.units["210204008"]["id"]
+        ents, _ = dt.list_all(self.sup, "/api/v1/enterprises")
+        mine = next(e for e in ents if e["street_id"] == self.chunliu_id)
+        theirs = next(e for e in ents if e["street_id"] == malan)
+        expect_status(self.chunliu.get("/api/v1/enterprises/%d" % theirs["id"]), 200, "read by every project reader")
+        before = self.event_count()
+        e = expect_error(self.chunliu.patch("/api/v1/enterprises/%d" % theirs["id"], {"registered_capital_wan": 1}), 403)
+        check("scope" in e["message"], e["message"])
+        expect_error(self.chunliu.patch("/api/v1/enterprises/%d" % mine["id"], {"street_id": malan}), 422, field="street_id",
+                     msg="moved out of the scope")
+        eq(self.event_count(), before, "nothing written")
+        eq(expect_status(self.chunliu.get("/api/v1/enterprises/%d" % mine["id"]), 200).json()["may_edit"], True, "may_edit")
+        eq(expect_status(self.chunliu.get("/api/v1/enterprises/%d" % theirs["id"]), 200).json()["may_edit"], False, "may_edit")
+        r = expect_status(self.chunliu.patch("/api/v1/enterprises/%d" % mine["id"], {"origin_region": "大连"}), 200).json()
+        eq(r["origin_region"], "大连", "edited in scope")
+        # a department edits the enterprise its project names, wherever it lies
+        p = self.new_project(self.fgj, name="企业关联测试项目", enterprise_id=theirs["id"])
+        expect_status(self.fgj.patch("/api/v1/enterprises/%d" % theirs["id"], {"origin_region": "沈阳"}), 200)
+        names = [x["id"] for x in expect_status(self.swj.get("/api/v1/enterprises/%d" % theirs["id"]), 200).json()["projects"]]
+        check(p["id"] not in names, "another department is not shown 发改局's project")
+        check(p["id"] in [x["id"] for x in expect_status(self.fgj.get("/api/v1/enterprises/%d" % theirs["id"]), 200).json()["projects"]],
+              "its own project is listed")
+        expect_status(self.sup.patch("/api/v1/enterprises/%d" % theirs["id"], {"origin_region": "北京"}), 200)
 
     def test_followup(self):
         # a plan with a task for 发改局 (the demo's plan may be absent when the server runs outside the repo)

@@ -72,6 +72,12 @@ class TotpSuite(dt.Suite):
         # malformed input is a 422, and changes nothing
         expect_error(c3.post("/api/v1/session/totp", {"challenge": ch3, "code": "12ab56"}), 422, field="code")
         expect_error(c3.post("/api/v1/session/totp", {"challenge": ch3}), 422, field="code")
+        # the second step's events name the account, not an anonymous "second-factor"
+        rows = self.srv.db.query("SELECT actor FROM events WHERE (action = 'auth.login' AND (payload LIKE '%\"totp\"%' "
+                                 "OR payload LIKE '%\"recovery_code\"%')) OR (action = 'auth.login_failed' "
+                                 "AND payload LIKE '%\"bad_code\"%')")
+        check(len(rows) >= 4, "second-step events recorded: %r" % rows)
+        eq({r[0] for r in rows}, {"admin"}, "second-step events name the account")
         # every sign-in step is an event, with the method used
         aud = self.srv.session("auditor")
         me = expect_status(aud.get("/api/v1/me"), 200).json()
