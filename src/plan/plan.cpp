@@ -339,10 +339,10 @@ Light EvaluateFollowup(const FollowupRow& f, const Settings& s, TimePoint now, c
     TimePoint yellow_at = cal.AddWorkingMinutes(issued, static_cast<int64_t>(std::floor(total * s.yellow_share / 60.0)));
     if (now > due) {
         l.light = "red";
-        l.reason = f.number + " 逾期未回覆(回覆時限 " + LocalText(due) + ")";
+        l.reason = f.number + " 逾期未回覆（回覆時限 " + LocalText(due) + "）";
     } else if (now >= yellow_at) {
         l.light = "yellow";
-        l.reason = f.number + " 臨近回覆時限(" + LocalText(due) + ")";
+        l.reason = f.number + " 臨近回覆時限（" + LocalText(due) + "）";
         l.next_check = due + std::chrono::seconds(1);
     } else {
         l.next_check = yellow_at;
@@ -359,7 +359,7 @@ Light EvaluateTask(const PlanNodeRow& n, const Settings& s, const std::vector<Fo
             best.light = light;
             best.reason = reason;
         } else if (LightRank(light) == LightRank(best.light) && light != "green") {
-            best.reason += ";" + reason;
+            best.reason += "；" + reason;
         }
     };
     if (n.kind != "task" || IsClosedStatus(n.status)) return best;
@@ -367,7 +367,7 @@ Light EvaluateTask(const PlanNodeRow& n, const Settings& s, const std::vector<Fo
     if (n.due_date) {
         if (auto d = core::Date::Parse(*n.due_date)) {
             TimePoint over = core::LocalTime(d->AddDays(1), 0);
-            if (now >= over) raise("red", "已超過完成時限(" + *n.due_date + ")");
+            if (now >= over) raise("red", "已超過完成時限（" + *n.due_date + "）");
             else next.push_back(over);
             // Progress behind time once the yellow share of the time is used.
             if (n.start_date) {
@@ -380,7 +380,7 @@ Light EvaluateTask(const PlanNodeRow& n, const Settings& s, const std::vector<Fo
                                       std::chrono::duration<double>(span).count();
                         if (n.percent < used * 100.0 - 1e-9)
                             raise("yellow", "時間已過" + std::to_string(static_cast<int>(used * 100)) +
-                                                "%,完成" + std::to_string(n.percent) + "%");
+                                                "%，完成" + std::to_string(n.percent) + "%");
                     } else if (now < ya) {
                         next.push_back(ya);
                     }
@@ -392,9 +392,9 @@ Light EvaluateTask(const PlanNodeRow& n, const Settings& s, const std::vector<Fo
     if (auto due = NextReportDue(n, s, cal)) {
         core::Date dd = core::LocalDate(*due);
         TimePoint red_at = core::LocalTime(cal.AddWorkdays(dd, s.report_grace_workdays), EndOfDayMinute(cal));
-        if (now > red_at) raise("red", "進展報告逾期超過" + std::to_string(s.report_grace_workdays) + "個工作日(應於" + LocalText(*due) + "前報送)");
+        if (now > red_at) raise("red", "進展報告逾期超過" + std::to_string(s.report_grace_workdays) + "個工作日（應於" + LocalText(*due) + "前報送）");
         else if (now > *due) {
-            raise("yellow", "進展報告逾期(應於" + LocalText(*due) + "前報送)");
+            raise("yellow", "進展報告逾期（應於" + LocalText(*due) + "前報送）");
             next.push_back(red_at + std::chrono::seconds(1));
         } else {
             next.push_back(*due + std::chrono::seconds(1));

@@ -207,8 +207,8 @@ Light EvaluateLight(const std::string& stage, core::Date stage_date, core::Date 
             {"signed", "註冊落地"}, {"registered", "開工"}, {"started", "竣工/入統"}};
         if (days > limit) {
             level = days > limit + limit / 2 ? 2 : 1;
-            reason = StageName(stage) + "已" + std::to_string(days) + "天未" + kNext.at(stage) + "(時限" +
-                     std::to_string(limit) + "天)";
+            reason = StageName(stage) + "已" + std::to_string(days) + "天未" + kNext.at(stage) + "（時限" +
+                     std::to_string(limit) + "天）";
         }
     }
     int64_t months = MonthsBetween(last_progress, today);

@@ -81,7 +81,7 @@ std::string Title(const MonthlyData& d) {
     return d.district + std::to_string(d.year) + "年" + PeriodLabel(d.month) +
            "主要经济指标完成情况";
 }
-std::string DemoNote() { return "演示数据:本表由系统生成,不是统计部门发布的数据。"; }
+std::string DemoNote() { return "演示数据：本表由系统生成，不是统计部门发布的数据。"; }
 
 std::string LightFill(const std::string& light) {
     if (light == "red") return "#FFC7CE";
@@ -146,10 +146,10 @@ std::string IndicatorSentence(const MonthlyData& d, const TableRow& r) {
     clauses.push_back(GrowthClause(r.yoy));
     if (!IsBlank(r.completion)) clauses.push_back("完成年度目标的" + r.completion + "%");
     clauses.push_back(GapClause(r.gap));
-    if (clauses.size() == 1 || JoinClauses(clauses, ",") == clauses[0]) {
-        return period + "," + clauses[0] + "数据暂缺。";
+    if (clauses.size() == 1 || JoinClauses(clauses, "，") == clauses[0]) {
+        return period + "，" + clauses[0] + "数据暂缺。";
     }
-    return period + "," + JoinClauses(clauses, ",") + "。";
+    return period + "，" + JoinClauses(clauses, "，") + "。";
 }
 
 // A figure moving the wrong way: down for most indicators, up for one where lower is better
@@ -168,15 +168,15 @@ std::string BehindItem(const TableRow& r) {
         why.push_back(GrowthClause(r.yoy));
         why.push_back(GapClause(r.gap));
     }
-    std::string w = JoinClauses(why, ",");
-    return w.empty() ? r.name : r.name + "(" + w + ")";
+    std::string w = JoinClauses(why, "，");
+    return w.empty() ? r.name : r.name + "（" + w + "）";
 }
 
 std::string StreetItem(const StreetFigure& s) {
     std::string w = JoinClauses(
         {GrowthClause(s.yoy), IsBlank(s.completion) ? "" : "完成年度目标的" + s.completion + "%"},
-        ",");
-    return w.empty() ? s.street : s.street + "(" + w + ")";
+        "，");
+    return w.empty() ? s.street : s.street + "（" + w + "）";
 }
 
 std::string JoinItems(const std::vector<std::string>& items) { return JoinClauses(items, "、"); }
@@ -194,19 +194,19 @@ std::vector<std::string> DraftNarrative(const MonthlyData& d, Script script) {
             (IsNegative(r.gap) ? behind : ahead).push_back(r.name);
         if (Adverse(r, r.yoy)) falling.push_back(r.name);
     }
-    std::string lead = std::to_string(d.year) + "年" + period + ",全区上下紧紧围绕年度目标任务,";
+    std::string lead = std::to_string(d.year) + "年" + period + "，全区上下紧紧围绕年度目标任务，";
     if (behind.empty() && falling.empty()) {
         lead += "主要经济指标运行平稳、稳中有进";
     } else if (behind.size() * 2 <= d.rows.size()) {
-        lead += "主要经济指标总体平稳,但部分指标仍有差距";
+        lead += "主要经济指标总体平稳，但部分指标仍有差距";
     } else {
-        lead += "主要经济指标完成情况不够理想,稳增长压力较大";
+        lead += "主要经济指标完成情况不够理想，稳增长压力较大";
     }
     if (!IsBlank(d.time_progress))
-        lead += "。截至" + period + "末,序时进度为" + d.time_progress + "%";
+        lead += "。截至" + period + "末，序时进度为" + d.time_progress + "%";
     // Appended piecewise: g++ 12 -O2 warns falsely (-Wrestrict) on `";" + std::string`.
-    if (!ahead.empty()) lead.append(";").append(JoinItems(ahead)).append("超序时进度");
-    if (!behind.empty()) lead.append(";").append(JoinItems(behind)).append("落后序时进度");
+    if (!ahead.empty()) lead.append("；").append(JoinItems(ahead)).append("超序时进度");
+    if (!behind.empty()) lead.append("；").append(JoinItems(behind)).append("落后序时进度");
     lead += "。";
     out.push_back(lead);
 
@@ -222,16 +222,16 @@ std::vector<std::string> DraftNarrative(const MonthlyData& d, Script script) {
     }
     if (red.empty() && yellow.empty()) {
         out.push_back(
-            "从预警情况看,各项指标均未出现红灯、黄灯预警,要继续保持良好态势,"
+            "从预警情况看，各项指标均未出现红灯、黄灯预警，要继续保持良好态势，"
             "确保全年目标任务圆满完成。");
     } else {
-        std::string p = "在肯定成绩的同时,也要清醒地看到存在的问题:";
-        if (!red.empty()) p += JoinItems(red) + "亮红灯,差距较大";
+        std::string p = "在肯定成绩的同时，也要清醒地看到存在的问题：";
+        if (!red.empty()) p += JoinItems(red) + "亮红灯，差距较大";
         if (!yellow.empty()) {
-            if (!red.empty()) p += ";";
-            p += JoinItems(yellow) + "亮黄灯,需要密切关注";
+            if (!red.empty()) p += "；";
+            p += JoinItems(yellow) + "亮黄灯，需要密切关注";
         }
-        p += "。各牵头单位要认真分析原因,逐项制定追赶措施,"
+        p += "。各牵头单位要认真分析原因，逐项制定追赶措施，"
              "确保时间过半、任务过半和全年目标任务完成。";
         out.push_back(p);
     }
@@ -258,7 +258,7 @@ std::vector<std::string> DraftNarrative(const MonthlyData& d, Script script) {
         std::vector<std::string> lead_items, lag_items;
         for (size_t i = 0; i < k; ++i) lead_items.push_back(StreetItem(*v[i]));
         for (size_t i = v.size() - k; i < v.size(); ++i) lag_items.push_back(StreetItem(*v[i]));
-        streets += "从街道看," + ind + "增速居前的是" + JoinItems(lead_items) + ",居后的是" +
+        streets += "从街道看，" + ind + "增速居前的是" + JoinItems(lead_items) + "，居后的是" +
                    JoinItems(lag_items) + "。";
     }
     if (!streets.empty()) out.push_back(streets);

@@ -187,9 +187,9 @@ TEST(Narrative, EachIndicatorSentenceCarriesItsRowInOrder) {
         const TableRow& r = d.rows[i];
         const std::string& s = sentences[i];
         ASSERT_TRUE(Contains(s, r.name)) << s;
-        ASSERT_EQ(s.rfind("1-6月,", 0), 0u) << s;
+        ASSERT_EQ(s.rfind("1-6月，", 0), 0u) << s;
         // Numbers after the period label: ytd, (其中6月 month), yoy, completion, gap.
-        std::vector<std::string> got = Numbers(s.substr(std::string("1-6月,").size()));
+        std::vector<std::string> got = Numbers(s.substr(std::string("1-6月，").size()));
         std::vector<std::string> want = {r.ytd};
         if (!r.month_value.empty()) {
             want.push_back("6");
@@ -210,24 +210,24 @@ TEST(Narrative, SignsPickTheWords) {
     std::string body;
     for (size_t i = 1; i <= n; ++i) body += paras[i];
     EXPECT_TRUE(Contains(body,
-                         "1-6月,全区一般公共预算收入完成7.52亿元,其中6月完成1.35亿元,同比增长12.3%,"
-                         "完成年度目标的50.0%,与序时进度持平。"))
+                         "1-6月，全区一般公共预算收入完成7.52亿元，其中6月完成1.35亿元，同比增长12.3%，"
+                         "完成年度目标的50.0%，与序时进度持平。"))
         << body;
     EXPECT_TRUE(Contains(body,
-                         "全社会固定资产投资完成61.27亿元,其中6月完成12.40亿元,同比下降3.5%,"
-                         "完成年度目标的45.2%,落后序时进度4.8个百分点。"))
+                         "全社会固定资产投资完成61.27亿元，其中6月完成12.40亿元，同比下降3.5%，"
+                         "完成年度目标的45.2%，落后序时进度4.8个百分点。"))
         << body;
     EXPECT_TRUE(Contains(body,
-                         "实际利用外资完成2.46亿美元,其中6月完成0.31亿美元,同比增长15.8%,"
-                         "完成年度目标的51.6%,超序时进度1.6个百分点。"));
-    EXPECT_TRUE(Contains(body, "引进内资完成25.60亿元,其中6月完成4.05亿元,与上年同期持平,"));
+                         "实际利用外资完成2.46亿美元，其中6月完成0.31亿美元，同比增长15.8%，"
+                         "完成年度目标的51.6%，超序时进度1.6个百分点。"));
+    EXPECT_TRUE(Contains(body, "引进内资完成25.60亿元，其中6月完成4.05亿元，与上年同期持平，"));
     // A missing 同比 omits its clause, not the sentence.
     EXPECT_TRUE(Contains(body,
-                         "1-6月,全区实名制就业完成16820人,其中6月完成2650人,完成年度目标的54.3%,"
+                         "1-6月，全区实名制就业完成16820人，其中6月完成2650人，完成年度目标的54.3%，"
                          "超序时进度4.3个百分点。"));
     // Quarterly GDP has no 本月: no "其中" clause.
     EXPECT_TRUE(Contains(body,
-                         "1-6月,全区地区生产总值完成148.36亿元,同比增长8.6%,完成年度目标的47.8%,"
+                         "1-6月，全区地区生产总值完成148.36亿元，同比增长8.6%，完成年度目标的47.8%，"
                          "落后序时进度2.2个百分点。"));
     EXPECT_FALSE(Contains(body, "增长-"));
     EXPECT_FALSE(Contains(body, "下降-"));
@@ -236,17 +236,17 @@ TEST(Narrative, SignsPickTheWords) {
     EXPECT_TRUE(Contains(paras[0], "地区生产总值、全社会固定资产投资落后序时进度")) << paras[0];
     // Behind: red before yellow, with the reasons.
     const std::string& behind = paras[n + 1];
-    EXPECT_TRUE(Contains(behind, "全社会固定资产投资(同比下降3.5%,落后序时进度4.8个百分点)亮红灯"))
+    EXPECT_TRUE(Contains(behind, "全社会固定资产投资（同比下降3.5%，落后序时进度4.8个百分点）亮红灯"))
         << behind;
     EXPECT_TRUE(Contains(
-        behind, "地区生产总值(落后序时进度2.2个百分点)、新增注册企业(同比下降12.6%)亮黄灯"))
+        behind, "地区生产总值（落后序时进度2.2个百分点）、新增注册企业（同比下降12.6%）亮黄灯"))
         << behind;
     // Streets: two lead, two lag, by growth.
     EXPECT_TRUE(Contains(paras[n + 2],
-                         "增速居前的是春柳街道(同比增长25.1%,完成年度目标的58.2%)、黑石礁街道"))
+                         "增速居前的是春柳街道（同比增长25.1%，完成年度目标的58.2%）、黑石礁街道"))
         << paras[n + 2];
     EXPECT_TRUE(Contains(
-        paras[n + 2], "居后的是李家街道(同比增长6.0%,完成年度目标的49.8%)、马栏街道(同比下降2.3%"))
+        paras[n + 2], "居后的是李家街道（同比增长6.0%，完成年度目标的49.8%）、马栏街道（同比下降2.3%"))
         << paras[n + 2];
 }
 
@@ -273,7 +273,7 @@ TEST(Narrative, MissingFiguresAreOmittedNotInvented) {
     d.rows = {Row("X", "社会消费品零售总额", "亿元", "", "", "", "", "", "", "")};
     auto paras = DraftNarrative(d);
     ASSERT_GE(paras.size(), 2u);
-    EXPECT_EQ(paras[1], "1-2月,全区社会消费品零售总额数据暂缺。");
+    EXPECT_EQ(paras[1], "1-2月，全区社会消费品零售总额数据暂缺。");
     EXPECT_TRUE(Contains(paras[0], "2026年1-2月")) << paras[0];
 }
 
@@ -284,13 +284,13 @@ TEST(Narrative, LowerIsBetterFlagsARise) {
     energy.higher_is_better = false;
     d.rows.push_back(energy);
     auto paras = DraftNarrative(d);
-    EXPECT_EQ(paras[d.rows.size()], "1-6月,全区万元GDP能耗完成0.412吨标准煤,同比增长2.1%。");
-    EXPECT_TRUE(Contains(paras[d.rows.size() + 1], "、万元GDP能耗(同比增长2.1%)亮红灯"))
+    EXPECT_EQ(paras[d.rows.size()], "1-6月，全区万元GDP能耗完成0.412吨标准煤，同比增长2.1%。");
+    EXPECT_TRUE(Contains(paras[d.rows.size() + 1], "、万元GDP能耗（同比增长2.1%）亮红灯"))
         << paras[d.rows.size() + 1];
     // A fall is not a reason for a lower-is-better row.
     d.rows.back().yoy = "-4.0";
     d.rows.back().light = "yellow";
-    EXPECT_TRUE(Contains(DraftNarrative(d)[d.rows.size() + 1], "万元GDP能耗(同比下降4.0%)亮黄灯"));
+    EXPECT_TRUE(Contains(DraftNarrative(d)[d.rows.size() + 1], "万元GDP能耗（同比下降4.0%）亮黄灯"));
 }
 
 TEST(Narrative, JanuaryFebruaryCombinedHasNoMonthClause) {
@@ -302,7 +302,7 @@ TEST(Narrative, JanuaryFebruaryCombinedHasNoMonthClause) {
     d.streets.clear();
     auto paras = DraftNarrative(d);
     EXPECT_EQ(paras[1],
-              "1-2月,全区一般公共预算收入完成2.41亿元,同比增长9.5%,完成年度目标的16.0%,"
+              "1-2月，全区一般公共预算收入完成2.41亿元，同比增长9.5%，完成年度目标的16.0%，"
               "落后序时进度0.7个百分点。");
 }
 
@@ -312,8 +312,8 @@ TEST(Narrative, TraditionalIsOpenCcS2tw) {
     auto trad = DraftNarrative(d, Script::kTraditional);
     ASSERT_EQ(simp.size(), trad.size());
     EXPECT_TRUE(Contains(trad[2],
-                         "1-6月,全區一般公共預算收入完成7.52億元,其中6月完成1.35億元,同比增長12.3%,"
-                         "完成年度目標的50.0%,與序時進度持平。"))
+                         "1-6月，全區一般公共預算收入完成7.52億元，其中6月完成1.35億元，同比增長12.3%，"
+                         "完成年度目標的50.0%，與序時進度持平。"))
         << trad[2];
     EXPECT_TRUE(Contains(trad[3], "落後序時進度4.8個百分點"));
     // The seed's forms (為, not OpenCC s2t's 爲); vocabulary is not localised (s2twp would be).
