@@ -243,5 +243,9 @@ core::Status Paging(const Request& req, int64_t* page, int64_t* per_page);
 std::optional<std::string> Query(const Request& req, const std::string& key);
 core::Status QueryInt(const Request& req, const std::string& key, std::optional<int64_t>* out);
 Json ListJson(Json items, int64_t total, int64_t page, int64_t per_page);
+/// A whole list built in memory ({"items": [...], ...}), paged as the API's lists are: ?page= and
+/// ?per_page= read by Paging (default 50, at most 500; 400 on a bad value); its items cut to the
+/// page and total, page and per_page set.
+Result<Json> PageInMemory(const Request& req, Json list);
 
 }  // namespace duban::http

@@ -154,8 +154,8 @@ asio::awaitable<Response> ListSessionsH(Ctx& ctx) {
                        {"created_at", s.created_at}, {"last_seen_at", s.last_seen_at},
                        {"ip", s.ip}, {"user_agent", s.user_agent}});
     }
-    int64_t total = static_cast<int64_t>(arr.size());
-    co_return JsonResponse(200, ListJson(std::move(arr), total, 1, total));
+    auto out = PageInMemory(ctx.req, Json{{"items", std::move(arr)}});
+    co_return out.ok() ? JsonResponse(200, *out) : ErrorResponse(out.error());
 }
 
 asio::awaitable<Response> EndSessionH(Ctx& ctx) {

@@ -89,13 +89,18 @@ asio::awaitable<Response> CreateH(Ctx& ctx) {
 
 core::Status Filter(const Request& req, store::CaseFilter* f) {
     static const std::map<std::string, std::vector<std::string>> kEnums = {
-        {"status", {"open", "suspended", "closed", "merged"}}, {"light", {"green", "yellow", "red"}}};
+        {"status", {"open", "suspended", "closed", "merged"}}, {"light", {"green", "yellow", "red"}},
+        {"sort", {"-id", "id", "reported_at", "-reported_at", "due"}}};
     for (const char* k : {"type", "stage", "status", "light", "category", "sort", "from", "to"}) {
         auto v = Query(req, k);
         if (!v || v->empty()) continue;
         auto it = kEnums.find(k);
         if (it != kEnums.end() && std::find(it->second.begin(), it->second.end(), *v) == it->second.end())
-            return Error{core::ErrorKind::kBadRequest, "invalid_query", std::string(k) + " is not one of its values", k};
+        {
+            std::string all;
+            for (const auto& x : it->second) all += (all.empty() ? "" : ", ") + x;
+            return Error{core::ErrorKind::kBadRequest, "invalid_query", std::string(k) + " must be one of " + all, k};
+        }
         if ((std::string(k) == "from" || std::string(k) == "to")) {
             core::TimePoint t;
             if (!core::ParseRfc3339(*v, &t)) {
@@ -115,16 +120,32 @@ core::Status Filter(const Request& req, store::CaseFilter* f) {
         else if (std::string(k) == "sort") f->sort = val;
     }
     if (auto q = Query(req, "q")) f->q = core::Utf8Prefix(*q, 100);
-    if (auto o = Query(req, "overdue")) f->overdue = *o == "1" || *o == "true";
+    if (auto o = Query(req, "overdue"); o && !o->empty()) {
+        if (*o != "1" && *o != "true" && *o != "0" && *o != "false")
+            return Error{core::ErrorKind::kBadRequest, "invalid_query", "overdue must be 1 or 0", "overdue"};
+        f->overdue = *o == "1" || *o == "true";
+    }
     if (auto s = QueryInt(req, "street_id", &f->street_id); !s) return s;
     if (auto s = QueryInt(req, "grid_id", &f->grid_id); !s) return s;
     if (auto s = QueryInt(req, "unit_id", &f->unit_id); !s) return s;
     return Paging(req, &f->page, &f->per_page);
 }
 
+// A type must be configured, and a stage one of some type's (else a typo lists nothing, silently).
+core::Status KnownTypeAndStage(const App& app, const store::CaseFilter& f) {
+    if (!f.type.empty() && !app.case_types->Get(f.type))
+        return Error{core::ErrorKind::kBadRequest, "invalid_query", "type " + f.type + " is not a configured case type", "type"};
+    if (f.stage.empty()) return {};
+    for (auto& t : app.case_types->All())
+        if ((f.type.empty() || t->code == f.type) && t->FindStage(f.stage)) return {};
+    return Error{core::ErrorKind::kBadRequest, "invalid_query", "stage " + f.stage + " is not a stage of " +
+                                                                    (f.type.empty() ? std::string("any case type") : f.type), "stage"};
+}
+
 asio::awaitable<Response> ListH(Ctx& ctx) {
     store::CaseFilter f;
     if (auto s = Filter(ctx.req, &f); !s) co_return ErrorResponse(s.error());
+    if (auto s = KnownTypeAndStage(ctx.app, f); !s) co_return ErrorResponse(s.error());
     auto v = CaseViewer(ctx.app, *ctx.principal);
     auto c = ctx.app.db.Read();
     co_return JsonResponse(200, cases::ListCases(*c, f, v, CaseEnv(ctx.app)));
@@ -136,8 +157,11 @@ asio::awaitable<Response> QueueH(Ctx& ctx) {
     f.queue = true;
     auto v = CaseViewer(ctx.app, *ctx.principal);
     auto c = ctx.app.db.Read();
-    // Waiting in its type's dispatch stage with no lead unit: no rule matched.
-    Json out = Json{{"items", Json::array()}, {"total", 0}, {"page", f.page}, {"per_page", f.per_page}};
+    if (auto s = KnownTypeAndStage(ctx.app, f); !s) co_return ErrorResponse(s.error());
+    // Waiting in its type's dispatch stage with no lead unit: no rule matched. Each type's first
+    // (offset + per_page) in the list's order, merged in that order, and the page cut from them.
+    const int64_t offset = (f.page - 1) * f.per_page;
+    std::vector<Json> items;
     int64_t total = 0;
     for (auto& t : ctx.app.case_types->All()) {
         if (!f.type.empty() && f.type != t->code) continue;
@@ -145,13 +169,26 @@ asio::awaitable<Response> QueueH(Ctx& ctx) {
         tf.type = t->code;
         tf.stage = t->dispatch_stage;
         tf.page = 1;
-        tf.per_page = 500;
+        tf.per_page = offset + f.per_page;
         Json part = cases::ListCases(*c, tf, v, CaseEnv(ctx.app));
         total += part["total"].get<int64_t>();
-        for (auto& i : part["items"]) out["items"].push_back(i);
+        for (auto& i : part["items"]) items.push_back(std::move(i));
     }
-    out["total"] = total;
-    co_return JsonResponse(200, out);
+    auto key = [](const Json& j, const char* field) { return j[field].is_string() ? j[field].get<std::string>() : ""; };
+    std::stable_sort(items.begin(), items.end(), [&](const Json& a, const Json& b) {
+        const int64_t ia = a["id"].get<int64_t>(), ib = b["id"].get<int64_t>();
+        if (f.sort == "id") return ia < ib;
+        if (f.sort == "reported_at" || f.sort == "-reported_at" || f.sort == "due") {
+            const char* field = f.sort == "due" ? "stage_due_at" : "reported_at";
+            auto ka = key(a, field), kb = key(b, field);
+            if (ka != kb) return f.sort == "-reported_at" ? ka > kb : ka < kb;
+            return f.sort == "-reported_at" ? ia > ib : ia < ib;
+        }
+        return ia > ib;  // the newest first
+    });
+    Json page = Json::array();
+    for (int64_t i = offset; i < static_cast<int64_t>(items.size()) && i < offset + f.per_page; ++i) page.push_back(std::move(items[i]));
+    co_return JsonResponse(200, ListJson(std::move(page), total, f.page, f.per_page));
 }
 
 asio::awaitable<Response> GetH(Ctx& ctx) {

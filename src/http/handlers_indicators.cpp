@@ -107,8 +107,12 @@ asio::awaitable<Response> ListValuesH(Ctx& ctx) {
         if (!p) co_return ErrorResponse({core::ErrorKind::kBadRequest, "invalid_query", "status must be estimate, preliminary or final", "status"});
         q.status = *p;
     }
+    int64_t page = 1, per_page = 50;  // checked before the read
+    if (auto s = Paging(ctx.req, &page, &per_page); !s) co_return ErrorResponse(s.error());
     auto c = ctx.app.db.Read();
-    co_return FromResult(indicators::ListValues(*c, q, ViewerOf(*ctx.principal)));
+    auto all = indicators::ListValues(*c, q, ViewerOf(*ctx.principal));
+    if (!all.ok()) co_return ErrorResponse(all.error());
+    co_return FromResult(PageInMemory(ctx.req, std::move(*all)));
 }
 
 asio::awaitable<Response> PutValueH(Ctx& ctx) {

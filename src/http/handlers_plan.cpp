@@ -118,7 +118,7 @@ asio::awaitable<Response> PutLeadUnitsH(Ctx& ctx) {
 
 asio::awaitable<Response> ListPlansH(Ctx& ctx) {
     auto c = ctx.app.db.Read();
-    co_return JsonResponse(200, plan::ListPlans(*c, ViewerOf(*ctx.principal)));
+    co_return FromResult(PageInMemory(ctx.req, plan::ListPlans(*c, ViewerOf(*ctx.principal))));
 }
 
 asio::awaitable<Response> CreatePlanH(Ctx& ctx) {
@@ -292,7 +292,7 @@ asio::awaitable<Response> ListFollowupsH(Ctx& ctx) {
             co_return ErrorResponse({core::ErrorKind::kBadRequest, "invalid_query", "state must be open, replied or overdue", "state"});
     }
     auto c = ctx.app.db.Read();
-    co_return JsonResponse(200, plan::ListFollowups(*c, f, light, ViewerOf(*ctx.principal)));
+    co_return FromResult(PageInMemory(ctx.req, plan::ListFollowups(*c, f, light, ViewerOf(*ctx.principal))));
 }
 
 asio::awaitable<Response> GetFollowupH(Ctx& ctx) {

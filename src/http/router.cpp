@@ -183,10 +183,24 @@ core::Status Paging(const Request& req, int64_t* page, int64_t* per_page) {
     *page = p.value_or(1);
     *per_page = pp.value_or(50);
     if (*page < 1 || *page > 1000000)
-        return Error{core::ErrorKind::kBadRequest, "invalid_query", "page must be 1 or more", "page"};
+        return Error{core::ErrorKind::kBadRequest, "invalid_query", "page must be between 1 and 1000000", "page"};
     if (*per_page < 1 || *per_page > 500)
         return Error{core::ErrorKind::kBadRequest, "invalid_query", "per_page must be between 1 and 500", "per_page"};
     return {};
+}
+
+Result<Json> PageInMemory(const Request& req, Json list) {
+    int64_t page = 1, per_page = 50;
+    if (auto s = Paging(req, &page, &per_page); !s) return s.error();
+    Json& all = list["items"];
+    const int64_t total = static_cast<int64_t>(all.size());
+    Json items = Json::array();
+    for (int64_t i = (page - 1) * per_page; i < total && i < page * per_page; ++i) items.push_back(std::move(all[i]));
+    list["items"] = std::move(items);
+    list["total"] = total;
+    list["page"] = page;
+    list["per_page"] = per_page;
+    return list;
 }
 
 Json ListJson(Json items, int64_t total, int64_t page, int64_t per_page) {

@@ -238,3 +238,23 @@ class BadInputSuite(dt.Suite):
                                                       "units": []}), 422, field="units", msg="create without units")
         r = self.admin.patch("/api/v1/users/%d" % uid, {"units": []})
         expect_error(r, 422, field="units", msg="PATCH a unit_and_below staff account to units []")
+
+    def test_every_list_pages_the_same_way(self):
+        """Lists built in memory follow the list convention too: page and per_page (default 50, at
+        most 500) checked with 400 naming the parameter, the page cut from the whole, total kept."""
+        sup, tongji, sec = self.srv.session("ducha.staff"), self.srv.session("tongji.staff"), self.srv.session("secadmin")
+        for who, path in ((sup, "/api/v1/plans"), (sup, "/api/v1/followups"), (tongji, "/api/v1/indicators/values?year=2025"),
+                          (sec, "/api/v1/sessions"), (sup, "/api/v1/case-queue")):
+            sep = "&" if "?" in path else "?"
+            for q, field in (("per_page=abc", "per_page"), ("per_page=0", "per_page"), ("per_page=501", "per_page"),
+                             ("page=0", "page"), ("page=-3", "page")):
+                self.err(who.get(path + sep + q), 400, field=field, msg=path + " " + q)
+            whole = expect_status(who.get(path + sep + "per_page=500"), 200).json()
+            eq(len(whole["items"]), min(whole["total"], 500), path + ": per_page=500 gives the whole (or 500)")
+            first = expect_status(who.get(path), 200).json()
+            eq((first["page"], first["per_page"], first["total"]), (1, 50, whole["total"]), path + ": defaults")
+            eq(len(first["items"]), min(whole["total"], 50), path + ": default page size")
+            if whole["total"] >= 2:
+                second = expect_status(who.get(path + sep + "per_page=1&page=2"), 200).json()
+                eq((len(second["items"]), second["page"], second["per_page"]), (1, 2, 1), path + ": page 2 of 1")
+                eq(second["items"][0], whole["items"][1], path + ": the second item")

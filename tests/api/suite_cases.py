@@ -339,6 +339,28 @@ class CasesSuite(dt.Suite):
         c = self.act(self.sup, cid, "rate", {"rating": 5, "solved": True})
         eq((c["stage"], c["status"]), ("done", "closed"), "评价 and 办结")
 
+    def test_queue_pages_and_bad_queries(self):
+        for i in range(3):  # no rule for enterprise requests: they wait in the queue
+            self.create({"type": "enterprise", "category": "Q0101", "description": "排队测试%d。（演示数据）" % i})
+        full = expect_status(self.sup.get("/api/v1/case-queue?per_page=500"), 200).json()
+        check(full["total"] >= 3 and len(full["items"]) == full["total"], "the whole queue: %r" % full["total"])
+        ids = [i["id"] for i in full["items"]]
+        eq(ids, sorted(ids, reverse=True), "newest first across the types")
+        paged = []
+        for page in range(1, full["total"] // 2 + 2):
+            r = expect_status(self.sup.get("/api/v1/case-queue?per_page=2&page=%d" % page), 200).json()
+            eq((r["total"], r["page"], r["per_page"]), (full["total"], page, 2), "page %d" % page)
+            check(len(r["items"]) <= 2, "at most per_page items")
+            paged += [i["id"] for i in r["items"]]
+        eq(paged, ids, "the pages make up the queue")
+        asc = [i["id"] for i in expect_status(self.sup.get("/api/v1/case-queue?per_page=500&sort=id"), 200).json()["items"]]
+        eq(asc, sorted(ids), "sort=id")
+        for q, field in (("sort=bogus", "sort"), ("overdue=2", "overdue"), ("type=x", "type"), ("stage=x", "stage"),
+                         ("type=petition&stage=verify", "stage"), ("page=1000000000000", "page"), ("per_page=abc", "per_page")):
+            expect_error(self.sup.get("/api/v1/cases?" + q), 400, field=field, msg=q)
+            expect_error(self.sup.get("/api/v1/case-queue?" + q), 400, field=field, msg="queue " + q)
+        expect_status(self.sup.get("/api/v1/cases?type=urban&stage=verify&overdue=0&sort=due"), 200)
+
     def test_staff_create_within_scope(self):
         """A street's staff reports an enterprise request in its own street, never in another (the case
         would be out of its sight), and names only a project that exists. A short phone number is
