@@ -1037,12 +1037,13 @@ Result<Json> Sweep(store::WriteTx& tx, const Watch::Due& due, const core::WorkCa
 // ---------------------------------------------------------------- reads
 namespace {
 Json CountsOf(const std::vector<const PlanNodeRow*>& nodes) {
-    Json counts = {{"key_works", 0}, {"items", 0}, {"tasks", 0}};
+    Json counts = {{"key_works", 0}, {"items", 0}, {"tasks", 0}, {"targets", 0}};
     Json status = Json::object(), lights = {{"green", 0}, {"yellow", 0}, {"red", 0}};
     for (auto& s : kStatuses) status[s] = 0;
     for (auto* n : nodes) {
         const char* k = n->kind == "key_work" ? "key_works" : n->kind == "item" ? "items" : "tasks";
         counts[k] = counts[k].get<int>() + 1;
+        if (n->targets.is_array()) counts["targets"] = counts["targets"].get<int>() + static_cast<int>(n->targets.size());
         if (n->kind == "task") {
             status[n->status] = status[n->status].get<int>() + 1;
             lights[n->light] = lights[n->light].get<int>() + 1;
@@ -1279,6 +1280,9 @@ Result<Json> Overview(store::Conn& c, int64_t plan_id, const Viewer& v) {
             auto& e = by_unit[*n->lead_unit_id];
             (n->light == "red" ? e.first : e.second)++;
         }
+    int unassigned_red = 0, unassigned_yellow = 0;  // tasks with no lead unit yet: in no unit's bar
+    for (auto* n : vis)
+        if (n->kind == "task" && !n->lead_unit_id && n->light != "green") ++(n->light == "red" ? unassigned_red : unassigned_yellow);
     Json units = Json::array();
     for (auto& [uid, ry] : by_unit) units.push_back({{"unit", uc.Ref(uid)}, {"red", ry.first}, {"yellow", ry.second}});
     std::sort(units.begin(), units.end(), [](const Json& a, const Json& b) {
@@ -1294,6 +1298,7 @@ Result<Json> Overview(store::Conn& c, int64_t plan_id, const Viewer& v) {
     j["plan"] = {{"id", p->id}, {"title", p->title}, {"year", p->year}};
     j["by_key_work"] = kws;
     j["overdue_by_unit"] = units;
+    j["overdue_unassigned"] = {{"red", unassigned_red}, {"yellow", unassigned_yellow}};
     j["escalations"] = esc;
     return j;
 }

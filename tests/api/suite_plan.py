@@ -205,6 +205,9 @@ class PlanSuite(dt.Suite):
         eq(p["counts"]["tasks"], sum(1 for _ in self.iter_tasks(self.proposal["nodes"])), "every task stored")
         nodes = expect_status(self.sup.get("/api/v1/plans/%d/nodes" % p["id"]), 200).json()["items"]
         tasks = [n for n in nodes if n["kind"] == "task"]
+        listed = [x for x in expect_status(self.sup.get("/api/v1/plans?per_page=500"), 200).json()["items"] if x["id"] == p["id"]]
+        eq(listed[0]["counts"]["targets"], sum(len(n.get("targets") or []) for n in nodes), "the list counts the targets")
+        check(listed[0]["counts"]["targets"] > 0, "the report's tasks carry targets")
         self.t_chunliu, self.t_fgj = tasks[0], tasks[1]
         eq(self.t_chunliu["lead_unit"]["name"], "春柳街道", "first task led by 春柳街道")
         eq(self.t_chunliu["co_units"][0]["name"], "区民政局", "co-unit")
@@ -320,6 +323,9 @@ class PlanSuite(dt.Suite):
         ov = expect_status(self.leader.get("/api/v1/plans/%d/overview" % self.plan["id"]), 200).json()
         eq([e["id"] for e in ov["escalations"]], [f["id"]], "the leader's overview lists it")
         check(any(u["unit"]["name"] == "春柳街道" and u["red"] >= 1 for u in ov["overdue_by_unit"]), "red by unit")
+        for light in ("red", "yellow"):  # every task that is not green is in a unit's bar or the unassigned one
+            eq(sum(u[light] for u in ov["overdue_by_unit"]) + ov["overdue_unassigned"][light], ov["lights"][light],
+               light + " tasks by unit add up")
         eq(len(expect_status(self.sup.get("/api/v1/followups?state=overdue"), 200).json()["items"]), 1, "overdue filter")
         # other tasks are still green: their first report is due 13 October
         nodes = expect_status(self.sup.get("/api/v1/plans/%d/nodes?light=red" % self.plan["id"]), 200).json()["items"]
