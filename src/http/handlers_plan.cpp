@@ -93,6 +93,12 @@ asio::awaitable<Response> ImportPreview(Ctx& ctx) {
         opt.year = y;
         opt.lead_units = lead_units;
         Json out = plan::Import(paras, opt);
+        const Json& st = out["stats"];  // nothing to confirm: say so rather than preview nothing
+        if (st["key_works"].get<int64_t>() + st["items"].get<int64_t>() + st["tasks"].get<int64_t>() == 0)
+            return Error::Validation("content_base64",
+                                     "no work plan was found in the file (" + std::to_string(out["stats"]["code_points"].get<int64_t>()) +
+                                         " characters): no key work (重點工作) or task was recognised; is it the work report?",
+                                     "no_plan");
         out["encoding"] = encoding;
         out["filename"] = name;
         return out;

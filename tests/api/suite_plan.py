@@ -89,6 +89,9 @@ class PlanSuite(dt.Suite):
         expect_error(self.chunliu.post("/api/v1/plans/import-preview", {"content_base64": b64(b"x")}), 403)
         expect_error(self.sup.post("/api/v1/plans/import-preview", {"content_base64": "%%%"}), 422, field="content_base64")
         expect_error(self.sup.post("/api/v1/plans/import-preview", {"content_base64": ""}), 422, field="content_base64")
+        e = expect_error(self.sup.post("/api/v1/plans/import-preview", {"filename": "hello.txt", "content_base64": b64("你好".encode())}),
+                         422, field="content_base64", msg="a file with no plan in it")
+        eq(e["code"], "no_plan", "no_plan: " + e["message"])
         expect_error(self.sup.post("/api/v1/plans/import-preview", {"filename": "a.docx", "content_base64": b64(b"PK\x03\x04garbage")}),
                      422, code="bad_docx", field="content_base64")
         expect_error(self.sup.post("/api/v1/plans/import-preview", {"content_base64": b64(b"\xff\xfe\x00\xd8\x00\x00" * 50)}),
