@@ -474,6 +474,17 @@ Result<Json> CreateCase(store::WriteTx& tx, const Json& body, const Viewer& v, c
         r.community_id = p->community_id;
         r.street_id = p->street_id;
         if (*street && *street != r.street_id) return Error::Validation("street_id", "street_id is not the grid's street");
+        // A point given with the grid must lie in it (when it lies in any grid): else the case is
+        // filed, dispatched and counted where it is not.
+        if (r.lon && env.locate)
+            if (auto loc = env.locate(*r.lon, *r.lat); loc && loc->grid_id != *r.grid_id) {
+                auto there = Unit(c, loc->grid_id);
+                auto street_there = Unit(c, loc->street_id);
+                return Error::Validation("grid_id", "the point (lon, lat) lies in " + (street_there ? street_there->name : std::string()) +
+                                                        (there ? there->name : "grid " + std::to_string(loc->grid_id)) +
+                                                        ", not in grid_id " + u->name + ": correct the point or the grid",
+                                         "point_outside_grid");
+            }
     } else if (*street) {
         auto u = Unit(c, **street);
         if (!u || u->kind != "street") return Error::Validation("street_id", "street_id is not an active street");

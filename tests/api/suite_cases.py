@@ -82,6 +82,20 @@ class CasesSuite(dt.Suite):
         r = (who or self.sup).post("/api/v1/cases", body)
         return expect_status(r, status, "create %r" % body).json()
 
+    def point_in(self, grid_id):
+        """A point the server locates in the grid (a triangle's centroid of its generated polygon)."""
+        f = [f for f in expect_status(self.sup.get("/api/v1/geo/areas?level=grid"), 200).json()["features"]
+             if f["properties"]["unit_id"] == grid_id]
+        check(f, "grid %d has a polygon" % grid_id)
+        ring = f[0]["geometry"]["coordinates"][0] if f[0]["geometry"]["type"] == "Polygon" else f[0]["geometry"]["coordinates"][0][0]
+        for k in range(1, len(ring) - 1):
+            x = (ring[0][0] + ring[k][0] + ring[k + 1][0]) / 3.0
+            y = (ring[0][1] + ring[k][1] + ring[k + 1][1]) / 3.0
+            r = self.sup.get("/api/v1/geo/locate?lon=%r&lat=%r" % (x, y))
+            if r.status == 200 and r.json()["grid_id"] == grid_id:
+                return x, y
+        check(False, "no point found in grid %d" % grid_id)
+
     # ------------------------------------------------------------------ types and rules
     def test_types(self):
         items = expect_status(self.chunliu.get("/api/v1/case-types"), 200).json()["items"]
@@ -222,7 +236,13 @@ class CasesSuite(dt.Suite):
         expect_error(self.insp.post("/api/v1/cases", dict(body, grid_id=self.malan_grid, attachments=[PHOTO])), 422, field="grid_id")
         expect_error(self.insp.post("/api/v1/cases", dict(body, attachments=["xyz"])), 422, field="attachments[0]")
         expect_error(self.insp.post("/api/v1/cases", dict(body, category="H0101", attachments=[PHOTO])), 422, field="category")
-        c = self.create(dict(body, attachments=[PHOTO]), who=self.insp)
+        # a point elsewhere than the grid it is reported in
+        x, y = self.point_in(self.malan_grid)
+        e = expect_error(self.insp.post("/api/v1/cases", dict(body, attachments=[PHOTO], lon=x, lat=y)), 422, field="grid_id")
+        check(e["code"] == "point_outside_grid" and "马栏街道" in e["message"], e)
+        x, y = self.point_in(self.insp_grid)
+        c = self.create(dict(body, attachments=[PHOTO], lon=x, lat=y), who=self.insp)
+        eq((c["lon"], c["lat"], c["grid_id"]), (x, y, self.insp_grid), "a point in its grid")
         cid = c["id"]
         eq((c["stage"], c["source"], c["street_id"]), ("register", "grid", self.chunliu_id), "上报 by the inspector")
         check(c["number"].startswith("CG-"), c["number"])
