@@ -181,6 +181,8 @@ export interface NodeDetail extends PlanNode {
 export interface Overview {
   by_key_work: { id: number; title: string; status_counts: Partial<Record<TaskStatus, number>>; lights: Partial<Record<Light, number>> }[];
   overdue_by_unit: { unit: UnitRef; red: number; yellow: number }[];
+  /** Warning tasks with no lead unit yet (in no unit's bar). */
+  overdue_unassigned?: { red: number; yellow: number };
   escalations: Followup[];
 }
 

@@ -56,7 +56,7 @@ export function putSecurityPolicy(body: Partial<SecurityPolicy>): Promise<Securi
 
 /** GET /sessions (secadmin). */
 export function listSessions(): Promise<Page<SessionInfo>> {
-  return request('GET', '/sessions');
+  return request('GET', '/sessions', { query: { per_page: 500 } }); // the list pages (default 50): one page of the most
 }
 
 /** DELETE /sessions/{id} (secadmin). */

@@ -88,7 +88,7 @@ export default {
   escalations: 'Escalated (overdue, sent to the responsible leader)',
   noEscalations: 'Nothing escalated',
   noOverdue: 'Nothing overdue or near its limit',
-  chart: { statusByKeyWork: 'Task status by key work', overdueByUnit: 'Overdue (red) and warned (yellow) tasks by unit' },
+  chart: { statusByKeyWork: 'Task status by key work', overdueByUnit: 'Overdue (red) and warned (yellow) tasks by unit', unassigned: 'No lead unit yet' },
   col: { number: 'No.', task: 'Task' },
   kind: { key_work: 'Key work', item: 'Item', task: 'Task' },
   status: { notStarted: 'Not started', inProgress: 'In progress', done: 'Done', behind: 'Behind', cannot: 'Cannot be done' },

@@ -87,7 +87,7 @@ export default {
   escalations: '升级督办（已逾期，报责任领导）',
   noEscalations: '暂无升级督办事项',
   noOverdue: '暂无逾期或预警',
-  chart: { statusByKeyWork: '各项重点工作的任务状态', overdueByUnit: '各单位逾期（红）与预警（黄）任务' },
+  chart: { statusByKeyWork: '各项重点工作的任务状态', overdueByUnit: '各单位逾期（红）与预警（黄）任务', unassigned: '未指定牵头单位' },
   col: { number: '序号', task: '任务' },
   kind: { key_work: '重点工作', item: '事项', task: '任务' },
   status: { notStarted: '未启动', inProgress: '推进中', done: '已完成', behind: '滞后', cannot: '无法完成' },

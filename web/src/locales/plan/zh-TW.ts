@@ -87,7 +87,7 @@ export default {
   escalations: '升級督辦（已逾期，報責任領導）',
   noEscalations: '暫無升級督辦事項',
   noOverdue: '暫無逾期或預警',
-  chart: { statusByKeyWork: '各項重點工作的任務狀態', overdueByUnit: '各單位逾期（紅）與預警（黃）任務' },
+  chart: { statusByKeyWork: '各項重點工作的任務狀態', overdueByUnit: '各單位逾期（紅）與預警（黃）任務', unassigned: '未指定牽頭單位' },
   col: { number: '序號', task: '任務' },
   kind: { key_work: '重點工作', item: '事項', task: '任務' },
   status: { notStarted: '未啟動', inProgress: '推進中', done: '已完成', behind: '滯後', cannot: '無法完成' },
