@@ -59,6 +59,8 @@ struct Response {
 
 Response JsonResponse(int status, const Json& j);
 Response ErrorResponse(const Error& e);
+/// 200 with the value, or the error's response.
+inline Response FromResult(const Result<Json>& r) { return r.ok() ? JsonResponse(200, *r) : ErrorResponse(r.error()); }
 int StatusFor(core::ErrorKind k);
 
 class App;

@@ -154,8 +154,7 @@ asio::awaitable<Response> ListSessionsH(Ctx& ctx) {
                        {"created_at", s.created_at}, {"last_seen_at", s.last_seen_at},
                        {"ip", s.ip}, {"user_agent", s.user_agent}});
     }
-    auto out = PageInMemory(ctx.req, Json{{"items", std::move(arr)}});
-    co_return out.ok() ? JsonResponse(200, *out) : ErrorResponse(out.error());
+    co_return FromResult(PageInMemory(ctx.req, Json{{"items", std::move(arr)}}));
 }
 
 asio::awaitable<Response> EndSessionH(Ctx& ctx) {

@@ -47,8 +47,6 @@ asio::awaitable<Response> CommitCase(Ctx& ctx, store::CommandFn fn, int status) 
     co_return JsonResponse(status, *r);
 }
 
-Response FromResult(const Result<Json>& r) { return r.ok() ? JsonResponse(200, *r) : ErrorResponse(r.error()); }
-
 asio::awaitable<Response> ListTypesH(Ctx& ctx) {
     Json items = Json::array();
     for (auto& t : ctx.app.case_types->All()) items.push_back(t->ToJson());

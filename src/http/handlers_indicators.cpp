@@ -33,8 +33,6 @@ indicators::Viewer ViewerOf(const org::Principal& p) {
     return {p.scope, p.display_name.empty() ? p.username : p.display_name};
 }
 
-Response FromResult(const Result<Json>& r) { return r.ok() ? JsonResponse(200, *r) : ErrorResponse(r.error()); }
-
 asio::awaitable<Response> CommitInd(Ctx& ctx, store::CommandFn fn, int status) {
     auto op = Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip), std::move(fn));
     auto r = co_await std::move(op);

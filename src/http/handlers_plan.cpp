@@ -45,8 +45,6 @@ asio::awaitable<Response> CommitPlan(Ctx& ctx, store::CommandFn fn, int status) 
     co_return JsonResponse(status, *r);
 }
 
-Response FromResult(const Result<Json>& r) { return r.ok() ? JsonResponse(200, *r) : ErrorResponse(r.error()); }
-
 asio::awaitable<Response> ImportPreview(Ctx& ctx) {
     auto body = JsonBody(ctx.req);
     if (!body.ok()) co_return ErrorResponse(body.error());

@@ -44,8 +44,6 @@ registry::Env EnvOf(Ctx& ctx) {
     return env;
 }
 
-Response FromResult(const Result<Json>& r) { return r.ok() ? JsonResponse(200, *r) : ErrorResponse(r.error()); }
-
 /// Commits a registry command; applies the case or plan engine's watch entries it returns.
 asio::awaitable<Response> CommitProject(Ctx& ctx, store::CommandFn fn, int status, bool case_watch = false,
                                         bool plan_watch = false) {
