@@ -797,11 +797,23 @@ Result<Json> FeedIndicators(store::WriteTx& tx, int64_t year) {
 
 // ---------------------------------------------------------------- enterprises and events
 namespace {
-Json EnterpriseJson(const store::EnterpriseRow& e) {
+// With its street's name: the register is read outside the street's scope, where the street
+// cannot be read by id. `names` caches the names over a list.
+Json EnterpriseJson(store::Conn& c, const store::EnterpriseRow& e, std::map<int64_t, std::string>* names = nullptr) {
+    Json street_name = nullptr;
+    if (e.street_id) {
+        auto it = names ? names->find(*e.street_id) : std::map<int64_t, std::string>::iterator{};
+        if (names && it != names->end()) {
+            street_name = it->second;
+        } else if (auto u = store::FindOrg(c, *e.street_id, core::Scope::All())) {
+            street_name = u->name;
+            if (names) (*names)[*e.street_id] = u->name;
+        }
+    }
     return {{"id", e.id}, {"name", e.name}, {"credit_code", e.credit_code}, {"origin_region", e.origin_region},
             {"registered_capital_wan", UnitsToWan(e.registered_capital)}, {"registered_on", Opt(e.registered_on)},
-            {"street_id", Opt(e.street_id)}, {"generated", e.generated}, {"created_at", e.created_at},
-            {"updated_at", e.updated_at}, {"version", e.version}};
+            {"street_id", Opt(e.street_id)}, {"street_name", street_name}, {"generated", e.generated},
+            {"created_at", e.created_at}, {"updated_at", e.updated_at}, {"version", e.version}};
 }
 
 core::Status ApplyEnterprise(store::WriteTx& tx, const Json& b, store::EnterpriseRow* e) {
@@ -846,7 +858,7 @@ Result<Json> CreateEnterprise(store::WriteTx& tx, const Json& body, const Viewer
             {{"name", e.name}, {"credit_code", e.credit_code}, {"registered_capital_wan", UnitsToWan(e.registered_capital)}});
     if (e.registered_on)
         if (auto s = FeedYears(tx, {SignedYear(e.registered_on)}); !s) return s.error();
-    return EnterpriseJson(e);
+    return EnterpriseJson(tx.conn(), e);
 }
 
 namespace {
@@ -889,7 +901,7 @@ Result<Json> PatchEnterprise(store::WriteTx& tx, int64_t id, const Json& body, c
         if (k != "version") changed[k] = val;
     tx.Emit("enterprise.update", "enterprise", e.id, {{"changed", changed}});
     if (auto s = FeedYears(tx, {SignedYear(found->registered_on), SignedYear(e.registered_on)}); !s) return s.error();
-    return EnterpriseJson(e);
+    return EnterpriseJson(tx.conn(), e);
 }
 
 Result<Json> CreatePromotionEvent(store::WriteTx& tx, const Json& body) {
@@ -913,14 +925,15 @@ Result<Json> CreatePromotionEvent(store::WriteTx& tx, const Json& body) {
 Json ListEnterprises(store::Conn& c, const store::EnterpriseFilter& f) {
     auto [rows, total] = store::ListEnterprises(c, f);
     Json items = Json::array();
-    for (auto& e : rows) items.push_back(EnterpriseJson(e));
+    std::map<int64_t, std::string> names;
+    for (auto& e : rows) items.push_back(EnterpriseJson(c, e, &names));
     return {{"items", items}, {"total", total}, {"page", f.page}, {"per_page", f.per_page}};
 }
 
 Result<Json> GetEnterprise(store::Conn& c, int64_t id, const Viewer& v) {
     auto e = store::FindEnterprise(c, id);
     if (!e) return Error::NotFound("enterprise", id);
-    Json j = EnterpriseJson(*e);
+    Json j = EnterpriseJson(c, *e);
     j["may_edit"] = v.may_write && MayEditEnterprise(c, *e, v);
     Json projects = Json::array();  // those the viewer sees
     for (auto& p : store::ListProjects(c))

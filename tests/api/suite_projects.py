@@ -320,7 +320,10 @@ class ProjectsSuite(dt.Suite):
         ents, _ = dt.list_all(self.sup, "/api/v1/enterprises")
         mine = next(e for e in ents if e["street_id"] == self.chunliu_id)
         theirs = next(e for e in ents if e["street_id"] == malan)
-        expect_status(self.chunliu.get("/api/v1/enterprises/%d" % theirs["id"]), 200, "read by every project reader")
+        got = expect_status(self.chunliu.get("/api/v1/enterprises/%d" % theirs["id"]), 200, "read by every project reader").json()
+        eq(got["street_name"], "马栏街道", "named, though the street is outside the reader's scope")
+        listed = dt.list_all(self.chunliu, "/api/v1/enterprises")[0]
+        check(all(e["street_name"] for e in listed if e["street_id"]), "every listed street named")
         before = self.event_count()
         e = expect_error(self.chunliu.patch("/api/v1/enterprises/%d" % theirs["id"], {"registered_capital_wan": 1}), 403)
         check("scope" in e["message"], e["message"])

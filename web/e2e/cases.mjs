@@ -176,6 +176,21 @@ test('chunliu.staff sees the case in its list and opens it', async () => {
   await page.context().close();
 });
 
+test('a petition in a calendar-day stage shows 剩余 N 天, not working days', async () => {
+  const page = await as('ducha.staff');
+  const r = await api(page, 'GET', '/cases?type=petition&status=open&per_page=50');
+  const types = (await api(page, 'GET', '/case-types/petition')).body;
+  const inDays = new Set(types.stages.filter((s) => s.limit?.unit === 'days').map((s) => s.code));
+  const c = r.body.items.find((x) => inDays.has(x.stage) && x.stage_due_at && !x.paused && new Date(x.stage_due_at) > new Date(Date.now() + 86_400_000));
+  assert(c, 'the demo has an open petition in a calendar-day stage');
+  await page.goto('/cases/' + c.id);
+  await page.getByTestId('case-number').waitFor();
+  await settle(page);
+  const due = (await page.getByTestId('case-due').textContent()).trim();
+  assert(/^剩余 \d+ 天$/.test(due), `petition ${c.number} at ${c.stage}: ${due}`);
+  await page.context().close();
+});
+
 try {
   server = await startServer({ bin: BIN, webRoot: resolve(webDir, 'dist'), logFile: join(OUT, 'cases-server.log'), cwd: resolve(webDir, '..') });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });

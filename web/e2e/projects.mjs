@@ -187,6 +187,24 @@ test('the leader reads the board but has no card to drag', async () => {
   await page.context().close();
 });
 
+test('a street’s staff reads the enterprises without a failed request: every street by its name (the server names it), never “#67”', async () => {
+  const page = await as('chunliu.staff');
+  const mark = page._api.responses.length;
+  await page.goto('/projects/enterprises');
+  await page.getByTestId('ent-table').locator('tbody tr').first().waitFor();
+  await settle(page);
+  const head = await page.getByTestId('ent-table').locator('thead th').first().textContent();
+  assertEq(head.trim(), '企业名称', 'first column');
+  const body = await page.getByTestId('ent-table').locator('tbody').textContent();
+  assert(!/#\d+/.test(body), 'a street shown as an id: ' + body.slice(0, 200));
+  assert(body.includes('马栏街道') || body.includes('黑石礁街道') || body.includes('李家街道'), 'streets outside its scope named: ' + body.slice(0, 200));
+  assert(!body.includes('范围外街道'), 'no street left unnamed');
+  const bad = page._api.responses.slice(mark).filter((r) => r.status >= 400 && r.url.includes('/api/v1/'));
+  assertEq(bad.map((r) => `${r.method} ${r.url} ${r.status}`), [], 'failed API calls');
+  assertEq(page._api.responses.slice(mark).filter((r) => /\/org-units\/\d+/.test(r.url)).length, 0, 'no per-row unit reads');
+  await page.context().close();
+});
+
 try {
   server = await startServer({ bin: BIN, webRoot: resolve(webDir, 'dist'), logFile: join(OUT, 'projects-server.log'), cwd: resolve(webDir, '..') });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });

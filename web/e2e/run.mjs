@@ -126,6 +126,9 @@ test('each demo role signs in and sees exactly its menu', async () => {
     assertEq(await menuOf(page), withCases(expected, me.permissions), `${user} menu`);
     const name = await page.getByTestId('user-name').textContent();
     assert(name && name.trim().length > 0, `${user}: no display name in the top bar`);
+    const home = await page.getByTestId('page-home').textContent();
+    assert(!home.includes('建设中'), `${user}: the home page still says the modules are being built`);
+    if (me.permissions.some((p) => ['case.read', 'plan.report', 'indicator.read'].includes(p))) await page.getByTestId('home-todo').waitFor();
     await shot(page, `home-${user}`);
   }
 });
@@ -341,6 +344,7 @@ test('角色分配: the picker forbids a second admin role and admin next to bus
   // malan.staff is staff: admin roles cannot be ticked beside it.
   assert(await disabled('sysadmin'), 'sysadmin should be disabled next to staff');
   assert(!(await disabled('leader')), 'leader should be selectable next to staff');
+  assert(!(await disabled('statistician')), 'statistician (统计员) should be offered next to staff');
   await page.locator('[data-testid=grant-staff]').click(); // untick staff
   await page.locator('[data-testid=grant-auditor]').click();
   assert(await disabled('sysadmin'), 'a second admin role must be disabled');
@@ -349,6 +353,19 @@ test('角色分配: the picker forbids a second admin role and admin next to bus
   await page.waitForTimeout(300);
   await shot(page, 'user-roles');
   await page.keyboard.press('Escape');
+});
+
+test('角色管理 lists every role of the server with its permissions; no role shows as a raw key', async () => {
+  const page = await asRole('secadmin');
+  await push(page, '/system/role');
+  const table = page.getByTestId('role-table');
+  await table.locator('tbody tr').first().waitFor();
+  const text = await table.textContent();
+  assert(!/role\.[a-z]/.test(text), 'a role shown by its i18n key: ' + text.slice(0, 200));
+  assert(text.includes('统计员'), 'the statistician row');
+  await page.locator('[data-testid=role-perm-statistician-indicator\\.write]').waitFor();
+  await page.locator('[data-testid=role-perm-inspector-case\\.report]').waitFor();
+  await page.locator('[data-testid=role-count-statistician]').waitFor();
 });
 
 test('the language switch changes the page and is remembered', async () => {

@@ -32,6 +32,8 @@ export interface ActionDef {
 export interface CategoryDef {
   code: string;
   name: string;
+  /** A 大類's kind in the type's configuration, e.g. 部件 or 事件 (城市管理). */
+  kind?: string;
   standard?: string;
   limits?: Record<string, { unit: string; normal: number; urgent?: number }>;
   children?: CategoryDef[];
@@ -42,6 +44,8 @@ export interface CaseType {
   stages: StageDef[];
   actions: ActionDef[];
   categories: CategoryDef[];
+  /** Extensions (延期): how many, how long at most, and the unit the request's `workdays` counts in. */
+  extension?: { max_times?: number; max?: number; unit?: 'hours' | 'workdays' | 'days' } | null;
 }
 
 export interface Attachment {

@@ -109,7 +109,7 @@ describe('requests', () => {
       [() => system.resetUserTotp(4), 'POST', '/api/v1/users/4/totp/reset'],
       [() => system.getSecurityPolicy(), 'GET', '/api/v1/security-policy'],
       [() => system.putSecurityPolicy({ min_length: 14 }), 'PUT', '/api/v1/security-policy'],
-      [() => system.listSessions(), 'GET', '/api/v1/sessions'],
+      [() => system.listSessions(), 'GET', '/api/v1/sessions?per_page=500'],
       [() => system.endSession(8), 'DELETE', '/api/v1/sessions/8'],
       [() => audit.listEvents({ action: 'auth.', since: '2026-01-01T00:00:00+08:00' }), 'GET', '/api/v1/events?action=auth.&since=2026-01-01T00%3A00%3A00%2B08%3A00'],
       [() => audit.getEvent(12), 'GET', '/api/v1/events/12'],

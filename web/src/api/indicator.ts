@@ -163,3 +163,20 @@ export function listValues(indicator: string, unitId: number, from: string, to: 
 export function valueHistory(id: number): Promise<{ value: IndicatorValue; revisions: ValueRevision[] }> {
   return request('GET', `/indicators/values/${id}/history`, { silent: true });
 }
+
+/** An alert of GET /indicators/alerts: behind time progress or negative growth, in the caller's scope. */
+export interface IndicatorAlert {
+  indicator: string;
+  unit_id: number;
+  unit_name: string;
+  year: number;
+  period: string;
+  level: string;
+  reasons: string[];
+  gap: string | null;
+  yoy: string | null;
+  raised_at: string;
+}
+export function listAlerts(): Promise<{ items: IndicatorAlert[]; total: number }> {
+  return request('GET', '/indicators/alerts', { silent: true });
+}

@@ -13,8 +13,8 @@ export interface OrgListQuery {
 }
 
 /** GET /org-units (within the caller's scope). */
-export function listOrgUnits(query: OrgListQuery = {}): Promise<Page<OrgUnit>> {
-  return request('GET', '/org-units', { query: { ...query } });
+export function listOrgUnits(query: OrgListQuery = {}, opts: { silent?: boolean } = {}): Promise<Page<OrgUnit>> {
+  return request('GET', '/org-units', { query: { ...query }, silent: opts.silent });
 }
 
 /** GET /org-units/{id}; 404 outside the caller's scope. */

@@ -245,6 +245,8 @@ export interface Enterprise {
   registered_capital_wan: number | null;
   registered_on: string | null;
   street_id: number | null;
+  /** The street's name, given by the server (the register is read beyond the street's scope). */
+  street_name?: string | null;
   version?: number;
 }
 export interface EnterpriseQuery {

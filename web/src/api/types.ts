@@ -63,10 +63,11 @@ export const ALL_PERMISSIONS: Permission[] = [
   'project.admin',
 ];
 
-export type Role = 'sysadmin' | 'secadmin' | 'auditor' | 'leader' | 'staff' | 'inspector' | 'supervisor';
-export const ROLES: Role[] = ['sysadmin', 'secadmin', 'auditor', 'leader', 'staff', 'inspector', 'supervisor'];
+// The server's roles (src/org/org.hpp kRoles; api/roles.test.ts checks the two agree).
+export type Role = 'sysadmin' | 'secadmin' | 'auditor' | 'leader' | 'staff' | 'inspector' | 'supervisor' | 'statistician';
+export const ROLES: Role[] = ['sysadmin', 'secadmin', 'auditor', 'leader', 'staff', 'inspector', 'supervisor', 'statistician'];
 export const ADMIN_ROLES: Role[] = ['sysadmin', 'secadmin', 'auditor'];
-export const BUSINESS_ROLES: Role[] = ['leader', 'staff', 'inspector', 'supervisor'];
+export const BUSINESS_ROLES: Role[] = ['leader', 'staff', 'inspector', 'supervisor', 'statistician'];
 
 export type DataScope = 'all' | 'custom' | 'unit' | 'unit_and_below' | 'self';
 export const DATA_SCOPES: DataScope[] = ['all', 'custom', 'unit', 'unit_and_below', 'self'];

@@ -1,35 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { appRoutes, routesFor } from './routes';
 import { landingPath } from './landing';
-import { ALL_PERMISSIONS, type Permission, type Role } from '@/api/types';
+import { ALL_PERMISSIONS, type Role } from '@/api/types';
+import { ROLE_PERMISSIONS } from '@/api/roles';
 
-// The server's role → permission table (org::RolesWith); GET /me reports the same.
-const PERMS: Record<Role, Permission[]> = {
-  sysadmin: ['org.read', 'org.write', 'user.read', 'user.write', 'case.admin', 'calendar.admin'],
-  secadmin: ['org.read', 'user.read', 'role.grant', 'user.unlock', 'security.policy', 'session.admin'],
-  auditor: ['audit.read'],
-  leader: ['org.read', 'plan.read', 'plan.comment', 'project.read', 'indicator.read', 'case.read', 'case.handle', 'case.personal', 'attachment.read', 'attachment.write'],
-  staff: ['org.read', 'plan.read', 'plan.report', 'project.read', 'project.write', 'indicator.read', 'case.read', 'case.report', 'case.handle', 'case.personal', 'attachment.read', 'attachment.write'],
-  inspector: ['org.read', 'case.read', 'case.report', 'case.handle', 'attachment.read', 'attachment.write'],
-  supervisor: [
-    'org.read',
-    'plan.read',
-    'plan.write',
-    'plan.followup',
-    'project.read',
-    'project.write',
-    'project.admin',
-    'indicator.read',
-    'indicator.publish',
-    'case.read',
-    'case.report',
-    'case.handle',
-    'case.dispatch',
-    'case.personal',
-    'attachment.read',
-    'attachment.write',
-  ],
-};
+// The server's role → permission table (org::RolesWith, checked against the C++ in api/roles.test.ts).
+const PERMS = ROLE_PERMISSIONS;
 
 const names = (role: Role) => routesFor(PERMS[role]).map((r) => String(r.name));
 
@@ -108,6 +84,7 @@ describe('route table', () => {
       'SystemDept',
       'SystemDeptDetail',
     ]);
+    expect(names('statistician')).toEqual(['Home', 'Account', ...projects, 'IndicatorCockpit', 'IndicatorPack', 'CaseKpis', 'GeoMap', 'SystemDept', 'SystemDeptDetail']);
   });
 
   it('registers the project pages with project.read only, under their menu group', () => {

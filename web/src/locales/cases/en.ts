@@ -6,10 +6,12 @@ export default {
   light: { green: 'On time', yellow: 'Due soon', red: 'Overdue' },
   urgency: { normal: 'Normal', urgent: 'Urgent' },
   source: { grid: 'Grid report', hotline: '12345 hotline', open311: 'Open311', web: 'Online', petition: 'Letter', visit: 'Visit' },
+  categoryKind: { component: 'Component', event: 'Event' },
   due: {
     none: '—',
     paused: 'Clock paused',
     left: { minutes: '{n} working minutes left', hours: '{n} working hours left', days: '{n} working days left' },
+    leftCalendar: { minutes: '{n} minutes left', hours: '{n} hours left', days: '{n} days left' },
     over: { hours: '{n} hours overdue', days: '{n} days overdue' },
   },
   field: {
@@ -79,6 +81,7 @@ export default {
     coUnits: 'Co-units',
     reason: 'Reason',
     workdays: 'Extra working days',
+    extendDays: 'Extra days',
     rating: 'Rating',
     solved: 'Solved?',
     yes: 'Yes',

@@ -6,10 +6,12 @@ export default {
   light: { green: '正常', yellow: '临期', red: '超期' },
   urgency: { normal: '一般', urgent: '紧急' },
   source: { grid: '网格上报', hotline: '12345热线', open311: 'Open311', web: '网上受理', petition: '来信', visit: '来访' },
+  categoryKind: { component: '部件', event: '事件' },
   due: {
     none: '—',
     paused: '计时暂停',
     left: { minutes: '剩余 {n} 工作分钟', hours: '剩余 {n} 工作小时', days: '剩余 {n} 个工作日' },
+    leftCalendar: { minutes: '剩余 {n} 分钟', hours: '剩余 {n} 小时', days: '剩余 {n} 天' },
     over: { hours: '超期 {n} 小时', days: '超期 {n} 天' },
   },
   field: {
@@ -79,6 +81,7 @@ export default {
     coUnits: '协办单位',
     reason: '理由',
     workdays: '延期工作日',
+    extendDays: '延期天数',
     rating: '评价',
     solved: '问题是否解决',
     yes: '是',

@@ -6,10 +6,12 @@ export default {
   light: { green: '正常', yellow: '臨期', red: '超期' },
   urgency: { normal: '一般', urgent: '緊急' },
   source: { grid: '網格上報', hotline: '12345熱線', open311: 'Open311', web: '網上受理', petition: '來信', visit: '來訪' },
+  categoryKind: { component: '部件', event: '事件' },
   due: {
     none: '—',
     paused: '計時暫停',
     left: { minutes: '剩餘 {n} 工作分鐘', hours: '剩餘 {n} 工作小時', days: '剩餘 {n} 個工作日' },
+    leftCalendar: { minutes: '剩餘 {n} 分鐘', hours: '剩餘 {n} 小時', days: '剩餘 {n} 天' },
     over: { hours: '超期 {n} 小時', days: '超期 {n} 天' },
   },
   field: {
@@ -79,6 +81,7 @@ export default {
     coUnits: '協辦單位',
     reason: '理由',
     workdays: '延期工作日',
+    extendDays: '延期天數',
     rating: '評價',
     solved: '問題是否解決',
     yes: '是',

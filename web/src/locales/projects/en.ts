@@ -146,5 +146,8 @@ export default {
     nameRequired: 'Enter the name',
     codeRequired: 'Enter the credit code',
     capitalRequired: 'Enter the registered capital',
+    name: 'Enterprise',
+    streetOutOfScope: 'Street outside your scope',
+    streetOutOfScopeHint: 'This street is outside your data scope; its name is not shown to you',
   },
 };

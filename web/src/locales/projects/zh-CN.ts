@@ -146,5 +146,8 @@ export default {
     nameRequired: '请填写企业名称',
     codeRequired: '请填写统一社会信用代码',
     capitalRequired: '请填写注册资本',
+    name: '企业名称',
+    streetOutOfScope: '范围外街道',
+    streetOutOfScopeHint: '该街道不在您的数据范围内，名称不可见',
   },
 };

@@ -146,5 +146,8 @@ export default {
     nameRequired: '請填寫企業名稱',
     codeRequired: '請填寫統一社會信用代碼',
     capitalRequired: '請填寫註冊資本',
+    name: '企業名稱',
+    streetOutOfScope: '範圍外街道',
+    streetOutOfScopeHint: '該街道不在您的數據範圍內，名稱不可見',
   },
 };

@@ -5,6 +5,9 @@ import {
   dialogSpec,
   dueKey,
   dueWords,
+  limitUnitOf,
+  majorCategoryLabel,
+  CATEGORY_KIND_KEYS,
   emptyForm,
   isInspectorOnly,
   maskIdNumber,
@@ -96,6 +99,69 @@ describe('due words', () => {
     expect(say({ kind: 'left', unit: 'hours', n: 3 })).toBe('剩余 3 工作小时');
     expect(say({ kind: 'over', unit: 'days', n: 2 })).toBe('超期 2 天');
     expect(say({ kind: 'left', unit: 'days', n: 4 })).toBe('剩余 4 个工作日');
+  });
+});
+
+describe('calendar-day limits (petitions)', () => {
+  // GET /case-types/petition: 办理 60 calendar days, 答复 5 working days; a hotline 小類 overriding 办理.
+  const petition = {
+    code: 'petition',
+    name: '信访',
+    stages: [
+      { code: 'accept', name: '受理告知', limit: { unit: 'days', normal: 15, urgent: 15 } },
+      { code: 'handle', name: '办理', limit: { unit: 'days', normal: 60, urgent: 60 } },
+      { code: 'reply', name: '答复', limit: { unit: 'workdays', normal: 5, urgent: 5 } },
+      { code: 'done', name: '办结', closed: true },
+    ],
+    actions: [],
+    categories: [{ code: 'P01', name: '城乡建设', children: [{ code: 'P0101', name: '征地拆迁', limits: {} }] }],
+  } as unknown as CaseType;
+  const hotline = {
+    code: 'hotline',
+    name: '12345',
+    stages: [{ code: 'handle', name: '办理', limit: { unit: 'workdays', normal: 5 } }],
+    actions: [],
+    categories: [{ code: 'H03', name: '投诉', children: [{ code: 'H0301', name: '噪声', limits: { handle: { unit: 'hours', normal: 8 } } }] }],
+  } as unknown as CaseType;
+
+  it('reads the unit of the case’s stage, the 小類 overriding it', () => {
+    expect(limitUnitOf(petition, 'handle', 'P0101')).toBe('days');
+    expect(limitUnitOf(petition, 'reply', 'P0101')).toBe('workdays');
+    expect(limitUnitOf(petition, 'done', 'P0101')).toBeNull();
+    expect(limitUnitOf(hotline, 'handle', 'H0301')).toBe('hours');
+    expect(limitUnitOf(hotline, 'handle', 'H9999')).toBe('workdays');
+    expect(limitUnitOf(undefined, 'handle', 'P0101')).toBeNull();
+  });
+
+  const now = at('2026-06-01T01:00:00Z'); // Mon 09:00 Shanghai
+  it('counts calendar days left, weekends included', () => {
+    // due 24:00 on Thu 16 July (Shanghai) = 16 July 16:00Z: 45 days 15 hours away
+    expect(dueWords('2026-07-16T16:00:00Z', now, { unit: 'days' })).toEqual({ kind: 'left', unit: 'days', n: 45, calendar: true });
+    // the same due time in working time is far fewer days
+    const w = dueWords('2026-07-16T16:00:00Z', now, { unit: 'workdays' });
+    expect(w).toMatchObject({ kind: 'left', unit: 'days' });
+    expect((w as { n: number }).n).toBeLessThan(45);
+    expect(dueWords('2026-07-16T16:00:00Z', now, { unit: 'workdays' })).toEqual(dueWords('2026-07-16T16:00:00Z', now));
+  });
+  it('hours and minutes under a day, a weekend not skipped', () => {
+    // Sat 6 June 12:00 → Sun 7 June 06:00 Shanghai: 18 hours (working time would be 0)
+    expect(dueWords('2026-06-06T22:00:00Z', at('2026-06-06T04:00:00Z'), { unit: 'days' })).toEqual({ kind: 'left', unit: 'hours', n: 18, calendar: true });
+    expect(dueWords('2026-06-01T01:20:00Z', now, { unit: 'days' })).toEqual({ kind: 'left', unit: 'minutes', n: 20, calendar: true });
+  });
+  it('overdue, paused and closed as before', () => {
+    expect(dueWords('2026-05-29T23:00:00Z', now, { unit: 'days' })).toEqual({ kind: 'over', unit: 'days', n: 2 });
+    expect(dueWords('2026-07-16T16:00:00Z', now, { unit: 'days', paused: true }).kind).toBe('paused');
+    expect(dueWords('2026-07-16T16:00:00Z', now, { unit: 'days', closed: true }).kind).toBe('none');
+  });
+  it('reads 剩余 N 天, not 工作日', () => {
+    const t = i18n.global.t;
+    const say = (w: ReturnType<typeof dueWords>) => {
+      const k = dueKey(w);
+      return t(k.key, { n: k.n ?? 0 });
+    };
+    expect(say(dueWords('2026-07-16T16:00:00Z', now, { unit: 'days' }))).toBe('剩余 45 天');
+    expect(say({ kind: 'left', unit: 'hours', n: 18, calendar: true })).toBe('剩余 18 小时');
+    expect(say(dueWords('2026-07-16T16:00:00Z', now, { unit: 'workdays' }))).toMatch(/^剩余 \d+ 个工作日$/);
   });
 });
 
@@ -208,6 +274,25 @@ describe('categories and rules', () => {
   it('sends an inspector alone to the mobile pages', () => {
     expect(isInspectorOnly(['inspector'])).toBe(true);
     expect(isInspectorOnly(['inspector', 'staff'])).toBe(false);
+    expect(isInspectorOnly(['inspector', 'statistician'])).toBe(false);
     expect(isInspectorOnly(['supervisor'])).toBe(false);
+  });
+});
+
+describe('major category labels', () => {
+  it('tells the 部件 and the 事件 市容环境 apart', () => {
+    const a = majorCategoryLabel({ name: '市容环境', kind: '部件' });
+    const b = majorCategoryLabel({ name: '市容环境', kind: '事件' });
+    expect(a).toBe('部件 · 市容环境');
+    expect(b).toBe('事件 · 市容环境');
+    expect(a).not.toBe(b);
+  });
+  it('a 大類 without a kind keeps its name; kinds are translated', () => {
+    expect(majorCategoryLabel({ name: '城乡建设' })).toBe('城乡建设');
+    i18n.global.locale.value = 'en';
+    const en = (k: string) => (CATEGORY_KIND_KEYS[k] ? i18n.global.t(CATEGORY_KIND_KEYS[k]) : k);
+    expect(majorCategoryLabel({ name: '市容环境', kind: '事件' }, en)).toBe('Event · 市容环境');
+    expect(majorCategoryLabel({ name: 'X', kind: '其他' }, en)).toBe('其他 · X');
+    i18n.global.locale.value = 'zh-CN';
   });
 });

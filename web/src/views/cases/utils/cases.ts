@@ -81,17 +81,41 @@ export function workingMinutesBetween(a: Date, b: Date, cal: WorkCalendar = DEFA
 export type DueWords =
   | { kind: 'none' }
   | { kind: 'paused' }
-  | { kind: 'left'; unit: 'minutes' | 'hours' | 'days'; n: number }
+  | { kind: 'left'; unit: 'minutes' | 'hours' | 'days'; n: number; calendar?: boolean }
   | { kind: 'over'; unit: 'hours' | 'days'; n: number };
 
+/** How a stage's time limit is counted (docs/cases-api.md): office hours, working days or calendar days. */
+export type LimitUnit = 'hours' | 'workdays' | 'days';
+
+function findCategory(list: CategoryDef[] | undefined, code: string): CategoryDef | undefined {
+  for (const c of list ?? []) {
+    if (c.code === code) return c;
+    const hit = findCategory(c.children, code);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
 /**
- * The due time as words: "剩余 3 工作小时", "剩余 2 个工作日", "超期 5 小时", "超期 2 天".
- * Left time is counted in working time; overdue time in calendar time (how long it has waited).
+ * The unit of the current stage's limit of a case: the 小類's own limit for the stage if it has
+ * one, else the stage's (GET /case-types). Null when the type, stage or unit is unknown.
+ */
+export function limitUnitOf(type: CaseType | undefined, stage: string, category?: string | null): LimitUnit | null {
+  if (!type) return null;
+  const own = category ? findCategory(type.categories, category)?.limits?.[stage]?.unit : undefined;
+  const unit = own ?? type.stages.find((s) => s.code === stage)?.limit?.unit;
+  return unit === 'hours' || unit === 'workdays' || unit === 'days' ? unit : null;
+}
+
+/**
+ * The due time as words: "剩余 3 工作小时", "剩余 2 个工作日", "剩余 44 天", "超期 5 小时", "超期 2 天".
+ * Left time is counted in working time, or in calendar time when the limit is in calendar days
+ * (`unit: 'days'`, e.g. petitions); overdue time always in calendar time (how long it has waited).
  */
 export function dueWords(
   due: string | null | undefined,
   now: Date,
-  opts: { paused?: boolean; closed?: boolean; calendar?: WorkCalendar } = {},
+  opts: { paused?: boolean; closed?: boolean; calendar?: WorkCalendar; unit?: LimitUnit | null } = {},
 ): DueWords {
   const cal = opts.calendar ?? DEFAULT_CALENDAR;
   const dayHours = workdayHours(cal);
@@ -100,6 +124,12 @@ export function dueWords(
   const d = new Date(due);
   if (Number.isNaN(d.getTime())) return { kind: 'none' };
   if (d.getTime() > now.getTime()) {
+    if (opts.unit === 'days') {
+      const ms = d.getTime() - now.getTime();
+      if (ms < 3600_000) return { kind: 'left', unit: 'minutes', n: Math.max(1, Math.ceil(ms / 60_000)), calendar: true };
+      if (ms < DAY) return { kind: 'left', unit: 'hours', n: Math.floor(ms / 3600_000), calendar: true };
+      return { kind: 'left', unit: 'days', n: Math.floor(ms / DAY), calendar: true };
+    }
     const min = workingMinutesBetween(now, d, cal);
     if (min < 60) return { kind: 'left', unit: 'minutes', n: Math.max(1, Math.ceil(min)) };
     const h = min / 60;
@@ -114,6 +144,7 @@ export function dueWords(
 /** The i18n key and parameters of dueWords' result. */
 export function dueKey(w: DueWords): { key: string; n?: number } {
   if (w.kind === 'none' || w.kind === 'paused') return { key: `cases.due.${w.kind}` };
+  if (w.kind === 'left' && w.calendar) return { key: `cases.due.leftCalendar.${w.unit}`, n: w.n };
   return { key: `cases.due.${w.kind}.${w.unit}`, n: w.n };
 }
 
@@ -296,6 +327,17 @@ export function minorCategories(type: CaseType | undefined, major?: string): Cat
   return majors.flatMap((c) => c.children ?? []);
 }
 
+/** The i18n keys of the 大類 kinds the shipped configuration uses (others are shown as written). */
+export const CATEGORY_KIND_KEYS: Record<string, string> = { 部件: 'cases.categoryKind.component', 事件: 'cases.categoryKind.event' };
+
+/**
+ * A 大類 as a picker shows it: with its kind when it has one ("部件 · 市容环境", "事件 · 市容环境"),
+ * as 城市管理 has a 部件 and an 事件 大類 of the same name.
+ */
+export function majorCategoryLabel(c: Pick<CategoryDef, 'name' | 'kind'>, kindName: (kind: string) => string = (k) => k): string {
+  return c.kind ? `${kindName(c.kind)} · ${c.name}` : c.name;
+}
+
 /** "[3].lead_unit_id", "rules[3].lead_unit_id", "3.lead_unit_id" → {row: 3, field: "lead_unit_id"}. */
 export function ruleErrorAt(field: string | undefined): { row: number; field: string } | null {
   if (!field) return null;
@@ -312,5 +354,5 @@ export function lightOf(c: { light: string | null; status: string }): 'green' | 
 
 /** Does the account look like a field inspector only (lands on the mobile pages)? */
 export function isInspectorOnly(roles: readonly string[]): boolean {
-  return roles.includes('inspector') && !roles.some((r) => ['leader', 'staff', 'supervisor', 'sysadmin', 'secadmin', 'auditor'].includes(r));
+  return roles.includes('inspector') && roles.every((r) => r === 'inspector');
 }
