@@ -142,15 +142,7 @@ TEST_F(OrgTest, MovePlacesTheSubtreesCasesAnew) {
     auto all = core::Scope::All();
     auto path = [&](int64_t id) { return store::FindOrg(*conn, id, all)->path; };
     auto put = [&](int64_t id, int64_t grid, std::optional<int64_t> co) {
-        store::CaseRow r;
-        r.id = id;
-        r.number = "T-" + std::to_string(id);
-        r.type = "urban";
-        r.category = "c";
-        r.category_major = "m";
-        r.title = "t";
-        r.stage = "handle";
-        r.reported_at = r.stage_started_at = r.updated_at = "2026-01-01T00:00:00.000Z";
+        store::CaseRow r = test::TestCase(id, "t");
         r.grid_id = grid;
         r.community_id = c1;
         r.street_id = s1;

@@ -691,15 +691,7 @@ TEST_P(PipelineStore, Migration14RemasksShortPhoneNumbers) {
     const std::vector<std::string> before = {"8412345", "841*3456", "138****5678", ""};
     const std::vector<std::string> after = {"84***45", "84****56", "138****5678", ""};
     for (size_t i = 0; i < before.size(); ++i) {
-        store::CaseRow r;
-        r.id = static_cast<int64_t>(i + 1);
-        r.number = "T-" + std::to_string(r.id);
-        r.type = "urban";
-        r.category = "c";
-        r.category_major = "m";
-        r.title = "t";
-        r.stage = "handle";
-        r.reported_at = r.stage_started_at = r.updated_at = "2026-01-01T00:00:00.000Z";
+        store::CaseRow r = test::TestCase(static_cast<int64_t>(i + 1), "t");
         store::InsertCase(*c, r);
         store::CaseReporterRow rep;
         rep.case_id = r.id;
@@ -716,16 +708,7 @@ TEST(StoreSqlite, CaseTextWaitingSaysWhenTheIndexHasWork) {
     test::TempDb t;
     auto c = t.db->Connect();
     EXPECT_FALSE(store::CaseTextWaiting(*c));  // no case
-    store::CaseRow r;
-    r.id = 1;
-    r.number = "T-1";
-    r.type = "urban";
-    r.category = "c";
-    r.category_major = "m";
-    r.title = "井盖缺失";
-    r.stage = "handle";
-    r.reported_at = r.stage_started_at = r.updated_at = "2026-01-01T00:00:00.000Z";
-    store::InsertCase(*c, r);
+    store::InsertCase(*c, test::TestCase(1, "井盖缺失"));
     EXPECT_TRUE(store::CaseTextWaiting(*c));  // a new case
     store::IndexPendingCaseText(*c);
     EXPECT_FALSE(store::CaseTextWaiting(*c));
@@ -749,16 +732,8 @@ TEST(StoreSqlite, PipelineIndexesCaseTextInBatches) {
         ASSERT_TRUE(p.Submit(
             {1, "t", ""},
             [i, fail](store::WriteTx& tx) -> core::Result<core::Json> {
-                store::CaseRow r;
-                r.id = i;
-                r.number = "T-" + std::to_string(i);
-                r.type = "urban";
-                r.category = "c";
-                r.category_major = "m";
-                r.title = i % 20 == 0 ? "鹦鹉螺井盖" : "路灯";
+                store::CaseRow r = test::TestCase(i, i % 20 == 0 ? "鹦鹉螺井盖" : "路灯");
                 r.description = "d";
-                r.stage = "handle";
-                r.reported_at = r.stage_started_at = r.updated_at = "2026-01-01T00:00:00.000Z";
                 store::InsertCase(tx.conn(), r);
                 if (fail) return core::Error::Validation("x", "rejected on purpose");
                 return core::Json{{"id", i}};

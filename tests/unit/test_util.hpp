@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/core.hpp"
+#include "store/case_repos.hpp"
 #include "store/store.hpp"
 
 namespace duban::test {
@@ -51,6 +52,21 @@ struct TempDb {
         }
     }
 };
+
+/// A minimal urban case row for store tests: numbered T-<id>, in stage handle, reported at the
+/// start of 2026; the caller sets the place, text or units it tests.
+inline store::CaseRow TestCase(int64_t id, std::string title = "t") {
+    store::CaseRow r;
+    r.id = id;
+    r.number = "T-" + std::to_string(id);
+    r.type = "urban";
+    r.category = "c";
+    r.category_major = "m";
+    r.title = std::move(title);
+    r.stage = "handle";
+    r.reported_at = r.stage_started_at = r.updated_at = "2026-01-01T00:00:00.000Z";
+    return r;
+}
 
 /// Storage-contract tests run once per backend; PostgreSQL is skipped without a cluster.
 class BackendTest : public ::testing::TestWithParam<store::Backend> {
