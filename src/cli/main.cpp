@@ -43,7 +43,7 @@ struct Args {
     }
 };
 
-const std::vector<std::string> kFlags = {"--demo", "--password-stdin", "--help", "-h", "--no-access-log", "--json", "--secure-cookies", "--totp-optional", "--test-clock", "--traditional"};
+const std::vector<std::string> kFlags = {"--demo", "--password-stdin", "--help", "-h", "--no-access-log", "--json", "--secure-cookies", "--totp-optional", "--test-clock", "--traditional", "--force"};
 
 Args Parse(int argc, char** argv, int from) {
     Args a;
@@ -67,8 +67,62 @@ Args Parse(int argc, char** argv, int from) {
     return a;
 }
 
-int Usage(const char* msg = nullptr) {
-    if (msg) std::fprintf(stderr, "duban: %s\n\n", msg);
+// The options each command takes; anything else is a mistake (a typo must not run against the
+// default database), as is an option that wants a value and has none.
+const std::map<std::string, std::vector<std::string>> kCommandOptions = {
+    {"serve", {"--db", "--postgres", "--listen", "--demo", "--threads", "--no-access-log", "--login-rate", "--password-list",
+               "--secure-cookies", "--web-root", "--open311-jurisdiction", "--key-file", "--blob-dir", "--max-attachment-mb",
+               "--read-timeout", "--totp-optional", "--test-clock", "--help", "-h"}},
+    {"migrate", {"--db", "--postgres", "--help", "-h"}},
+    {"audit", {"--db", "--postgres", "--json", "--help", "-h"}},
+    {"backup", {"--db", "--to", "--force", "--help", "-h"}},
+    {"user", {"--db", "--postgres", "--username", "--role", "--scope", "--display-name", "--data-scope", "--password-stdin",
+              "--password-list", "--help", "-h"}},
+    {"token", {"--db", "--postgres", "--username", "--days", "--name", "--help", "-h"}},
+    {"report", {"--db", "--postgres", "--month", "--out", "--unit", "--traditional", "--help", "-h"}},
+};
+
+// An integer option in [lo, hi], or def when absent; a usage error (exit 2) otherwise.
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+long long IntOption(const Args& a, const std::string& key, long long lo, long long hi, long long def) {
+    if (!a.Has(key)) return def;
+    const std::string v = a.Get(key);
+    long long x = 0;
+    size_t used = 0;
+    try {
+        x = std::stoll(v, &used);
+    } catch (...) {
+        used = 0;
+    }
+    if (v.empty() || used != v.size() || x < lo || x > hi)
+        throw UsageError(key + " takes a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) +
+                         (v.empty() ? " (none given)" : " (not " + v + ")"));
+    return x;
+}
+
+int Usage(const char* msg = nullptr);
+
+// Unknown options and options without their value, before anything is opened or created.
+int CheckOptions(const std::string& cmd, const Args& a) {
+    auto it = kCommandOptions.find(cmd);
+    if (it == kCommandOptions.end()) return 0;  // plan and demo-cases read their own arguments
+    for (const auto& [k, v] : a.opts) {
+        if (std::find(it->second.begin(), it->second.end(), k) == it->second.end())
+            return Usage(("unknown option " + k + " for 'duban " + cmd + "' (see duban " + cmd + " --help)").c_str());
+        const bool flag = std::find(kFlags.begin(), kFlags.end(), k) != kFlags.end() || k == "--force";
+        if (!flag && (v.empty() || v.rfind("--", 0) == 0))
+            return Usage((k + " needs a value").c_str());
+    }
+    return 0;
+}
+
+int Usage(const char* msg) {
+    if (msg) {  // a mistake: the message and where the usage is, not the whole usage
+        std::fprintf(stderr, "duban: %s\n(duban --help lists the commands and their options)\n", msg);
+        return 2;
+    }
     std::fprintf(msg ? stderr : stdout,
                  "duban %s — 督辦: runs a district's annual work plan\n\n"
                  "usage:\n"
@@ -84,9 +138,9 @@ int Usage(const char* msg = nullptr) {
                  "              [--totp-optional]  (development and tests only: admins need not enrol TOTP)\n"
                  "              [--test-clock]     (automated tests only: PUT /api/v1/_test/clock sets the time)\n"
                  "  duban migrate [--db PATH | --postgres URL]\n"
-                 "  duban report monthly --month YYYY-MM --out FILE.xlsx|.html|.pdf [--unit ID] [--traditional]\n"
+                 "  duban report monthly --month YYYY-MM --out FILE.xlsx|.html|.pdf [--unit ID] [--traditional] [--db|--postgres]\n"
                  "  duban audit verify [--db PATH | --postgres URL] [--json]\n"
-                 "  duban backup --to FILE [--db PATH]\n"
+                 "  duban backup --to FILE [--db PATH] [--force]  (--force: replace an existing FILE)\n"
                  "  duban user add --username U --role R [--role R]... [--scope ORG_ID]... [--display-name N]\n"
                  "                 [--data-scope all|custom|unit|unit_and_below|self] --password-stdin [--db|--postgres]\n"
                  "  duban token create --username U [--days N] [--name NAME] [--db|--postgres]\n"
@@ -113,7 +167,7 @@ std::unique_ptr<store::Database> OpenDb(const Args& a, bool create_dir) {
     return std::make_unique<store::Database>(o);
 }
 
-void MigrateDb(store::Database& db, bool verbose) {
+void MigrateDb(store::Database& db, bool verbose, bool log_applied = false) {
     auto c = db.Connect();
     auto applied = store::Migrate(*c);
     if (store::CaseTextWaiting(*c)) {  // cases written outside duban (a bulk load) into the text index
@@ -121,6 +175,8 @@ void MigrateDb(store::Database& db, bool verbose) {
         store::IndexPendingCaseText(*c);
         tx.Commit();
     }
+    if (log_applied && !verbose)  // serve: an upgrade says what it did
+        for (int v : applied) std::fprintf(stderr, "duban: applied migration %d\n", v);
     bool analysed = store::RefreshPlannerStats(*c);
     if (verbose) {
         if (applied.empty()) std::printf("schema is up to date (version %d)\n", store::LatestSchemaVersion());
@@ -153,23 +209,22 @@ void LoadPasswordList(const Args& a) {
 
 int CmdServe(const Args& a) {
     if (a.Has("--help")) return Usage();
-    auto db = OpenDb(a, true);
-    MigrateDb(*db, false);
-    LoadPasswordList(a);
+    // Every setting is checked before the database is opened: a mistake leaves no file behind.
     http::ServerSettings s;
     std::string listen = a.Get("--listen", "127.0.0.1:8080");
     auto colon = listen.rfind(':');
-    if (colon == std::string::npos) return Usage("--listen takes HOST:PORT");
+    if (colon == std::string::npos || colon == 0) return Usage("--listen takes HOST:PORT");
     s.host = listen.substr(0, colon);
-    s.port = static_cast<uint16_t>(std::stoi(listen.substr(colon + 1)));
-    if (a.Has("--threads")) s.threads = std::stoi(a.Get("--threads"));
-    if (a.Has("--login-rate")) s.login_rate_per_min = std::stoi(a.Get("--login-rate"));
+    {
+        Args port;
+        port.opts.emplace("--listen port", listen.substr(colon + 1));
+        s.port = static_cast<uint16_t>(IntOption(port, "--listen port", 0, 65535, 0));
+    }
+    s.threads = static_cast<int>(IntOption(a, "--threads", 1, 64, s.threads));
+    s.login_rate_per_min = static_cast<int>(IntOption(a, "--login-rate", 1, 1000000, s.login_rate_per_min));
     s.access_log = !a.Has("--no-access-log");
     s.secure_cookies = a.Has("--secure-cookies");
     s.totp_optional = a.Has("--totp-optional");
-    if (s.totp_optional)
-        std::fprintf(stderr, "duban: warning: --totp-optional: admin accounts are not made to enrol a second factor "
-                             "(development and automated tests only)\n");
     // Attachments' bytes: --blob-dir, else blobs/ beside the SQLite file, else ./var/blobs.
     if (a.Has("--blob-dir")) {
         s.blob_dir = a.Get("--blob-dir");
@@ -177,16 +232,25 @@ int CmdServe(const Args& a) {
         auto dir = std::filesystem::path(a.Get("--db", "./var/duban.db")).parent_path();
         s.blob_dir = (dir.empty() ? std::filesystem::path("blobs") : dir / "blobs").string();
     }
-    if (a.Has("--read-timeout")) {
-        int t = std::atoi(a.Get("--read-timeout").c_str());
-        if (t < 1 || t > 3600) return Usage("--read-timeout takes seconds from 1 to 3600");
-        s.read_timeout_s = t;
-    }
-    if (a.Has("--max-attachment-mb")) s.attachment_limit = static_cast<size_t>(std::stoul(a.Get("--max-attachment-mb"))) << 20;
+    s.read_timeout_s = static_cast<int>(IntOption(a, "--read-timeout", 1, 3600, s.read_timeout_s));
+    if (a.Has("--max-attachment-mb"))
+        s.attachment_limit = static_cast<size_t>(IntOption(a, "--max-attachment-mb", 1, 1024, 10)) << 20;
     s.open311_jurisdiction = a.Get("--open311-jurisdiction", "duban.local");
     s.web_root = a.Get("--web-root", std::filesystem::exists("web/dist/index.html") ? "web/dist" : "");
     if (!s.web_root.empty() && !std::filesystem::exists(std::filesystem::path(s.web_root) / "index.html"))
         return Usage(("--web-root " + s.web_root + " has no index.html (run make build)").c_str());
+    if (s.web_root.empty())
+        std::fprintf(stderr, "duban: warning: no web/dist/index.html here and no --web-root: the API is served, the web "
+                             "pages are not (run from the repository, or give --web-root)\n");
+    const std::string key_file = KeyFile(a);
+    const bool key_existed = std::filesystem::exists(key_file);
+    if (a.Has("--key-file") && !key_existed) return Usage(("--key-file " + key_file + " does not exist").c_str());
+    auto db = OpenDb(a, true);
+    MigrateDb(*db, false, /*log_applied=*/true);
+    LoadPasswordList(a);
+    if (s.totp_optional)
+        std::fprintf(stderr, "duban: warning: --totp-optional: admin accounts are not made to enrol a second factor "
+                             "(development and automated tests only)\n");
     core::SystemClock system_clock;
     core::ManualClock manual_clock(system_clock.Now());
     const core::Clock& clock = a.Has("--test-clock") ? static_cast<const core::Clock&>(manual_clock) : system_clock;
@@ -195,7 +259,27 @@ int CmdServe(const Args& a) {
         std::fprintf(stderr, "duban: warning: --test-clock: the clock is manual and PUT /api/v1/_test/clock sets it "
                              "(automated tests only)\n");
     }
-    auto box = core::SecretBox::LoadOrCreate(KeyFile(a));
+    // The key must be the one the stored secrets were sealed with: a restored database started
+    // without its duban.key would otherwise answer empty personal data and seal new data with a
+    // second key.
+    std::optional<std::string> sealed;
+    {
+        auto c = db->Read();
+        sealed = store::AnySealedValue(*c);
+    }
+    if (sealed && !key_existed) {
+        std::fprintf(stderr, "duban: the database holds data sealed with a key, and there is no key file at %s: restore the "
+                             "duban.key that was backed up with it (or give --key-file); see docs/operations.md, Restore\n",
+                     key_file.c_str());
+        return 1;
+    }
+    auto box = core::SecretBox::LoadOrCreate(key_file);
+    if (sealed && !box.Open(*sealed)) {
+        std::fprintf(stderr, "duban: the key file %s does not open the data sealed in this database: it belongs to another "
+                             "database; restore the duban.key that was backed up with this one (docs/operations.md, Restore)\n",
+                     key_file.c_str());
+        return 1;
+    }
     store::Pipeline pipeline(*db, clock);
     pipeline.Start();
     std::vector<cli::DemoLogin> logins;
@@ -258,22 +342,41 @@ int CmdBackup(const Args& a) {
         std::fprintf(stderr, "duban: no database at %s\n", from.c_str());
         return 1;
     }
-    auto st = store::BackupSqlite(from, to);
-    if (!st.ok()) {
-        std::fprintf(stderr, "duban: %s\n", st.error().message.c_str());
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (fs::exists(to) && fs::equivalent(from, to, ec)) {
+        std::fprintf(stderr, "duban: --to %s is the database itself; back up to another file\n", to.c_str());
+        return 2;
+    }
+    if (fs::is_directory(to)) {
+        std::fprintf(stderr, "duban: --to %s is a directory; name the backup file\n", to.c_str());
+        return 2;
+    }
+    for (const char* side : {"-wal", "-shm"})
+        if (fs::exists(to + side)) {  // a live database (a server's) sits there
+            std::fprintf(stderr, "duban: %s%s exists: %s looks like a database in use; back up to another file\n", to.c_str(),
+                         side, to.c_str());
+            return 2;
+        }
+    if (fs::exists(to) && !a.Has("--force")) {
+        std::fprintf(stderr, "duban: %s exists; give --force to replace it\n", to.c_str());
+        return 2;
+    }
+    auto rep = store::BackupSqlite(from, to);
+    if (!rep.ok()) {
+        std::fprintf(stderr, "duban: %s\n", rep.error().message.c_str());
         return 1;
     }
-    // Verify the copy's chain before calling it a backup.
-    auto conn = store::OpenSqlite(to);
-    auto rep = store::VerifyChain(*conn);
-    std::printf("backup written to %s: %lld events, head %s%s\n", to.c_str(), static_cast<long long>(rep.count),
-                rep.head_hash.c_str(), rep.first_bad_seq ? " (CHAIN BROKEN)" : ", chain ok");
-    return rep.first_bad_seq ? 1 : 0;
+    std::printf("backup written to %s: %lld events, head %s%s\n", to.c_str(), static_cast<long long>(rep->count),
+                rep->head_hash.c_str(), rep->first_bad_seq ? " (CHAIN BROKEN)" : ", chain ok");
+    std::printf("keep the key file (%s) and the attachments folder (%s) with it: see docs/operations.md\n",
+                KeyFile(a).c_str(), (fs::path(from).parent_path() / "blobs").string().c_str());
+    return rep->first_bad_seq ? 1 : 0;
 }
 
 int CmdUser(const Args& a) {
-    if (a.positional.size() < 2 || a.positional[1] != "add") return Usage("usage: duban user add ...");
     if (a.Has("--help")) return Usage();
+    if (a.positional.size() < 2 || a.positional[1] != "add") return Usage("usage: duban user add ...");
     if (!a.Has("--password-stdin")) return Usage("user add reads the password from standard input: give --password-stdin");
     std::string pw;
     std::getline(std::cin, pw);
@@ -313,11 +416,11 @@ int CmdUser(const Args& a) {
 }
 
 int CmdToken(const Args& a) {
-    if (a.positional.size() < 2 || a.positional[1] != "create") return Usage("usage: duban token create --username U [--days N]");
     if (a.Has("--help")) return Usage();
+    if (a.positional.size() < 2 || a.positional[1] != "create") return Usage("usage: duban token create --username U [--days N]");
+    int days = static_cast<int>(IntOption(a, "--days", 1, 366, 90));
     auto db = OpenDb(a, false);
     std::string username = a.Get("--username");
-    int days = std::stoi(a.Get("--days", "90"));
     std::optional<store::User> u;
     {
         auto c = db->Read();
@@ -357,7 +460,7 @@ int CmdReport(const Args& a) {
     std::string ext = dot == std::string::npos ? "" : out.substr(dot);
     if (ext != ".xlsx" && ext != ".html" && ext != ".pdf") return Usage("--out must end in .xlsx, .html or .pdf");
     std::optional<int64_t> unit;
-    if (a.Has("--unit")) unit = std::stoll(a.Get("--unit"));
+    if (a.Has("--unit")) unit = IntOption(a, "--unit", 1, INT64_MAX, 1);
     auto db = OpenDb(a, false);
     auto c = db->Connect();
     indicators::Viewer v{core::Scope::All(), "cli"};
@@ -389,9 +492,10 @@ int CmdReport(const Args& a) {
 int main(int argc, char** argv) {
     core::InitCrypto();
     std::setvbuf(stderr, nullptr, _IOLBF, 1 << 16);
-    if (argc < 2) return Usage();
+    if (argc < 2) return Usage("give a command");
     std::string cmd = argv[1];
     Args a = Parse(argc, argv, 1);
+    if (int rc = CheckOptions(cmd, a); rc != 0) return rc;
     try {
         if (cmd == "serve") return CmdServe(a);
         if (cmd == "migrate") return CmdMigrate(a);
@@ -408,6 +512,8 @@ int main(int argc, char** argv) {
         }
         if (cmd == "--help" || cmd == "-h" || cmd == "help") return Usage();
         return Usage(("unknown command '" + cmd + "'").c_str());
+    } catch (const UsageError& e) {
+        return Usage(e.what());
     } catch (const std::exception& e) {
         std::fprintf(stderr, "duban: %s\n", e.what());
         return 1;

@@ -1,4 +1,5 @@
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include "store/store.hpp"
 
@@ -204,7 +205,7 @@ std::optional<Event> GetEvent(Conn& conn, int64_t seq) {
     return FromRow(rows[0]);
 }
 
-core::Status BackupSqlite(const std::string& db_path, const std::string& to_path) {
+core::Result<VerifyReport> BackupSqlite(const std::string& db_path, const std::string& to_path) {
     sqlite3* src = nullptr;
     sqlite3* dst = nullptr;
     if (sqlite3_open_v2(db_path.c_str(), &src, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
@@ -218,6 +219,7 @@ core::Status BackupSqlite(const std::string& db_path, const std::string& to_path
         std::string m = dst ? sqlite3_errmsg(dst) : "cannot open";
         sqlite3_close(src);
         sqlite3_close(dst);
+        std::remove(tmp.c_str());
         return core::Error::Validation("to", "cannot create " + tmp + ": " + m);
     }
     sqlite3_busy_timeout(src, 10000);
@@ -227,20 +229,51 @@ core::Status BackupSqlite(const std::string& db_path, const std::string& to_path
     int rc = b ? sqlite3_backup_step(b, -1) : SQLITE_ERROR;
     if (b) sqlite3_backup_finish(b);
     std::string err = sqlite3_errmsg(dst);
-    if (rc == SQLITE_DONE) {
-        char* e = nullptr;
-        sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", nullptr, nullptr, &e);
-        sqlite3_free(e);
-    }
     sqlite3_close(dst);
     sqlite3_close(src);
-    if (rc != SQLITE_DONE) {
+    auto drop = [&tmp] {
         std::remove(tmp.c_str());
+        std::remove((tmp + "-wal").c_str());
+        std::remove((tmp + "-shm").c_str());
+        std::remove((tmp + "-journal").c_str());
+    };
+    if (rc != SQLITE_DONE) {
+        drop();
         return core::Error::Internal("backup failed: " + err);
     }
-    if (std::rename(tmp.c_str(), to_path.c_str()) != 0)
-        return core::Error::Internal("cannot rename " + tmp + " to " + to_path);
-    return {};
+    VerifyReport rep;
+    try {
+        auto conn = OpenSqlite(tmp);  // the store's connection (its functions, WAL)
+        rep = VerifyChain(*conn);
+    } catch (const std::exception& e) {
+        drop();
+        return core::Error::Internal(std::string("cannot verify the copy: ") + e.what());
+    }
+    // Back to a rollback journal once the store's connection is closed: a single file.
+    if (sqlite3_open(tmp.c_str(), &dst) != SQLITE_OK ||
+        sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+        err = dst ? sqlite3_errmsg(dst) : "cannot open";
+        sqlite3_close(dst);
+        drop();
+        return core::Error::Internal("cannot finish the copy: " + err);
+    }
+    sqlite3_close(dst);
+    ::chmod(tmp.c_str(), 0600);
+    if (std::rename(tmp.c_str(), to_path.c_str()) != 0) {
+        drop();
+        return core::Error::Validation("to", "cannot rename " + tmp + " to " + to_path);
+    }
+    return rep;
+}
+
+std::optional<std::string> AnySealedValue(Conn& c) {
+    for (const char* sql : {"SELECT name_sealed FROM case_reporters WHERE name_sealed IS NOT NULL LIMIT 1",
+                            "SELECT phone_sealed FROM case_reporters WHERE phone_sealed IS NOT NULL LIMIT 1",
+                            "SELECT totp_secret FROM users WHERE totp_secret IS NOT NULL LIMIT 1"}) {
+        auto rows = c.Query(sql);
+        if (!rows.empty() && !rows[0].IsNull(0)) return rows[0].Str(0);
+    }
+    return std::nullopt;
 }
 
 }  // namespace duban::store

@@ -189,7 +189,14 @@ private:
 };
 
 /// Consistent online copy of the database to a file (SQLite: the backup API; PostgreSQL:
-/// not supported here — use pg_dump, see docs/operations.md).
-core::Status BackupSqlite(const std::string& db_path, const std::string& to_path);
+/// not supported here — use pg_dump, see docs/operations.md). Written to to_path.partial, its
+/// chain verified there, switched to a rollback journal (one self-contained file that read-only
+/// media can be checked on), mode 0600 (it holds password hashes), then renamed to to_path. The
+/// caller makes sure to_path is neither the source nor a file it must keep. Returns the copy's
+/// chain report (a broken chain is reported; the copy is kept for inspection).
+core::Result<VerifyReport> BackupSqlite(const std::string& db_path, const std::string& to_path);
+/// A value sealed with the server's key (a reporter's personal data, a TOTP secret), if the
+/// database holds any: what start-up opens to prove the key is the one the data was sealed with.
+std::optional<std::string> AnySealedValue(Conn& conn);
 
 }  // namespace duban::store

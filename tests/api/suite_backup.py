@@ -196,6 +196,67 @@ class BackupSuite(dt.Suite):
         aud = self.srv.session("auditor")
         eq(expect_status(aud.post("/api/v1/audit/verify"), 200).json()["ok"], True, "chain ok after restore and writes")
 
+    def test_backup_refuses_to_overwrite(self):
+        """--to is never the database itself, and an existing file is replaced only with --force; the
+        copy is one file (a rollback journal), readable by its owner only."""
+        if self.backend.name != "sqlite":
+            return
+        src = self.srv.db.path
+        r = dt.run_cli(self.duban, ["backup", "--db", src, "--to", src])
+        eq(r.returncode, 2, "backup onto the database itself: %s" % r.stderr)
+        check("database itself" in r.stderr, r.stderr)
+        dst = os.path.join(self.workdir, "kept.db")
+        with open(dst, "wb") as f:
+            f.write(b"an older backup")
+        r = dt.run_cli(self.duban, ["backup", "--db", src, "--to", dst])
+        eq(r.returncode, 2, "an existing file without --force: %s" % r.stderr)
+        eq(open(dst, "rb").read(), b"an older backup", "the existing file is untouched")
+        r = dt.run_cli(self.duban, ["backup", "--db", src, "--to", dst, "--force"], timeout=120)
+        eq(r.returncode, 0, "--force replaces it: %s" % r.stderr)
+        eq(os.stat(dst).st_mode & 0o777, 0o600, "the copy is readable by its owner only")
+        c = sqlite3.connect(dst)
+        try:
+            eq(c.execute("PRAGMA journal_mode").fetchone()[0], "delete", "a rollback journal: one self-contained file")
+        finally:
+            c.close()
+        r = dt.run_cli(self.duban, ["backup", "--db", src, "--to", dst, "--frob"])
+        eq(r.returncode, 2, "an unknown option is refused")
+
+    def test_key_must_match_the_sealed_data(self):
+        """A restored database started without the duban.key it was sealed with, or with another key,
+        refuses to start (it would answer empty personal data and seal new data with a second key)."""
+        if self.backend.name != "sqlite":
+            return
+        sup = self.srv.session("ducha.staff")
+        case = expect_status(sup.post("/api/v1/cases", {"type": "hotline", "category": "H0101", "description": "恢复测试。（演示数据）",
+                                                        "reporter": {"name": "赵六", "phone": "13900001111"}}), 201).json()
+        src = self.srv.db.path
+        key = os.path.join(os.path.dirname(src), "duban.key")
+        check(os.path.exists(key), "the key beside the database")
+        there = os.path.join(self.workdir, "restored-elsewhere")
+        os.makedirs(there, exist_ok=True)
+        copy = os.path.join(there, "duban.db")
+        r = dt.run_cli(self.duban, ["backup", "--db", src, "--to", copy], timeout=120)
+        eq(r.returncode, 0, r.stderr)
+        port = dt.free_port()
+        serve = ["serve", "--db", copy, "--listen", "127.0.0.1:%d" % port, "--no-access-log"]
+        r = dt.run_cli(self.duban, serve, timeout=60)
+        eq(r.returncode, 1, "started without its key: %s" % r.stderr)
+        check("no key file" in r.stderr and "Restore" in r.stderr, r.stderr)
+        check(not os.path.exists(os.path.join(there, "duban.key")), "no new key made")
+        other = os.path.join(self.workdir, "other.key")
+        with open(other, "wb") as f:
+            f.write(os.urandom(32))
+        r = dt.run_cli(self.duban, serve + ["--key-file", other], timeout=60)
+        eq(r.returncode, 1, "started with another key: %s" % r.stderr)
+        check("does not open" in r.stderr, r.stderr)
+        shutil.copyfile(key, os.path.join(there, "duban.key"))
+        db = dt.DbRef(self.backend, "restored-elsewhere", ["--db", copy], path=copy)
+        srv = self.new_server("restored-elsewhere", demo=False, db=db)
+        full = expect_status(srv.session("ducha.staff").get("/api/v1/cases/%d/reporter" % case["id"]), 200).json()
+        eq((full["name"], full["phone"]), ("赵六", "13900001111"), "the restored key opens the reporter")
+        srv.kill()
+
     # ------------------------------------------------------------------ PostgreSQL
     def pg_backup_during_load(self):
         r = dt.run_cli(self.duban, ["backup", "--to", os.path.join(self.workdir, "x.db")] + self.srv.db.args)
