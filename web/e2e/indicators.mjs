@@ -1,14 +1,16 @@
 // The economic indicators in the browser against the real server (--demo's generated statistics):
 // the cockpit's cards equal the API's figures, a street's drill-down shows its history with a
 // revision, and the monthly pack is edited (a number that is not in the table is flagged), saved,
-// published and downloaded (xlsx and HTML non-empty, Chinese inside). Screenshots in e2e/out
+// published and downloaded (xlsx and HTML non-empty, Chinese inside); on 数据填报 the statistician
+// enters a value (saved, its revision and history shown) and previews a CSV with an error (nothing
+// applied). Screenshots in e2e/out
 // (indicators-*.png). Prints "N passed, N failed".
 import { chromium } from 'playwright-core';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './server.mjs';
-import { DEMO_PASSWORD, api, assert, assertEq, ensureSupervisor, login, newPage, push, settle } from './helpers.mjs';
+import { DEMO_PASSWORD, api, assert, assertEq, ensureSupervisor, login, menuOf, newPage, push, settle } from './helpers.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const webDir = resolve(here, '..');
@@ -174,12 +176,105 @@ test('the pack: edit (a number not in the table is flagged), save, publish, down
   await tallShot(page, 'pack-published');
 });
 
+test('数据填报: the statistician enters a value and sees it saved; a CSV with an error is previewed and nothing applied', async () => {
+  const page = await as('tongji.staff');
+  assert((await menuOf(page)).includes('IndicatorEntry'), 'the statistician has 数据填报 in the menu');
+  const defs = (await api(page, 'GET', '/indicators/definitions')).body.items;
+  const fr = defs.find((d) => d.code === 'FISCAL_REV');
+  const streets = (await api(page, 'GET', '/org-units?kind=street&per_page=100')).body.items;
+  const chunliu = streets.find((u) => u.name === '春柳街道');
+  const malan = streets.find((u) => u.name === '马栏街道');
+  // the month after the demo month (the current month at the latest): a new figure of 春柳街道 that
+  // continues the last month's pace (no jump)
+  const [y, m] = state.month.split('-').map(Number);
+  const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+  const last = (await api(page, 'GET', `/indicators/values?indicator=FISCAL_REV&unit_id=${chunliu.id}&from=${state.month}&to=${state.month}`)).body.items[0];
+  const before = (await api(page, 'GET', `/indicators/values?indicator=FISCAL_REV&unit_id=${chunliu.id}&from=${next}&to=${next}`)).body.items[0];
+  const value = (Number(last.value) + Number(last.month_value ?? '0.2')).toFixed(2);
+
+  await push(page, '/indicators/entry');
+  await page.getByTestId('entry-form').waitFor();
+  await settle(page);
+  await page.getByTestId('entry-indicator').click();
+  await page.locator('.el-select-dropdown__item:visible', { hasText: fr.name_zh }).first().click();
+  await page.getByTestId('entry-unit').click();
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '春柳街道' }).first().click();
+  await page.locator('.entry-period input').fill(next);
+  await page.keyboard.press('Enter');
+  await settle(page);
+  // a figure that is not a number is refused on its field before anything is sent
+  await page.getByTestId('entry-value').fill('abc');
+  await page.getByTestId('entry-save').click();
+  await page.locator('.el-form-item__error', { hasText: '请输入数字' }).waitFor();
+  await page.getByTestId('entry-value').fill(value);
+  await page.getByTestId('entry-status-final').click();
+  const put = page.waitForResponse((r) => r.url().endsWith('/api/v1/indicators/values') && r.request().method() === 'PUT');
+  await page.getByTestId('entry-save').click();
+  const res = await put;
+  assertEq(res.status(), before ? 200 : 201, 'PUT /indicators/values');
+  const body = await res.json();
+  assertEq(JSON.parse(res.request().postData()), { indicator: 'FISCAL_REV', unit_id: chunliu.id, period: next, value, status: 'final' }, 'the PUT body');
+  await page.getByTestId('entry-saved').waitFor();
+  const savedText = await page.getByTestId('entry-saved-text').textContent();
+  const rev = before ? before.revision + 1 : 1;
+  assert(savedText.includes(`= ${value}`) && savedText.includes(`第 ${rev} 版`) && savedText.includes('最终') && savedText.includes('春柳街道'), `saved: ${savedText}`);
+  const stored = (await api(page, 'GET', `/indicators/values?indicator=FISCAL_REV&unit_id=${chunliu.id}&from=${next}&to=${next}`)).body.items[0];
+  assertEq([stored.value, stored.status, stored.revision, stored.source], [value, 'final', rev, 'manual'], 'the stored value');
+  await page.getByTestId('entry-year-value-' + next).waitFor();
+  await tallShot(page, 'entry-saved');
+  // its history in a dialog
+  await page.getByTestId('entry-history').click();
+  const dlg = page.getByTestId('entry-revisions');
+  await dlg.locator('.el-table__row').first().waitFor();
+  const dtext = await dlg.textContent();
+  assert(dtext.includes(value) && dtext.includes(`第 ${rev} 版`) && dtext.includes('手工填报'), `history dialog: ${dtext.slice(0, 300)}`);
+  assertEq(body.id, stored.id, 'the saved value is the stored one');
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: join(OUT, 'indicators-entry-history.png') });
+  await page.keyboard.press('Escape');
+
+  // the import: one good row of 马栏街道 and one bad one; the preview names the bad cell, nothing is written
+  const malanBefore = (await api(page, 'GET', `/indicators/values?indicator=FISCAL_REV&unit_id=${malan.id}&from=${state.month}&to=${state.month}`)).body.items[0];
+  const changedValue = (Number(malanBefore.value) + 0.01).toFixed(2);
+  const csv = `指标,单位代码,期别,数值,状态\n一般公共预算收入,${malan.code},${state.month},${changedValue},最终\n全社会固定资产投资,${malan.code},${state.month},abc,初步\n`;
+  await page.getByRole('tab', { name: '批量导入' }).click();
+  await page.getByTestId('import-file').waitFor();
+  const check = page.waitForResponse((r) => r.url().endsWith('/api/v1/indicators/import'));
+  await page.getByTestId('import-file').setInputFiles({ name: 'malan.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+  const cr = await check;
+  assertEq(JSON.parse(cr.request().postData()).apply, false, 'the first request only checks');
+  const preview = await cr.json();
+  assertEq([preview.rows, preview.valid, preview.error_count, preview.applied], [2, 1, 1, 0], 'the preview counts');
+  await page.getByTestId('import-has-errors').waitFor();
+  const errs = await page.$$eval('[data-testid=import-errors] .el-table__body tr', (els) => els.map((e) => e.textContent.replace(/\s+/g, '')));
+  assertEq(errs.length, 1, 'one error row');
+  assert(errs[0].startsWith('3') && errs[0].includes('abc'), `the error names row 3 and the bad cell: ${errs[0]}`);
+  assertEq((await page.getByTestId('import-error-count').textContent()).trim(), '1', 'the error count');
+  assert(await page.getByTestId('import-apply').isDisabled(), '确认导入 is disabled while there are errors');
+  await page.getByTestId('import-error-workbook').waitFor();
+  const malanAfter = (await api(page, 'GET', `/indicators/values?indicator=FISCAL_REV&unit_id=${malan.id}&from=${state.month}&to=${state.month}`)).body.items[0];
+  assertEq([malanAfter.value, malanAfter.revision], [malanBefore.value, malanBefore.revision], 'nothing was applied');
+  assertEq(page._api.responses.filter((r) => r.url.endsWith('/indicators/import')).length, 1, 'no second (apply) request');
+  await tallShot(page, 'entry-import-errors');
+
+  // the targets of the year: the district and its streets, with the split check
+  await page.getByRole('tab', { name: '年度目标' }).click();
+  await page.getByTestId('target-table').waitFor();
+  await settle(page);
+  const checkText = await page.getByTestId('target-check').textContent();
+  assert(checkText.includes('街道目标合计'), `the split check: ${checkText}`);
+  await tallShot(page, 'entry-targets');
+});
+
 test('staff read the cockpit but have no pack page', async () => {
   const page = await as('chunliu.staff');
   const r = await api(page, 'PUT', '/indicators/pack/draft', { month: state.month, narrative: ['x'] });
   assertEq(r.status, 403, 'staff cannot save a draft');
   const names = await page.evaluate(() => document.getElementById('app').__vue_app__.config.globalProperties.$router.hasRoute('IndicatorPack'));
   assertEq(names, false, 'no pack route for staff');
+  const entry = await page.evaluate(() => document.getElementById('app').__vue_app__.config.globalProperties.$router.hasRoute('IndicatorEntry'));
+  assertEq(entry, false, 'no 数据填报 route for staff');
+  assertEq((await api(page, 'PUT', '/indicators/values', { indicator: 'FISCAL_REV', unit_id: 1, period: state.month, value: '1', status: 'final' })).status, 403, 'staff cannot enter a value');
 });
 
 const t0 = Date.now();

@@ -42,6 +42,8 @@ const ROLES = {
   'malan.staff': ['Home', ...PLAN_MENU, 'IndicatorCockpit', 'CaseKpis', 'GeoMap', 'SystemDept'],
   'grid.inspector': ['Home', 'GeoMap', 'SystemDept'],
   'ducha.staff': ['Home', 'PlanList', 'PlanImport', 'MyTasks', 'Followups', 'IndicatorCockpit', 'IndicatorPack', 'CaseKpis', 'GeoMap', 'SystemDept'],
+  // the statistician: the only role with indicator.write, so the only one with 数据填报
+  'tongji.staff': ['Home', 'IndicatorCockpit', 'IndicatorEntry', 'IndicatorPack', 'CaseKpis', 'GeoMap', 'SystemDept'],
 };
 
 // The project and case pages join a role's menu once the server grants their permissions

@@ -1,6 +1,6 @@
 // The indicators engine (docs/indicators-api.md): the month's table behind the economic cockpit.
 // Numbers are decimal strings, as the server sends them.
-import { request } from './http';
+import { request, type ImportRowError } from './http';
 import type { Light } from './plan';
 
 export interface MonthlyRow {
@@ -179,4 +179,134 @@ export interface IndicatorAlert {
 }
 export function listAlerts(): Promise<{ items: IndicatorAlert[]; total: number }> {
   return request('GET', '/indicators/alerts', { silent: true });
+}
+
+// ---------------------------------------------------------------- 数据填报 (statistician: values, import, targets)
+
+export type ValueStatus = 'estimate' | 'preliminary' | 'final';
+export const VALUE_STATUSES: ValueStatus[] = ['estimate', 'preliminary', 'final'];
+
+/** An indicator definition (GET /indicators/definitions). */
+export interface IndicatorDef {
+  id: number;
+  code: string;
+  name_zh: string;
+  name_en: string;
+  aliases: string[];
+  unit: string;
+  scale: number;
+  periodicity: 'monthly' | 'quarterly' | 'annual';
+  jan_feb_combined: boolean;
+  additive: boolean;
+  price_basis: string;
+  comparable_growth: boolean;
+  higher_is_better: boolean;
+  owner_unit_id: number | null;
+  /** Formula indicators are computed, never entered. */
+  formula: string | null;
+  min: string | null;
+  max: string | null;
+  jump_share: string | null;
+  builtin: boolean;
+  version: number;
+}
+
+export function listDefinitions(): Promise<{ items: IndicatorDef[]; total: number }> {
+  return request('GET', '/indicators/definitions', { silent: true });
+}
+
+/** The body of PUT /indicators/values. */
+export interface ValueInput {
+  indicator: string;
+  unit_id: number;
+  period: string;
+  value: string;
+  status: ValueStatus;
+  growth?: string;
+  note?: string;
+  confirm_jump?: boolean;
+}
+
+/** PUT /indicators/values: 201 when new, 200 otherwise; `changed: false` when nothing changed. */
+export function putValue(body: ValueInput): Promise<IndicatorValue & { changed?: boolean }> {
+  return request('PUT', '/indicators/values', { json: body, silent: true });
+}
+
+/** GET /indicators/values with any of its filters. */
+export function findValues(q: { indicator?: string; unit_id?: number; year?: number; from?: string; to?: string; per_page?: number }): Promise<{ items: IndicatorValue[]; total: number }> {
+  return request('GET', '/indicators/values', { query: q, silent: true });
+}
+
+export interface ImportValuesInput {
+  filename: string;
+  content_base64: string;
+  apply: boolean;
+  /** The wide layout's month (and year); the long layout takes each row's period. */
+  period?: string;
+  /** The wide layout's unit (default: the district). */
+  unit_id?: number;
+  /** The status of rows that name none (the server's default: preliminary). */
+  status?: ValueStatus;
+  confirm_jump?: boolean;
+}
+
+export interface ImportValuesResult {
+  layout: 'long' | 'wide';
+  rows: number;
+  valid: number;
+  errors: ImportRowError[];
+  error_count: number;
+  error_workbook_base64?: string;
+  applied: number;
+  changed?: number;
+  encoding: string;
+}
+
+/** POST /indicators/import: all or nothing; with any error nothing is written, even with apply. */
+export function importValues(body: ImportValuesInput): Promise<ImportValuesResult> {
+  return request('POST', '/indicators/import', { json: body, silent: true });
+}
+
+/** A unit's annual target (年度目标). */
+export interface IndicatorTarget {
+  id: number;
+  indicator: string;
+  unit_id: number;
+  unit_name: string;
+  year: number;
+  value: string;
+  growth_percent: string | null;
+  base: string | null;
+  exact: string | null;
+}
+
+/** Do the children's targets add up to the parent's? (ok is null for non-additive indicators.) */
+export interface TargetCheck {
+  indicator: string;
+  year: number;
+  parent_unit_id: number;
+  parent: string | null;
+  children_sum: string | null;
+  difference: string | null;
+  ok: boolean | null;
+  missing: number[];
+  additive: boolean;
+}
+
+export function listTargets(q: { year: number; indicator?: string; unit_id?: number }): Promise<{ items: IndicatorTarget[]; total?: number }> {
+  return request('GET', '/indicators/targets', { query: q, silent: true });
+}
+
+/** PUT /indicators/targets: an absolute value, or a growth on last year's actual (422 no_base without one). */
+export function putTarget(body: { indicator: string; unit_id: number; year: number; value?: string; growth_percent?: string }): Promise<IndicatorTarget> {
+  return request('PUT', '/indicators/targets', { json: body, silent: true });
+}
+
+/** POST /indicators/targets/split by last year's actuals. */
+export function splitTargetsByLastYear(indicator: string, year: number, parentUnitId: number): Promise<{ targets: IndicatorTarget[]; check: TargetCheck }> {
+  return request('POST', '/indicators/targets/split', { json: { indicator, year, parent_unit_id: parentUnitId, by: 'last_year' }, silent: true });
+}
+
+export function checkTargets(indicator: string, year: number, parentUnitId?: number): Promise<{ items: TargetCheck[] }> {
+  return request('GET', '/indicators/targets/check', { query: { indicator, year, parent_unit_id: parentUnitId }, silent: true });
 }

@@ -38,6 +38,7 @@ import {
   List,
   TrendCharts,
   Briefcase,
+  EditPen,
 } from '@element-plus/icons-vue';
 
 export const icons = {
@@ -78,6 +79,7 @@ export const icons = {
   List,
   TrendCharts,
   Briefcase,
+  EditPen,
 };
 
 export function installIcons(app: App): void {

@@ -144,6 +144,7 @@ export default {
     caseKpis: 'Case KPIs',
     indicator: 'Economic indicators',
     cockpit: 'Economic cockpit',
+    entry: 'Data entry',
     pack: 'Analysis pack',
     plan: 'Work plan',
     plans: 'Plans',

@@ -144,6 +144,7 @@ export default {
     caseKpis: '案件指标',
     indicator: '经济指标',
     cockpit: '经济运行',
+    entry: '数据填报',
     pack: '分析材料',
     plan: '工作计划',
     plans: '计划列表',

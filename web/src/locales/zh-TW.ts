@@ -144,6 +144,7 @@ export default {
     caseKpis: '案件指標',
     indicator: '經濟指標',
     cockpit: '經濟運行',
+    entry: '數據填報',
     pack: '分析材料',
     plan: '工作計劃',
     plans: '計劃列表',

@@ -84,7 +84,7 @@ describe('route table', () => {
       'SystemDept',
       'SystemDeptDetail',
     ]);
-    expect(names('statistician')).toEqual(['Home', 'Account', ...projects, 'IndicatorCockpit', 'IndicatorPack', 'CaseKpis', 'GeoMap', 'SystemDept', 'SystemDeptDetail']);
+    expect(names('statistician')).toEqual(['Home', 'Account', ...projects, 'IndicatorCockpit', 'IndicatorEntry', 'IndicatorPack', 'CaseKpis', 'GeoMap', 'SystemDept', 'SystemDeptDetail']);
   });
 
   it('registers the project pages with project.read only, under their menu group', () => {
@@ -104,6 +104,15 @@ describe('route table', () => {
   it('registers the pack page with indicator.publish (statistician, supervisor)', () => {
     expect(routesFor(['indicator.read', 'indicator.publish']).map((r) => r.name)).toContain('IndicatorPack');
     expect(routesFor(['indicator.read']).map((r) => r.name)).not.toContain('IndicatorPack');
+  });
+
+  it('registers 数据填报 with indicator.write only (the statistician), in the 经济指标 group', () => {
+    expect(routesFor(['indicator.read', 'indicator.write']).map((r) => r.name)).toContain('IndicatorEntry');
+    expect(routesFor(['indicator.read', 'indicator.publish']).map((r) => r.name)).not.toContain('IndicatorEntry');
+    for (const role of Object.keys(PERMS) as Role[]) expect(names(role).includes('IndicatorEntry'), role).toBe(PERMS[role].includes('indicator.write'));
+    expect(names('statistician')).toContain('IndicatorEntry');
+    const r = appRoutes.find((x) => x.name === 'IndicatorEntry');
+    expect([r?.path, r?.meta?.group, r?.meta?.perm, r?.meta?.hidden]).toEqual(['/indicators/entry', 'menu.indicator', 'indicator.write', undefined]);
   });
 
   it('registers the case pages by case permission; the /m/ pages outside the desktop shell', () => {

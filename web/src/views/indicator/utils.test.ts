@@ -10,6 +10,7 @@ import {
   previousMonth,
   signColor,
   signOf,
+  sourceText,
   toNumber,
 } from './utils';
 
@@ -54,5 +55,15 @@ describe('cockpit helpers', () => {
     expect(previousMonth(new Date(2026, 6, 1))).toBe('2026-06');
     expect(monthBefore('2026-01')).toBe('2025-12');
     expect(monthBefore('2026-10')).toBe('2026-09');
+  });
+});
+
+describe('sourceText', () => {
+  const t = (k: string, p?: Record<string, unknown>) => k + (p ? JSON.stringify(p) : '');
+  it('names the stored sources and keeps an import’s file name', () => {
+    expect(sourceText('manual', t)).toBe('indicator.history.sourceName.manual');
+    expect(sourceText('import:2026-06.xlsx', t)).toBe('indicator.history.sourceName.import{"file":"2026-06.xlsx"}');
+    expect(sourceText('other', t)).toBe('other');
+    expect(sourceText(null, t)).toBe('—');
   });
 });

@@ -81,3 +81,11 @@ export function monthBefore(key: string): string {
 export function periodLabel(month: number): string {
   return month <= 1 ? '1月' : `1-${month}月`;
 }
+
+/** A value's source in words: manual, demo, import:<file> (as the server stores it); else as sent. */
+export function sourceText(source: string | null | undefined, t: (key: string, params?: Record<string, unknown>) => string): string {
+  if (!source) return DASH;
+  if (source.startsWith('import:')) return t('indicator.history.sourceName.import', { file: source.slice(7) });
+  if (source === 'manual' || source === 'demo' || source === 'computed') return t('indicator.history.sourceName.' + source);
+  return source;
+}
