@@ -75,7 +75,7 @@ const std::map<std::string, std::vector<std::string>> kCommandOptions = {
                "--read-timeout", "--totp-optional", "--test-clock", "--help", "-h"}},
     {"migrate", {"--db", "--postgres", "--help", "-h"}},
     {"audit", {"--db", "--postgres", "--json", "--help", "-h"}},
-    {"backup", {"--db", "--to", "--force", "--help", "-h"}},
+    {"backup", {"--db", "--postgres", "--to", "--force", "--help", "-h"}},  // --postgres: to say pg_dump
     {"user", {"--db", "--postgres", "--username", "--role", "--scope", "--display-name", "--data-scope", "--password-stdin",
               "--password-list", "--help", "-h"}},
     {"token", {"--db", "--postgres", "--username", "--days", "--name", "--help", "-h"}},
