@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   actionBody,
+  queueAction,
   dialogFieldOf,
   dialogSpec,
   dueKey,
@@ -294,5 +295,13 @@ describe('major category labels', () => {
     expect(majorCategoryLabel({ name: '市容环境', kind: '事件' }, en)).toBe('Event · 市容环境');
     expect(majorCategoryLabel({ name: 'X', kind: '其他' }, en)).toBe('其他 · X');
     i18n.global.locale.value = 'zh-CN';
+  });
+});
+
+describe('queueAction', () => {
+  it('dispatches orders and registers petitions out of the queue', () => {
+    expect(queueAction(['dispatch', 'close', 'merge'])).toBe('dispatch');
+    expect(queueAction(['register', 'close'])).toBe('register');
+    expect(queueAction(['close'])).toBeNull();
   });
 });

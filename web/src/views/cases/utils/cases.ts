@@ -356,3 +356,12 @@ export function lightOf(c: { light: string | null; status: string }): 'green' | 
 export function isInspectorOnly(roles: readonly string[]): boolean {
   return roles.includes('inspector') && roles.every((r) => r === 'inspector');
 }
+
+/** The action that takes a waiting case out of the dispatcher's queue: 派单 (dispatch) for orders
+ *  and urban cases, 受理 (register, naming the handling unit) for petitions; null when the viewer
+ *  may take neither. */
+export function queueAction(actions: readonly string[]): 'dispatch' | 'register' | null {
+  if (actions.includes('dispatch')) return 'dispatch';
+  if (actions.includes('register')) return 'register';
+  return null;
+}
