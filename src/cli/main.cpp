@@ -175,8 +175,12 @@ void MigrateDb(store::Database& db, bool verbose, bool log_applied = false) {
         store::IndexPendingCaseText(*c);
         tx.Commit();
     }
-    if (log_applied && !verbose)  // serve: an upgrade says what it did
-        for (int v : applied) std::fprintf(stderr, "duban: applied migration %d\n", v);
+    if (log_applied && !verbose && !applied.empty()) {  // serve: an upgrade says what it did
+        if (applied.front() == 1)
+            std::fprintf(stderr, "duban: created a new database (schema %d)\n", applied.back());
+        else
+            for (int v : applied) std::fprintf(stderr, "duban: applied migration %d\n", v);
+    }
     bool analysed = store::RefreshPlannerStats(*c);
     if (verbose) {
         if (applied.empty()) std::printf("schema is up to date (version %d)\n", store::LatestSchemaVersion());
@@ -244,7 +248,6 @@ int CmdServe(const Args& a) {
                              "pages are not (run from the repository, or give --web-root)\n");
     const std::string key_file = KeyFile(a);
     const bool key_existed = std::filesystem::exists(key_file);
-    if (a.Has("--key-file") && !key_existed) return Usage(("--key-file " + key_file + " does not exist").c_str());
     auto db = OpenDb(a, true);
     MigrateDb(*db, false, /*log_applied=*/true);
     LoadPasswordList(a);
