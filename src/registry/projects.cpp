@@ -869,18 +869,23 @@ bool StreetInScope(store::Conn& c, std::optional<int64_t> street, const Viewer& 
     auto u = store::FindOrg(c, *street, core::Scope::All());
     return u && v.scope.Contains(u->path);
 }
-bool MayEditEnterprise(store::Conn& c, const store::EnterpriseRow& e, const Viewer& v) {
-    if (v.all || v.scope.all || v.may_admin || StreetInScope(c, e.street_id, v)) return true;
+// The projects naming the enterprise that the viewer sees.
+std::vector<store::ProjectRow> SeenProjectsOf(store::Conn& c, int64_t enterprise_id, const Viewer& v) {
+    std::vector<store::ProjectRow> out;
     for (auto& p : store::ListProjects(c))
-        if (p.enterprise_id == e.id && v.Sees(p)) return true;
-    return false;
+        if (p.enterprise_id == enterprise_id && v.Sees(p)) out.push_back(std::move(p));
+    return out;
+}
+bool MayEditEnterprise(store::Conn& c, const store::EnterpriseRow& e, const Viewer& v,
+                       const std::vector<store::ProjectRow>& seen_projects) {
+    return v.all || v.scope.all || v.may_admin || StreetInScope(c, e.street_id, v) || !seen_projects.empty();
 }
 }  // namespace
 
 Result<Json> PatchEnterprise(store::WriteTx& tx, int64_t id, const Json& body, const Viewer& v) {
     auto found = store::FindEnterprise(tx.conn(), id);
     if (!found) return Error::NotFound("enterprise", id);
-    if (!MayEditEnterprise(tx.conn(), *found, v))
+    if (!MayEditEnterprise(tx.conn(), *found, v, SeenProjectsOf(tx.conn(), id, v)))
         return Error::Forbidden("the enterprise lies outside your data scope (its street is not yours, and no project of yours names it)");
     store::EnterpriseRow e = *found;
     if (auto s = OnlyKeys(body, {"version", "name", "credit_code", "origin_region", "registered_capital_wan",
@@ -934,10 +939,10 @@ Result<Json> GetEnterprise(store::Conn& c, int64_t id, const Viewer& v) {
     auto e = store::FindEnterprise(c, id);
     if (!e) return Error::NotFound("enterprise", id);
     Json j = EnterpriseJson(c, *e);
-    j["may_edit"] = v.may_write && MayEditEnterprise(c, *e, v);
-    Json projects = Json::array();  // those the viewer sees
-    for (auto& p : store::ListProjects(c))
-        if (p.enterprise_id == id && v.Sees(p)) projects.push_back({{"id", p.id}, {"number", p.number}, {"name", p.name}});
+    auto seen = SeenProjectsOf(c, id, v);  // read once: for may_edit and the list
+    j["may_edit"] = v.may_write && MayEditEnterprise(c, *e, v, seen);
+    Json projects = Json::array();
+    for (auto& p : seen) projects.push_back({{"id", p.id}, {"number", p.number}, {"name", p.name}});
     j["projects"] = projects;
     return j;
 }
