@@ -200,6 +200,14 @@ std::string KeyFile(const Args& a) {
     return (dir.empty() ? std::filesystem::path("duban.key") : dir / "duban.key").string();
 }
 
+// Attachments' bytes: --blob-dir, else blobs/ beside the SQLite file, else ./var/blobs.
+std::string BlobDir(const Args& a) {
+    if (a.Has("--blob-dir")) return a.Get("--blob-dir");
+    if (a.Has("--postgres")) return "var/blobs";
+    auto dir = std::filesystem::path(a.Get("--db", "./var/duban.db")).parent_path();
+    return (dir.empty() ? std::filesystem::path("blobs") : dir / "blobs").string();
+}
+
 void LoadPasswordList(const Args& a) {
     std::string path = a.Get("--password-list", "");
     if (path.empty()) {
@@ -229,13 +237,7 @@ int CmdServe(const Args& a) {
     s.access_log = !a.Has("--no-access-log");
     s.secure_cookies = a.Has("--secure-cookies");
     s.totp_optional = a.Has("--totp-optional");
-    // Attachments' bytes: --blob-dir, else blobs/ beside the SQLite file, else ./var/blobs.
-    if (a.Has("--blob-dir")) {
-        s.blob_dir = a.Get("--blob-dir");
-    } else if (!a.Has("--postgres")) {
-        auto dir = std::filesystem::path(a.Get("--db", "./var/duban.db")).parent_path();
-        s.blob_dir = (dir.empty() ? std::filesystem::path("blobs") : dir / "blobs").string();
-    }
+    s.blob_dir = BlobDir(a);
     s.read_timeout_s = static_cast<int>(IntOption(a, "--read-timeout", 1, 3600, s.read_timeout_s));
     if (a.Has("--max-attachment-mb"))
         s.attachment_limit = static_cast<size_t>(IntOption(a, "--max-attachment-mb", 1, 1024, 10)) << 20;
@@ -373,7 +375,7 @@ int CmdBackup(const Args& a) {
     std::printf("backup written to %s: %lld events, head %s%s\n", to.c_str(), static_cast<long long>(rep->count),
                 rep->head_hash.c_str(), rep->first_bad_seq ? " (CHAIN BROKEN)" : ", chain ok");
     std::printf("keep the key file (%s) and the attachments folder (%s) with it: see docs/operations.md\n",
-                KeyFile(a).c_str(), (fs::path(from).parent_path() / "blobs").string().c_str());
+                KeyFile(a).c_str(), BlobDir(a).c_str());
     return rep->first_bad_seq ? 1 : 0;
 }
 
