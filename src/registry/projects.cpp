@@ -872,8 +872,8 @@ bool StreetInScope(store::Conn& c, std::optional<int64_t> street, const Viewer& 
 // The projects naming the enterprise that the viewer sees.
 std::vector<store::ProjectRow> SeenProjectsOf(store::Conn& c, int64_t enterprise_id, const Viewer& v) {
     std::vector<store::ProjectRow> out;
-    for (auto& p : store::ListProjects(c))
-        if (p.enterprise_id == enterprise_id && v.Sees(p)) out.push_back(std::move(p));
+    for (auto& p : store::ListProjectsOfEnterprise(c, enterprise_id))
+        if (v.Sees(p)) out.push_back(std::move(p));
     return out;
 }
 bool MayEditEnterprise(store::Conn& c, const store::EnterpriseRow& e, const Viewer& v,

@@ -179,6 +179,13 @@ std::vector<ProjectRow> ListProjects(Conn& c) {
     return out;
 }
 
+std::vector<ProjectRow> ListProjectsOfEnterprise(Conn& c, int64_t enterprise_id) {
+    std::vector<ProjectRow> out;
+    for (auto& r : c.Query(std::string(kProjectSelect) + "WHERE r.enterprise_id = ? ORDER BY r.id", {enterprise_id}))
+        out.push_back(ProjectFromRow(r));
+    return out;
+}
+
 int64_t NextProjectSerial(Conn& c, int64_t year) {
     std::string prefix = "XM-" + std::to_string(year) + "-";
     return c.Query("SELECT COUNT(*) FROM registry_records WHERE kind = 'project' AND number LIKE ?",

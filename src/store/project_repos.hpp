@@ -50,6 +50,8 @@ std::optional<ProjectRow> FindProject(Conn& c, int64_t id);
 std::optional<ProjectRow> FindProjectByNumber(Conn& c, const std::string& number);
 /// All projects, by id.
 std::vector<ProjectRow> ListProjects(Conn& c);
+/// The projects naming an enterprise, by id.
+std::vector<ProjectRow> ListProjectsOfEnterprise(Conn& c, int64_t enterprise_id);
 /// The next serial of XM-<year>-NNNN numbers.
 int64_t NextProjectSerial(Conn& c, int64_t year);
 
