@@ -78,7 +78,7 @@ const std::map<std::string, std::vector<std::string>> kCommandOptions = {
     {"backup", {"--db", "--postgres", "--to", "--force", "--help", "-h"}},  // --postgres: to say pg_dump
     {"user", {"--db", "--postgres", "--username", "--role", "--scope", "--display-name", "--data-scope", "--password-stdin",
               "--password-list", "--help", "-h"}},
-    {"token", {"--db", "--postgres", "--username", "--days", "--name", "--help", "-h"}},
+    {"token", {"--db", "--postgres", "--username", "--days", "--name", "--id", "--status", "--help", "-h"}},
     {"report", {"--db", "--postgres", "--month", "--out", "--unit", "--traditional", "--help", "-h"}},
 };
 
@@ -144,6 +144,8 @@ int Usage(const char* msg) {
                  "  duban user add --username U --role R [--role R]... [--scope ORG_ID]... [--display-name N]\n"
                  "                 [--data-scope all|custom|unit|unit_and_below|self] --password-stdin [--db|--postgres]\n"
                  "  duban token create --username U [--days N] [--name NAME] [--db|--postgres]\n"
+                 "  duban token list [--username U] [--status active|expired|revoked] [--db|--postgres]\n"
+                 "  duban token revoke --id N [--db|--postgres]  (a running server refuses it within 10 s)\n"
                  "  duban plan import FILE [--year YYYY] [--out plan.json|plan.xlsx] [--lead-units FILE]\n"
                  "  duban demo-cases --count N [--db PATH | --postgres URL] [--seed S] [--days D]\n"
                  "  duban version\n\n"
@@ -420,9 +422,7 @@ int CmdUser(const Args& a) {
     return 0;
 }
 
-int CmdToken(const Args& a) {
-    if (a.Has("--help")) return Usage();
-    if (a.positional.size() < 2 || a.positional[1] != "create") return Usage("usage: duban token create --username U [--days N]");
+int CmdTokenCreate(const Args& a) {
     int days = static_cast<int>(IntOption(a, "--days", 1, 366, 90));
     auto db = OpenDb(a, false);
     std::string username = a.Get("--username");
@@ -448,6 +448,94 @@ int CmdToken(const Args& a) {
     }
     std::printf("%s\n", (*r)["token"].get<std::string>().c_str());
     return 0;
+}
+
+// `s` padded with spaces to `cols` terminal columns: Chinese characters take two.
+std::string PadColumns(const std::string& s, size_t cols) {
+    size_t width = 0;
+    for (size_t i = 0; i < s.size();) {
+        unsigned char b = static_cast<unsigned char>(s[i]);
+        size_t n = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+        char32_t cp = n == 1 ? b : (b & (0x7F >> n));
+        for (size_t k = 1; k < n && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+        const bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+                          (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                          (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x20000;
+        width += wide ? 2 : 1;
+        i += n;
+    }
+    return width >= cols ? s + " " : s + std::string(cols - width, ' ');
+}
+
+// One line per token, newest first; never a secret (only hashes are stored).
+int CmdTokenList(const Args& a) {
+    store::TokenFilter f;
+    f.status = a.Get("--status");
+    if (!f.status.empty() && f.status != "active" && f.status != "expired" && f.status != "revoked")
+        return Usage("--status is active, expired or revoked");
+    auto db = OpenDb(a, false);
+    auto c = db->Read();
+    if (a.Has("--username")) {
+        auto u = store::FindUserByName(*c, a.Get("--username"));
+        if (!u) {
+            std::fprintf(stderr, "duban: no user %s\n", a.Get("--username").c_str());
+            return 1;
+        }
+        f.user_id = u->id;
+    }
+    f.now = core::FormatUtc(core::SystemClock().Now());
+    f.per_page = 500;
+    std::printf("%-6s %-20s %-24s %-8s %-24s %s\n", "ID", "USER", "NAME", "STATUS", "CREATED", "EXPIRES");
+    std::map<int64_t, std::string> names;
+    int64_t shown = 0, total = 0;
+    for (f.page = 1;; ++f.page) {
+        auto [items, n] = store::ListTokens(*c, f);
+        total = n;
+        for (auto& t : items) {
+            auto it = names.find(t.user_id);
+            if (it == names.end()) {
+                auto u = store::FindUser(*c, t.user_id);
+                it = names.emplace(t.user_id, u ? u->username : "#" + std::to_string(t.user_id)).first;
+            }
+            core::Json j = org::TokenToJson(t, f.now);
+            std::printf("%-6lld %s%s%-8s %-24s %s\n", static_cast<long long>(t.id), PadColumns(it->second, 21).c_str(),
+                        PadColumns(t.name, 25).c_str(), j["status"].get<std::string>().c_str(), t.created_at.c_str(),
+                        t.revoked_at ? ("revoked " + *t.revoked_at).c_str() : t.expires_at.c_str());
+            ++shown;
+        }
+        if (items.empty() || shown >= total) break;
+    }
+    std::fflush(stdout);
+    std::fprintf(stderr, "%lld token(s)\n", static_cast<long long>(total));
+    return 0;
+}
+
+int CmdTokenRevoke(const Args& a) {
+    if (!a.Has("--id")) return Usage("usage: duban token revoke --id N");
+    int64_t id = IntOption(a, "--id", 1, 1000000000000LL, 0);
+    auto db = OpenDb(a, false);
+    core::SystemClock clock;
+    store::Pipeline p(*db, clock);
+    p.Start();
+    auto r = p.Execute({std::nullopt, "cli", "local"},
+                       [&](store::WriteTx& tx) { return org::RevokeToken(tx, id, std::nullopt); });
+    p.Stop();
+    if (!r.ok()) {
+        std::fprintf(stderr, "duban: %s\n", r.error().message.c_str());
+        return 1;
+    }
+    std::printf("revoked token %lld (%s); a running server refuses it within %d seconds\n",
+                static_cast<long long>(id), (*r)["name"].get<std::string>().c_str(), http::kTokenCacheSeconds);
+    return 0;
+}
+
+int CmdToken(const Args& a) {
+    if (a.Has("--help")) return Usage();
+    const std::string sub = a.positional.size() >= 2 ? a.positional[1] : "";
+    if (sub == "create") return CmdTokenCreate(a);
+    if (sub == "list") return CmdTokenList(a);
+    if (sub == "revoke") return CmdTokenRevoke(a);
+    return Usage("usage: duban token create|list|revoke (duban --help)");
 }
 
 }  // namespace

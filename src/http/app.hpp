@@ -97,6 +97,7 @@ const std::vector<Route>& Routes();
 void AddAuthRoutes(std::vector<Route>& r);
 void AddOrgRoutes(std::vector<Route>& r);
 void AddAdminRoutes(std::vector<Route>& r);
+void AddTokenRoutes(std::vector<Route>& r);
 void AddPlanRoutes(std::vector<Route>& r);
 void AddIndicatorRoutes(std::vector<Route>& r);
 void AddGeoRoutes(std::vector<Route>& r);  // geo areas, locate, attachments
@@ -131,6 +132,11 @@ const Route& TestClockRoute();
 struct CachedPrincipal {
     org::Principal p;
     uint64_t epoch;
+};
+struct CachedToken {
+    store::ApiToken t;
+    uint64_t epoch;
+    core::TimePoint read_at;  // reread after kTokenCacheSeconds: a revoke by the CLI is another process
 };
 struct CachedSession {
     store::Session s;
@@ -190,7 +196,7 @@ public:
     std::mutex cache_mu;
     std::unordered_map<int64_t, CachedPrincipal> principals;       // GUARDED_BY(cache_mu)
     std::unordered_map<std::string, CachedSession> sessions;       // by token hash
-    std::unordered_map<std::string, std::pair<store::ApiToken, uint64_t>> tokens;
+    std::unordered_map<std::string, CachedToken> tokens;   // by token hash
     // login limiter: address -> (window start, count)
     std::mutex limiter_mu;
     std::unordered_map<std::string, std::pair<core::TimePoint, int>> login_attempts;

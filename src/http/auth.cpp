@@ -80,7 +80,9 @@ Result<org::Principal> Authenticate(Ctx& ctx, bool* via_session) {
         {
             std::lock_guard lk(app.cache_mu);
             auto it = app.tokens.find(h);
-            if (it != app.tokens.end() && it->second.second == epoch) tok = it->second.first;
+            if (it != app.tokens.end() && it->second.epoch == epoch && now >= it->second.read_at &&
+                now - it->second.read_at < std::chrono::seconds(kTokenCacheSeconds))
+                tok = it->second.t;
         }
         if (!tok) {
             auto c = app.db.Read();
@@ -88,7 +90,7 @@ Result<org::Principal> Authenticate(Ctx& ctx, bool* via_session) {
             if (!tok) return Error::Unauthenticated("the API token is not valid", "bad_token");
             std::lock_guard lk(app.cache_mu);
             if (app.tokens.size() > 10000) app.tokens.clear();
-            app.tokens[h] = {*tok, epoch};
+            app.tokens[h] = {*tok, epoch, now};
         }
         core::TimePoint exp;
         if (tok->revoked_at) return Error::Unauthenticated("the API token was revoked", "bad_token");

@@ -1,4 +1,4 @@
-// Login, logout, me, password change, own API tokens, health and metrics.
+// Login, logout, me, password change, two-factor enrolment, health and metrics.
 #include "http/app.hpp"
 
 namespace duban::http {
@@ -258,26 +258,6 @@ asio::awaitable<Response> ChangePassword(Ctx& ctx) {
     co_return Ok(*r);
 }
 
-asio::awaitable<Response> CreateOwnToken(Ctx& ctx) {
-    auto body = JsonBody(ctx.req);
-    if (!body.ok()) co_return ErrorResponse(body.error());
-    if (auto s = OnlyKeys(*body, {"name", "days"}); !s) co_return ErrorResponse(s.error());
-    std::optional<std::string> name;
-    std::optional<int64_t> days;
-    if (auto s = GetString(*body, "name", &name); !s) co_return ErrorResponse(s.error());
-    if (auto s = GetInt(*body, "days", &days); !s) co_return ErrorResponse(s.error());
-    if (!name) co_return ErrorResponse(Error::Validation("name", "name is required", "missing_field"));
-    auto& p = *ctx.principal;
-    int64_t uid = p.user_id;
-    int d = static_cast<int>(std::clamp<int64_t>(days.value_or(90), -1, 1000));
-    std::string n = *name;
-    auto r_op = Commit(ctx.app, p.ToActor(ctx.req.remote_ip),
-                             [=](store::WriteTx& tx) { return org::CreateToken(tx, uid, n, d); });
-    auto r = co_await std::move(r_op);
-    if (!r.ok()) co_return ErrorResponse(r.error());
-    co_return JsonResponse(201, *r);
-}
-
 }  // namespace
 
 void AddAuthRoutes(std::vector<Route>& r) {
@@ -301,7 +281,6 @@ void AddAuthRoutes(std::vector<Route>& r) {
     Route confirm{"POST", "/api/v1/me/totp/confirm", TotpConfirm, Access::kAuthenticated, {}, "Confirm enrolment with a first code; returns recovery codes once", "session", "", "TotpConfirm"};
     confirm.allow_password_change_pending = true;
     r.push_back(confirm);
-    r.push_back({"POST", "/api/v1/me/tokens", CreateOwnToken, Access::kAuthenticated, {}, "Create an API token for yourself (shown once)", "session", "", "TokenCreate"});
 }
 
 }  // namespace duban::http

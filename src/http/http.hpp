@@ -12,6 +12,10 @@
 
 namespace duban::http {
 
+/// How long a server may keep using an API token it has read: a revoke through the API takes effect
+/// at once; one by another process (duban token revoke) within this many seconds.
+inline constexpr int kTokenCacheSeconds = 10;
+
 struct ServerSettings {
     std::string host = "127.0.0.1";
     uint16_t port = 8080;  // 0 picks a free port

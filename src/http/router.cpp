@@ -44,6 +44,7 @@ const std::vector<Route>& Routes() {
         AddAuthRoutes(r);
         AddOrgRoutes(r);
         AddAdminRoutes(r);
+        AddTokenRoutes(r);
         AddPlanRoutes(r);
         AddIndicatorRoutes(r);
         AddGeoRoutes(r);

@@ -1074,8 +1074,8 @@ Result<Json> EndSessionBy(store::WriteTx& tx, int64_t session_id) {
 
 Result<Json> CreateToken(store::WriteTx& tx, int64_t user_id, const std::string& name, int days) {
     if (days < 1 || days > 366) return Error::Validation("days", "days must be between 1 and 366");
-    if (name.empty() || core::Utf8Length(name) > 64)
-        return Error::Validation("name", "name has 1 to 64 characters");
+    if (core::Trim(name).empty() || core::Utf8Length(name) > 64)
+        return Error::Validation("name", "name has 1 to 64 characters, not only spaces");
     auto u = store::FindUser(tx.conn(), user_id);
     if (!u || u->disabled) return Error::NotFound("user", user_id);
     store::ApiToken t;
@@ -1088,6 +1088,31 @@ Result<Json> CreateToken(store::WriteTx& tx, int64_t user_id, const std::string&
     t.id = store::InsertToken(tx.conn(), t);
     tx.Emit("token.create", "user", user_id, {{"token_id", t.id}, {"name", name}, {"expires_at", t.expires_at}});
     return Json{{"id", t.id}, {"token", raw}, {"name", name}, {"expires_at", t.expires_at}};
+}
+
+Json TokenToJson(const store::ApiToken& t, const std::string& now, const std::string& username) {
+    const char* status = t.revoked_at ? "revoked" : (t.expires_at <= now ? "expired" : "active");
+    Json j = {{"id", t.id},
+              {"user_id", t.user_id},
+              {"name", t.name},
+              {"created_at", t.created_at},
+              {"expires_at", t.expires_at},
+              {"revoked_at", t.revoked_at ? Json(*t.revoked_at) : Json(nullptr)},
+              {"status", status}};
+    if (!username.empty()) j["username"] = username;
+    return j;
+}
+
+Result<Json> RevokeToken(store::WriteTx& tx, int64_t token_id, std::optional<int64_t> owner) {
+    auto t = store::FindToken(tx.conn(), token_id);
+    if (!t || (owner && t->user_id != *owner)) return Error::NotFound("API token", token_id);
+    if (t->revoked_at)
+        return Error::Conflict("already_revoked", "the API token was already revoked at " + *t->revoked_at);
+    store::RevokeToken(tx.conn(), token_id, tx.now());
+    tx.Emit("token.revoke", "user", t->user_id,
+            {{"token_id", token_id}, {"name", t->name}, {"by_owner", owner.has_value()}});
+    t->revoked_at = tx.now();
+    return TokenToJson(*t, tx.now());
 }
 
 }  // namespace duban::org

@@ -199,5 +199,10 @@ Result<Json> ResetTotp(store::WriteTx& tx, int64_t user_id);
 Result<Json> Logout(store::WriteTx& tx, int64_t session_id);
 Result<Json> EndSessionBy(store::WriteTx& tx, int64_t session_id);
 Result<Json> CreateToken(store::WriteTx& tx, int64_t user_id, const std::string& name, int days);
+/// A token as lists show it: never its hash; `status` is active, expired or revoked at `now`.
+Json TokenToJson(const store::ApiToken& t, const std::string& now, const std::string& username = {});
+/// Revokes a token. With `owner`, only that account's token is found (others are 404).
+/// A token already revoked is a 409.
+Result<Json> RevokeToken(store::WriteTx& tx, int64_t token_id, std::optional<int64_t> owner);
 
 }  // namespace duban::org

@@ -415,13 +415,9 @@ int64_t InsertToken(Conn& c, const ApiToken& t) {
         .Int(0);
 }
 
-std::optional<ApiToken> FindTokenByHash(Conn& c, const std::string& h) {
-    auto rows = c.Query(
-        "SELECT id, user_id, token_hash, name, created_at, expires_at, revoked_at FROM api_tokens "
-        "WHERE token_hash = ?",
-        {h});
-    if (rows.empty()) return std::nullopt;
-    const Row& r = rows[0];
+namespace {
+constexpr const char* kTokenCols = "id, user_id, token_hash, name, created_at, expires_at, revoked_at";
+ApiToken TokenFromRow(const Row& r) {
     ApiToken t;
     t.id = r.Int(0);
     t.user_id = r.Int(1);
@@ -431,6 +427,52 @@ std::optional<ApiToken> FindTokenByHash(Conn& c, const std::string& h) {
     t.expires_at = r.Str(5);
     if (!r.IsNull(6)) t.revoked_at = r.Str(6);
     return t;
+}
+}  // namespace
+
+std::optional<ApiToken> FindTokenByHash(Conn& c, const std::string& h) {
+    auto rows = c.Query(std::string("SELECT ") + kTokenCols + " FROM api_tokens WHERE token_hash = ?", {h});
+    if (rows.empty()) return std::nullopt;
+    return TokenFromRow(rows[0]);
+}
+
+std::optional<ApiToken> FindToken(Conn& c, int64_t id) {
+    auto rows = c.Query(std::string("SELECT ") + kTokenCols + " FROM api_tokens WHERE id = ?", {id});
+    if (rows.empty()) return std::nullopt;
+    return TokenFromRow(rows[0]);
+}
+
+std::pair<std::vector<ApiToken>, int64_t> ListTokens(Conn& c, const TokenFilter& f) {
+    std::string where = " WHERE 1=1";
+    std::vector<Value> p;
+    if (f.user_id) {
+        where += " AND user_id = ?";
+        p.emplace_back(*f.user_id);
+    }
+    // Times are stored in one fixed-width UTC form, so they compare as text.
+    if (f.status == "active") {
+        where += " AND revoked_at IS NULL AND expires_at > ?";
+        p.emplace_back(f.now);
+    } else if (f.status == "expired") {
+        where += " AND revoked_at IS NULL AND expires_at <= ?";
+        p.emplace_back(f.now);
+    } else if (f.status == "revoked") {
+        where += " AND revoked_at IS NOT NULL";
+    }
+    int64_t total = c.Query("SELECT COUNT(*) FROM api_tokens" + where, p)[0].Int(0);
+    auto q = p;
+    q.emplace_back(f.per_page);
+    q.emplace_back((f.page - 1) * f.per_page);
+    auto rows = c.Query(std::string("SELECT ") + kTokenCols + " FROM api_tokens" + where +
+                            " ORDER BY id DESC LIMIT ? OFFSET ?",
+                        q);
+    std::vector<ApiToken> out;
+    for (auto& r : rows) out.push_back(TokenFromRow(r));
+    return {std::move(out), total};
+}
+
+void RevokeToken(Conn& c, int64_t id, const std::string& now) {
+    c.Exec("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", {now, id});
 }
 
 int64_t InsertChallenge(Conn& c, const LoginChallenge& ch) {

@@ -103,6 +103,16 @@ struct ApiToken {
 };
 int64_t InsertToken(Conn& c, const ApiToken& t);
 std::optional<ApiToken> FindTokenByHash(Conn& c, const std::string& token_hash);
+std::optional<ApiToken> FindToken(Conn& c, int64_t id);
+struct TokenFilter {
+    std::optional<int64_t> user_id;
+    std::string status;  // "", "active", "expired" or "revoked" (as of `now`)
+    std::string now;
+    int64_t page = 1, per_page = 50;
+};
+/// Newest first.
+std::pair<std::vector<ApiToken>, int64_t> ListTokens(Conn& c, const TokenFilter& f);
+void RevokeToken(Conn& c, int64_t id, const std::string& now);
 
 struct LoginChallenge {
     int64_t id = 0, user_id = 0, attempts = 0;

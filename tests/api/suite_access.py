@@ -86,6 +86,11 @@ class AccessSuite(dt.Suite):
         check(spare_ids, "leader sessions listed")
         self.spare = spare
         self.objects = {"user": target["id"], "session": max(spare_ids), "event": 1}
+        # two API tokens of the leader's: one the leader revokes among "its own" (every other account gets
+        # 404), one the secadmin revokes among everyone's
+        self.objects["own_api_token"], self.objects["api_token"] = [
+            expect_status(self.sess["leader"].post("/api/v1/me/tokens", {"name": "access-matrix-%d" % i}), 201).json()["id"]
+            for i in (1, 2)]
         # a plan with a key work, a task for 春柳 and one for 马栏, and a 督辦單 to 春柳: the plan and the
         # key work are in every plan reader's scope; the notice is not in 马栏's
         sup = self.sess["ducha.staff"]
@@ -135,6 +140,9 @@ class AccessSuite(dt.Suite):
         check(ent, "demo enterprises in 春柳")
         self.objects.update({"project": proj["id"], "enterprise": ent[0]["id"]})
         self.objects_out = {"malan.staff": {"plan_followup", "indicator_value", "case", "project"}}
+        for u in dt.DEMO_USERS:  # /me/tokens/{id}: a token is its owner's alone
+            if u != "leader":
+                self.objects_out.setdefault(u, set()).add("own_api_token")
         self.writes_out = {"malan.staff": {"enterprise"}}  # seen, not written: 403
         # Open311: a service, a request and its token that exist (string path parameters)
         key = expect_status(sup.post("/api/v1/me/tokens", {"name": "access-open311"}), 201).json()["token"]
@@ -184,7 +192,7 @@ class AccessSuite(dt.Suite):
                       "%s %s needs x-duban-permission and x-duban-roles" % (m, path))
             if "{id}" in path:
                 check(op.get("x-duban-object") in ("org_unit", "user", "session", "event", "plan", "plan_node", "plan_followup",
-                                                  "indicator", "indicator_value", "case", "project", "enterprise"),
+                                                  "indicator", "indicator_value", "case", "project", "enterprise", "api_token", "own_api_token"),
                       "%s %s x-duban-object %r" % (m, path, op.get("x-duban-object")))
         # admin-only areas stay with their admin
         ops = {(m, p): op for m, p, op in self.ops}
@@ -258,11 +266,18 @@ class AccessSuite(dt.Suite):
                             expect_status(r, 200, what)
                             if obj == "org_unit":
                                 eq(r.json()["id"], int(p.rsplit("/", 1)[1]), what + " id")
-                    elif p.endswith("/%d" % MISSING) and m == "DELETE" or p.endswith("/%d/unlock" % MISSING):
-                        expect_error(r, 404, msg=what)  # a write on a missing object: 404 once authorised
+                    elif m == "DELETE" and in_scope is False or p.endswith("/%d/unlock" % MISSING):
+                        expect_error(r, 404, msg=what)  # a write on a missing or another's object: 404 once authorised
         check(n > 300, "matrix size %d" % n)
         # the spare session was ended by secadmin's DELETE /api/v1/sessions/{id}
         expect_error(self.spare.get("/api/v1/me"), 401, msg="session ended by secadmin")
+        # the leader revoked its own token; the secadmin the other: both for good
+        revoked = [t["id"] for t in dt.list_all(self.sess["leader"], "/api/v1/me/tokens?status=revoked")[0]]
+        check(self.objects["own_api_token"] in revoked and self.objects["api_token"] in revoked, "tokens revoked: %r" % revoked)
+        ev = {e["payload"]["token_id"]: e["actor"] for e in
+              dt.list_all(self.sess["auditor"], "/api/v1/events?action=token.revoke")[0]}
+        eq((ev.get(self.objects["own_api_token"]), ev.get(self.objects["api_token"])), ("leader", "secadmin"),
+           "who revoked each")
         # every account's DELETE /api/v1/session logged that session out
         for u, s in self.logout_sessions.items():
             expect_error(s.get("/api/v1/me"), 401, msg="%s after logout" % u)

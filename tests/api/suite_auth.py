@@ -1,6 +1,7 @@
 """auth: login, lockout and unlock, CSRF, logout, forced password change, password policy,
 bearer tokens (CLI-made, garbage, expired), the per-address login limiter, three-admin separation."""
 import hashlib
+import time
 
 import dubantest as dt
 from dubantest import check, eq, expect_error, expect_status
@@ -262,6 +263,117 @@ class AuthSuite(dt.Suite):
         expect_error(dt.Bearer(self.srv.port, t_exp).get("/api/v1/me"), 401, code="token_expired", msg="expired token")
         expect_status(dt.Bearer(self.srv.port, t_ok).get("/api/v1/me"), 200, "the other token still works")
         # an existing session survives a restart (sessions are in the database)
+
+    def test_own_tokens_listed_and_revoked(self):
+        leader, other = self.s("leader"), self.s("chunliu.staff")
+        a = expect_status(leader.post("/api/v1/me/tokens", {"name": "集成 A", "days": 30}), 201).json()
+        b = expect_status(leader.post("/api/v1/me/tokens", {"name": "集成 B", "days": 30}), 201).json()
+        expect_error(leader.post("/api/v1/me/tokens", {"name": "   "}), 422, field="name", msg="a blank name")
+        listed = expect_status(leader.get("/api/v1/me/tokens?per_page=500"), 200).json()
+        ids = [t["id"] for t in listed["items"]]
+        check(ids.index(b["id"]) < ids.index(a["id"]), "newest first: %r" % ids)
+        eq(ids, sorted(ids, reverse=True), "newest first throughout")
+        mine = {t["id"]: t for t in listed["items"]}
+        eq((mine[a["id"]]["name"], mine[a["id"]]["status"], mine[a["id"]]["revoked_at"]), ("集成 A", "active", None),
+           "a listed token")
+        for t in listed["items"]:
+            check(not {"token", "token_hash"} & set(t), "a list never shows a secret or its hash: %r" % t)
+            eq(t["user_id"], mine[a["id"]]["user_id"], "only the account's own tokens")
+        check(b["id"] not in [t["id"] for t in dt.list_all(other, "/api/v1/me/tokens")[0]], "not in another's list")
+        ta, tb = dt.Bearer(self.srv.port, a["token"]), dt.Bearer(self.srv.port, b["token"])
+        expect_status(ta.get("/api/v1/me"), 200, "token A works")  # and is now in the server's cache
+        # another account cannot revoke it (nor learn it exists)
+        expect_error(other.delete("/api/v1/me/tokens/%d" % b["id"]), 404, msg="another account's token")
+        expect_status(tb.get("/api/v1/me"), 200, "B still works after another's attempt")
+        # revoke A: refused at once, though the server had it cached
+        r = expect_status(leader.delete("/api/v1/me/tokens/%d" % a["id"]), 200).json()
+        eq(r["status"], "revoked", "the answer says revoked")
+        check(r["revoked_at"], "revoked_at set")
+        e = expect_error(ta.get("/api/v1/me"), 401, code="bad_token", msg="a revoked token")
+        check("revoked" in e["message"], "the message says revoked: %r" % e["message"])
+        expect_status(tb.get("/api/v1/me"), 200, "B is untouched")
+        expect_error(leader.delete("/api/v1/me/tokens/%d" % a["id"]), 409, code="already_revoked", msg="twice")
+        expect_error(leader.delete("/api/v1/me/tokens/99999999"), 404, msg="missing")
+        # filters
+        by = lambda q: [t["id"] for t in dt.list_all(leader, "/api/v1/me/tokens?status=" + q)[0]]
+        check(a["id"] in by("revoked") and b["id"] not in by("revoked"), "status=revoked")
+        check(b["id"] in by("active") and a["id"] not in by("active"), "status=active")
+        check(a["id"] not in by("expired") and b["id"] not in by("expired"), "status=expired")
+        expect_error(leader.get("/api/v1/me/tokens?status=old"), 400, field="status", msg="an unknown status")
+        # a token may revoke itself (a script retiring its key)
+        expect_status(tb.delete("/api/v1/me/tokens/%d" % b["id"]), 200, "B revokes itself")
+        expect_error(tb.get("/api/v1/me"), 401, code="bad_token", msg="B after revoking itself")
+        # attributed events
+        evs = dt.list_all(self.s("auditor"), "/api/v1/events?action=token.revoke")[0]
+        revoked = {e["payload"]["token_id"]: e for e in evs}
+        check(a["id"] in revoked and b["id"] in revoked, "a token.revoke event for each")
+        eq((revoked[a["id"]]["actor"], revoked[a["id"]]["object_id"], revoked[a["id"]]["payload"]["name"]),
+           ("leader", mine[a["id"]]["user_id"], "集成 A"), "the event names who, whose and which")
+
+    def test_secadmin_revokes_any_token(self):
+        tongji, sec = self.s("tongji.staff"), self.s("secadmin")
+        t = expect_status(tongji.post("/api/v1/me/tokens", {"name": "报表脚本"}), 201).json()
+        uid = expect_status(tongji.get("/api/v1/me"), 200).json()["id"]
+        listed = {x["id"]: x for x in dt.list_all(sec, "/api/v1/api-tokens?status=active")[0]}
+        check(t["id"] in listed, "secadmin lists every account's active tokens")
+        eq((listed[t["id"]]["username"], listed[t["id"]]["name"]), ("tongji.staff", "报表脚本"), "with the account's name")
+        check("token" not in listed[t["id"]] and "token_hash" not in listed[t["id"]], "no secret")
+        only = dt.list_all(sec, "/api/v1/api-tokens?user_id=%d" % uid)[0]
+        check(only and all(x["user_id"] == uid for x in only), "user_id filters")
+        expect_error(sec.get("/api/v1/api-tokens?user_id=abc"), 400, field="user_id")
+        expect_error(sec.get("/api/v1/api-tokens?status=all"), 400, field="status")
+        for who in ("leader", "admin", "auditor", "tongji.staff"):
+            expect_error(self.s(who).get("/api/v1/api-tokens"), 403, msg=who + " lists all tokens")
+            expect_error(self.s(who).delete("/api/v1/api-tokens/%d" % t["id"]), 403, msg=who + " revokes another's")
+        bt = dt.Bearer(self.srv.port, t["token"])
+        expect_status(bt.get("/api/v1/me"), 200)
+        expect_status(sec.delete("/api/v1/api-tokens/%d" % t["id"]), 200, "secadmin revokes it")
+        expect_error(bt.get("/api/v1/me"), 401, code="bad_token", msg="after the secadmin's revoke")
+        expect_error(sec.delete("/api/v1/api-tokens/%d" % t["id"]), 409, code="already_revoked")
+        expect_error(sec.delete("/api/v1/api-tokens/99999999"), 404)
+        ev = [e for e in dt.list_all(self.s("auditor"), "/api/v1/events?action=token.revoke")[0]
+              if e["payload"]["token_id"] == t["id"]]
+        eq((len(ev), ev[0]["actor"], ev[0]["payload"]["by_owner"]), (1, "secadmin", False), "the secadmin's revoke event")
+
+    def test_cli_lists_and_revokes_tokens(self):
+        srv = self.new_server("tokens", extra=["--test-clock"])
+        leader = srv.session("leader")  # logged in first: a login clears the server's token cache
+        args = srv.db.args
+        r = dt.run_cli(self.duban, ["token", "create", "--username", "leader", "--name", "对接脚本"] + args)
+        eq(r.returncode, 0, "create (stderr %s)" % r.stderr)
+        raw = r.stdout.strip()
+        b = dt.Bearer(srv.port, raw)
+        expect_status(b.get("/api/v1/me"), 200, "the CLI's token works")  # cached by the server now
+        r = dt.run_cli(self.duban, ["token", "list", "--username", "leader"] + args)
+        eq(r.returncode, 0, "list (stderr %s)" % r.stderr)
+        line = [ln for ln in r.stdout.splitlines() if "对接脚本" in ln]
+        eq(len(line), 1, "one line for the token: %r" % r.stdout)
+        check(raw not in r.stdout, "the list never prints a secret")
+        tid = int(line[0].split()[0])
+        check(" active " in line[0] and "leader" in line[0], "the line: %r" % line[0])
+        eq(dt.run_cli(self.duban, ["token", "list", "--status", "gone"] + args).returncode, 2, "a bad --status")
+        eq(dt.run_cli(self.duban, ["token", "list", "--username", "nobody.here"] + args).returncode, 1, "no such user")
+        eq(dt.run_cli(self.duban, ["token", "revoke"] + args).returncode, 2, "revoke without --id")
+        eq(dt.run_cli(self.duban, ["token", "rotate"] + args).returncode, 2, "an unknown subcommand")
+        r = dt.run_cli(self.duban, ["token", "revoke", "--id", str(tid)] + args)
+        eq(r.returncode, 0, "revoke (stderr %s)" % r.stderr)
+        check("revoked token %d" % tid in r.stdout, "revoke says so: %r" % r.stdout)
+        # Another process revoked it: the server, whose test clock stands still, still has it cached ...
+        expect_status(b.get("/api/v1/me"), 200, "cached within kTokenCacheSeconds")
+        # ... and rereads it once the cached copy is older than kTokenCacheSeconds (10 s).
+        later = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 12))
+        expect_status(leader.put("/api/v1/_test/clock", {"now": later}), 200)
+        e = expect_error(b.get("/api/v1/me"), 401, code="bad_token", msg="refused once the cache is stale")
+        check("revoked" in e["message"], e["message"])
+        r = dt.run_cli(self.duban, ["token", "revoke", "--id", str(tid)] + args)
+        eq(r.returncode, 1, "a second revoke fails")
+        check("already revoked" in r.stderr, r.stderr)
+        eq(dt.run_cli(self.duban, ["token", "revoke", "--id", "99999999"] + args).returncode, 1, "a missing token")
+        r = dt.run_cli(self.duban, ["token", "list", "--status", "revoked"] + args)
+        check(any(ln.split()[0] == str(tid) for ln in r.stdout.splitlines()[1:]), "listed as revoked: %r" % r.stdout)
+        ev = [e for e in dt.list_all(srv.session("auditor"), "/api/v1/events?action=token.revoke")[0]
+              if e["payload"]["token_id"] == tid]
+        eq((len(ev), ev[0]["actor"]), (1, "cli"), "the CLI's revoke is an event")
 
     # ------------------------------------------------------------------ separation of duties
     def test_three_admin_separation(self):

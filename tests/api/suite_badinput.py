@@ -243,8 +243,11 @@ class BadInputSuite(dt.Suite):
         """Lists built in memory follow the list convention too: page and per_page (default 50, at
         most 500) checked with 400 naming the parameter, the page cut from the whole, total kept."""
         sup, tongji, sec = self.srv.session("ducha.staff"), self.srv.session("tongji.staff"), self.srv.session("secadmin")
+        for n in ("pages-1", "pages-2"):  # two tokens, so the token lists have a second page of one
+            expect_status(sup.post("/api/v1/me/tokens", {"name": n}), 201)
         for who, path in ((sup, "/api/v1/plans"), (sup, "/api/v1/followups"), (tongji, "/api/v1/indicators/values?year=2025"),
-                          (sec, "/api/v1/sessions"), (sup, "/api/v1/case-queue")):
+                          (sec, "/api/v1/sessions"), (sup, "/api/v1/case-queue"), (sup, "/api/v1/me/tokens"),
+                          (sec, "/api/v1/api-tokens")):
             sep = "&" if "?" in path else "?"
             for q, field in (("per_page=abc", "per_page"), ("per_page=0", "per_page"), ("per_page=501", "per_page"),
                              ("page=0", "page"), ("page=-3", "page")):

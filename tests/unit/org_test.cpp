@@ -234,3 +234,60 @@ TEST_F(OrgTest, LockoutAfterFiveFailuresWithinWindow) {
     (void)events;
     EXPECT_EQ(total, 8);  // 5 bad passwords + auth.lockout + the refused attempt while locked + auth.login
 }
+
+TEST_F(OrgTest, TokensAreListedByStatusAndRevokedByTheirOwnerOnly) {
+    int64_t d = Create(std::nullopt, "district", "区");
+    org::SecurityPolicy pol;
+    auto user = [&](const char* name) {
+        org::UserInput in;
+        in.username = name;
+        in.password = "Chunliu-2026-ok";
+        in.roles = std::vector<std::string>{"staff"};
+        in.units = std::vector<int64_t>{d};
+        auto r = Run([&](store::WriteTx& tx) { return org::CreateUser(tx, in, pol); });
+        EXPECT_TRUE(r.ok());
+        return r.ok() ? (*r)["id"].get<int64_t>() : 0;
+    };
+    int64_t li = user("li.si"), wang = user("wang.wu");
+    auto token = [&](int64_t uid, const char* name) {
+        auto r = Run([&](store::WriteTx& tx) { return org::CreateToken(tx, uid, name, 30); });
+        EXPECT_TRUE(r.ok());
+        return r.ok() ? (*r)["id"].get<int64_t>() : 0;
+    };
+    int64_t a = token(li, "a"), b = token(li, "b"), w = token(wang, "w");
+    EXPECT_FALSE(Run([&](store::WriteTx& tx) { return org::CreateToken(tx, li, "  ", 30); }).ok());
+
+    auto other = Run([&](store::WriteTx& tx) { return org::RevokeToken(tx, w, li); });
+    ASSERT_FALSE(other.ok());
+    EXPECT_EQ(other.error().kind, core::ErrorKind::kNotFound);  // another's token is not found
+    auto revoked = Run([&](store::WriteTx& tx) { return org::RevokeToken(tx, a, li); });
+    ASSERT_TRUE(revoked.ok()) << revoked.error().message;
+    EXPECT_EQ((*revoked)["status"], "revoked");
+    auto again = Run([&](store::WriteTx& tx) { return org::RevokeToken(tx, a, std::nullopt); });
+    ASSERT_FALSE(again.ok());
+    EXPECT_EQ(again.error().code, "already_revoked");
+
+    auto conn = t_.db->Connect();
+    const std::string now = core::FormatUtc(clock_.Now());
+    // b expires: a time in the past, as stored
+    conn->Exec("UPDATE api_tokens SET expires_at = ? WHERE id = ?", {std::string("2020-01-01T00:00:00.000Z"), b});
+    auto ids = [&](std::optional<int64_t> uid, const char* status) {
+        store::TokenFilter f;
+        f.user_id = uid;
+        f.status = status;
+        f.now = now;
+        std::vector<int64_t> out;
+        for (auto& t : store::ListTokens(*conn, f).first) out.push_back(t.id);
+        return out;
+    };
+    EXPECT_EQ(ids(li, ""), (std::vector<int64_t>{b, a}));  // newest first, only li's
+    EXPECT_EQ(ids(std::nullopt, ""), (std::vector<int64_t>{w, b, a}));
+    EXPECT_EQ(ids(std::nullopt, "active"), (std::vector<int64_t>{w}));
+    EXPECT_EQ(ids(std::nullopt, "expired"), (std::vector<int64_t>{b}));
+    EXPECT_EQ(ids(std::nullopt, "revoked"), (std::vector<int64_t>{a}));
+    EXPECT_EQ(org::TokenToJson(*store::FindToken(*conn, b), now)["status"], "expired");
+    EXPECT_FALSE(org::TokenToJson(*store::FindToken(*conn, b), now).contains("token_hash"));
+    auto [events, total] = store::ListEvents(*conn, {.action = "token.revoke"});
+    ASSERT_EQ(total, 1);  // the refused attempts changed nothing
+    EXPECT_EQ(events[0].payload["token_id"], a);
+}

@@ -614,7 +614,51 @@ test('personal centre: the password form and the two-step status render', async 
   await shot(page, 'account-password');
 });
 
-// ---------------------------------------------------------------- runner
+test('接口令牌: a token is shown once, works as a bearer and is refused once revoked; the secadmin lists it', async () => {
+  const page = await asRole('leader');
+  await page.goto('/account?tab=tokens');
+  await settle(page);
+  await page.getByTestId('token-table').waitFor();
+  await page.getByTestId('token-create').click();
+  await page.getByText('请输入令牌名称').waitFor(); // a name is required
+  await page.getByTestId('token-name').fill('浏览器测试令牌');
+  await page.getByTestId('token-create').click();
+  await page.getByTestId('token-secret').waitFor();
+  const secret = (await page.getByTestId('token-secret').textContent()).trim();
+  assert(/^dbn_[A-Za-z0-9_-]{40,}$/.test(secret), `the secret shown: ${secret}`);
+  const asBearer = () =>
+    page.evaluate(
+      (tok) => fetch('/api/v1/me', { credentials: 'omit', headers: { Authorization: 'Bearer ' + tok } }).then((r) => r.status),
+      secret,
+    );
+  assertEq(await asBearer(), 200, 'the new token works as a bearer');
+  await page.waitForTimeout(400); // the dialog's opening animation
+  await shot(page, 'account-token-created');
+  await page.getByTestId('token-created-close').click();
+  await page.getByTestId('token-created').waitFor({ state: 'hidden' });
+  await settle(page);
+  assert(!(await page.content()).includes(secret), 'the secret is gone from the page once the window is closed');
+  const row = page.getByTestId('token-table').locator('tr', { hasText: '浏览器测试令牌' });
+  await row.getByText('有效').waitFor();
+  await row.getByText('剩余 90 天').waitFor();
+  await shot(page, 'account-tokens');
+  await row.locator('[data-testid^="revoke-token-"]').click();
+  await page.locator('.el-message-box').getByText('浏览器测试令牌').waitFor();
+  await page.locator('.el-message-box__btns .el-button--primary').click();
+  await settle(page);
+  await row.getByText('已吊销').waitFor();
+  assertEq(await row.locator('[data-testid^="revoke-token-"]').count(), 0, 'no revoke button on a revoked token');
+  assertEq(await asBearer(), 401, 'the revoked token is refused at once');
+  // the security administrator's view of every account's tokens
+  const sec = await asRole('secadmin');
+  await sec.goto('/system/online?tab=tokens');
+  await settle(sec);
+  await sec.getByTestId('token-table').waitFor();
+  const listed = await api(sec, 'GET', '/api-tokens?status=revoked&per_page=500');
+  assert(listed.body.items.some((t) => t.name === '浏览器测试令牌' && t.username === 'leader'), 'secadmin lists it, with its account');
+  await shot(sec, 'online-tokens');
+});
+
 const t0 = Date.now();
 let passed = 0;
 let failed = 0;

@@ -1,6 +1,6 @@
-// Login (both steps), logout, the current account, own password and two-factor enrolment.
+// Login (both steps), logout, the current account, own password, two-factor enrolment and own API tokens.
 import { request } from './http';
-import type { LoginAnswer, LoginOk, Me, TotpEnrollment } from './types';
+import type { ApiToken, ApiTokenCreated, ApiTokenStatus, LoginAnswer, LoginOk, Me, Page, TotpEnrollment } from './types';
 
 /** POST /session: 201 LoginOk (cookie set) or 200 {second_factor_required, challenge}. */
 export function login(username: string, password: string): Promise<LoginAnswer> {
@@ -44,4 +44,21 @@ export function enrollTotp(): Promise<TotpEnrollment> {
 /** POST /me/totp/confirm: the first code; answers the recovery codes, shown once. */
 export function confirmTotp(code: string): Promise<{ recovery_codes: string[] }> {
   return request('POST', '/me/totp/confirm', { json: { code }, silent: true });
+}
+
+/** GET /me/tokens: own tokens, newest first. */
+export function listOwnTokens(
+  query: { status?: ApiTokenStatus | ''; page?: number; per_page?: number } = {},
+): Promise<Page<ApiToken>> {
+  return request('GET', '/me/tokens', { query });
+}
+
+/** POST /me/tokens: the answer holds the secret, shown once. */
+export function createOwnToken(name: string, days: number): Promise<ApiTokenCreated> {
+  return request('POST', '/me/tokens', { json: { name, days } });
+}
+
+/** DELETE /me/tokens/{id}: the token stops working at once. */
+export function revokeOwnToken(id: number): Promise<ApiToken> {
+  return request('DELETE', `/me/tokens/${id}`);
 }

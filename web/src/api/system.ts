@@ -1,6 +1,6 @@
-// Accounts (用戶管理), roles, unlocks, the security policy (參數設置) and sessions (在線用戶).
+// Accounts (用戶管理), roles, unlocks, the security policy (參數設置), sessions (在線用戶) and API tokens.
 import { request } from './http';
-import type { Page, Role, SecurityPolicy, SessionInfo, User, UserCreate, UserPatch } from './types';
+import type { ApiToken, ApiTokenStatus, Page, Role, SecurityPolicy, SessionInfo, User, UserCreate, UserPatch } from './types';
 
 /** GET /users. */
 export function listUsers(query: { q?: string; role?: Role | ''; page?: number; per_page?: number } = {}): Promise<
@@ -54,12 +54,24 @@ export function putSecurityPolicy(body: Partial<SecurityPolicy>): Promise<Securi
   return request('PUT', '/security-policy', { json: body });
 }
 
-/** GET /sessions (secadmin). */
-export function listSessions(): Promise<Page<SessionInfo>> {
-  return request('GET', '/sessions', { query: { per_page: 500 } }); // the list pages (default 50): one page of the most
+/** GET /sessions (secadmin), in the order they began. */
+export function listSessions(query: { page?: number; per_page?: number } = {}): Promise<Page<SessionInfo>> {
+  return request('GET', '/sessions', { query });
 }
 
 /** DELETE /sessions/{id} (secadmin). */
 export function endSession(id: number): Promise<unknown> {
   return request('DELETE', `/sessions/${id}`);
+}
+
+/** GET /api-tokens (secadmin): every account's tokens, newest first. */
+export function listTokens(
+  query: { user_id?: number; status?: ApiTokenStatus | ''; page?: number; per_page?: number } = {},
+): Promise<Page<ApiToken>> {
+  return request('GET', '/api-tokens', { query });
+}
+
+/** DELETE /api-tokens/{id} (secadmin): a leaked key stops working at once. */
+export function revokeToken(id: number): Promise<ApiToken> {
+  return request('DELETE', `/api-tokens/${id}`);
 }

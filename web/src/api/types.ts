@@ -193,6 +193,28 @@ export interface SessionInfo {
   user_agent: string;
 }
 
+export type ApiTokenStatus = 'active' | 'expired' | 'revoked';
+
+/** An API token as lists show it: never its secret. */
+export interface ApiToken {
+  id: number;
+  user_id: number;
+  username?: string; // in the security administrator's list
+  name: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  status: ApiTokenStatus;
+}
+
+/** POST /me/tokens: the only time the secret is shown. */
+export interface ApiTokenCreated {
+  id: number;
+  token: string;
+  name: string;
+  expires_at: string;
+}
+
 export interface AuditEvent {
   seq: number;
   at: string;

@@ -6,7 +6,6 @@ export default {
     'Upload the district work report: the key works, tasks, targets and lead units found in it become a draft task breakdown. Nothing is saved before you confirm.',
   importEmpty: 'Choose a work report',
   badFileType: 'Only .txt and .docx files',
-  tooLarge: 'The file is larger than 20 MB',
   file: 'File',
   encoding: 'Encoding',
   sourceChars: 'Characters',

@@ -5,7 +5,6 @@ export default {
   importHint: '上传区委、区政府工作报告，系统识别重点工作、具体任务、目标值和牵头单位，生成任务分解表草稿。确认之前不保存任何内容。',
   importEmpty: '请选择一份工作报告',
   badFileType: '只支持 .txt 和 .docx 文件',
-  tooLarge: '文件超过 20 MB',
   file: '文件',
   encoding: '编码',
   sourceChars: '字数',

@@ -5,7 +5,6 @@ export default {
   importHint: '上傳區委、區政府工作報告，系統識別重點工作、具體任務、目標值和牽頭單位，生成任務分解表草稿。確認之前不保存任何內容。',
   importEmpty: '請選擇一份工作報告',
   badFileType: '只支持 .txt 和 .docx 文件',
-  tooLarge: '文件超過 20 MB',
   file: '文件',
   encoding: '編碼',
   sourceChars: '字數',
