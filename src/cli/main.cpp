@@ -485,7 +485,10 @@ int CmdTokenList(const Args& a) {
     }
     f.now = core::FormatUtc(core::SystemClock().Now());
     f.per_page = 500;
-    std::printf("%-6s %-20s %-24s %-8s %-24s %s\n", "ID", "USER", "NAME", "STATUS", "CREATED", "EXPIRES");
+    // Times in UTC to the minute.
+    auto minute = [](const std::string& t) { return t.size() >= 16 ? t.substr(0, 16) + "Z" : t; };
+    std::printf("%-6s %-20s %-24s %-8s %-18s %-18s %s\n", "ID", "USER", "NAME", "STATUS", "CREATED", "LAST USED",
+                "EXPIRES (REVOKED)");
     std::map<int64_t, std::string> names;
     int64_t shown = 0, total = 0;
     for (f.page = 1;; ++f.page) {
@@ -498,9 +501,11 @@ int CmdTokenList(const Args& a) {
                 it = names.emplace(t.user_id, u ? u->username : "#" + std::to_string(t.user_id)).first;
             }
             core::Json j = org::TokenToJson(t, f.now);
-            std::printf("%-6lld %s%s%-8s %-24s %s\n", static_cast<long long>(t.id), PadColumns(it->second, 21).c_str(),
-                        PadColumns(t.name, 25).c_str(), j["status"].get<std::string>().c_str(), t.created_at.c_str(),
-                        t.revoked_at ? ("revoked " + *t.revoked_at).c_str() : t.expires_at.c_str());
+            std::printf("%-6lld %s%s%-8s %-18s %-18s %s\n", static_cast<long long>(t.id),
+                        PadColumns(it->second, 21).c_str(), PadColumns(t.name, 25).c_str(),
+                        j["status"].get<std::string>().c_str(), minute(t.created_at).c_str(),
+                        t.last_used_at ? minute(*t.last_used_at).c_str() : "never",
+                        t.revoked_at ? ("(" + minute(*t.revoked_at) + ")").c_str() : minute(t.expires_at).c_str());
             ++shown;
         }
         if (items.empty() || shown >= total) break;

@@ -137,6 +137,7 @@ struct CachedToken {
     store::ApiToken t;
     uint64_t epoch;
     core::TimePoint read_at;  // reread after kTokenCacheSeconds: a revoke by the CLI is another process
+    core::TimePoint last_persisted;  // the last_used_at stored; written again a minute later
 };
 struct CachedSession {
     store::Session s;

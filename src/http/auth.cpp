@@ -76,27 +76,55 @@ Result<org::Principal> Authenticate(Ctx& ctx, bool* via_session) {
             return Error::Unauthenticated("Authorization must be 'Bearer <token>'", "bad_token");
         std::string raw = core::Trim(authz.substr(7));
         std::string h = core::Sha256Hex(raw);
-        std::optional<store::ApiToken> tok;
+        std::optional<CachedToken> ct;
+        bool fresh_read = false;
         {
             std::lock_guard lk(app.cache_mu);
             auto it = app.tokens.find(h);
             if (it != app.tokens.end() && it->second.epoch == epoch && now >= it->second.read_at &&
                 now - it->second.read_at < std::chrono::seconds(kTokenCacheSeconds))
-                tok = it->second.t;
+                ct = it->second;
         }
-        if (!tok) {
-            auto c = app.db.Read();
-            tok = store::FindTokenByHash(*c, h);
-            if (!tok) return Error::Unauthenticated("the API token is not valid", "bad_token");
+        if (!ct) {
+            std::optional<store::ApiToken> row;
+            {
+                auto c = app.db.Read();
+                row = store::FindTokenByHash(*c, h);
+            }
+            if (!row) return Error::Unauthenticated("the API token is not valid", "bad_token");
+            ct = CachedToken{*row, epoch, now, core::TimePoint{}};
+            if (row->last_used_at) core::ParseRfc3339(*row->last_used_at, &ct->last_persisted);
+            // a later use this server stored (or queued) counts too
+            std::lock_guard lk(app.cache_mu);
+            auto it = app.tokens.find(h);
+            if (it != app.tokens.end() && it->second.last_persisted > ct->last_persisted)
+                ct->last_persisted = it->second.last_persisted;
+            fresh_read = true;
+        }
+        const store::ApiToken& tok = ct->t;
+        core::TimePoint exp;
+        if (tok.revoked_at) return Error::Unauthenticated("the API token was revoked", "bad_token");
+        if (!core::ParseRfc3339(tok.expires_at, &exp) || exp <= now)
+            return Error::Unauthenticated("the API token has expired", "token_expired");
+        // When it was last used, to the minute, like a session's last activity; no event.
+        const bool persist = now - ct->last_persisted >= std::chrono::seconds(60);
+        if (persist) ct->last_persisted = now;
+        if (fresh_read || persist) {
             std::lock_guard lk(app.cache_mu);
             if (app.tokens.size() > 10000) app.tokens.clear();
-            app.tokens[h] = {*tok, epoch, now};
+            app.tokens[h] = *ct;
         }
-        core::TimePoint exp;
-        if (tok->revoked_at) return Error::Unauthenticated("the API token was revoked", "bad_token");
-        if (!core::ParseRfc3339(tok->expires_at, &exp) || exp <= now)
-            return Error::Unauthenticated("the API token has expired", "token_expired");
-        auto p = LoadPrincipal(app, tok->user_id);
+        if (persist) {
+            int64_t tid = tok.id;
+            std::string at = core::FormatUtc(now);
+            app.pipeline.Submit({std::nullopt, "system", ""},
+                                [tid, at](store::WriteTx& tx) -> Result<Json> {
+                                    store::TouchToken(tx.conn(), tid, at);
+                                    return Json::object();
+                                },
+                                [](Result<Json>) {});
+        }
+        auto p = LoadPrincipal(app, tok.user_id);
         if (!p.ok()) return p;
         p->must_change_password = false;  // machine clients are not interactive
         return p;

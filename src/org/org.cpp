@@ -1098,6 +1098,7 @@ Json TokenToJson(const store::ApiToken& t, const std::string& now, const std::st
               {"created_at", t.created_at},
               {"expires_at", t.expires_at},
               {"revoked_at", t.revoked_at ? Json(*t.revoked_at) : Json(nullptr)},
+              {"last_used_at", t.last_used_at ? Json(*t.last_used_at) : Json(nullptr)},
               {"status", status}};
     if (!username.empty()) j["username"] = username;
     return j;

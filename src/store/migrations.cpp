@@ -641,6 +641,9 @@ UPDATE case_reporters SET phone_masked = substr(phone_masked, 1, 2) || substr('*
                                          substr(phone_masked, length(phone_masked) - 1)
  WHERE length(phone_masked) BETWEEN 7 AND 10;
 )SQL"},
+{15, "API tokens: when each was last used (to the minute), so an unused one can be told apart and revoked", R"SQL(
+ALTER TABLE api_tokens ADD COLUMN last_used_at TEXT;
+)SQL"},
 };
 // clang-format on
 

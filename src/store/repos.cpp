@@ -416,7 +416,7 @@ int64_t InsertToken(Conn& c, const ApiToken& t) {
 }
 
 namespace {
-constexpr const char* kTokenCols = "id, user_id, token_hash, name, created_at, expires_at, revoked_at";
+constexpr const char* kTokenCols = "id, user_id, token_hash, name, created_at, expires_at, revoked_at, last_used_at";
 ApiToken TokenFromRow(const Row& r) {
     ApiToken t;
     t.id = r.Int(0);
@@ -426,6 +426,7 @@ ApiToken TokenFromRow(const Row& r) {
     t.created_at = r.Str(4);
     t.expires_at = r.Str(5);
     if (!r.IsNull(6)) t.revoked_at = r.Str(6);
+    if (!r.IsNull(7)) t.last_used_at = r.Str(7);
     return t;
 }
 }  // namespace
@@ -473,6 +474,10 @@ std::pair<std::vector<ApiToken>, int64_t> ListTokens(Conn& c, const TokenFilter&
 
 void RevokeToken(Conn& c, int64_t id, const std::string& now) {
     c.Exec("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", {now, id});
+}
+
+void TouchToken(Conn& c, int64_t id, const std::string& at) {
+    c.Exec("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", {at, id});
 }
 
 int64_t InsertChallenge(Conn& c, const LoginChallenge& ch) {

@@ -100,6 +100,7 @@ struct ApiToken {
     int64_t id = 0, user_id = 0;
     std::string token_hash, name, created_at, expires_at;
     std::optional<std::string> revoked_at;
+    std::optional<std::string> last_used_at;  // kept to the minute by the server
 };
 int64_t InsertToken(Conn& c, const ApiToken& t);
 std::optional<ApiToken> FindTokenByHash(Conn& c, const std::string& token_hash);
@@ -113,6 +114,7 @@ struct TokenFilter {
 /// Newest first.
 std::pair<std::vector<ApiToken>, int64_t> ListTokens(Conn& c, const TokenFilter& f);
 void RevokeToken(Conn& c, int64_t id, const std::string& now);
+void TouchToken(Conn& c, int64_t id, const std::string& at);
 
 struct LoginChallenge {
     int64_t id = 0, user_id = 0, attempts = 0;

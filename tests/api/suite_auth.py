@@ -282,6 +282,14 @@ class AuthSuite(dt.Suite):
         check(b["id"] not in [t["id"] for t in dt.list_all(other, "/api/v1/me/tokens")[0]], "not in another's list")
         ta, tb = dt.Bearer(self.srv.port, a["token"]), dt.Bearer(self.srv.port, b["token"])
         expect_status(ta.get("/api/v1/me"), 200, "token A works")  # and is now in the server's cache
+        # its use is recorded (a write queued after the answer: wait for it, bounded); B is unused
+        def last_used(tid):
+            return {t["id"]: t for t in dt.list_all(leader, "/api/v1/me/tokens")[0]}[tid]["last_used_at"]
+        deadline = time.time() + 5
+        while last_used(a["id"]) is None and time.time() < deadline:
+            time.sleep(0.05)
+        check(last_used(a["id"]), "token A's use is recorded")
+        eq(last_used(b["id"]), None, "token B was never used")
         # another account cannot revoke it (nor learn it exists)
         expect_error(other.delete("/api/v1/me/tokens/%d" % b["id"]), 404, msg="another account's token")
         expect_status(tb.get("/api/v1/me"), 200, "B still works after another's attempt")
@@ -346,6 +354,7 @@ class AuthSuite(dt.Suite):
         expect_status(b.get("/api/v1/me"), 200, "the CLI's token works")  # cached by the server now
         r = dt.run_cli(self.duban, ["token", "list", "--username", "leader"] + args)
         eq(r.returncode, 0, "list (stderr %s)" % r.stderr)
+        eq(r.stdout.splitlines()[0].split()[:6], ["ID", "USER", "NAME", "STATUS", "CREATED", "LAST"], "the header")
         line = [ln for ln in r.stdout.splitlines() if "对接脚本" in ln]
         eq(len(line), 1, "one line for the token: %r" % r.stdout)
         check(raw not in r.stdout, "the list never prints a secret")

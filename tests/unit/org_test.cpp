@@ -287,6 +287,9 @@ TEST_F(OrgTest, TokensAreListedByStatusAndRevokedByTheirOwnerOnly) {
     EXPECT_EQ(ids(std::nullopt, "revoked"), (std::vector<int64_t>{a}));
     EXPECT_EQ(org::TokenToJson(*store::FindToken(*conn, b), now)["status"], "expired");
     EXPECT_FALSE(org::TokenToJson(*store::FindToken(*conn, b), now).contains("token_hash"));
+    EXPECT_TRUE(org::TokenToJson(*store::FindToken(*conn, w), now)["last_used_at"].is_null());
+    store::TouchToken(*conn, w, now);
+    EXPECT_EQ(org::TokenToJson(*store::FindToken(*conn, w), now)["last_used_at"], now);
     auto [events, total] = store::ListEvents(*conn, {.action = "token.revoke"});
     ASSERT_EQ(total, 1);  // the refused attempts changed nothing
     EXPECT_EQ(events[0].payload["token_id"], a);

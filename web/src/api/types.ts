@@ -204,6 +204,7 @@ export interface ApiToken {
   created_at: string;
   expires_at: string;
   revoked_at: string | null;
+  last_used_at: string | null; // to the minute
   status: ApiTokenStatus;
 }
 

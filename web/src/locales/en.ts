@@ -477,6 +477,8 @@ export default {
     none: 'No API tokens yet',
     noneOfStatus: 'No tokens with this status',
     createdAt: 'Created',
+    lastUsed: 'Last used',
+    neverUsed: 'Never',
     expiresAt: 'Expires',
     revokedAt: 'Revoked',
     revoke: 'Revoke',

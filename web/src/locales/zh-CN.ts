@@ -474,6 +474,8 @@ export default {
     none: '还没有接口令牌',
     noneOfStatus: '没有该状态的令牌',
     createdAt: '创建时间',
+    lastUsed: '最近使用',
+    neverUsed: '从未使用',
     expiresAt: '到期时间',
     revokedAt: '吊销时间',
     revoke: '吊销',

@@ -474,6 +474,8 @@ export default {
     none: '還沒有接口令牌',
     noneOfStatus: '沒有該狀態的令牌',
     createdAt: '創建時間',
+    lastUsed: '最近使用',
+    neverUsed: '從未使用',
     expiresAt: '到期時間',
     revokedAt: '吊銷時間',
     revoke: '吊銷',
