@@ -503,6 +503,10 @@ Result<Json> CreateCase(store::WriteTx& tx, const Json& body, const Viewer& v, c
     auto pid = OptInt(body, "project_id");
     if (!pid) return pid.error();
     if (*pid && !store::FindProject(c, **pid)) return Error::Validation("project_id", "project_id is not a project");
+    // A project lists its cases as its problems to every reader of the project: only an enterprise
+    // request (企业诉求) is raised on one, never a petition or a citizen's report.
+    if (*pid && r.type != "enterprise")
+        return Error::Validation("project_id", "only an enterprise request (type enterprise) is raised on a project");
     r.project_id = *pid;
     auto att = Attachments(c, body);
     if (!att) return att.error();

@@ -155,7 +155,21 @@ int Usage(const char* msg) {
     return msg ? 2 : 0;
 }
 
+// The database, its -wal and -shm hold password hashes and the cases' free text: readable by the
+// server's account only. Files made by an older version, or copied in, lose their group and other
+// permissions, and the command says so.
+void TightenDbFiles(const std::string& path) {
+    for (const std::string& f : {path, path + "-wal", path + "-shm"}) {
+        struct stat st {};
+        if (::stat(f.c_str(), &st) != 0 || (st.st_mode & 077) == 0) continue;
+        const mode_t was = st.st_mode & 0777, now = was & ~static_cast<mode_t>(077);
+        if (::chmod(f.c_str(), now) == 0)
+            std::fprintf(stderr, "duban: %s was readable by others (%04o): now %04o\n", f.c_str(), was, now);
+    }
+}
+
 std::unique_ptr<store::Database> OpenDb(const Args& a, bool create_dir) {
+    ::umask(077);  // what the commands create (database, key, attachments) is the server account's alone
     store::DbOptions o;
     o.postgres_url = a.Get("--postgres");
     o.sqlite_path = a.Get("--db", "./var/duban.db");
@@ -166,7 +180,10 @@ std::unique_ptr<store::Database> OpenDb(const Args& a, bool create_dir) {
     }
     if (o.postgres_url.empty() && !create_dir && !std::filesystem::exists(o.sqlite_path))
         throw std::runtime_error("no database at " + o.sqlite_path + " (run 'duban migrate' or 'duban serve' first)");
-    return std::make_unique<store::Database>(o);
+    if (o.postgres_url.empty()) TightenDbFiles(o.sqlite_path);
+    auto db = std::make_unique<store::Database>(o);
+    if (o.postgres_url.empty()) TightenDbFiles(o.sqlite_path);  // a new database, or -wal and -shm made just now
+    return db;
 }
 
 void MigrateDb(store::Database& db, bool verbose, bool log_applied = false) {

@@ -261,7 +261,7 @@ std::vector<InvestmentRow> ListCurrentInvestments(Conn& c) {
 
 std::vector<ProjectCaseRow> ListProjectCases(Conn& c, std::optional<int64_t> record_id) {
     std::string sql = "SELECT id, project_id, number, title, stage, status, reported_at, light, closed_at FROM cases "
-                      "WHERE project_id IS NOT NULL";
+                      "WHERE project_id IS NOT NULL AND type = 'enterprise'";  // a project's problems
     std::vector<Value> params;
     if (record_id) {
         sql += " AND project_id = ?";

@@ -222,7 +222,29 @@ class BackupSuite(dt.Suite):
         r = dt.run_cli(self.duban, ["backup", "--db", src, "--to", dst, "--frob"])
         eq(r.returncode, 2, "an unknown option is refused")
 
-    def test_key_must_match_the_sealed_data(self):
+    def test_live_files_are_the_servers_alone(self):
+        """The database, its -wal, the key and the attachments are readable by the server's account
+        only; a database left readable by others (an older version's, or copied in) is tightened at
+        start, and the server says so."""
+        if self.backend.name != "sqlite":
+            return
+        srv = self.new_server("modes")
+        sup = srv.session("ducha.staff")
+        png = b"\x89PNG\r\n\x1a\n" + b"mode-check" * 8
+        sha = expect_status(sup.request("POST", "/api/v1/attachments", body=png, ctype="image/png"), 201).json()["sha256"]
+        folder = os.path.dirname(srv.db.path)
+        files = [srv.db.path, srv.db.path + "-wal", os.path.join(folder, "duban.key")]
+        files += [os.path.join(d, f) for d, _, fs in os.walk(os.path.join(folder, "blobs")) for f in fs if f == sha[2:]]
+        check(len(files) == 4 and all(os.path.exists(f) for f in files), "the files: %r" % files)
+        for f in files:
+            eq(os.stat(f).st_mode & 0o077, 0, "%s is the server's alone (%o)" % (f, os.stat(f).st_mode & 0o777))
+        srv.stop()
+        os.chmod(srv.db.path, 0o644)
+        srv.start()
+        eq(os.stat(srv.db.path).st_mode & 0o777, 0o600, "tightened at start")
+        check("readable by others (0644): now 0600" in srv.log_tail(200000), "the server says so: %s" % srv.log_tail()[-400:])
+
+
         """A restored database started without the duban.key it was sealed with, or with another key,
         refuses to start (it would answer empty personal data and seal new data with a second key)."""
         if self.backend.name != "sqlite":

@@ -394,6 +394,12 @@ class CasesSuite(dt.Suite):
                      msg="another street's grid")
         expect_error(self.chunliu.post("/api/v1/cases", dict(body, street_id=self.chunliu_id, project_id=999999)), 422,
                      field="project_id", msg="no such project")
+        proj = dt.list_all(self.sup, "/api/v1/projects")[0][0]["id"]
+        for typ, cat in (("hotline", "H0101"), ("petition", "P0201"), ("urban", "E0101")):
+            b = {"type": typ, "category": cat, "description": "不应挂在项目上。（测试）", "street_id": self.chunliu_id,
+                 "project_id": proj}
+            expect_error(self.sup.post("/api/v1/cases", b), 422, field="project_id",
+                         msg="a %s case raised on a project (its title would show to every project reader)" % typ)
         for field, text in (("description", "井盖\u0000缺失"), ("title", "标题\u001b]x"), ("address", "a\u000bb")):
             expect_error(self.chunliu.post("/api/v1/cases", dict(body, street_id=self.chunliu_id, **{field: text})), 422,
                          field=field, msg="a control character in " + field)
