@@ -169,10 +169,22 @@ void Record(store::WriteTx& tx, const store::CaseRow& r, const std::string& acti
     s.note = note;
     s.data = data;
     store::InsertCaseStep(tx.conn(), s);
+    // The auditor reads every event, and free text (a note, a reason, a free-form field) may carry a
+    // citizen's name or phone: the event keeps the text's SHA-256 and length, which proves what was
+    // written, while the text itself stays in the case's history, behind the case scope.
+    auto digest = [](const std::string& text) {
+        return Json{{"sha256", core::Sha256Hex(text)}, {"chars", core::Utf8Length(text)}};
+    };
     Json payload = {{"number", r.number}, {"type", r.type}, {"from", from}, {"to", to}, {"seq", s.seq}};
-    if (!note.empty()) payload["note"] = note;
-    for (const char* k : {"unit_id", "co_units", "reason", "rating", "solved", "target_id", "amount", "attachments", "fields"})
+    if (!note.empty()) payload["note"] = digest(note);
+    for (const char* k : {"unit_id", "co_units", "rating", "solved", "target_id", "amount", "attachments"})
         if (data.contains(k)) payload[k] = data[k];
+    if (data.contains("reason") && data["reason"].is_string()) payload["reason"] = digest(data["reason"].get<std::string>());
+    if (data.contains("fields") && data["fields"].is_object()) {
+        Json f = Json::object();
+        for (auto& [k, v] : data["fields"].items()) f[k] = v.is_string() ? digest(v.get<std::string>()) : v;
+        payload["fields"] = f;
+    }
     tx.Emit("case." + action, "case", r.id, payload);
 }
 

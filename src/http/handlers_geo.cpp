@@ -172,8 +172,9 @@ asio::awaitable<Response> UploadH(Ctx& ctx) {
     auto cop = Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip), [st, name, uid](store::WriteTx& tx) -> Result<Json> {
         store::AttachmentRow row{st.sha256, st.mime, static_cast<int64_t>(st.size), name, tx.now(), uid};
         bool fresh = store::InsertAttachmentIfAbsent(tx.conn(), row);
+        // Not the file's name: the auditor reads every event, and a name may be a citizen's (张三身份证.jpg).
         tx.Emit("attachment.upload", "attachment", std::nullopt,
-                {{"sha256", st.sha256}, {"mime", st.mime}, {"size", st.size}, {"name", name}, {"new", fresh}});
+                {{"sha256", st.sha256}, {"mime", st.mime}, {"size", st.size}, {"new", fresh}});
         return Json{{"sha256", st.sha256}, {"mime", st.mime}, {"size", st.size}};
     });
     auto r = co_await std::move(cop);

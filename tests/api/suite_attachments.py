@@ -57,6 +57,7 @@ class AttachmentsSuite(dt.Suite):
                 check(os.path.isfile(blob), "blob at %s" % blob)
         ev = self.srv.db.query("SELECT payload FROM events WHERE action = 'attachment.upload' ORDER BY seq DESC LIMIT 1")
         check(hashlib.sha256(PDF).hexdigest() in ev[0][0], "the event carries the hash: %r" % ev)
+        check("回复" not in ev[0][0], "not the file's name, which may be a citizen's: %r" % ev)
 
     def test_same_bytes_stored_once(self):
         a = expect_status(self.upload(self.staff, JPEG + b"once", "image/jpeg", "a.jpg"), 201).json()

@@ -8,6 +8,9 @@ Validation (422 naming the field), wrong stage and stale version (409) and wrong
 nothing; scope (404); the reporter's masked data and the logged full view; the benchmark
 lifecycle as four writes; yellow and red lights across National Day 2026 and its adjusted
 Saturday (10 October)."""
+import hashlib
+import json
+
 import dubantest as dt
 from dubantest import check, eq, expect_error, expect_status, urlquote
 
@@ -149,6 +152,28 @@ class CasesSuite(dt.Suite):
         eq(int(self.srv.db.query("SELECT COUNT(*) FROM events WHERE object_type = 'case' AND object_id = %d" % cid)[0][0]), 4,
            "four writes, four events")
         eq(int(self.srv.db.query("SELECT COUNT(*) FROM case_steps WHERE case_id = %d" % cid)[0][0]), 4, "four steps")
+
+    def test_events_keep_digests_of_free_text(self):
+        """The auditor reads every event but not cases: a note or reason in an event is its SHA-256 and
+        length, never the text (which may name a citizen), while the case's history keeps the text."""
+        c = self.create({"type": "hotline", "category": "H0101", "description": "市民反映噪声扰民。（演示数据）"})
+        cid = c["id"]
+        self.act(self.sup, cid, "dispatch", {"unit_id": self.chunliu_id})
+        note = "已联系报告人孙悟空 13900001111"
+        expect_status(self.sup.post("/api/v1/cases/%d/notes" % cid, {"text": note}), 201)
+        closing = "已答复，报告人刘小明 13812340000 满意"
+        self.act(self.sup, cid, "close", {"note": closing})
+        mine = [e for e in self.events("case.") if e["object_id"] == cid]
+        eq(len(mine), 4, "create, dispatch, note, close")
+        dumped = json.dumps([e["payload"] for e in mine], ensure_ascii=False)
+        for text in ("13900001111", "13812340000", "孙悟空", "刘小明"):
+            check(text not in dumped, "%s is not in the events: %s" % (text, dumped))
+        by = {e["action"]: e["payload"] for e in mine}
+        eq(by["case.note"]["note"], {"sha256": hashlib.sha256(note.encode()).hexdigest(), "chars": len(note)},
+           "the note's digest and length")
+        eq(by["case.close"]["note"]["sha256"], hashlib.sha256(closing.encode()).hexdigest(), "the closing note's digest")
+        history = [h["note"] for h in self.case(cid)["history"]]
+        check(note in history and closing in history, "the history keeps the text: %r" % history)
 
     # ------------------------------------------------------------------ hotline
     def test_hotline_full(self):
