@@ -691,6 +691,60 @@ std::string Open311Status(std::string_view case_status) {
     return case_status == "closed" || case_status == "merged" ? "closed" : "open";
 }
 
+std::string MaskLongNumbers(std::string_view text) {
+    // The digit at byte i, as its length in bytes (1 ASCII, 3 full-width ０-９), or 0.
+    auto digit_at = [&](size_t i) -> size_t {
+        unsigned char b = static_cast<unsigned char>(text[i]);
+        if (b >= '0' && b <= '9') return 1;
+        if (b == 0xEF && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xBC) {
+            unsigned char c = static_cast<unsigned char>(text[i + 2]);
+            if (c >= 0x90 && c <= 0x99) return 3;
+        }
+        return 0;
+    };
+    std::string out;
+    out.reserve(text.size());
+    size_t i = 0;
+    while (i < text.size()) {
+        if (!digit_at(i)) {
+            out += text[i++];
+            continue;
+        }
+        // a run: digits, with single spaces between them
+        size_t end = i, digits = 0;
+        for (size_t j = i; j < text.size();) {
+            if (size_t n = digit_at(j)) {
+                j += n;
+                end = j;
+                ++digits;
+            } else if (text[j] == ' ' && j + 1 < text.size() && digit_at(j + 1)) {
+                ++j;
+            } else {
+                break;
+            }
+        }
+        const bool mask = digits >= 7;
+        size_t kept = 0;
+        for (size_t j = i; j < end;) {
+            size_t n = digit_at(j);
+            if (!n) {
+                out += text[j++];
+                continue;
+            }
+            if (mask && kept >= 3) out += '*';
+            else out.append(text.substr(j, n));
+            ++kept;
+            j += n;
+        }
+        if (mask && digits == 17 && end < text.size() && (text[end] == 'X' || text[end] == 'x')) {
+            out += '*';
+            ++end;
+        }
+        i = end;
+    }
+    return out;
+}
+
 Doc RequestDoc(const Settings& s, const Json& kase, const RequestExtras& extras) {
     auto time_or_null = [&](const std::string& v) -> Doc {
         std::string t = LocalTime(s, v);
@@ -719,6 +773,7 @@ Doc RequestDoc(const Settings& s, const Json& kase, const RequestExtras& extras)
     d["service_name"] = TextOrNull(kase, "category_name");
     d["service_code"] = TextOrNull(kase, "category");
     d["description"] = TextOrNull(kase, "description");
+    if (d["description"].is_string()) d["description"] = MaskLongNumbers(d["description"].get<std::string>());
     d["agency_responsible"] =
         extras.agency_responsible.empty() ? Doc(nullptr) : Doc(extras.agency_responsible);
     d["service_notice"] = extras.service_notice.empty() ? Doc(nullptr) : Doc(extras.service_notice);
@@ -726,6 +781,7 @@ Doc RequestDoc(const Settings& s, const Json& kase, const RequestExtras& extras)
     d["updated_datetime"] = time_or_null(updated);
     d["expected_datetime"] = open ? time_or_null(StrOr(kase, "stage_due_at")) : Doc(nullptr);
     d["address"] = TextOrNull(kase, "address");
+    if (d["address"].is_string()) d["address"] = MaskLongNumbers(d["address"].get<std::string>());
     d["address_id"] = nullptr;
     d["zipcode"] = nullptr;
     d["lat"] = NumberOrNull(kase, "lat");

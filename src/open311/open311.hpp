@@ -185,7 +185,12 @@ struct RequestExtras {
     std::string service_notice;
     std::string media_url;
 };
+/// Public output is read by anyone: description and address have their long numbers masked.
 Doc RequestDoc(const Settings& s, const core::Json& kase, const RequestExtras& extras);
+/// Masks what looks like a phone or ID number in public free text: a run of 7 or more digits
+/// (ASCII or full-width, single spaces allowed between them) keeps its first 3 digits, the others
+/// (and an ID number's final X) become '*'. Shorter runs (house numbers, dates, years) stay.
+std::string MaskLongNumbers(std::string_view text);
 /// `[request, …]`, XML `<service_requests><request>…`.
 Doc RequestsDoc(std::vector<Doc> requests);
 

@@ -6,6 +6,7 @@ Every response has the shape of the real cities' samples (tests/fixtures/open311
 value kinds in JSON, same element names in XML). Errors use the spec's list ([{code, description}]
 or <errors><error>): a bad api_key is 403, an unknown service_code or a missing location 400, and
 nothing is stored. No reporter data is ever served, and only urban cases are visible."""
+import json
 import os
 import sys
 
@@ -173,6 +174,21 @@ class Open311Suite(dt.Suite):
         # personal data is encrypted at rest: the phone is nowhere in the database in clear
         rows = self.srv.db.query("SELECT * FROM case_reporters")
         check(rows and "13812345678" not in repr(rows), "the reporter's phone is not stored in clear")
+
+    def test_public_text_has_long_numbers_masked(self):
+        """Citizens type their phone into the description: the public GET masks long numbers in the
+        description and address, while the case itself keeps them for the staff."""
+        text = "井盖缺失，联系我 13812340000（演示）"
+        code, created = self.post(self.json, description=text, address_string="西安路88号 身份证210204199001011235")
+        sid = created[0]["service_request_id"]
+        r = self.json.request(sid)[0]
+        eq(r["description"], "井盖缺失，联系我 138********（演示）", "the public description")
+        eq(r["address"], "西安路88号 身份证210***************", "the public address")
+        listed = [x for x in self.json.requests() if x["service_request_id"] == sid]
+        check(listed and "13812340000" not in json.dumps(listed), "the list masks it too: %r" % listed)
+        case = [c for c in expect_status(self.sup.get("/api/v1/cases?type=urban&per_page=500"), 200).json()["items"]
+                if c["number"] == sid][0]
+        eq(case["description"], text, "the staff read what was written")
 
     def test_post_xml_and_read_back(self):
         code, created = self.post(self.xml, attributes={})

@@ -737,3 +737,25 @@ TEST(Open311Xml, TextIsEscapedAndControlCharactersDropped) {
 
 }  // namespace
 }  // namespace duban::open311
+
+TEST(Open311Requests, PublicTextHasItsLongNumbersMasked) {
+    EXPECT_EQ(duban::open311::MaskLongNumbers("井盖缺失，联系我 13812340000 刘"), "井盖缺失，联系我 138******** 刘");
+    EXPECT_EQ(duban::open311::MaskLongNumbers("电话139 1234 5678。"), "电话139 **** ****。");
+    EXPECT_EQ(duban::open311::MaskLongNumbers("身份证210204199001011235"), "身份证210***************");
+    EXPECT_EQ(duban::open311::MaskLongNumbers("21020419900101123X号"), "210***************号");
+    EXPECT_EQ(duban::open311::MaskLongNumbers("座机0411-84123456"), "座机0411-841*****");
+    EXPECT_EQ(duban::open311::MaskLongNumbers("全角１３８１２３４００００"), "全角１３８********");
+    // short runs stay: house numbers, dates, years, a six-digit code
+    EXPECT_EQ(duban::open311::MaskLongNumbers("春柳街道12号 2026-11-30 邮编116000"), "春柳街道12号 2026-11-30 邮编116000");
+    EXPECT_EQ(duban::open311::MaskLongNumbers("1 2 3 4 5 6"), "1 2 3 4 5 6");
+    EXPECT_EQ(duban::open311::MaskLongNumbers("1 2 3 4 5 6 7"), "1 2 3 * * * *");
+    EXPECT_EQ(duban::open311::MaskLongNumbers(""), "");
+    EXPECT_EQ(duban::open311::MaskLongNumbers("1234567"), "123****");
+
+    duban::open311::Settings s;
+    duban::core::Json kase = {{"number", "CG-1"}, {"status", "open"}, {"description", "路灯坏了，电话13912345678"},
+                       {"address", "西安路88号 13900001111"}};
+    auto d = duban::open311::RequestDoc(s, kase, {});
+    EXPECT_EQ(d["description"], "路灯坏了，电话139********");
+    EXPECT_EQ(d["address"], "西安路88号 139********");
+}
