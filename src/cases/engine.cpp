@@ -331,8 +331,8 @@ bool Viewer::Sees(const store::CaseRow& c) const {
 std::string MaskName(const std::string& s) {
     if (s.empty()) return "";
     size_t n = core::Utf8Length(s);
-    std::string first = core::Utf8Prefix(s, 1);
-    return first + std::string(n > 1 ? n - 1 : 1, '*');
+    if (n == 1) return "*";  // its first character would be all of it
+    return core::Utf8Prefix(s, 1) + std::string(n - 1, '*');
 }
 std::string MaskPhone(const std::string& s) {
     if (s.size() < 7) return std::string(s.size(), '*');

@@ -235,6 +235,8 @@ TEST(CaseLight, EvaluateAtInjectedTimes) {
 TEST(CaseMask, PersonalDataMasked) {
     EXPECT_EQ(MaskName("王芳"), "王*");
     EXPECT_EQ(MaskName("欧阳明月"), "欧***");
+    EXPECT_EQ(MaskName("A"), "*");  // a one-character name shows nothing of itself
+    EXPECT_EQ(MaskName("芳"), "*");
     EXPECT_EQ(MaskPhone("13812345678"), "138****5678");
     // Landlines: two digits kept at each end, never fewer than three hidden.
     EXPECT_EQ(MaskPhone("8412345"), "84***45");
