@@ -191,6 +191,17 @@ asio::awaitable<Response> DownloadH(Ctx& ctx) {
         row = store::FindAttachment(*c, sha);
     }
     if (!row) co_return ErrorResponse(Error::NotFoundMsg("attachment not found"));
+    // The bytes never change under their hash, but every view passes the server's checks: the
+    // browser keeps a copy and asks again each time ("no-cache"), and gets a 304 without the bytes.
+    // A person who logged out, or a shared terminal's next user, is not shown it from the cache.
+    const std::string etag = "\"" + sha + "\"";
+    if (ctx.req.Header("if-none-match") == etag) {
+        Response nm;
+        nm.status = 304;
+        nm.headers.emplace_back("ETag", etag);
+        nm.headers.emplace_back("Cache-Control", "private, no-cache");
+        co_return nm;
+    }
     auto bytes = ctx.app.blobs.Get(sha);
     if (!bytes.ok()) co_return ErrorResponse(bytes.error());
     // The type is checked again from the bytes, never taken from the request that stored them.
@@ -210,7 +221,8 @@ asio::awaitable<Response> DownloadH(Ctx& ctx) {
     r.headers.emplace_back("Content-Disposition",
                            std::string(*mime == "application/pdf" ? "attachment" : "inline") + "; filename=\"" + ascii +
                                "\"; filename*=UTF-8''" + PercentEncode(name));
-    r.headers.emplace_back("Cache-Control", "private, max-age=31536000, immutable");
+    r.headers.emplace_back("ETag", etag);
+    r.headers.emplace_back("Cache-Control", "private, no-cache");
     co_return r;
 }
 

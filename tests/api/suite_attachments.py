@@ -46,6 +46,12 @@ class AttachmentsSuite(dt.Suite):
             check(g.body == data, "byte-identical %s" % ctype)
             eq(g.header("Content-Type"), ctype, "served type")
             eq(g.header("X-Content-Type-Options"), "nosniff", "nosniff")
+            # kept by the browser, but asked for again at each view: a 304 after the server's checks
+            eq((g.header("Cache-Control"), g.header("ETag")), ("private, no-cache", '"%s"' % sha), "caching")
+            again = self.leader.get("%s/%s" % (P, sha), headers={"If-None-Match": '"%s"' % sha})
+            eq((again.status, again.body), (304, b""), "revalidated: 304 without the bytes")
+            expect_status(self.srv.client().get("%s/%s" % (P, sha), headers={"If-None-Match": '"%s"' % sha}), 401,
+                          "no 304 without a session")
             cd = g.header("Content-Disposition")
             check(cd.startswith("inline" if ctype != "application/pdf" else "attachment"), cd)
             if ctype == "application/pdf":
