@@ -116,14 +116,16 @@ Result<Stored> BlobStore::Put(std::string_view bytes, std::string_view declared_
     fs::path final_path = PathOf(st.sha256);
     fs::path dir = final_path.parent_path();
     std::error_code ec;
-    if (fs::is_regular_file(final_path, ec) && fs::file_size(final_path, ec) == bytes.size()) return st;
+    // Renamed into place whole, so a file under the hash holds these bytes (sealed or not).
+    if (fs::is_regular_file(final_path, ec) && fs::file_size(final_path, ec) > 0) return st;
     bool new_dir = !fs::exists(dir, ec);
     fs::create_directories(dir, ec);
     if (ec) return Error::Internal("cannot create " + dir.string() + ": " + ec.message());
     fs::path tmp = dir / (".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(g_tmp_counter.fetch_add(1)));
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
     if (fd < 0) return Io("cannot create " + tmp.string());
-    bool ok = WriteAll(fd, bytes) && ::fsync(fd) == 0;
+    const std::string sealed = box_ ? box_->Seal(bytes) : std::string();
+    bool ok = WriteAll(fd, box_ ? std::string_view(sealed) : bytes) && ::fsync(fd) == 0;
     ok = (::close(fd) == 0) && ok;
     if (!ok || ::rename(tmp.c_str(), final_path.c_str()) != 0) {
         Error e = Io("cannot write " + final_path.string());
@@ -142,7 +144,13 @@ Result<std::string> BlobStore::Get(std::string_view sha) const {
     if (!in) return Error::NotFoundMsg("attachment not found");
     std::stringstream ss;
     ss << in.rdbuf();
-    return ss.str();
+    std::string data = ss.str();
+    // Sealed files are "v1." + base64url; stored JPEG, PNG and PDF bytes never begin so.
+    if (data.rfind("v1.", 0) != 0) return data;
+    if (!box_) return Error::Internal("attachment " + std::string(sha) + " is sealed and no key was given");
+    auto plain = box_->Open(data);
+    if (!plain) return Error::Internal("attachment " + std::string(sha) + " cannot be opened with this key");
+    return std::move(*plain);
 }
 
 }  // namespace duban::blobs

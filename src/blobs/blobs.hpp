@@ -39,14 +39,17 @@ struct Stored {
 
 class BlobStore {
 public:
-    /// REQUIRES: root is a directory path (created on first Put).
-    explicit BlobStore(std::string root, size_t max_bytes = kDefaultMaxBytes)
-        : root_(std::move(root)), max_bytes_(max_bytes) {}
+    /// REQUIRES: root is a directory path (created on first Put). With a box, files are written
+    /// sealed with it (photos of ID cards and petition letters are personal data, encrypted at rest
+    /// like the reporters' fields); files stored before, unsealed, are still read.
+    explicit BlobStore(std::string root, size_t max_bytes = kDefaultMaxBytes, const core::SecretBox* box = nullptr)
+        : root_(std::move(root)), max_bytes_(max_bytes), box_(box) {}
 
     /// Checks and stores bytes. Errors: kTooLarge (over max_bytes), kUnsupportedMedia (not JPEG,
     /// PNG or PDF by content, or a declared type that disagrees), kInternal (I/O).
     Result<Stored> Put(std::string_view bytes, std::string_view declared_type) const;
-    /// The bytes of a stored hash; kNotFound when absent.
+    /// The bytes of a stored hash, opened when sealed; kNotFound when absent, kInternal when the
+    /// file is sealed with another key or altered.
     Result<std::string> Get(std::string_view sha256) const;
     bool Exists(std::string_view sha256) const;
     /// Where a hash lives (whether or not it exists).
@@ -57,6 +60,7 @@ public:
 private:
     std::string root_;
     size_t max_bytes_;
+    const core::SecretBox* box_;
 };
 
 }  // namespace duban::blobs

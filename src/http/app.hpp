@@ -162,7 +162,7 @@ class App {
 public:
     App(store::Database& db, store::Pipeline& p, const core::Clock& c, const core::SecretBox& b,
         const ServerSettings& s)
-        : db(db), pipeline(p), clock(c), box(b), settings(s), blobs(s.blob_dir, s.attachment_limit) {}
+        : db(db), pipeline(p), clock(c), box(b), settings(s), blobs(s.blob_dir, s.attachment_limit, &b) {}
     store::Database& db;
     store::Pipeline& pipeline;
     const core::Clock& clock;

@@ -61,6 +61,10 @@ class AttachmentsSuite(dt.Suite):
             if self.srv.db.path:
                 blob = os.path.join(os.path.dirname(self.srv.db.path), "blobs", sha[:2], sha[2:])
                 check(os.path.isfile(blob), "blob at %s" % blob)
+                with open(blob, "rb") as f:
+                    on_disk = f.read()
+                check(on_disk.startswith(b"v1.") and data[:4] not in on_disk,
+                      "sealed with the server's key at rest, not the %s bytes: %r" % (ctype, on_disk[:16]))
         ev = self.srv.db.query("SELECT payload FROM events WHERE action = 'attachment.upload' ORDER BY seq DESC LIMIT 1")
         check(hashlib.sha256(PDF).hexdigest() in ev[0][0], "the event carries the hash: %r" % ev)
         check("回复" not in ev[0][0], "not the file's name, which may be a citizen's: %r" % ev)

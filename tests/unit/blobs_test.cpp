@@ -127,3 +127,34 @@ TEST(Blobs, AWriteThatCannotCompleteLeavesNothing) {
     ASSERT_FALSE(r2.ok());
     EXPECT_EQ(CountFiles(d.p / "s2"), 0u);
 }
+
+TEST(Blobs, SealedWithTheKeyOnDiskAndOpenedOnRead) {
+    core::InitCrypto();
+    TempDir d;
+    auto box = core::SecretBox::FromKey(std::string(32, 'k'));
+    blobs::BlobStore store((d.p / "sealed").string(), blobs::kDefaultMaxBytes, &box);
+    auto a = store.Put(kJpeg, "image/jpeg");
+    ASSERT_TRUE(a.ok()) << a.error().message;
+    EXPECT_EQ(a->sha256, core::Sha256Hex(kJpeg));  // addressed by the plain bytes
+    std::ifstream in(store.PathOf(a->sha256), std::ios::binary);
+    std::string on_disk((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(on_disk.rfind("v1.", 0), 0u);
+    EXPECT_EQ(on_disk.find(kJpeg.substr(0, 3)), std::string::npos);  // no JPEG bytes in the file
+    auto back = store.Get(a->sha256);
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_EQ(*back, kJpeg);
+    EXPECT_FALSE(store.Put(kJpeg, "image/jpeg")->created);  // stored once
+    // Another key cannot open it; no key at all says so.
+    auto other = core::SecretBox::FromKey(std::string(32, 'x'));
+    blobs::BlobStore wrong((d.p / "sealed").string(), blobs::kDefaultMaxBytes, &other);
+    EXPECT_FALSE(wrong.Get(a->sha256).ok());
+    blobs::BlobStore none((d.p / "sealed").string());
+    EXPECT_FALSE(none.Get(a->sha256).ok());
+    // A file stored before sealing (plain bytes) is still read.
+    blobs::BlobStore plain((d.p / "sealed").string());
+    auto p = plain.Put(kPng, "image/png");
+    ASSERT_TRUE(p.ok());
+    auto old = store.Get(p->sha256);
+    ASSERT_TRUE(old.ok());
+    EXPECT_EQ(*old, kPng);
+}
