@@ -180,10 +180,9 @@ std::unique_ptr<store::Database> OpenDb(const Args& a, bool create_dir) {
     }
     if (o.postgres_url.empty() && !create_dir && !std::filesystem::exists(o.sqlite_path))
         throw std::runtime_error("no database at " + o.sqlite_path + " (run 'duban migrate' or 'duban serve' first)");
+    // Before SQLite opens it: the -wal and -shm it makes take the database file's mode.
     if (o.postgres_url.empty()) TightenDbFiles(o.sqlite_path);
-    auto db = std::make_unique<store::Database>(o);
-    if (o.postgres_url.empty()) TightenDbFiles(o.sqlite_path);  // a new database, or -wal and -shm made just now
-    return db;
+    return std::make_unique<store::Database>(o);
 }
 
 void MigrateDb(store::Database& db, bool verbose, bool log_applied = false) {
@@ -488,7 +487,7 @@ std::string PadColumns(const std::string& s, size_t cols) {
 int CmdTokenList(const Args& a) {
     store::TokenFilter f;
     f.status = a.Get("--status");
-    if (!f.status.empty() && f.status != "active" && f.status != "expired" && f.status != "revoked")
+    if (!f.status.empty() && !org::IsTokenStatus(f.status))
         return Usage("--status is active, expired or revoked");
     auto db = OpenDb(a, false);
     auto c = db->Read();
@@ -506,23 +505,18 @@ int CmdTokenList(const Args& a) {
     auto minute = [](const std::string& t) { return t.size() >= 16 ? t.substr(0, 16) + "Z" : t; };
     std::printf("%-6s %-20s %-24s %-8s %-18s %-18s %s\n", "ID", "USER", "NAME", "STATUS", "CREATED", "LAST USED",
                 "EXPIRES (REVOKED)");
-    std::map<int64_t, std::string> names;
+    auto text = [](const core::Json& j, const char* k) { return j[k].is_string() ? j[k].get<std::string>() : std::string(); };
     int64_t shown = 0, total = 0;
     for (f.page = 1;; ++f.page) {
         auto [items, n] = store::ListTokens(*c, f);
         total = n;
-        for (auto& t : items) {
-            auto it = names.find(t.user_id);
-            if (it == names.end()) {
-                auto u = store::FindUser(*c, t.user_id);
-                it = names.emplace(t.user_id, u ? u->username : "#" + std::to_string(t.user_id)).first;
-            }
-            core::Json j = org::TokenToJson(t, f.now);
-            std::printf("%-6lld %s%s%-8s %-18s %-18s %s\n", static_cast<long long>(t.id),
-                        PadColumns(it->second, 21).c_str(), PadColumns(t.name, 25).c_str(),
-                        j["status"].get<std::string>().c_str(), minute(t.created_at).c_str(),
-                        t.last_used_at ? minute(*t.last_used_at).c_str() : "never",
-                        t.revoked_at ? ("(" + minute(*t.revoked_at) + ")").c_str() : minute(t.expires_at).c_str());
+        for (const auto& j : org::TokensJson(*c, items, f.now, true)) {
+            const std::string used = text(j, "last_used_at"), revoked = text(j, "revoked_at");
+            std::printf("%-6lld %s%s%-8s %-18s %-18s %s\n", static_cast<long long>(j["id"].get<int64_t>()),
+                        PadColumns(text(j, "username"), 21).c_str(), PadColumns(text(j, "name"), 25).c_str(),
+                        text(j, "status").c_str(), minute(text(j, "created_at")).c_str(),
+                        used.empty() ? "never" : minute(used).c_str(),
+                        revoked.empty() ? minute(text(j, "expires_at")).c_str() : ("(" + minute(revoked) + ")").c_str());
             ++shown;
         }
         if (items.empty() || shown >= total) break;

@@ -9,7 +9,7 @@ namespace {
 core::Status TokenFilterFrom(Ctx& ctx, store::TokenFilter* f) {
     if (auto s = Paging(ctx.req, &f->page, &f->per_page); !s) return s;
     f->status = Query(ctx.req, "status").value_or("");
-    if (!f->status.empty() && f->status != "active" && f->status != "expired" && f->status != "revoked")
+    if (!f->status.empty() && !org::IsTokenStatus(f->status))
         return Error{core::ErrorKind::kBadRequest, "invalid_query",
                      "status must be active, expired or revoked", "status"};
     f->now = core::FormatUtc(ctx.app.clock.Now());
@@ -42,9 +42,7 @@ asio::awaitable<Response> ListOwnTokens(Ctx& ctx) {
     f.user_id = ctx.principal->user_id;
     auto c = ctx.app.db.Read();
     auto [items, total] = store::ListTokens(*c, f);
-    Json arr = Json::array();
-    for (auto& t : items) arr.push_back(org::TokenToJson(t, f.now));
-    co_return JsonResponse(200, ListJson(std::move(arr), total, f.page, f.per_page));
+    co_return JsonResponse(200, ListJson(org::TokensJson(*c, items, f.now, false), total, f.page, f.per_page));
 }
 
 asio::awaitable<Response> Revoke(Ctx& ctx, std::optional<int64_t> owner) {
@@ -70,17 +68,7 @@ asio::awaitable<Response> ListAllTokens(Ctx& ctx) {
     if (auto s = QueryInt(ctx.req, "user_id", &f.user_id); !s) co_return ErrorResponse(s.error());
     auto c = ctx.app.db.Read();
     auto [items, total] = store::ListTokens(*c, f);
-    std::map<int64_t, std::string> names;
-    Json arr = Json::array();
-    for (auto& t : items) {
-        auto it = names.find(t.user_id);
-        if (it == names.end()) {
-            auto u = store::FindUser(*c, t.user_id);
-            it = names.emplace(t.user_id, u ? u->username : "#" + std::to_string(t.user_id)).first;
-        }
-        arr.push_back(org::TokenToJson(t, f.now, it->second));
-    }
-    co_return JsonResponse(200, ListJson(std::move(arr), total, f.page, f.per_page));
+    co_return JsonResponse(200, ListJson(org::TokensJson(*c, items, f.now, true), total, f.page, f.per_page));
 }
 
 asio::awaitable<Response> RevokeAnyToken(Ctx& ctx) {

@@ -1104,6 +1104,26 @@ Json TokenToJson(const store::ApiToken& t, const std::string& now, const std::st
     return j;
 }
 
+Json TokensJson(store::Conn& c, const std::vector<store::ApiToken>& tokens, const std::string& now, bool with_usernames) {
+    std::map<int64_t, std::string> names;
+    Json arr = Json::array();
+    for (const auto& t : tokens) {
+        std::string name;
+        if (with_usernames) {
+            auto it = names.find(t.user_id);
+            if (it == names.end()) {
+                auto u = store::FindUser(c, t.user_id);
+                it = names.emplace(t.user_id, u ? u->username : "#" + std::to_string(t.user_id)).first;
+            }
+            name = it->second;
+        }
+        arr.push_back(TokenToJson(t, now, name));
+    }
+    return arr;
+}
+
+bool IsTokenStatus(std::string_view s) { return s == "active" || s == "expired" || s == "revoked"; }
+
 Result<Json> RevokeToken(store::WriteTx& tx, int64_t token_id, std::optional<int64_t> owner) {
     auto t = store::FindToken(tx.conn(), token_id);
     if (!t || (owner && t->user_id != *owner)) return Error::NotFound("API token", token_id);

@@ -201,6 +201,10 @@ Result<Json> EndSessionBy(store::WriteTx& tx, int64_t session_id);
 Result<Json> CreateToken(store::WriteTx& tx, int64_t user_id, const std::string& name, int days);
 /// A token as lists show it: never its hash; `status` is active, expired or revoked at `now`.
 Json TokenToJson(const store::ApiToken& t, const std::string& now, const std::string& username = {});
+/// Tokens as lists show them, in order; with_usernames adds each one's account name.
+Json TokensJson(store::Conn& c, const std::vector<store::ApiToken>& tokens, const std::string& now, bool with_usernames);
+/// Is s a token status a list filters by (active, expired, revoked)?
+bool IsTokenStatus(std::string_view s);
 /// Revokes a token. With `owner`, only that account's token is found (others are 404).
 /// A token already revoked is a 409.
 Result<Json> RevokeToken(store::WriteTx& tx, int64_t token_id, std::optional<int64_t> owner);
