@@ -122,6 +122,8 @@ void LoadCalendar(App& app);
 /// locator), and who a signed-in account is to it (units, scope); handlers_cases.cpp.
 cases::Env CaseEnv(App& app);
 cases::Viewer CaseViewer(App& app, const org::Principal& p);
+/// Whether the account may read case id (case.read, and the case in its scope); reads c.
+bool SeesCase(store::Conn& c, const cases::Viewer& v, const org::Principal& p, int64_t id);
 void AddOpen311Routes(std::vector<Route>& r);
 void AddProjectRoutes(std::vector<Route>& r);
 void AddProjectSheetRoutes(std::vector<Route>& r);
@@ -224,6 +226,8 @@ asio::awaitable<Result<Json>> RunProjectSweep(App& app);
 /// shared with the dispatch-table handlers.
 registry::Viewer ProjectViewer(const org::Principal& p);
 registry::Env ProjectEnv(Ctx& ctx);
+/// Whether the account may read project id (project.read, and the lead unit in its scope).
+bool SeesProject(store::Conn& c, const org::Principal& p, int64_t id);
 
 /// Runs fn on the CPU pool and resumes with its result on the caller's executor. A plain function
 /// like Commit (see there): call it in its own statement and co_await the named result.

@@ -37,6 +37,12 @@ cases::Viewer CaseViewer(App& app, const org::Principal& p) {
     return v;
 }
 
+bool SeesCase(store::Conn& c, const cases::Viewer& v, const org::Principal& p, int64_t id) {
+    if (!p.Has(org::Perm::kCaseRead)) return false;
+    auto row = store::FindCase(c, id);
+    return row && v.Sees(*row);
+}
+
 namespace {
 
 asio::awaitable<Response> CommitCase(Ctx& ctx, store::CommandFn fn, int status) {

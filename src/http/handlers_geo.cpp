@@ -120,6 +120,9 @@ asio::awaitable<Response> LocateH(Ctx& ctx) {
 }
 
 // ---------------------------------------------------------------- attachments
+// A file named by more cases than this is checked against the first ones only (uploads first).
+constexpr int64_t kMaxAttachmentRefsChecked = 500;
+
 std::string PercentEncode(const std::string& s) {
     static const char* hex = "0123456789ABCDEF";
     std::string out;
@@ -172,6 +175,8 @@ asio::awaitable<Response> UploadH(Ctx& ctx) {
     auto cop = Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip), [st, name, uid](store::WriteTx& tx) -> Result<Json> {
         store::AttachmentRow row{st.sha256, st.mime, static_cast<int64_t>(st.size), name, tx.now(), uid};
         bool fresh = store::InsertAttachmentIfAbsent(tx.conn(), row);
+        // The uploader may read it back (a preview before the case is sent), under its own name.
+        if (uid) store::AddAttachmentRef(tx.conn(), st.sha256, "upload", *uid, name);
         // Not the file's name: the auditor reads every event, and a name may be a citizen's (张三身份证.jpg).
         tx.Emit("attachment.upload", "attachment", std::nullopt,
                 {{"sha256", st.sha256}, {"mime", st.mime}, {"size", st.size}, {"new", fresh}});
@@ -182,6 +187,27 @@ asio::awaitable<Response> UploadH(Ctx& ctx) {
     co_return JsonResponse(201, *r);
 }
 
+/// The name an account downloads a file under, or nothing when it may not read the file: an
+/// account that uploaded it reads it under its own name; one that sees a case or project naming it
+/// (case.read or project.read, within its scope) under the first uploader's name.
+std::optional<std::string> ReadersName(Ctx& ctx, store::Conn& c, const store::AttachmentRow& row) {
+    const org::Principal& p = *ctx.principal;
+    auto refs = store::ListAttachmentRefs(c, row.sha256, kMaxAttachmentRefsChecked);
+    std::optional<cases::Viewer> case_viewer;
+    for (const auto& ref : refs) {
+        if (ref.kind == "upload") {
+            if (p.user_id != 0 && p.user_id == ref.ref_id) return ref.name;
+        } else if (ref.kind == "case") {
+            if (!p.Has(org::Perm::kCaseRead)) continue;
+            if (!case_viewer) case_viewer = CaseViewer(ctx.app, p);
+            if (SeesCase(c, *case_viewer, p, ref.ref_id)) return row.name;
+        } else if (ref.kind == "project") {
+            if (SeesProject(c, p, ref.ref_id)) return row.name;
+        }
+    }
+    return std::nullopt;
+}
+
 asio::awaitable<Response> DownloadH(Ctx& ctx) {
     std::string sha = ctx.req.path.substr(ctx.req.path.rfind('/') + 1);
     if (!blobs::IsSha256Hex(sha)) co_return ErrorResponse(Error::NotFoundMsg("attachment not found"));
@@ -189,6 +215,12 @@ asio::awaitable<Response> DownloadH(Ctx& ctx) {
     {
         auto c = ctx.app.db.Read();
         row = store::FindAttachment(*c, sha);
+        // Out of the account's reach is the same 404 as never stored: a hash says nothing.
+        if (row) {
+            auto name = ReadersName(ctx, *c, *row);
+            if (name) row->name = *name;
+            else row.reset();
+        }
     }
     if (!row) co_return ErrorResponse(Error::NotFoundMsg("attachment not found"));
     // The bytes never change under their hash, but every view passes the server's checks: the
@@ -247,7 +279,8 @@ void AddGeoRoutes(std::vector<Route>& r) {
                  "201 {sha256, mime, size}; 413 over the size limit, 415 other types",
                  "attachments", "", "Binary", false, true});
     r.push_back({"GET", "/api/v1/attachments/{sha256}", DownloadH, Access::kPermission, Perm::kAttachmentRead,
-                 "An attachment's bytes with its checked type. Any business user who knows the hash may read it.",
+                 "An attachment's bytes with its checked type, to an account that uploaded it (under its own file "
+                 "name) or that sees a case or project naming it; 404 otherwise, as for a hash never stored",
                  "attachments"});
 }
 

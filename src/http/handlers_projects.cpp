@@ -18,9 +18,7 @@ asio::awaitable<Result<Json>> RunProjectSweep(App& app) {
     co_return r;
 }
 
-namespace {
-
-registry::Viewer ViewerOf(const org::Principal& p) {
+registry::Viewer ProjectViewer(const org::Principal& p) {
     registry::Viewer v;
     v.all = p.scope.all || p.Has(org::Perm::kProjectAdmin) ||
             std::find(p.roles.begin(), p.roles.end(), "leader") != p.roles.end();
@@ -35,6 +33,14 @@ registry::Viewer ViewerOf(const org::Principal& p) {
     v.may_read_cases = p.Has(org::Perm::kCaseRead);
     return v;
 }
+
+bool SeesProject(store::Conn& c, const org::Principal& p, int64_t id) {
+    if (!p.Has(org::Perm::kProjectRead)) return false;
+    auto row = store::FindProject(c, id);
+    return row && ProjectViewer(p).Sees(*row);
+}
+
+namespace {
 
 registry::Env EnvOf(Ctx& ctx) {
     registry::Env env;
@@ -94,11 +100,11 @@ asio::awaitable<Response> ListH(Ctx& ctx) {
     if (auto s = QueryInt(ctx.req, "event_id", &f.event_id); !s) co_return ErrorResponse(s.error());
     if (auto s = QueryInt(ctx.req, "year", &f.year); !s) co_return ErrorResponse(s.error());
     auto c = ctx.app.db.Read();
-    co_return FromResult(registry::ListProjects(*c, f, ViewerOf(*ctx.principal), ctx.app.clock.Now()));
+    co_return FromResult(registry::ListProjects(*c, f, ProjectViewer(*ctx.principal), ctx.app.clock.Now()));
 }
 
 asio::awaitable<Response> CreateH(Ctx& ctx) {
-    auto v = ViewerOf(*ctx.principal);
+    auto v = ProjectViewer(*ctx.principal);
     auto env = EnvOf(ctx);
     auto op = WithBody(ctx, [v, env](store::WriteTx& tx, const Json& b) { return registry::CreateProject(tx, b, v, env); }, 201);
     auto resp = co_await std::move(op);
@@ -107,12 +113,12 @@ asio::awaitable<Response> CreateH(Ctx& ctx) {
 
 asio::awaitable<Response> GetH(Ctx& ctx) {
     auto c = ctx.app.db.Read();
-    co_return FromResult(registry::GetProject(*c, ctx.req.ids[0], ViewerOf(*ctx.principal), ctx.app.clock.Now(),
+    co_return FromResult(registry::GetProject(*c, ctx.req.ids[0], ProjectViewer(*ctx.principal), ctx.app.clock.Now(),
                                               ctx.app.case_types.get()));
 }
 
 asio::awaitable<Response> PatchH(Ctx& ctx) {
-    auto v = ViewerOf(*ctx.principal);
+    auto v = ProjectViewer(*ctx.principal);
     auto env = EnvOf(ctx);
     int64_t id = ctx.req.ids[0];
     auto op = WithBody(ctx, [id, v, env](store::WriteTx& tx, const Json& b) { return registry::PatchProject(tx, id, b, v, env); }, 200);
@@ -123,7 +129,7 @@ asio::awaitable<Response> PatchH(Ctx& ctx) {
 // The project commands of one shape: (tx, the project's id, the JSON body, the viewer).
 using ProjectCmd = Result<Json> (*)(store::WriteTx&, int64_t, const Json&, const registry::Viewer&);
 asio::awaitable<Response> OnProject(Ctx& ctx, ProjectCmd f, int status) {
-    auto v = ViewerOf(*ctx.principal);
+    auto v = ProjectViewer(*ctx.principal);
     int64_t id = ctx.req.ids[0];
     auto op = WithBody(ctx, [f, id, v](store::WriteTx& tx, const Json& b) { return f(tx, id, b, v); }, status);
     auto resp = co_await std::move(op);
@@ -136,7 +142,7 @@ asio::awaitable<Response> ProgressH(Ctx& ctx) { return OnProject(ctx, registry::
 asio::awaitable<Response> InvestmentH(Ctx& ctx) { return OnProject(ctx, registry::ReportInvestment, 201); }
 
 asio::awaitable<Response> ProblemH(Ctx& ctx) {
-    auto v = ViewerOf(*ctx.principal);
+    auto v = ProjectViewer(*ctx.principal);
     auto env = EnvOf(ctx);
     int64_t id = ctx.req.ids[0];
     auto op = WithBody(ctx, [id, v, env](store::WriteTx& tx, const Json& b) { return registry::RaiseProblem(tx, id, b, v, env); },
@@ -146,7 +152,7 @@ asio::awaitable<Response> ProblemH(Ctx& ctx) {
 }
 
 asio::awaitable<Response> FollowupH(Ctx& ctx) {
-    auto v = ViewerOf(*ctx.principal);
+    auto v = ProjectViewer(*ctx.principal);
     auto env = EnvOf(ctx);
     int64_t id = ctx.req.ids[0];
     auto op = WithBody(ctx, [id, v, env](store::WriteTx& tx, const Json& b) { return registry::IssueFollowup(tx, id, b, v, env); },
@@ -157,7 +163,7 @@ asio::awaitable<Response> FollowupH(Ctx& ctx) {
 
 asio::awaitable<Response> StallsH(Ctx& ctx) {
     auto c = ctx.app.db.Read();
-    co_return JsonResponse(200, registry::Stalls(*c, ViewerOf(*ctx.principal), ctx.app.clock.Now()));
+    co_return JsonResponse(200, registry::Stalls(*c, ProjectViewer(*ctx.principal), ctx.app.clock.Now()));
 }
 
 asio::awaitable<Response> DashboardH(Ctx& ctx) {
@@ -166,7 +172,7 @@ asio::awaitable<Response> DashboardH(Ctx& ctx) {
     if (year && (*year < 2000 || *year > 2100)) co_return ErrorResponse(BadQuery("year", "year must be from 2000 to 2100").error());
     int64_t y = year.value_or(core::LocalDate(ctx.app.clock.Now()).y);
     auto c = ctx.app.db.Read();
-    co_return JsonResponse(200, registry::Dashboard(*c, y, ViewerOf(*ctx.principal), ctx.app.clock.Now()));
+    co_return JsonResponse(200, registry::Dashboard(*c, y, ProjectViewer(*ctx.principal), ctx.app.clock.Now()));
 }
 
 asio::awaitable<Response> GetRulesH(Ctx& ctx) {
@@ -197,7 +203,7 @@ asio::awaitable<Response> ListEnterprisesH(Ctx& ctx) {
 }
 
 asio::awaitable<Response> CreateEnterpriseH(Ctx& ctx) {
-    auto v = ViewerOf(*ctx.principal);
+    auto v = ProjectViewer(*ctx.principal);
     auto op = WithBody(ctx, [v](store::WriteTx& tx, const Json& b) { return registry::CreateEnterprise(tx, b, v); }, 201);
     auto resp = co_await std::move(op);
     co_return resp;
@@ -205,11 +211,11 @@ asio::awaitable<Response> CreateEnterpriseH(Ctx& ctx) {
 
 asio::awaitable<Response> GetEnterpriseH(Ctx& ctx) {
     auto c = ctx.app.db.Read();
-    co_return FromResult(registry::GetEnterprise(*c, ctx.req.ids[0], ViewerOf(*ctx.principal)));
+    co_return FromResult(registry::GetEnterprise(*c, ctx.req.ids[0], ProjectViewer(*ctx.principal)));
 }
 
 asio::awaitable<Response> PatchEnterpriseH(Ctx& ctx) {
-    auto v = ViewerOf(*ctx.principal);
+    auto v = ProjectViewer(*ctx.principal);
     int64_t id = ctx.req.ids[0];
     auto op = WithBody(ctx, [id, v](store::WriteTx& tx, const Json& b) { return registry::PatchEnterprise(tx, id, b, v); }, 200);
     auto resp = co_await std::move(op);
@@ -275,7 +281,6 @@ void AddProjectRoutes(std::vector<Route>& r) {
     add("POST", "/api/v1/promotion-events", CreateEventH, Perm::kProjectAdmin, "Create a promotion event ({name, city, held_on})");
 }
 
-registry::Viewer ProjectViewer(const org::Principal& p) { return ViewerOf(p); }
 registry::Env ProjectEnv(Ctx& ctx) { return EnvOf(ctx); }
 
 }  // namespace duban::http

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "store/geo_repos.hpp"
 #include "store/row_util.hpp"
 #include "store/store.hpp"
 #include "store/text_grams.hpp"
@@ -298,6 +299,7 @@ void InsertCase(Conn& c, const CaseRow& r) {
                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     c.Exec(q, CaseValues(r));
+    for (const auto& sha : r.attachments) AddAttachmentRef(c, sha, "case", r.id);
 }
 
 void UpdateCase(Conn& c, const CaseRow& before, const CaseRow& r) {
@@ -334,6 +336,11 @@ void UpdateCase(Conn& c, const CaseRow& before, const CaseRow& r) {
     params.emplace_back(r.version + 1);
     params.emplace_back(r.id);
     c.Exec(sql, params);
+    // Attachments are only ever added to a case: the new ones are those past the old list's end.
+    if (r.attachments != before.attachments)
+        for (const auto& sha : r.attachments)
+            if (std::find(before.attachments.begin(), before.attachments.end(), sha) == before.attachments.end())
+                AddAttachmentRef(c, sha, "case", r.id);
 }
 
 std::optional<CaseRow> FindCase(Conn& c, int64_t id) {

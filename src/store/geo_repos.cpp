@@ -60,4 +60,18 @@ bool AttachmentExists(Conn& c, std::string_view sha256) {
     return !c.Query("SELECT 1 FROM attachments WHERE sha256 = ?", {std::string(sha256)}).empty();
 }
 
+void AddAttachmentRef(Conn& c, std::string_view sha256, std::string_view kind, int64_t ref_id, std::string_view name) {
+    c.Exec("INSERT INTO attachment_refs (sha256, kind, ref_id, name) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+           {std::string(sha256), std::string(kind), ref_id, std::string(name)});
+}
+
+std::vector<AttachmentRef> ListAttachmentRefs(Conn& c, std::string_view sha256, int64_t limit) {
+    std::vector<AttachmentRef> out;
+    for (const Row& r : c.Query("SELECT kind, ref_id, name FROM attachment_refs WHERE sha256 = ? "
+                                "ORDER BY CASE kind WHEN 'upload' THEN 0 ELSE 1 END, kind, ref_id LIMIT ?",
+                                {std::string(sha256), limit}))
+        out.push_back({r.Str(0), r.Int(1), r.Str(2)});
+    return out;
+}
+
 }  // namespace duban::store

@@ -43,4 +43,17 @@ std::optional<AttachmentRow> FindAttachment(Conn& c, std::string_view sha256);
 /// Whether an attachment with this hash was uploaded (the case engine checks references).
 bool AttachmentExists(Conn& c, std::string_view sha256);
 
+/// Who may read an attachment (migration 16): each account that uploaded it, with the file name
+/// it gave, and each case and project that names it. Added, never removed: a file once shown on a
+/// case stays readable to those who see the case.
+struct AttachmentRef {
+    std::string kind;  // upload (ref_id: the user), case, project
+    int64_t ref_id = 0;
+    std::string name;  // upload: that uploader's file name
+};
+void AddAttachmentRef(Conn& c, std::string_view sha256, std::string_view kind, int64_t ref_id,
+                      std::string_view name = {});
+/// The refs of a hash: uploads first, then cases and projects by id, at most limit.
+std::vector<AttachmentRef> ListAttachmentRefs(Conn& c, std::string_view sha256, int64_t limit);
+
 }  // namespace duban::store

@@ -1,5 +1,6 @@
 #include "store/project_repos.hpp"
 
+#include "store/geo_repos.hpp"
 #include "store/row_util.hpp"
 
 namespace duban::store {
@@ -192,12 +193,22 @@ int64_t NextProjectSerial(Conn& c, int64_t year) {
                    {prefix + "%"})[0].Int(0) + 1;
 }
 
+namespace {
+/// Those who see the project may read the files a stage or a progress note names.
+void RefAttachments(Conn& c, const StageRow& s) {
+    if (!s.attachments.is_array()) return;
+    for (const auto& a : s.attachments)
+        if (a.is_string()) AddAttachmentRef(c, a.get<std::string>(), "project", s.record_id);
+}
+}  // namespace
+
 int64_t InsertStage(Conn& c, const StageRow& s) {
     int64_t id = NextId(c, "registry_stages");
     c.Exec("INSERT INTO registry_stages (id, record_id, stage, date, evidence, attachments, actor_id, actor, at) "
            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
            {id, s.record_id, s.stage, s.date, s.evidence, core::CanonicalJson(s.attachments), Opt(s.actor_id),
             s.actor, s.at});
+    RefAttachments(c, s);
     return id;
 }
 
@@ -220,6 +231,7 @@ int64_t InsertProgress(Conn& c, const StageRow& s) {
            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
            {id, s.record_id, s.stage, s.date, s.evidence, core::CanonicalJson(s.attachments), Opt(s.actor_id),
             s.actor, s.at});
+    RefAttachments(c, s);
     return id;
 }
 

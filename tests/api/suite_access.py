@@ -107,8 +107,9 @@ class AccessSuite(dt.Suite):
                                                            % bc["210204006"]["id"]), 200).json()["items"]
         check(vals, "demo values of 春柳")
         self.objects.update({"indicator": 1, "indicator_value": vals[0]["id"]})
-        # an attachment (any business user who knows the hash reads it) and a point in grid.inspector's
-        # grid: located for the accounts whose scope holds that grid, 404 for the others
+        # an attachment (read by its uploader and by those who see a case naming it: see the case
+        # below) and a point in grid.inspector's grid: located for the accounts whose scope holds
+        # that grid, 404 for the others
         jpeg = b"\xff\xd8\xff\xe0" + b"access" * 20
         self.sha = expect_status(self.sess["grid.inspector"].request("POST", "/api/v1/attachments", body=jpeg,
                                                                      ctype="image/jpeg"), 201).json()["sha256"]
@@ -133,6 +134,8 @@ class AccessSuite(dt.Suite):
         if case["stage"] == "dispatch":
             expect_status(sup.post("/api/v1/cases/%d/actions/dispatch" % case["id"], {"unit_id": bc["210204006"]["id"]}), 200)
         self.objects.update({"case": case["id"]})
+        expect_status(sup.post("/api/v1/cases/%d/notes" % case["id"], {"text": "现场照片", "attachments": [self.sha]}), 201)
+        self.reads_sha = {"grid.inspector", "leader", "ducha.staff", "chunliu.staff"}  # uploader; those who see the case
         # a key project led by 春柳 (not in 马栏's scope) and an enterprise (every project reader's)
         proj = expect_status(sup.post("/api/v1/projects", {"name": "访问测试项目", "lead_unit_id": bc["210204006"]["id"]}), 201).json()
         # an enterprise in 春柳: read by every project reader, edited within the data scope
@@ -234,7 +237,8 @@ class AccessSuite(dt.Suite):
                 if path == "/api/v1/geo/locate":
                     targets = [(path + "?lon=%r&lat=%r" % self.locate_at, self.sees_grid[u])]
                 elif path == "/api/v1/attachments/{sha256}":
-                    targets = [(path.replace("{sha256}", self.sha), None), (path.replace("{sha256}", "0" * 64), False)]
+                    targets = [(path.replace("{sha256}", self.sha), u in self.reads_sha),
+                               (path.replace("{sha256}", "0" * 64), False)]
                 elif obj is None:
                     targets = [(path, None)]
                 elif obj == "org_unit":

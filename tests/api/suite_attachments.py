@@ -2,7 +2,8 @@
 must agree), 413 beyond the size limit, 415 for other types (a GIF; a text file renamed .jpg), 201
 with the SHA-256, the bytes back byte for byte with the checked type, a safe file name and nosniff;
 the same bytes stored once; refusals change nothing; who may upload (business roles that report or
-handle cases, not the admin roles or the statistician)."""
+handle cases, not the admin roles or the statistician); who may read (its uploaders, and those who
+see a case or project naming it)."""
 import hashlib
 import os
 import urllib.parse
@@ -42,13 +43,13 @@ class AttachmentsSuite(dt.Suite):
             r = expect_status(self.upload(self.insp, data, ctype, name), 201).json()
             sha = hashlib.sha256(data).hexdigest()
             eq(r, {"sha256": sha, "mime": ctype, "size": len(data)}, "upload of %s" % ctype)
-            g = expect_status(self.leader.get("%s/%s" % (P, sha)), 200)
+            g = expect_status(self.insp.get("%s/%s" % (P, sha)), 200)  # the uploader reads it back
             check(g.body == data, "byte-identical %s" % ctype)
             eq(g.header("Content-Type"), ctype, "served type")
             eq(g.header("X-Content-Type-Options"), "nosniff", "nosniff")
             # kept by the browser, but asked for again at each view: a 304 after the server's checks
             eq((g.header("Cache-Control"), g.header("ETag")), ("private, no-cache", '"%s"' % sha), "caching")
-            again = self.leader.get("%s/%s" % (P, sha), headers={"If-None-Match": '"%s"' % sha})
+            again = self.insp.get("%s/%s" % (P, sha), headers={"If-None-Match": '"%s"' % sha})
             eq((again.status, again.body), (304, b""), "revalidated: 304 without the bytes")
             expect_status(self.srv.client().get("%s/%s" % (P, sha), headers={"If-None-Match": '"%s"' % sha}), 401,
                           "no 304 without a session")
@@ -94,11 +95,56 @@ class AttachmentsSuite(dt.Suite):
 
     def test_reads(self):
         sha = expect_status(self.upload(self.insp, PNG + b"r", "image/png"), 201).json()["sha256"]
-        check(expect_status(self.stat.get("%s/%s" % (P, sha)), 200).body == PNG + b"r", "a statistician reads")
         g = expect_status(self.insp.get("%s/%s" % (P, sha)), 200)
+        check(g.body == PNG + b"r", "the uploader reads it")
         check(sha[:12] in g.header("Content-Disposition"), "a name from the hash when none was given")
         expect_error(self.admin.get("%s/%s" % (P, sha)), 403)
         expect_error(self.srv.client().get("%s/%s" % (P, sha)), 401)
         expect_error(self.leader.get("%s/%s" % (P, "0" * 64)), 404, "not_found")
         expect_error(self.leader.get("%s/%s" % (P, "abc")), 404, "not_found")
         expect_error(self.leader.get("%s/%s" % (P, sha.upper())), 404, "not_found")
+
+    def test_read_by_who_sees_a_case_or_project_naming_it(self):
+        """Its uploaders read a file, each under the name it gave; so do those who see a case or a
+        project naming it. To anyone else it is the 404 of a hash never stored, and no 304."""
+        malan, sup = self.srv.session("malan.staff"), self.srv.session("ducha.staff")
+        data = JPEG + b"scope"
+        sha = expect_status(self.upload(self.insp, data, "image/jpeg", "现场.jpg"), 201).json()["sha256"]
+        url = "%s/%s" % (P, sha)
+
+        def reads(sess):
+            r = sess.get(url)
+            check(r.status in (200, 404), "%s: %d" % (url, r.status))
+            if r.status == 200:
+                check(r.body == data, "the bytes")
+            return r.status == 200
+
+        eq([reads(s) for s in (self.insp, self.leader, self.staff, malan, self.stat)],
+           [True, False, False, False, False], "uploaded, on no case yet: its uploader alone")
+        e = expect_error(self.leader.get(url), 404, "not_found")
+        eq(e, expect_error(self.leader.get("%s/%s" % (P, "0" * 64)), 404), "the same 404 as a hash never stored")
+        expect_error(malan.get(url, headers={"If-None-Match": '"%s"' % sha}), 404, msg="no 304 out of reach")
+        # a second uploader of the same bytes reads it under its own name, not the first's
+        expect_status(self.upload(self.staff, data, "image/jpeg", "我的.jpg"), 201)
+        cd = expect_status(self.staff.get(url), 200).header("Content-Disposition")
+        check(urllib.parse.quote("我的") in cd and urllib.parse.quote("现场") not in cd, cd)
+        cd = expect_status(self.insp.get(url), 200).header("Content-Disposition")
+        check(urllib.parse.quote("现场") in cd, cd)
+        # on a case in the inspector's grid (in 春柳): those who see the case read it
+        grid = expect_status(self.insp.get("/api/v1/me"), 200).json()["units"][0]
+        expect_status(self.insp.post("/api/v1/cases", {"type": "urban", "category": "E0101", "grid_id": grid,
+                                                       "description": "附件可见范围测试。", "attachments": [sha]}), 201)
+        eq([reads(s) for s in (self.leader, sup, malan, self.stat)], [True, True, False, False],
+           "on a case in 春柳: the leader and the dispatcher, not 马栏's staff nor the statistician (no case.read)")
+        cd = self.leader.get(url).header("Content-Disposition")
+        check(urllib.parse.quote("现场") in cd, "the first uploader's name to the case's readers: %s" % cd)
+        # on a progress note of a project led by 春柳: those who see the project read it
+        pdf = PDF + b"%scope\n"
+        psha = expect_status(self.upload(sup, pdf, "application/pdf", "批复.pdf"), 201).json()["sha256"]
+        purl = "%s/%s" % (P, psha)
+        units = {u["code"]: u["id"] for u in expect_status(self.leader.get("/api/v1/org-units?per_page=500"), 200).json()["items"]}
+        proj = expect_status(sup.post("/api/v1/projects", {"name": "附件可见范围测试项目", "lead_unit_id": units["210204006"]}), 201).json()
+        eq([s.get(purl).status for s in (self.stat, self.staff)], [404, 404], "before the project names it")
+        expect_status(sup.post("/api/v1/projects/%d/progress" % proj["id"], {"text": "取得批复", "attachments": [psha]}), 201)
+        eq([s.get(purl).status for s in (self.stat, self.staff, malan, self.insp)], [200, 200, 404, 404],
+           "the statistician and 春柳's staff read it; not 马栏's staff, nor the inspector (no project.read)")

@@ -8,6 +8,8 @@
 #include <thread>
 
 #include "store/case_repos.hpp"
+#include "store/geo_repos.hpp"
+#include "store/project_repos.hpp"
 #include "store/repos.hpp"
 #include "store/store.hpp"
 #include "store/text_grams.hpp"
@@ -702,6 +704,66 @@ TEST_P(PipelineStore, Migration14RemasksShortPhoneNumbers) {
     EXPECT_EQ(store::Migrate(*c), std::vector<int>{14});
     for (size_t i = 0; i < before.size(); ++i)
         EXPECT_EQ(store::FindCaseReporter(*c, static_cast<int64_t>(i + 1))->phone_masked, after[i]) << before[i];
+}
+
+// Who may read a file: its uploaders (each under its own name), and the cases and projects
+// naming it. The writes keep the refs; migration 16 derives them for a database from before it.
+TEST_P(PipelineStore, AttachmentRefsAreKeptByTheWritesAndDerivedByMigration16) {
+    test::TempDb t(GetParam());
+    auto c = t.db->Connect();
+    const std::string a(64, 'a'), b(64, 'b'), d(64, 'd');
+    for (const auto& sha : {a, b, d})
+        store::InsertAttachmentIfAbsent(*c, {sha, "image/jpeg", 10, "first-" + sha.substr(0, 1) + ".jpg",
+                                             "2026-11-30T00:00:00Z", 7});
+    store::AddAttachmentRef(*c, a, "upload", 7, "first-a.jpg");
+    store::AddAttachmentRef(*c, a, "upload", 8, "second.jpg");
+    store::AddAttachmentRef(*c, a, "upload", 8, "again.jpg");  // the first name stays
+    store::CaseRow r = test::TestCase(5, "井盖");
+    r.attachments = {a};
+    store::InsertCase(*c, r);
+    store::CaseRow after = r;
+    after.attachments = {a, b};
+    store::UpdateCase(*c, r, after);
+    store::ProjectRow p;
+    p.number = "XM-2026-0001";
+    p.name = "测试项目";
+    p.stage = "signed";
+    p.stage_date = "2026-01-05";
+    p.created_at = p.updated_at = p.last_progress_at = "2026-01-05T00:00:00Z";
+    p.year = 2026;
+    store::InsertProject(*c, &p);
+    store::StageRow st;
+    st.record_id = p.id;
+    st.stage = "signed";
+    st.date = "2026-01-05";
+    st.actor = "t";
+    st.at = "2026-01-05T00:00:00Z";
+    st.attachments = core::Json::array({b});
+    store::InsertStage(*c, st);
+    st.attachments = core::Json::array({d});
+    store::InsertProgress(*c, st);
+
+    auto refs = [&](const std::string& sha) {
+        std::vector<std::string> out;
+        for (const auto& x : store::ListAttachmentRefs(*c, sha, 100))
+            out.push_back(x.kind + ":" + std::to_string(x.ref_id) + (x.name.empty() ? "" : ":" + x.name));
+        return out;
+    };
+    using V = std::vector<std::string>;
+    const std::string pid = std::to_string(p.id);
+    EXPECT_EQ(refs(a), (V{"upload:7:first-a.jpg", "upload:8:second.jpg", "case:5"}));
+    EXPECT_EQ(refs(b), (V{"case:5", "project:" + pid}));
+    EXPECT_EQ(refs(d), (V{"project:" + pid}));
+    EXPECT_EQ(store::ListAttachmentRefs(*c, a, 2).size(), 2u);
+    EXPECT_TRUE(refs(std::string(64, 'e')).empty());
+
+    // A database from before migration 16: the first uploader, every case and project naming a file.
+    c->ExecScript("DROP TABLE attachment_refs");
+    c->Exec("DELETE FROM schema_migrations WHERE version = 16");
+    EXPECT_EQ(store::Migrate(*c), std::vector<int>{16});
+    EXPECT_EQ(refs(a), (V{"upload:7:first-a.jpg", "case:5"}));
+    EXPECT_EQ(refs(b), (V{"upload:7:first-b.jpg", "case:5", "project:" + pid}));
+    EXPECT_EQ(refs(d), (V{"upload:7:first-d.jpg", "project:" + pid}));
 }
 
 TEST(StoreSqlite, CaseTextWaitingSaysWhenTheIndexHasWork) {
