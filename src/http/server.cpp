@@ -411,12 +411,16 @@ struct Server::Impl {
                                 boost::system::error_code& ec) {
         bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
         res.set(bhttp::field::server, "duban");
-        res.set(bhttp::field::content_type, r.content_type);
+        // 204 and 304 have no body, so no type; a 304 has no length either (a Content-Length there
+        // would claim the length of the representation the client already holds).
+        const bool bodiless = r.status == 204 || r.status == 304;
+        if (!bodiless) res.set(bhttp::field::content_type, r.content_type);
         SecurityHeaders(r);
         for (auto& [k, v] : r.headers) res.insert(k, v);
         res.keep_alive(keep);
         res.body() = std::move(r.body);
         res.prepare_payload();
+        if (r.status == 304) res.erase(bhttp::field::content_length);
         stream.expires_after(std::chrono::seconds(settings.read_timeout_s));
         co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
     }

@@ -51,6 +51,8 @@ class AttachmentsSuite(dt.Suite):
             eq((g.header("Cache-Control"), g.header("ETag")), ("private, no-cache", '"%s"' % sha), "caching")
             again = self.insp.get("%s/%s" % (P, sha), headers={"If-None-Match": '"%s"' % sha})
             eq((again.status, again.body), (304, b""), "revalidated: 304 without the bytes")
+            eq((again.header("Content-Type"), again.header("Content-Length"), again.header("ETag")),
+               (None, None, '"%s"' % sha), "a 304 names no type and no length")
             expect_status(self.srv.client().get("%s/%s" % (P, sha), headers={"If-None-Match": '"%s"' % sha}), 401,
                           "no 304 without a session")
             cd = g.header("Content-Disposition")
