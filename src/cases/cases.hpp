@@ -121,6 +121,9 @@ struct Light {
 /// clock keeps the light it had (current).
 Light Evaluate(std::optional<core::TimePoint> yellow_at, std::optional<core::TimePoint> due,
                bool paused, const std::string& current, core::TimePoint now);
+/// A stored light reason as the API's light_reasons: [{code}] with code stage_overdue,
+/// stage_due_soon or paused (the case's stage names the stage); [] for none.
+Json LightReasons(const std::string& reason);
 
 // ---------------------------------------------------------------- who is asking
 struct Viewer {

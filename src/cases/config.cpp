@@ -409,23 +409,40 @@ core::TimePoint ShiftByPause(const std::string& unit, core::TimePoint t, core::T
     return cal.AddWorkingMinutes(resumed_at, (left + 59) / 60);
 }
 
+namespace {
+// The words stored with a case's light (cases.light_reason, as written since the first version)
+// and the codes the API gives beside them, which the client words in its own language.
+constexpr const char* kReasonPaused = "挂起中（计时暂停）";
+constexpr const char* kReasonOverdue = "已超过本环节时限";
+constexpr const char* kReasonDueSoon = "本环节时限即将到期";
+}  // namespace
+
+Json LightReasons(const std::string& reason) {
+    if (reason.empty()) return Json::array();
+    const char* code = reason == kReasonOverdue ? "stage_overdue"
+                       : reason == kReasonDueSoon ? "stage_due_soon"
+                       : reason == kReasonPaused ? "paused"
+                                                 : nullptr;
+    return code ? Json::array({Json{{"code", code}}}) : Json::array();
+}
+
 Light Evaluate(std::optional<core::TimePoint> yellow_at, std::optional<core::TimePoint> due, bool paused,
                const std::string& current, core::TimePoint now) {
     Light l;
     if (!due) return l;
     if (paused) {
         l.light = current;
-        l.reason = current == "green" ? "" : "挂起中（计时暂停）";
+        l.reason = current == "green" ? "" : kReasonPaused;
         return l;
     }
     if (now >= *due) {
         l.light = "red";
-        l.reason = "已超过本环节时限";
+        l.reason = kReasonOverdue;
         return l;
     }
     if (yellow_at && now >= *yellow_at) {
         l.light = "yellow";
-        l.reason = "本环节时限即将到期";
+        l.reason = kReasonDueSoon;
         l.next_check = *due;
         return l;
     }

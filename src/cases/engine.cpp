@@ -410,6 +410,7 @@ Json CaseToJson(store::Conn& c, const store::CaseRow& r, const Viewer& v, const 
     put("stage_due_at", J(r.stage_due_at));
     put("light", r.light);
     put("light_reason", r.light_reason);
+    put("light_reasons", LightReasons(r.light_reason));
     put("paused", r.status == "suspended");
     put("returns", r.returns);
     put("reworks", r.reworks);

@@ -245,13 +245,13 @@ Json WatchEntry(const char* kind, int64_t id, const std::optional<TimePoint>& at
 Json Relight(store::WriteTx& tx, PlanNodeRow& n, const Settings& s, const core::WorkCalendar& cal,
              bool persist) {
     if (n.kind != "task") return WatchEntry("node", n.id, std::nullopt);
-    auto l = IsClosedStatus(n.status) ? Light{"green", "", std::nullopt}
+    auto l = IsClosedStatus(n.status) ? Light{}
                                       : EvaluateTask(n, s, OpenFollowups(tx.conn(), n.id), tx.now_tp(), cal);
-    if (l.light != n.light || l.reason != n.light_reason) {
+    if (l.light != n.light || l.Stored() != n.light_reason) {
         bool changed = l.light != n.light;
         std::string from = n.light;
         n.light = l.light;
-        n.light_reason = l.reason;
+        n.light_reason = l.Stored();
         if (persist) {
             n.updated_at = tx.now();
             store::UpdatePlanNode(tx.conn(), n);
@@ -259,7 +259,8 @@ Json Relight(store::WriteTx& tx, PlanNodeRow& n, const Settings& s, const core::
         }
         if (changed)
             tx.Emit("plan.node.light", "plan_node", n.id,
-                    {{"plan_id", n.plan_id}, {"number", n.number}, {"from", from}, {"to", l.light}, {"reason", l.reason}});
+                    {{"plan_id", n.plan_id}, {"number", n.number}, {"from", from}, {"to", l.light},
+                     {"reason", ReasonsText(l.reasons)}});
     }
     return WatchEntry("node", n.id, IsClosedStatus(n.status) ? std::nullopt : l.next_check);
 }
@@ -331,6 +332,42 @@ std::optional<TimePoint> NextReportDue(const PlanNodeRow& n, const Settings& s, 
     return deadline(bd.y, bd.m + 1);
 }
 
+std::string Light::Stored() const { return reasons.empty() ? std::string() : core::CanonicalJson(reasons); }
+
+std::string ReasonsText(const Json& reasons) {
+    std::string out;
+    auto str = [](const Json& r, const char* k) { return r.contains(k) && r[k].is_string() ? r[k].get<std::string>() : std::string(); };
+    auto num = [](const Json& r, const char* k) { return r.contains(k) && r[k].is_number_integer() ? std::to_string(r[k].get<int64_t>()) : std::string("?"); };
+    auto at = [&](const Json& r) {
+        TimePoint t;
+        return core::ParseRfc3339(str(r, "due"), &t) ? LocalText(t) : str(r, "due");
+    };
+    for (const auto& r : reasons) {
+        std::string code = str(r, "code"), text;
+        if (code == "overdue") text = "已超過完成時限（" + str(r, "due_date") + "）";
+        else if (code == "behind_schedule") text = "時間已過" + num(r, "time_pct") + "%，完成" + num(r, "done_pct") + "%";
+        else if (code == "report_overdue")
+            text = "進展報告逾期超過" + num(r, "grace_workdays") + "個工作日（應於" + at(r) + "前報送）";
+        else if (code == "report_late") text = "進展報告逾期（應於" + at(r) + "前報送）";
+        else if (code == "followup_overdue") text = str(r, "number") + " 逾期未回覆（回覆時限 " + at(r) + "）";
+        else if (code == "followup_due_soon") text = str(r, "number") + " 臨近回覆時限（" + at(r) + "）";
+        else text = code;
+        out += (out.empty() ? "" : "；") + text;
+    }
+    return out;
+}
+
+Json StoredReasons(const std::string& stored) {
+    if (stored.empty() || stored[0] != '[') return Json::array();
+    auto j = Json::parse(stored, nullptr, false);
+    return j.is_array() ? j : Json::array();
+}
+
+std::string StoredReasonText(const std::string& stored) {
+    if (stored.empty() || stored[0] != '[') return stored;
+    return ReasonsText(StoredReasons(stored));
+}
+
 Light EvaluateFollowup(const FollowupRow& f, const Settings& s, TimePoint now, const core::WorkCalendar& cal) {
     Light l;
     if (f.state != "open") return l;
@@ -339,10 +376,10 @@ Light EvaluateFollowup(const FollowupRow& f, const Settings& s, TimePoint now, c
     TimePoint yellow_at = cal.AddWorkingMinutes(issued, static_cast<int64_t>(std::floor(total * s.yellow_share / 60.0)));
     if (now > due) {
         l.light = "red";
-        l.reason = f.number + " 逾期未回覆（回覆時限 " + LocalText(due) + "）";
+        l.reasons.push_back({{"code", "followup_overdue"}, {"number", f.number}, {"due", core::FormatUtc(due)}});
     } else if (now >= yellow_at) {
         l.light = "yellow";
-        l.reason = f.number + " 臨近回覆時限（" + LocalText(due) + "）";
+        l.reasons.push_back({{"code", "followup_due_soon"}, {"number", f.number}, {"due", core::FormatUtc(due)}});
         l.next_check = due + std::chrono::seconds(1);
     } else {
         l.next_check = yellow_at;
@@ -354,12 +391,12 @@ Light EvaluateTask(const PlanNodeRow& n, const Settings& s, const std::vector<Fo
                    TimePoint now, const core::WorkCalendar& cal) {
     Light best;
     std::vector<TimePoint> next;
-    auto raise = [&](const std::string& light, const std::string& reason) {
+    auto raise = [&](const std::string& light, Json reason) {
         if (LightRank(light) > LightRank(best.light)) {
             best.light = light;
-            best.reason = reason;
+            best.reasons = Json::array({std::move(reason)});
         } else if (LightRank(light) == LightRank(best.light) && light != "green") {
-            best.reason += "；" + reason;
+            best.reasons.push_back(std::move(reason));
         }
     };
     if (n.kind != "task" || IsClosedStatus(n.status)) return best;
@@ -367,7 +404,7 @@ Light EvaluateTask(const PlanNodeRow& n, const Settings& s, const std::vector<Fo
     if (n.due_date) {
         if (auto d = core::Date::Parse(*n.due_date)) {
             TimePoint over = core::LocalTime(d->AddDays(1), 0);
-            if (now >= over) raise("red", "已超過完成時限（" + *n.due_date + "）");
+            if (now >= over) raise("red", {{"code", "overdue"}, {"due_date", *n.due_date}});
             else next.push_back(over);
             // Progress behind time once the yellow share of the time is used.
             if (n.start_date) {
@@ -379,8 +416,9 @@ Light EvaluateTask(const PlanNodeRow& n, const Settings& s, const std::vector<Fo
                         double used = std::chrono::duration<double>(now - st).count() /
                                       std::chrono::duration<double>(span).count();
                         if (n.percent < used * 100.0 - 1e-9)
-                            raise("yellow", "時間已過" + std::to_string(static_cast<int>(used * 100)) +
-                                                "%，完成" + std::to_string(n.percent) + "%");
+                            raise("yellow", {{"code", "behind_schedule"},
+                                             {"time_pct", static_cast<int64_t>(used * 100)},
+                                             {"done_pct", static_cast<int64_t>(n.percent)}});
                     } else if (now < ya) {
                         next.push_back(ya);
                     }
@@ -392,9 +430,11 @@ Light EvaluateTask(const PlanNodeRow& n, const Settings& s, const std::vector<Fo
     if (auto due = NextReportDue(n, s, cal)) {
         core::Date dd = core::LocalDate(*due);
         TimePoint red_at = core::LocalTime(cal.AddWorkdays(dd, s.report_grace_workdays), EndOfDayMinute(cal));
-        if (now > red_at) raise("red", "進展報告逾期超過" + std::to_string(s.report_grace_workdays) + "個工作日（應於" + LocalText(*due) + "前報送）");
+        if (now > red_at)
+            raise("red", {{"code", "report_overdue"}, {"due", core::FormatUtc(*due)},
+                          {"grace_workdays", static_cast<int64_t>(s.report_grace_workdays)}});
         else if (now > *due) {
-            raise("yellow", "進展報告逾期（應於" + LocalText(*due) + "前報送）");
+            raise("yellow", {{"code", "report_late"}, {"due", core::FormatUtc(*due)}});
             next.push_back(red_at + std::chrono::seconds(1));
         } else {
             next.push_back(*due + std::chrono::seconds(1));
@@ -403,7 +443,8 @@ Light EvaluateTask(const PlanNodeRow& n, const Settings& s, const std::vector<Fo
     // Open follow-up notices.
     for (const auto& f : followups) {
         auto fl = EvaluateFollowup(f, s, now, cal);
-        if (fl.light != "green") raise(fl.light, fl.reason);
+        if (fl.light != "green")
+            for (auto& r : fl.reasons) raise(fl.light, r);
     }
     if (!next.empty()) best.next_check = *std::min_element(next.begin(), next.end());
     return best;
@@ -481,7 +522,8 @@ Json NodeJson(const PlanNodeRow& n, UnitCache& uc, const Settings& s, const core
             {"status_reason", n.status_reason},
             {"percent", n.percent},
             {"light", n.light},
-            {"light_reason", n.light_reason},
+            {"light_reason", StoredReasonText(n.light_reason)},
+            {"light_reasons", StoredReasons(n.light_reason)},
             {"last_report_at", n.last_report_at ? Json(*n.last_report_at) : Json(nullptr)},
             {"next_report_due", due ? Json(core::FormatUtc(*due)) : Json(nullptr)},
             {"open_followups", open_followups},
@@ -702,7 +744,7 @@ Result<Json> CreatePlan(store::WriteTx& tx, const Json& body, const core::WorkCa
         if (n.kind == "task") {
             auto l = EvaluateTask(n, settings, {}, tx.now_tp(), cal);
             n.light = l.light;
-            n.light_reason = l.reason;
+            n.light_reason = l.Stored();
             watch.push_back(WatchEntry("node", n.id, l.next_check));
         }
         store::InsertPlanNode(c, n);
@@ -1004,13 +1046,13 @@ Result<Json> Sweep(store::WriteTx& tx, const Watch::Due& due, const core::WorkCa
         if (l.light != f->light) {
             std::string from = f->light;
             f->light = l.light;
-            Json payload = {{"number", f->number}, {"from", from}, {"to", l.light}, {"reason", l.reason}};
+            Json payload = {{"number", f->number}, {"from", from}, {"to", l.light}, {"reason", ReasonsText(l.reasons)}};
             if (l.light == "red" && !f->escalated_at) {
                 f->escalated_at = tx.now();
                 auto n = store::FindPlanNode(c, f->node_id);
                 tx.Emit("plan.escalated", "plan_followup", id,
                         {{"number", f->number}, {"node_id", f->node_id}, {"leader", n ? n->leader : ""},
-                         {"reason", l.reason}});
+                         {"reason", ReasonsText(l.reasons)}});
                 ++escalated;
             }
             store::UpdateFollowup(c, *f);

@@ -47,9 +47,20 @@ struct Viewer {
 // ---------------------------------------------------------------- lights
 struct Light {
     std::string light = "green";  // green, yellow, red
-    std::string reason;
+    // Why, as data the client words in its own language: [{code, ...}], codes overdue {due_date},
+    // behind_schedule {time_pct, done_pct}, report_overdue {due, grace_workdays}, report_late {due},
+    // followup_overdue {number, due}, followup_due_soon {number, due} (due: an RFC 3339 instant).
+    core::Json reasons = core::Json::array();
     std::optional<core::TimePoint> next_check;  // when it may change without any write
+    /// As plan_nodes.light_reason holds it: canonical JSON, "" when there is no reason.
+    std::string Stored() const;
 };
+/// The reasons in the seed's words (events, exports): "已超過完成時限（2026-06-30）；…".
+std::string ReasonsText(const core::Json& reasons);
+/// A stored light_reason as reasons; prose stored by an older version is an empty array.
+core::Json StoredReasons(const std::string& stored);
+/// A stored light_reason as text: the reasons' words, or the prose stored before.
+std::string StoredReasonText(const std::string& stored);
 /// When the next monthly progress report of a task is due (end of office hours on the
 /// settings' n-th working day of the month after its last report, activation or start).
 std::optional<core::TimePoint> NextReportDue(const store::PlanNodeRow& n, const Settings& s,

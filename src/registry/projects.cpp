@@ -106,7 +106,8 @@ Json ProjectJson(store::Conn& c, const store::ProjectRow& p, Extras& x, const Vi
               {"leader", p.leader}, {"currency", p.currency},
               {"fx_rate", p.fx_rate_e4 ? Json(static_cast<double>(*p.fx_rate_e4) / 10000.0) : Json(nullptr)},
               {"signed_on", Opt(p.signed_on)}, {"year", p.year}, {"light", p.light},
-              {"light_reason", p.light_reason}, {"last_progress_at", p.last_progress_at},
+              {"light_reason", StoredReasonText(p.light_reason)}, {"light_reasons", StoredReasons(p.light_reason)},
+              {"last_progress_at", p.last_progress_at},
               {"plan_node_id", Opt(p.plan_node_id)}, {"created_at", p.created_at}, {"updated_at", p.updated_at},
               {"version", p.version}};
     if (auto* e = Ent(c, x, p.enterprise_id))
@@ -350,13 +351,14 @@ Result<Json> Attachments(store::Conn& c, const Json& body) {
 void Relight(store::WriteTx& tx, store::ProjectRow& p, const Rules& rules) {
     core::Date today = Today(tx.now_tp());
     auto l = EvaluateLight(p.stage, DateOf(p.stage_date, today), InstantDate(p.last_progress_at, today), rules, today);
-    if (l.light == p.light && l.reason == p.light_reason) return;
+    if (l.light == p.light && l.Stored() == p.light_reason) return;
     std::string from = p.light;
     p.light = l.light;
-    p.light_reason = l.reason;
+    p.light_reason = l.Stored();
     store::UpdateProjectLight(tx.conn(), p.id, p.light, p.light_reason);
     if (from != l.light)
-        tx.Emit("project.light", "project", p.id, {{"number", p.number}, {"from", from}, {"to", l.light}, {"reason", l.reason}});
+        tx.Emit("project.light", "project", p.id,
+                {{"number", p.number}, {"from", from}, {"to", l.light}, {"reason", ReasonsText(l.reasons)}});
 }
 
 Result<store::ProjectRow> LoadVisible(store::Conn& c, int64_t id, const Viewer& v) {
@@ -725,7 +727,7 @@ std::vector<int64_t> DueLights(store::Conn& c, core::TimePoint now) {
     std::vector<int64_t> out;
     for (auto& p : store::ListProjects(c)) {
         auto l = EvaluateLight(p.stage, DateOf(p.stage_date, today), InstantDate(p.last_progress_at, today), rules, today);
-        if (l.light != p.light || l.reason != p.light_reason) out.push_back(p.id);
+        if (l.light != p.light || l.Stored() != p.light_reason) out.push_back(p.id);
     }
     return out;
 }
@@ -1096,7 +1098,8 @@ Json Stalls(store::Conn& c, const Viewer& v, core::TimePoint now) {
         out[list].push_back({{"id", p.id}, {"number", p.number}, {"name", p.name}, {"stage", p.stage},
                              {"stage_name", StageName(p.stage)}, {"stage_date", p.stage_date},
                              {"days_in_stage", days}, {"limit_days", limit}, {"light", p.light},
-                             {"light_reason", p.light_reason}, {"major", p.major},
+                             {"light_reason", StoredReasonText(p.light_reason)},
+                             {"light_reasons", StoredReasons(p.light_reason)}, {"major", p.major},
                              {"lead_unit", p.lead_unit_id ? Json{{"id", *p.lead_unit_id}, {"name", p.lead_unit_name}} : Json(nullptr)},
                              {"leader", p.leader}});
     }

@@ -199,28 +199,60 @@ Light EvaluateLight(const std::string& stage, core::Date stage_date, core::Date 
     Light l;
     if (stage == "completed") return l;
     int level = 0;  // 1 yellow, 2 red
-    std::string reason;
+    Json reason;
     int64_t limit = r.LimitDays(stage);
     if (limit > 0) {
         int64_t days = today.DaysSinceEpoch() - stage_date.DaysSinceEpoch();
-        static const std::map<std::string, std::string> kNext = {
-            {"signed", "註冊落地"}, {"registered", "開工"}, {"started", "竣工/入統"}};
         if (days > limit) {
             level = days > limit + limit / 2 ? 2 : 1;
-            reason = StageName(stage) + "已" + std::to_string(days) + "天未" + kNext.at(stage) + "（時限" +
-                     std::to_string(limit) + "天）";
+            reason = {{"code", "stage_over_limit"}, {"stage", stage}, {"days", days}, {"limit", limit}};
         }
     }
     int64_t months = MonthsBetween(last_progress, today);
     int stall = months >= r.stall_red_months ? 2 : months >= r.stall_yellow_months ? 1 : 0;
     if (stall > level) {
         level = stall;
-        reason = StageName(stage) + "階段已" + std::to_string(months) + "個月無進展";
+        reason = {{"code", "stalled"}, {"stage", stage}, {"months", months}};
     }
     if (level == 2) l.light = "red";
     if (level == 1) l.light = "yellow";
-    l.reason = reason;
+    if (level > 0) l.reasons.push_back(std::move(reason));
     return l;
+}
+
+std::string Light::Stored() const { return reasons.empty() ? std::string() : core::CanonicalJson(reasons); }
+
+std::string ReasonsText(const Json& reasons) {
+    static const std::map<std::string, std::string> kNext = {
+        {"signed", "註冊落地"}, {"registered", "開工"}, {"started", "竣工/入統"}};
+    auto str = [](const Json& r, const char* k) { return r.contains(k) && r[k].is_string() ? r[k].get<std::string>() : std::string(); };
+    auto num = [](const Json& r, const char* k) { return r.contains(k) && r[k].is_number_integer() ? std::to_string(r[k].get<int64_t>()) : std::string("?"); };
+    std::string out;
+    for (const auto& r : reasons) {
+        std::string code = str(r, "code"), stage = str(r, "stage"), text;
+        if (code == "stage_over_limit") {
+            auto next = kNext.find(stage);
+            text = StageName(stage) + "已" + num(r, "days") + "天未" + (next == kNext.end() ? "進入下一階段" : next->second) +
+                   "（時限" + num(r, "limit") + "天）";
+        } else if (code == "stalled") {
+            text = StageName(stage) + "階段已" + num(r, "months") + "個月無進展";
+        } else {
+            text = code;
+        }
+        out += (out.empty() ? "" : "；") + text;
+    }
+    return out;
+}
+
+Json StoredReasons(const std::string& stored) {
+    if (stored.empty() || stored[0] != '[') return Json::array();
+    auto j = Json::parse(stored, nullptr, false);
+    return j.is_array() ? j : Json::array();
+}
+
+std::string StoredReasonText(const std::string& stored) {
+    if (stored.empty() || stored[0] != '[') return stored;
+    return ReasonsText(StoredReasons(stored));
 }
 
 bool Viewer::Sees(const store::ProjectRow& p) const {

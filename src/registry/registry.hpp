@@ -67,8 +67,19 @@ struct Rules {
 Rules LoadRules(store::Conn& c);
 
 struct Light {
-    std::string light = "green", reason;
+    std::string light = "green";
+    // Why, as data the client words in its own language: [{code, ...}], codes
+    // stage_over_limit {stage, days, limit} and stalled {stage, months}.
+    core::Json reasons = core::Json::array();
+    /// As registry_records.light_reason holds it: canonical JSON, "" when there is no reason.
+    std::string Stored() const;
 };
+/// The reasons in the seed's words (events, exports): "簽約已91天未註冊落地（時限90天）".
+std::string ReasonsText(const core::Json& reasons);
+/// A stored light_reason as reasons; prose stored by an older version is an empty array.
+core::Json StoredReasons(const std::string& stored);
+/// A stored light_reason as text: the reasons' words, or the prose stored before.
+std::string StoredReasonText(const std::string& stored);
 /// red: no progress for stall_red_months, or over the stage's limit by more than half of it;
 /// yellow: no progress for stall_yellow_months, or over the limit; else green. Completed: green.
 /// today is the China date; last_progress the date of the last stage move, report or evidence.

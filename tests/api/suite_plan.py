@@ -321,6 +321,8 @@ class PlanSuite(dt.Suite):
         node = expect_status(self.sup.get("/api/v1/plan-nodes/%d" % tc), 200).json()
         eq(node["light"], "red", "task red")
         check("督辦〔2026〕1號" in node["light_reason"], "reason names the notice: %s" % node["light_reason"])
+        check({"code": "followup_overdue", "number": "督辦〔2026〕1號", "due": fr["reply_due"]} in node["light_reasons"],
+              "the reasons as data for the client: %r (reply due %s)" % (node["light_reasons"], fr["reply_due"]))
         esc = self.events("plan.escalated")
         eq((len(esc), esc[0]["payload"]["leader"]), (1, "王副区长"), "escalated to the task's leader")
         ov = expect_status(self.leader.get("/api/v1/plans/%d/overview" % self.plan["id"]), 200).json()
@@ -351,6 +353,9 @@ class PlanSuite(dt.Suite):
         other = tasks[self.t_fgj["id"]]
         eq(other["light"], "yellow", "a task with no report is yellow")
         check("進展報告逾期" in other["light_reason"], other["light_reason"])
+        check("report_late" in [r["code"] for r in other["light_reasons"]], "its reasons' codes: %r" % other["light_reasons"])
+        eq(len(other["light_reasons"]), other["light_reason"].count("；") + 1, "one text per reason")
+        eq(tasks[self.t_chunliu["id"]]["light_reasons"], [], "a green task gives no reason")
         # 5 working days later (14, 15, 16, 19, 20 Oct) it turns red: Wed 21 Oct 09:00
         self.set_clock("2026-10-21T09:00:00+08:00")
         self.login_all()

@@ -383,6 +383,7 @@ class ProjectsSuite(dt.Suite):
         got = expect_status(self.fgj.get("/api/v1/projects/%d" % pid), 200).json()
         eq(got["light"], "yellow", "over the limit: yellow (%s)" % got["light_reason"])
         check("11天" in got["light_reason"], got["light_reason"])
+        eq(got["light_reasons"], [{"code": "stage_over_limit", "stage": "signed", "days": 11, "limit": 10}], "as data")
         s = stalled()
         eq(len(s), 1, "in the stalled list")
         eq((s[0]["days_in_stage"], s[0]["limit_days"], s[0]["light"], s[0]["lead_unit"]["name"]), (11, 10, "yellow", "区发改局"), "stall row")

@@ -230,6 +230,13 @@ TEST(CaseLight, EvaluateAtInjectedTimes) {
     auto n = Evaluate(std::nullopt, std::nullopt, false, "green", At("2026-10-20T10:00:00+08:00"));
     EXPECT_EQ(n.light, "green");
     EXPECT_FALSE(n.next_check);
+    // each reason has its code for the client, which words it in the user's language
+    auto code = [](const Light& l) { auto j = LightReasons(l.reason); return j.empty() ? std::string() : j[0]["code"].get<std::string>(); };
+    EXPECT_EQ(code(y), "stage_due_soon");
+    EXPECT_EQ(code(r), "stage_overdue");
+    EXPECT_EQ(code(p), "paused");
+    EXPECT_EQ(code(g), "");
+    EXPECT_EQ(LightReasons("某种旧的说法"), Json::array());
 }
 
 TEST(CaseMask, PersonalDataMasked) {

@@ -52,7 +52,10 @@ TEST(PlanLights, FollowupAcrossNationalDay) {
     EXPECT_EQ(EvaluateFollowup(f, s, At("2026-10-10T17:30:00+08:00"), Cal()).light, "yellow");
     auto red = EvaluateFollowup(f, s, At("2026-10-10T17:30:01+08:00"), Cal());
     EXPECT_EQ(red.light, "red");
-    EXPECT_NE(red.reason.find("督辦〔2026〕1號"), std::string::npos);
+    ASSERT_EQ(red.reasons.size(), 1u);
+    EXPECT_EQ(red.reasons[0], (core::Json{{"code", "followup_overdue"}, {"number", "督辦〔2026〕1號"},
+                                          {"due", "2026-10-10T09:30:00.000Z"}}));
+    EXPECT_EQ(ReasonsText(red.reasons), "督辦〔2026〕1號 逾期未回覆（回覆時限 2026-10-10 17:30）");
     f.state = "replied";
     EXPECT_EQ(EvaluateFollowup(f, s, At("2026-10-12T09:00:00+08:00"), Cal()).light, "green");
 }
@@ -68,7 +71,11 @@ TEST(PlanLights, ReportCadence) {
     EXPECT_EQ(EvaluateTask(n, s, {}, At("2026-10-13T17:30:00+08:00"), Cal()).light, "green");
     auto y = EvaluateTask(n, s, {}, At("2026-10-14T09:00:00+08:00"), Cal());
     EXPECT_EQ(y.light, "yellow");
-    EXPECT_NE(y.reason.find("進展報告逾期"), std::string::npos);
+    EXPECT_EQ(y.reasons, (core::Json::array({{{"code", "report_late"}, {"due", "2026-10-13T09:30:00.000Z"}}})));
+    EXPECT_EQ(ReasonsText(y.reasons), "進展報告逾期（應於2026-10-13 17:30前報送）");
+    auto red = EvaluateTask(n, s, {}, At("2026-10-20T17:31:00+08:00"), Cal());
+    EXPECT_EQ(red.reasons, (core::Json::array({{{"code", "report_overdue"}, {"due", "2026-10-13T09:30:00.000Z"},
+                                                {"grace_workdays", 5}}})));
     // 5 working days' grace: 14, 15, 16, 19, 20 October → red after 20 Oct 17:30.
     EXPECT_EQ(EvaluateTask(n, s, {}, At("2026-10-20T17:30:00+08:00"), Cal()).light, "yellow");
     EXPECT_EQ(EvaluateTask(n, s, {}, At("2026-10-20T17:31:00+08:00"), Cal()).light, "red");
@@ -103,7 +110,8 @@ TEST(PlanLights, DueDateAndProgressAgainstTime) {
     EXPECT_EQ(EvaluateTask(n, s, {}, At("2026-12-10T23:59:00+08:00"), Cal()).light, "green");
     auto r = EvaluateTask(n, s, {}, At("2026-12-11T00:00:00+08:00"), Cal());
     EXPECT_EQ(r.light, "red");
-    EXPECT_NE(r.reason.find("2026-12-10"), std::string::npos);
+    EXPECT_EQ(r.reasons, (core::Json::array({{{"code", "overdue"}, {"due_date", "2026-12-10"}}})));
+    EXPECT_EQ(StoredReasonText(r.Stored()), "已超過完成時限（2026-12-10）");
     // Start 1 Jan, end 31 Dec (365 days): 80% of the time is used on day 292, 20 October 00:00.
     n.due_date = "2026-12-31";
     n.percent = 50;
@@ -111,7 +119,8 @@ TEST(PlanLights, DueDateAndProgressAgainstTime) {
     EXPECT_EQ(EvaluateTask(n, s, {}, At("2026-10-19T23:00:00+08:00"), Cal()).light, "green");
     auto behind = EvaluateTask(n, s, {}, At("2026-10-20T01:00:00+08:00"), Cal());
     EXPECT_EQ(behind.light, "yellow");
-    EXPECT_NE(behind.reason.find("完成50%"), std::string::npos);
+    EXPECT_EQ(behind.reasons, (core::Json::array({{{"code", "behind_schedule"}, {"time_pct", 80}, {"done_pct", 50}}})));
+    EXPECT_EQ(ReasonsText(behind.reasons), "時間已過80%，完成50%");
     n.percent = 85;  // ahead of the time used: no light
     EXPECT_EQ(EvaluateTask(n, s, {}, At("2026-10-20T01:00:00+08:00"), Cal()).light, "green");
 }
@@ -122,7 +131,14 @@ TEST(PlanLights, OpenNoticeColoursItsTask) {
     auto f = Notice("2026-09-29T10:00:00+08:00", "2026-10-10T17:30:00+08:00");
     auto l = EvaluateTask(n, s, {f}, At("2026-10-11T09:00:00+08:00"), Cal());
     EXPECT_EQ(l.light, "red");
-    EXPECT_NE(l.reason.find("督辦〔2026〕1號"), std::string::npos);
+    ASSERT_FALSE(l.reasons.empty());
+    EXPECT_EQ(l.reasons.back()["code"], "followup_overdue");
+    EXPECT_NE(ReasonsText(l.reasons).find("督辦〔2026〕1號"), std::string::npos) << ReasonsText(l.reasons);
+    // two reasons of the same light are both kept, joined in the text
+    n.due_date = "2026-10-08";
+    auto two = EvaluateTask(n, s, {f}, At("2026-10-11T09:00:00+08:00"), Cal());
+    ASSERT_EQ(two.reasons.size(), 2u) << two.reasons.dump();
+    EXPECT_EQ(ReasonsText(two.reasons), "已超過完成時限（2026-10-08）；督辦〔2026〕1號 逾期未回覆（回覆時限 2026-10-10 17:30）");
 }
 
 TEST(PlanSettings, FromJsonNamesTheKey) {

@@ -98,8 +98,15 @@ TEST(Lights, StageLimitYellowThenRed) {
     EXPECT_EQ(registry::EvaluateLight("signed", signed_on, D("2026-04-10"), r, D("2026-04-10")).light, "green");
     auto y = registry::EvaluateLight("signed", signed_on, D("2026-04-11"), r, D("2026-04-11"));
     EXPECT_EQ(y.light, "yellow");
-    EXPECT_NE(y.reason.find("91天"), std::string::npos) << y.reason;
-    EXPECT_NE(y.reason.find("時限90天"), std::string::npos) << y.reason;
+    EXPECT_EQ(y.reasons, (core::Json::array({{{"code", "stage_over_limit"}, {"stage", "signed"}, {"days", 91}, {"limit", 90}}})))
+        << y.reasons.dump();
+    EXPECT_EQ(registry::ReasonsText(y.reasons), "簽約已91天未註冊落地（時限90天）");
+    // stored as JSON; the text a client without the codes (and an export) shows
+    EXPECT_EQ(registry::StoredReasonText(y.Stored()), registry::ReasonsText(y.reasons));
+    EXPECT_EQ(registry::StoredReasons(y.Stored()), y.reasons);
+    EXPECT_EQ(registry::StoredReasonText("簽約已91天未註冊落地（時限90天）"), "簽約已91天未註冊落地（時限90天）");
+    EXPECT_EQ(registry::StoredReasons("簽約已91天未註冊落地（時限90天）"), core::Json::array());
+    EXPECT_EQ(registry::EvaluateLight("signed", signed_on, D("2026-04-10"), r, D("2026-04-10")).Stored(), "");
     // over by more than half the limit (135 days): red
     EXPECT_EQ(registry::EvaluateLight("signed", signed_on, D("2026-05-25"), r, D("2026-05-25")).light, "yellow");
     EXPECT_EQ(registry::EvaluateLight("signed", signed_on, D("2026-05-26"), r, D("2026-05-26")).light, "red");
@@ -113,7 +120,9 @@ TEST(Lights, StallMonths) {
     EXPECT_EQ(registry::EvaluateLight("negotiating", stage, last, r, D("2026-03-14")).light, "green");
     auto y = registry::EvaluateLight("negotiating", stage, last, r, D("2026-03-15"));
     EXPECT_EQ(y.light, "yellow");
-    EXPECT_NE(y.reason.find("2個月無進展"), std::string::npos) << y.reason;
+    EXPECT_EQ(y.reasons, (core::Json::array({{{"code", "stalled"}, {"stage", "negotiating"}, {"months", 2}}})))
+        << y.reasons.dump();
+    EXPECT_NE(registry::ReasonsText(y.reasons).find("2個月無進展"), std::string::npos) << registry::ReasonsText(y.reasons);
     EXPECT_EQ(registry::EvaluateLight("negotiating", stage, last, r, D("2026-04-14")).light, "yellow");
     EXPECT_EQ(registry::EvaluateLight("negotiating", stage, last, r, D("2026-04-15")).light, "red");
     // completed projects are green whatever the dates
