@@ -105,7 +105,8 @@ function mk(over) {
   return p;
 }
 mk({ name: '现代服务业总部大厦', stage: 'signed', event_id: 1, event: EVENT, light: 'yellow', light_reason: '签约后已 40 天未落地' });
-mk({ name: '智能装备产业园', stage: 'started', stage_date: day(-120), light: 'red', light_reason: '开工后已 3 个月无进展', investments: [
+// The server sends the reasons as data and its own words in the seed's script; the page words the data.
+mk({ name: '智能装备产业园', stage: 'started', stage_date: day(-120), light: 'red', light_reason: '開工階段已3個月無進展', light_reasons: [{ code: 'stalled', stage: 'started', months: 3 }], investments: [
   { month: '2026-01', amount_wan: 500, cumulative_wan: 500, reported_by: '区发改局', reported_at: iso(Date.now() - 300 * 86400_000), note: '' },
   { month: '2026-02', amount_wan: 800, cumulative_wan: 1300, reported_by: '区发改局', reported_at: iso(Date.now() - 270 * 86400_000), note: '' },
   { month: '2026-03', amount_wan: 1200, cumulative_wan: 2500, reported_by: '区发改局', reported_at: iso(Date.now() - 240 * 86400_000), note: '主体施工' },
@@ -203,6 +204,7 @@ function answer(user, method, path, query, body) {
       p.version++;
       p.light = 'green';
       p.light_reason = '';
+      p.light_reasons = [];
       p.timeline.push({ stage: p.stage, stage_name: p.stage_name, date: body.date, evidence: body.evidence, attachments: body.attachments ?? [], actor: user.display_name, at: iso(Date.now()) });
       return { status: 200, body: listView(user, p) };
     }
@@ -405,7 +407,7 @@ test('the project page: steps, facts, timeline, money chart, a monthly report', 
   assertEq((await page.getByTestId('project-number').textContent()).trim(), 'XM-2026-0002', 'number');
   assertEq(await page.getByTestId('project-light').getAttribute('data-light'), 'red', 'light');
   assertEq((await page.getByTestId('project-light-label').textContent()).trim(), '滞后', 'light label');
-  assertEq((await page.getByTestId('project-light-reason').textContent()).trim(), '开工后已 3 个月无进展', 'light reason shown');
+  assertEq((await page.getByTestId('project-light-reason').textContent()).trim(), '开工阶段已 3 个月无进展', 'light reason worded from its data, in Simplified');
   await page.getByTestId('project-major').waitFor();
   assertEq(await page.locator('[data-testid=project-steps] .el-step__head.is-success').count(), 4, 'four stages done');
   assertEq(await page.locator('[data-testid=project-timeline] .el-timeline-item').count(), 5, 'timeline entries');

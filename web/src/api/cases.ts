@@ -2,6 +2,7 @@
 // the dispatch rules and attachments. One typed function per endpoint.
 import { request, ApiError, getCsrfToken, buildUrl } from './http';
 import type { Light } from './plan';
+import type { LightReason } from '@/utils/lightReasons';
 
 export type CaseTypeCode = 'urban' | 'hotline' | 'petition' | 'enterprise';
 export const CASE_TYPES: CaseTypeCode[] = ['urban', 'hotline', 'petition', 'enterprise'];
@@ -88,6 +89,8 @@ export interface CaseItem {
   stage_due_at: string | null;
   light: Light | null;
   light_reason: string;
+  /** why, as data to word in the user's language (utils/lightReasons) */
+  light_reasons?: LightReason[] | null;
   paused: boolean;
   returns: number;
   reworks: number;

@@ -1,5 +1,6 @@
 // The work plan (工作計劃, 督辦): docs/plan-api.md. One typed function per endpoint.
 import { request } from './http';
+import type { LightReason } from '@/utils/lightReasons';
 
 export type NodeKind = 'key_work' | 'item' | 'task';
 export const NODE_KINDS: NodeKind[] = ['key_work', 'item', 'task'];
@@ -112,6 +113,8 @@ export interface PlanNode {
   percent: number;
   light: Light;
   light_reason?: string | null;
+  /** why, as data to word in the user's language (utils/lightReasons) */
+  light_reasons?: LightReason[] | null;
   last_report_at?: string | null;
   next_report_due?: string | null;
   open_followups?: number;

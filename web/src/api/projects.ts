@@ -5,6 +5,7 @@
 import { request, buildUrl } from './http';
 import type { Light } from './plan';
 import type { Page } from './types';
+import type { LightReason } from '@/utils/lightReasons';
 
 export type StageCode = 'reserve' | 'negotiating' | 'signed' | 'registered' | 'started' | 'completed';
 export const STAGES: StageCode[] = ['reserve', 'negotiating', 'signed', 'registered', 'started', 'completed'];
@@ -54,6 +55,8 @@ export interface Project {
   year: number | null;
   light: Light | null;
   light_reason: string | null;
+  /** why, as data to word in the user's language (utils/lightReasons) */
+  light_reasons?: LightReason[] | null;
   last_progress_at: string | null;
   open_problems: number;
   plan_node_id: number | null;
