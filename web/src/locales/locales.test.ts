@@ -6,6 +6,7 @@ import zhCN from './zh-CN';
 import zhTW from './zh-TW';
 import en from './en';
 import { i18n, setLocale } from './index';
+import { auditActionKey } from '@/utils/auditActions';
 
 type Tree = { [k: string]: string | Tree };
 
@@ -103,4 +104,35 @@ describe('keys used in the code', () => {
     }
     for (const k of ['district', 'street', 'community', 'grid', 'department']) expect(zh[`orgKind.${k}`]).toBeTruthy();
   });
+});
+
+// Every action the server writes to the chain has a label in the audit log: the literal actions of
+// its C++ sources and the case actions of the shipped case types ("case." + code).
+describe('audit action labels', () => {
+  const repo = join(__dirname, '..', '..', '..');
+  const actions = new Set<string>(['case.create', 'case.note']);
+  const walk = (dir: string) => {
+    for (const f of readdirSync(dir)) {
+      const p = join(dir, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (p.endsWith('.cpp'))
+        for (const m of readFileSync(p, 'utf8').matchAll(/Emit\(\s*(?:[^;]*?\?\s*)?"([a-z_]+\.[a-z_.]+)"(?:\s*:\s*"([a-z_]+\.[a-z_.]+)")?/g))
+          for (const a of [m[1], m[2]]) if (a) actions.add(a);
+    }
+  };
+  walk(join(repo, 'src'));
+  const types = join(repo, 'config', 'case-types');
+  for (const f of readdirSync(types).filter((x) => x.endsWith('.json')))
+    for (const a of (JSON.parse(readFileSync(join(types, f), 'utf8')).actions ?? []) as { code: string }[])
+      actions.add('case.' + a.code);
+
+  it('finds the server\'s actions', () => {
+    for (const a of ['auth.login', 'case.dispatch', 'plan.followup.issued', 'project.investment.revise', 'user.disable'])
+      expect(actions.has(a), a).toBe(true);
+  });
+  for (const [name, msgs] of Object.entries(locales)) {
+    it(`${name} labels every action`, () => {
+      expect([...actions].filter((a) => !(auditActionKey(a) in msgs)).sort()).toEqual([]);
+    });
+  }
 });
