@@ -1112,7 +1112,7 @@ Json Stalls(store::Conn& c, const Viewer& v, core::TimePoint now) {
     return out;
 }
 
-Json Dashboard(store::Conn& c, int64_t year, const Viewer& v, core::TimePoint) {
+Json Dashboard(store::Conn& c, int64_t year, const Viewer& v, core::TimePoint now) {
     auto invest = InvestSums(c, static_cast<int>(year));
     std::string prefix = std::to_string(year) + "-";
     int64_t major_count = 0, major_completed = 0, major_invested = 0, signed_count = 0, signed_contract = 0;
@@ -1175,12 +1175,17 @@ Json Dashboard(store::Conn& c, int64_t year, const Viewer& v, core::TimePoint) {
     }
     Json months = Json::array();
     int64_t cum = 0;
+    // Months not yet begun have no figures (null), not a zero and a flat cumulative line.
+    const core::Date today = Today(now);
+    const int last_month = year < today.y ? 12 : year > today.y ? 0 : today.m;
     for (int m = 1; m <= 12; ++m) {
         cum += done[m - 1];
         // The plan by time: the annual plans spread evenly over the months, cumulative.
         int64_t plan = plan_total * m / 12;
+        const bool begun = m <= last_month;
         months.push_back({{"month", indicators::FormatPeriod(static_cast<int>(year), m)}, {"plan_wan", UnitsToWan(plan)},
-                          {"done_wan", UnitsToWan(done[m - 1])}, {"cumulative_wan", UnitsToWan(cum)}});
+                          {"done_wan", begun ? Json(UnitsToWan(done[m - 1])) : Json(nullptr)},
+                          {"cumulative_wan", begun ? Json(UnitsToWan(cum)) : Json(nullptr)}});
     }
     Json regions = Json::array();
     for (auto& [r, cnt] : by_region) regions.push_back({{"region", r}, {"count", cnt.first}, {"contract_wan", UnitsToWan(cnt.second)}});

@@ -71,7 +71,16 @@ class ProjectsSuite(dt.Suite):
         eq(sum(f["count"] for f in d["funnel"]), 45 + 34 + 6, "the funnel holds the year's projects and 6 leads")
         eq([f["count"] for f in d["funnel"]][:2], [3, 3], "leads in reserve and in talks head the pipeline")
         eq(len(d["investment_by_month"]), 12, "months")
+        # a past year has every month; this year's months not yet begun have no figures
+        self.set_clock("2027-01-05T09:00:00+08:00")
+        d = expect_status(self.leader.get("/api/v1/project-dashboard?year=2026"), 200).json()
         eq(round(d["investment_by_month"][-1]["cumulative_wan"]), 505000, "cumulative investment = 50.5億元")
+        self.set_clock("2026-11-30T09:00:00+08:00")
+        d = expect_status(self.leader.get("/api/v1/project-dashboard?year=2026"), 200).json()
+        m = d["investment_by_month"]
+        eq([(x["done_wan"], x["cumulative_wan"]) for x in m[11:]], [(None, None)], "December not begun: no figures")
+        check(m[10]["cumulative_wan"] is not None and m[10]["plan_wan"] > 0 and m[11]["plan_wan"] > 0,
+              "November has its figures; the plan line runs the whole year: %r" % m[10:])
         eq(sum(e["count"] for e in d["signings_by_event"]), 18, "by event")
         eq(sum(r["count"] for r in d["signings_by_region"]), 34, "by region")
         # the lists agree with the totals

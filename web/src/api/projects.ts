@@ -205,7 +205,8 @@ export interface Dashboard {
     domestic_capital_yi?: number;
   };
   funnel: { stage: StageCode; stage_name: string; count: number; total_investment_wan: number }[];
-  investment_by_month: { month: string; plan_wan: number; done_wan: number; cumulative_wan: number }[];
+  /** done and cumulative are null for months not yet begun */
+  investment_by_month: { month: string; plan_wan: number; done_wan: number | null; cumulative_wan: number | null }[];
   signings_by_region: { region: string; count: number; contract_wan: number }[];
   signings_by_event: { event: string; count: number; contract_wan: number }[];
 }

@@ -94,7 +94,7 @@ export default {
     photo: 'Site photo',
     note: 'Note',
     required: 'Please fill in {field}',
-    done: '{action} done',
+    done: 'Submitted: {action}',
     stale: 'Someone else updated the case; it was reloaded, please check and submit again',
   },
   upload: {

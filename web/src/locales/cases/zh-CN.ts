@@ -94,7 +94,7 @@ export default {
     photo: '现场照片',
     note: '说明',
     required: '请填写{field}',
-    done: '{action}已完成',
+    done: '已提交：{action}',
     stale: '案件已被他人更新，已重新加载，请核对后再提交',
   },
   upload: {

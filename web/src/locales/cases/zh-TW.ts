@@ -94,7 +94,7 @@ export default {
     photo: '現場照片',
     note: '說明',
     required: '請填寫{field}',
-    done: '{action}已完成',
+    done: '已提交：{action}',
     stale: '案件已被他人更新，已重新加載，請核對後再提交',
   },
   upload: {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   actionBody,
   queueAction,
+  forwardAction,
   dialogFieldOf,
   dialogSpec,
   dueKey,
@@ -303,5 +304,25 @@ describe('queueAction', () => {
     expect(queueAction(['dispatch', 'close', 'merge'])).toBe('dispatch');
     expect(queueAction(['register', 'close'])).toBe('register');
     expect(queueAction(['close'])).toBeNull();
+  });
+});
+
+describe('forwardAction', () => {
+  // the shipped case types' stages and actions (config/case-types), as GET /case-types gives them
+  const TYPES = import.meta.glob('../../../../../config/case-types/*.json', { eager: true, import: 'default' }) as Record<string, CaseType>;
+  const of = (code: string) => Object.values(TYPES).find((t) => t.code === code);
+  it('is the step along the normal path, not the close that any open stage allows', () => {
+    expect(of('urban')).toBeTruthy();
+    expect(forwardAction(of('urban'), 'register', ['register', 'close', 'merge'])).toBe('register');
+    expect(forwardAction(of('urban'), 'verify', ['verify', 'rework', 'close'])).toBe('verify');
+    expect(forwardAction(of('urban'), 'close', ['rework', 'close'])).toBe('close');
+    expect(forwardAction(of('hotline'), 'visit', ['rate', 'close', 'supervise'])).toBe('rate');
+    expect(forwardAction(of('hotline'), 'handle', ['handle', 'return', 'suspend', 'extend'])).toBe('handle');
+    expect(forwardAction(of('petition'), 'reply', ['reply', 'close'])).toBe('reply');
+  });
+  it('is none when the viewer may not take the step, or the stage is the last', () => {
+    expect(forwardAction(of('urban'), 'register', ['close'])).toBeNull();
+    expect(forwardAction(of('urban'), 'done', [])).toBeNull();
+    expect(forwardAction(undefined, 'register', ['register'])).toBeNull();
   });
 });

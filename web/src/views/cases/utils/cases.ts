@@ -365,3 +365,14 @@ export function queueAction(actions: readonly string[]): 'dispatch' | 'register'
   if (actions.includes('register')) return 'register';
   return null;
 }
+
+/** The action that moves a case along its normal path: the first of its actions (in the type's
+ *  order) that leads to the stage after the current one, as 立案 at 立案 and 回访 at 回访, rather than
+ *  the 结案 that may end the case from any open stage. null when none does. */
+export function forwardAction(type: CaseType | undefined, stage: string, actions: readonly string[]): string | null {
+  const stages = type?.stages ?? [];
+  const i = stages.findIndex((s) => s.code === stage);
+  if (i < 0 || i + 1 >= stages.length) return null;
+  const next = stages[i + 1].code;
+  return actions.find((a) => type?.actions.find((d) => d.code === a)?.to === next) ?? null;
+}

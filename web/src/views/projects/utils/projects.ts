@@ -183,7 +183,7 @@ export function projectMoneyOption(reports: InvestmentReport[], annualPlanWan: n
     const done = by.get(m) ?? 0;
     cum += done;
     const plan = annualPlanWan ? Math.round((annualPlanWan * (i + 1)) / 12 * 10000) / 10000 : 0;
-    return { month: m, done_wan: done, cumulative_wan: i <= last ? cum : (null as unknown as number), plan_wan: plan };
+    return { month: m, done_wan: done, cumulative_wan: i <= last ? cum : null, plan_wan: plan };
   });
   return investmentOption(rows, l);
 }
