@@ -120,13 +120,26 @@ test('chunliu.staff sees the task in 我的任務 and reports progress', async (
   await page.getByTestId('report-form').waitFor();
   await page.locator('textarea[data-testid=report-text], [data-testid=report-text] textarea').fill('已完成前期摸底，正在制定實施方案。');
   await page.locator('[data-testid=report-form] .el-slider__button-wrapper').focus();
+  // all the way to 100% while still 推進中: the form says so and offers 已完成; back to 40%
+  await page.keyboard.press('End');
+  await page.getByTestId('report-mismatch').waitFor();
+  await shot(page, 'report-100-in-progress');
+  await page.getByTestId('report-mark-done').click();
+  await page.getByTestId('report-mismatch').waitFor({ state: 'detached' });
+  await page.locator('[data-testid=report-form] .el-slider__button-wrapper').focus();
+  await page.keyboard.press('Home');
+  await page.getByTestId('report-mark-full').waitFor(); // 已完成 at 0%: said as well
+  await page.locator('[data-testid=report-status]').click();
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '推进中' }).click();
+  await page.getByTestId('report-mismatch').waitFor({ state: 'detached' });
+  await page.locator('[data-testid=report-form] .el-slider__button-wrapper').focus();
   for (let i = 0; i < 8; i++) await page.keyboard.press('ArrowRight');
   const posted = page.waitForResponse((r) => r.url().endsWith(`/plan-nodes/${state.task.id}/reports`));
   await page.getByTestId('report-submit').click();
   const r = await posted;
   assertEq(r.status(), 201, `report ${await r.text()}`);
   const sent = JSON.parse(r.request().postData());
-  assertEq(sent.percent, 40, 'percent from the slider');
+  assertEq([sent.percent, sent.status], [40, '推進中'], 'percent from the slider, status as chosen');
   await settle(page);
   const n = await api(page, 'GET', `/plan-nodes/${state.task.id}`);
   assertEq(n.body.reports.length, 1, 'reports on the task');
