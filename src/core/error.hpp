@@ -29,6 +29,9 @@ struct Error {
     std::string message;
     std::string field;
     int retry_after_s = 0;  // for kRateLimited / kUnavailable / kLocked
+    // The figures behind the message, as a JSON object's text ("" for none): the API gives them as
+    // error.details, for a client to word the message in its user's language.
+    std::string details;
 
     static Error BadRequest(std::string code, std::string msg, std::string field = {}) {
         return {ErrorKind::kBadRequest, std::move(code), std::move(msg), std::move(field)};

@@ -33,6 +33,10 @@ Response JsonResponse(int status, const Json& j) {
 Response ErrorResponse(const Error& e) {
     Json err = {{"code", e.code.empty() ? "error" : e.code}, {"message", e.message}};
     if (!e.field.empty()) err["field"] = e.field;
+    if (!e.details.empty()) {
+        auto d = Json::parse(e.details, nullptr, false);
+        if (d.is_object()) err["details"] = std::move(d);
+    }
     Response r = JsonResponse(StatusFor(e.kind), {{"error", err}});
     if (e.retry_after_s > 0) r.headers.emplace_back("Retry-After", std::to_string(e.retry_after_s));
     return r;

@@ -403,7 +403,7 @@ const store::IndicatorValueRow* Checker::Stored(int64_t indicator_id, int64_t un
     return it == rows_.end() ? nullptr : &it->second;
 }
 
-std::optional<std::string> JumpProblem(const store::IndicatorDefRow& d, const std::map<int, Decimal>& s, int month) {
+std::optional<FieldError> JumpProblem(const store::IndicatorDefRow& d, const std::map<int, Decimal>& s, int month) {
     if (!d.jump_share) return std::nullopt;
     auto share = Decimal::Parse(*d.jump_share);
     if (!share.ok()) return std::nullopt;
@@ -428,10 +428,17 @@ std::optional<std::string> JumpProblem(const store::IndicatorDefRow& d, const st
         auto a = Divide(a_num, ka, static_cast<int>(d.scale) + 2);
         auto b = Divide(b_num, kb, static_cast<int>(d.scale) + 2);
         auto g = GrowthPercent(a.ok() ? *a : a_num, b.ok() ? *b : b_num, 1);
-        return "the figure implies " + (a.ok() ? a->ToString() : std::string("?")) + " a month against " +
-               (b.ok() ? b->ToString() : std::string("?")) + " in the period before (" +
-               (g.ok() ? (g->Sign() > 0 ? "+" : "") + g->ToString() + "%" : std::string("?")) +
-               "), beyond the jump share " + *d.jump_share + ": send confirm_jump: true if it is right";
+        const std::string per_month = a.ok() ? a->ToString() : std::string("?"),
+                          before = b.ok() ? b->ToString() : std::string("?"),
+                          change = g.ok() ? (g->Sign() > 0 ? "+" : "") + g->ToString() : std::string("?");
+        FieldError fe{"value",
+                      "the figure implies " + per_month + " a month against " + before + " in the period before (" +
+                          change + "%), beyond the jump share " + *d.jump_share + ": send confirm_jump: true if it is right",
+                      "jump", ""};
+        // Decimals as strings, as the API gives every figure.
+        fe.details = core::CanonicalJson(core::Json{{"per_month", per_month}, {"before", before},
+                                                    {"change_pct", change}, {"jump_share", *d.jump_share}});
+        return fe;
     }
     return std::nullopt;
 }
@@ -510,7 +517,7 @@ std::vector<FieldError> Checker::Check(const Entry& e, Checked* out) {
             if (saved) s[out->month] = *saved;
             else s.erase(out->month);
         }
-        if (prob) errs.push_back({"value", *prob, "jump"});
+        if (prob) errs.push_back(std::move(*prob));
     }
     return errs;
 }
@@ -794,7 +801,9 @@ Result<Json> PutValue(store::WriteTx& tx, const Json& body, const Viewer& v) {
         auto& f = errs[0];
         std::string field = f.field == "unit" ? "unit_id" : f.field;
         if (f.field == "unit" && f.message.find("outside") != std::string::npos) return Error::NotFoundMsg(f.message);
-        return Error::Validation(field, f.message, f.code.empty() ? "invalid_field" : f.code);
+        Error err = Error::Validation(field, f.message, f.code.empty() ? "invalid_field" : f.code);
+        err.details = f.details;
+        return err;
     }
     std::string src = source->empty() ? "manual" : core::Utf8Prefix(*source, 100);
     auto w = ck.Write(tx, k, src, *note, true);

@@ -37,6 +37,7 @@ struct FieldError {
     std::string field;  // indicator, unit, period, value, status, growth
     std::string message;
     std::string code;
+    std::string details;  // the figures behind it, a JSON object's text (core::Error::details)
 };
 struct WriteOutcome {
     bool created = false, changed = false;
@@ -82,8 +83,9 @@ private:
 };
 
 /// The jump check: the period value (per month) the new cumulative figure implies against the
-/// period before's. A message when beyond the definition's jump_share.
-std::optional<std::string> JumpProblem(const store::IndicatorDefRow& d, const std::map<int, Decimal>& s, int month);
+/// period before's. An error (code jump, on value, with the figures as details) when beyond the
+/// definition's jump_share.
+std::optional<FieldError> JumpProblem(const store::IndicatorDefRow& d, const std::map<int, Decimal>& s, int month);
 
 struct AlertEval {
     std::string level = "green";

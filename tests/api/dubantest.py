@@ -87,7 +87,7 @@ def expect_error(resp, status, code=None, field=None, msg=""):
     check(isinstance(e, dict), "%s: error must be an object: %r" % (where, j))
     check(isinstance(e.get("code"), str) and e["code"], "%s: error.code missing: %r" % (where, j))
     check(isinstance(e.get("message"), str) and e["message"], "%s: error.message missing: %r" % (where, j))
-    allowed = {"code", "message", "field", "rows", "errors"}
+    allowed = {"code", "message", "field", "rows", "errors", "details"}
     check(set(e.keys()) <= allowed, "%s: unexpected keys in error: %r" % (where, e))
     if "field" in e:
         check(isinstance(e["field"], str), "%s: error.field must be a string: %r" % (where, e))

@@ -250,6 +250,8 @@ class IndicatorsSuite(dt.Suite):
         self.put("FAI", d, "2034-04", "4.00")
         e = expect_error(self.put("FAI", d, "2034-05", "6.00", expect=True), 422, "jump", "value")
         check("confirm_jump" in e["message"], e["message"])
+        eq(e.get("details"), {"per_month": "2.0000", "before": "1.0000", "change_pct": "+100.0", "jump_share": "0.5"},
+           "the figures, for the client to word")
         v = self.put("FAI", d, "2034-05", "6.00", confirm_jump=True)
         eq(v["month_value"], "2.00", "本月 from the cumulative figures")
 

@@ -85,7 +85,9 @@ TEST(Jump, PeriodValuesAgainstThePeriodBefore) {
     // 1.00 a month for 1-3月 and April; May adds 2.00: +100% > 50%
     auto p = JumpProblem(d, s, 5);
     ASSERT_TRUE(p);
-    EXPECT_NE(p->find("+100.0%"), std::string::npos) << *p;
+    EXPECT_NE(p->message.find("+100.0%"), std::string::npos) << p->message;
+    EXPECT_EQ((std::pair{p->field, p->code}), (std::pair<std::string, std::string>{"value", "jump"}));
+    EXPECT_EQ(p->details, R"({"before":"1.0000","change_pct":"+100.0","jump_share":"0.5","per_month":"2.0000"})");
     EXPECT_FALSE(JumpProblem(d, s, 4));  // April: 1.00 against 1.00
     s[5] = D("5.40");                      // 1.40 against 1.00: +40%
     EXPECT_FALSE(JumpProblem(d, s, 5));

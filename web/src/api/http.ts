@@ -13,6 +13,8 @@ export class ApiError extends Error {
   readonly code: string;
   readonly field?: string;
   readonly rows?: ImportRowError[];
+  /** The figures behind the message (error.details), to word it in the user's language. */
+  readonly details?: Record<string, unknown>;
   /** Seconds from the Retry-After header (423 lockout, 429 rate limit, 503 busy). */
   readonly retryAfter?: number;
 
@@ -20,7 +22,7 @@ export class ApiError extends Error {
     status: number,
     code: string,
     message: string,
-    extra: { field?: string; rows?: ImportRowError[]; retryAfter?: number } = {},
+    extra: { field?: string; rows?: ImportRowError[]; retryAfter?: number; details?: Record<string, unknown> } = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -29,6 +31,7 @@ export class ApiError extends Error {
     this.field = extra.field;
     this.rows = extra.rows;
     this.retryAfter = extra.retryAfter;
+    this.details = extra.details;
   }
 }
 
@@ -101,6 +104,7 @@ async function toApiError(res: Response): Promise<ApiError> {
     return new ApiError(res.status, err.code, typeof err.message === 'string' ? err.message : err.code, {
       field: typeof err.field === 'string' && err.field ? err.field : undefined,
       rows: Array.isArray(err.rows) ? (err.rows as ImportRowError[]) : undefined,
+      details: err.details && typeof err.details === 'object' && !Array.isArray(err.details) ? (err.details as Record<string, unknown>) : undefined,
       retryAfter,
     });
   }

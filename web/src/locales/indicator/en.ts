@@ -106,6 +106,7 @@ export default {
     yearValues: '{unit} · {indicator} · figures of {year}',
     noYearValues: 'No figures this year',
     jump: 'A large move against the previous period: check the figure, then press “Save anyway” if it is right',
+    jumpDetail: 'This figure means {perMonth} a month against {before} in the period before ({change}%), beyond the {share} allowed.',
     jumpField: 'A large move against the previous period',
     confirmJump: 'Save anyway',
     fixFields: 'Correct the fields marked in red first',

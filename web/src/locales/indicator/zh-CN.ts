@@ -106,6 +106,7 @@ export default {
     yearValues: '{unit} · {indicator} · {year}年已填数据',
     noYearValues: '本年尚无数据',
     jump: '与上一期相比变动幅度过大，请核对数值；确认无误后点“确认无误，仍然保存”',
+    jumpDetail: '按此数值，本期月均 {perMonth}，上一期月均 {before}，变动 {change}%，超过允许的 {share}。',
     jumpField: '与上期相比变动过大',
     confirmJump: '确认无误，仍然保存',
     fixFields: '请先更正标红的项',

@@ -106,6 +106,7 @@ export default {
     yearValues: '{unit} · {indicator} · {year}年已填數據',
     noYearValues: '本年尚無數據',
     jump: '與上一期相比變動幅度過大，請核對數值；確認無誤後點「確認無誤，仍然儲存」',
+    jumpDetail: '按此數值，本期月均 {perMonth}，上一期月均 {before}，變動 {change}%，超過允許的 {share}。',
     jumpField: '與上期相比變動過大',
     confirmJump: '確認無誤，仍然儲存',
     fixFields: '請先更正標紅的項',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '@/api/http';
 import type { IndicatorDef, TargetCheck } from '@/api/indicator';
 import { i18n, setLocale } from '@/locales';
-import { checkSummary, decimalProblem, enterable, monthAllowed, parseMonth, snapPeriod, targetRows, templateCsv, valueError } from './entry';
+import { checkSummary, decimalProblem, enterable, monthAllowed, parseMonth, snapPeriod, targetRows, templateCsv, valueError, jumpDetail } from './entry';
 
 const t = (k: string, p?: Record<string, unknown>) => i18n.global.t(k, p ?? {});
 const te = (k: string) => i18n.global.te(k);
@@ -68,6 +68,18 @@ describe('server errors on the entry form', () => {
     expect(v.jump).toBe(true);
     expect(v.field).toBe('value');
     expect(v.text).toContain('变动幅度过大');
+    expect(jumpDetail(e, t)).toBe(e.message); // an older server gave no figures
+  });
+  it("words the jump's figures in the user's language", () => {
+    const e = new ApiError(422, 'jump', 'the figure implies -0.8300 a month against 1.3300 ...', {
+      field: 'value',
+      details: { per_month: '-0.8300', before: '1.3300', change_pct: '-162.4', jump_share: '0.5' },
+    });
+    setLocale('zh-CN');
+    expect(jumpDetail(e, t)).toBe('按此数值，本期月均 -0.83，上一期月均 1.33，变动 -162.4%，超过允许的 50%。');
+    setLocale('en');
+    expect(jumpDetail(e, t)).toBe('This figure means -0.83 a month against 1.33 in the period before (-162.4%), beyond the 50% allowed.');
+    setLocale('zh-CN');
   });
   it('keeps an error of no known field for the whole form', () => {
     setLocale('zh-CN');

@@ -75,6 +75,27 @@ export type ValueField = (typeof VALUE_FIELDS)[number];
  * in the app's wording (apiErrorText) but with this page's labels for the fields (the general
  * label of unit_id is 承办单位, here it is the unit the figure belongs to).
  */
+/** A decimal as the server writes it ("2.0000", "+100.0"), without the trailing zeros. */
+function trimDecimal(v: unknown): string {
+  const s = typeof v === 'string' ? v : String(v ?? '?');
+  return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
+}
+
+/**
+ * The jump check's figures in the user's language: what the new figure implies a month against the
+ * period before. The server's English message when it gave no figures (an older server).
+ */
+export function jumpDetail(e: ApiError, t: Translate): string {
+  const d = e.details;
+  if (!d || d.per_month === undefined) return e.message;
+  return t('indicator.entry.jumpDetail', {
+    perMonth: trimDecimal(d.per_month),
+    before: trimDecimal(d.before),
+    change: trimDecimal(d.change_pct),
+    share: `${Math.round(Number(d.jump_share) * 100)}%`,
+  });
+}
+
 export function valueError(e: ApiError, locale: string, t: Translate, te: Exists): { field: ValueField | null; text: string; jump: boolean } {
   const field = (VALUE_FIELDS as readonly string[]).includes(e.field ?? '') ? (e.field as ValueField) : null;
   const own: Translate = (key, params) => {
