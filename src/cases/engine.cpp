@@ -941,11 +941,23 @@ Result<Json> GetCase(store::Conn& c, int64_t id, const Viewer& v, const Env& env
     PutUnitNames(c, out, names);
     auto t = env.types->Get(r->type);
     Json hist = Json::array();
+    // Who acted, by the name people know them by (the step keeps the account's login name).
+    std::map<int64_t, std::string> people;
+    auto person = [&](const store::CaseStepRow& s) -> std::string {
+        if (!s.actor_id) return s.actor;
+        auto it = people.find(*s.actor_id);
+        if (it == people.end()) {
+            auto u = store::FindUser(c, *s.actor_id);
+            it = people.emplace(*s.actor_id, u && !u->display_name.empty() ? u->display_name : s.actor).first;
+        }
+        return it->second;
+    };
     for (auto& s : store::ListCaseSteps(c, id)) {
         std::string name = s.action == "create" ? "上报" : s.action == "note" ? "办理记录" : s.action;
         if (t)
             if (auto* a = t->FindAction(s.action)) name = a->name;
-        hist.push_back({{"seq", s.seq}, {"at", s.at}, {"actor", s.actor}, {"action", s.action}, {"action_name", name},
+        hist.push_back({{"seq", s.seq}, {"at", s.at}, {"actor", s.actor}, {"actor_name", person(s)},
+                        {"action", s.action}, {"action_name", name},
                         {"from_stage", s.from_stage}, {"to_stage", s.to_stage}, {"note", s.note},
                         {"fields", s.data.value("fields", Json::object())},
                         {"attachments", s.data.value("attachments", Json::array())}, {"data", s.data}});

@@ -251,6 +251,12 @@ class CasesSuite(dt.Suite):
         hist = [h["action"] for h in self.case(cid)["history"]]
         eq(hist, ["create", "dispatch", "reassign", "return", "dispatch", "sign", "supervise", "extend", "extend_reject",
                   "extend", "extend_approve", "suspend", "resume", "handle", "rate", "handle", "rate"], "history")
+        # each step names its account by login and by the name people know it by
+        me = {s: expect_status(s.get("/api/v1/me"), 200).json() for s in (self.sup, self.chunliu)}
+        names = {(h["actor"], h["actor_name"]) for h in self.case(cid)["history"]}
+        for m in me.values():
+            check((m["username"], m["display_name"]) in names and m["display_name"] != m["username"],
+                  "%s as %s in %r" % (m["username"], m["display_name"], names))
         eq(self.case(cid, self.leader)["id"], cid, "a leader reads it")
 
     # ------------------------------------------------------------------ urban

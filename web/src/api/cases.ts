@@ -107,6 +107,8 @@ export interface HistoryStep {
   seq: number;
   at: string;
   actor: string | { id: number; name: string } | null;
+  /** the account's display name (actor is its login name) */
+  actor_name?: string;
   action: string;
   action_name: string;
   from_stage: string | null;
