@@ -194,14 +194,19 @@ std::string PercentEncode(const std::string& s) {
 asio::awaitable<Response> ExportH(Ctx& ctx) {
     auto c = ctx.app.db.Read();
     auto v = ViewerOf(*ctx.principal);
+    // ?script=simplified: headings and statuses in Simplified script (the web asks so for zh-CN).
+    std::string script = Query(ctx.req, "script").value_or("traditional");
+    if (script != "traditional" && script != "simplified")
+        co_return ErrorResponse(Error::BadRequest("invalid_query", "script must be traditional or simplified", "script"));
+    const bool simplified = script == "simplified";
     auto p = plan::GetPlan(*c, ctx.req.ids[0], v, false);
     if (!p) co_return ErrorResponse(p.error());
-    auto bytes = plan::ExportTaskSheet(*c, ctx.req.ids[0], v);
+    auto bytes = plan::ExportTaskSheet(*c, ctx.req.ids[0], v, simplified);
     if (!bytes) co_return ErrorResponse(bytes.error());
     Response r;
     r.body = std::move(*bytes);
     r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    std::string name = (*p)["title"].get<std::string>() + "-任務分解表.xlsx";
+    std::string name = (*p)["title"].get<std::string>() + (simplified ? "-任务分解表.xlsx" : "-任務分解表.xlsx");
     r.headers.emplace_back("Content-Disposition", "attachment; filename=\"plan-" + std::to_string(ctx.req.ids[0]) +
                                                       ".xlsx\"; filename*=UTF-8''" + PercentEncode(name));
     co_return r;
@@ -355,7 +360,8 @@ void AddPlanRoutes(std::vector<Route>& r) {
     add("GET", "/api/v1/plans/{id}/nodes", ListNodesH, Perm::kPlanRead,
         "The task tree (?unit_id=&status=&light=&key_work_id=&q=&mine=1); ancestors of matches kept", "plan");
     add("GET", "/api/v1/plans/{id}/overview", OverviewH, Perm::kPlanRead, "Status by key work, overdue by unit, escalations", "plan");
-    add("GET", "/api/v1/plans/{id}/export.xlsx", ExportH, Perm::kPlanRead, "The 任務分解表 as .xlsx", "plan");
+    add("GET", "/api/v1/plans/{id}/export.xlsx", ExportH, Perm::kPlanRead,
+        "The 任務分解表 as .xlsx (?script=simplified: headings and statuses in Simplified script)", "plan");
     add("POST", "/api/v1/plans/{id}/import-sheet", ImportSheetH, Perm::kPlanWrite,
         "Validate an edited 任務分解表 (errors by row and column, an error workbook); apply=true applies the valid rows", "plan", true);
     add("GET", "/api/v1/my-tasks", MyTasksH, Perm::kPlanRead, "Tasks of my units across plans, and the follow-up notices sent to them");

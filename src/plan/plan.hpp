@@ -145,8 +145,9 @@ Json LeadUnitsJson(store::Conn& c);
 Result<Json> SetLeadUnits(store::WriteTx& tx, const Json& body);
 
 // ---------------------------------------------------------------- the 任務分解表 in Excel
-/// The conventional columns with merged cells per key work.
-Result<std::string> ExportTaskSheet(store::Conn& c, int64_t plan_id, const Viewer& v);
+/// The conventional columns with merged cells per key work; simplified: the headings and statuses
+/// in Simplified script (the import reads either).
+Result<std::string> ExportTaskSheet(store::Conn& c, int64_t plan_id, const Viewer& v, bool simplified = false);
 /// Validates an edited sheet: every row and column checked first. Without apply nothing is
 /// written; with apply the valid rows are applied (the user has seen the errors).
 /// Returns {rows, valid, errors: [{row, column, message}], error_workbook_base64?, applied}.

@@ -19,6 +19,27 @@ namespace {
 
 const std::vector<std::string> kColumns = {"序號", "重點工作", "具體任務", "牽頭單位", "配合單位",
                                            "責任領導", "完成時限", "目標值", "進展情況", "狀態"};
+// The same words in Simplified script, for a sheet exported to Simplified users (and read back).
+const std::vector<std::string> kColumnsSimplified = {"序号", "重点工作", "具体任务", "牵头单位", "配合单位",
+                                                     "责任领导", "完成时限", "目标值", "进展情况", "状态"};
+const std::vector<std::pair<std::string, std::string>> kStatusSimplified = {
+    {"未啟動", "未启动"}, {"推進中", "推进中"}, {"已完成", "已完成"}, {"滯後", "滞后"}, {"無法完成", "无法完成"}};
+
+/// A header or status cell in either script, in the Traditional words the plan stores.
+std::string FromSimplified(const std::string& s) {
+    for (size_t i = 0; i < kColumns.size(); ++i)
+        if (s == kColumnsSimplified[i]) return kColumns[i];
+    for (const auto& [trad, simp] : kStatusSimplified)
+        if (s == simp) return trad;
+    return s;
+}
+
+std::string StatusIn(const std::string& status, bool simplified) {
+    if (simplified)
+        for (const auto& [trad, simp] : kStatusSimplified)
+            if (status == trad) return simp;
+    return status;
+}
 
 std::string UnitName(store::Conn& c, std::optional<int64_t> id) {
     if (!id) return "";
@@ -104,7 +125,7 @@ std::string CellText(const office::Cell* c) {
 
 }  // namespace
 
-Result<std::string> ExportTaskSheet(store::Conn& c, int64_t plan_id, const Viewer& v) {
+Result<std::string> ExportTaskSheet(store::Conn& c, int64_t plan_id, const Viewer& v, bool simplified) {
     auto p = store::FindPlan(c, plan_id);
     if (!p) return Error::NotFound("plan", plan_id);
     auto all = store::ListPlanNodes(c, plan_id);
@@ -116,9 +137,9 @@ Result<std::string> ExportTaskSheet(store::Conn& c, int64_t plan_id, const Viewe
     for (auto& n : all) by_id[n.id] = &n;
 
     office::OutSheet sheet;
-    sheet.name = "任務分解表";
-    sheet.title = p->title + " 任務分解表";
-    sheet.header = kColumns;
+    sheet.name = simplified ? "任务分解表" : "任務分解表";
+    sheet.title = p->title + (simplified ? " 任务分解表" : " 任務分解表");
+    sheet.header = simplified ? kColumnsSimplified : kColumns;
     sheet.col_widths = {8, 22, 48, 16, 20, 12, 12, 24, 30, 9};
     int current_kw_row = -1;
     std::string current_kw;
@@ -145,7 +166,7 @@ Result<std::string> ExportTaskSheet(store::Conn& c, int64_t plan_id, const Viewe
         auto reports = store::ListPlanReports(c, n.id);
         std::string progress = reports.empty() ? "" : reports.front().text + "(" + std::to_string(reports.front().percent) + "%)";
         std::string task = item_title.empty() ? n.title : item_title + ":" + n.title;
-        office::OutCell light_cell = office::OutCell::Str(n.status);
+        office::OutCell light_cell = office::OutCell::Str(StatusIn(n.status, simplified));
         if (n.light == "red") light_cell.fill = "#F4B6B6";
         else if (n.light == "yellow") light_cell.fill = "#FCE9A6";
         sheet.rows.push_back({office::OutCell::Str(n.number), office::OutCell::Str(kw->title), office::OutCell::Str(task),
@@ -170,7 +191,7 @@ Result<Json> ImportTaskSheet(store::WriteTx& tx, int64_t plan_id, const std::str
     std::map<std::string, int> col;
     for (int r = 0; r < static_cast<int>(sh.rows.size()) && r < 10 && header < 0; ++r) {
         std::map<std::string, int> found;
-        for (int k = 0; k < static_cast<int>(sh.rows[r].size()); ++k) found[CellText(&sh.rows[r][k])] = k;
+        for (int k = 0; k < static_cast<int>(sh.rows[r].size()); ++k) found[FromSimplified(CellText(&sh.rows[r][k]))] = k;
         if (found.count("序號") && found.count("具體任務")) {
             header = r;
             col = found;
@@ -277,7 +298,7 @@ Result<Json> ImportTaskSheet(store::WriteTx& tx, int64_t plan_id, const std::str
             }
         }
         if (col.count("狀態")) {
-            std::string st = CellText(cell(r, "狀態"));
+            std::string st = FromSimplified(CellText(cell(r, "狀態")));
             if (!st.empty()) {
                 if (std::find(kStatuses.begin(), kStatuses.end(), st) == kStatuses.end())
                     err("狀態", "狀態 '" + st + "' is not one of 未啟動, 推進中, 已完成, 滯後, 無法完成");
@@ -325,7 +346,7 @@ Result<Json> ImportTaskSheet(store::WriteTx& tx, int64_t plan_id, const std::str
             std::vector<office::OutCell> row;
             for (int k = 0; k < static_cast<int>(hdr.size()) - 1; ++k) {
                 auto oc = office::OutCell::Str(CellText(sh.At(r, k)));
-                auto hit = by_cell.find({r + 1, hdr[k]});
+                auto hit = by_cell.find({r + 1, FromSimplified(hdr[k])});
                 if (hit != by_cell.end()) {
                     oc.fill = "#FFFF00";
                     oc.comment = hit->second;

@@ -379,6 +379,18 @@ class PlanSuite(dt.Suite):
         sheet = z.read("xl/worksheets/sheet1.xml").decode()
         check("<mergeCell " in sheet, "key works merged")
         self.xlsx = r.body
+        # in Simplified script for Simplified users: headings and statuses; the import reads it back
+        r = expect_status(self.sup.get("/api/v1/plans/%d/export.xlsx?script=simplified" % pid), 200)
+        check("%E4%BB%BB%E5%8A%A1%E5%88%86%E8%A7%A3%E8%A1%A8" in r.header("Content-Disposition"),
+              "named 任务分解表: %s" % r.header("Content-Disposition"))
+        simp = zipfile.ZipFile(io.BytesIO(r.body)).read("xl/sharedStrings.xml").decode()
+        for col in ["序号", "重点工作", "具体任务", "牵头单位", "配合单位", "责任领导", "完成时限", "目标值", "进展情况", "状态"]:
+            check(col in simp, "column %s" % col)
+        check("未启动" in simp and "未啟動" not in simp and "牽頭單位" not in simp, "statuses in Simplified")
+        back = expect_status(self.sup.post("/api/v1/plans/%d/import-sheet" % pid, {"content_base64": b64(r.body)}), 200).json()
+        eq((back["errors"], back["changes"], back["valid"] == back["rows"] > 0), ([], 0, True),
+           "the Simplified sheet read back as it was: no errors, no changes")
+        expect_error(self.sup.get("/api/v1/plans/%d/export.xlsx?script=latin" % pid), 400, field="script")
         # staff export only what they see
         r2 = self.chunliu.get("/api/v1/plans/%d/export.xlsx" % pid)
         expect_status(r2, 200)

@@ -78,6 +78,8 @@ describe('plan API client', () => {
 
   it('links the xlsx export', () => {
     expect(plan.exportXlsxUrl(4)).toBe('/api/v1/plans/4/export.xlsx');
+    expect(plan.exportXlsxUrl(4, 'zh-CN')).toBe('/api/v1/plans/4/export.xlsx?script=simplified');
+    expect(plan.exportXlsxUrl(4, 'en')).toBe('/api/v1/plans/4/export.xlsx');
   });
 
   it("validates an edited sheet, then applies it on the user's say", async () => {

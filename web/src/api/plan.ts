@@ -314,7 +314,8 @@ export interface SheetImportResult {
 export function importSheet(planId: number, contentBase64: string, apply: boolean): Promise<SheetImportResult> {
   return request('POST', `/plans/${planId}/import-sheet`, { json: { content_base64: contentBase64, apply }, silent: true });
 }
-/** The URL of the 任務分解表 download (a plain link: the browser sends the session cookie). */
-export function exportXlsxUrl(planId: number): string {
-  return `/api/v1/plans/${planId}/export.xlsx`;
+/** The URL of the 任務分解表 download (a plain link: the browser sends the session cookie); in
+ *  Simplified script for a zh-CN user (headings and statuses; the import reads either). */
+export function exportXlsxUrl(planId: number, locale: string = 'zh-TW'): string {
+  return `/api/v1/plans/${planId}/export.xlsx${locale === 'zh-CN' ? '?script=simplified' : ''}`;
 }
