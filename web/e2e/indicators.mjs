@@ -71,6 +71,27 @@ test('the cockpit cards show the API figures of the demo month', async () => {
   state.month = month;
   state.monthly = m;
   await shot(page, 'cockpit');
+  // the alerts behind the home page's count, listed; a row opens its unit's figures
+  const alerts = (await api(page, 'GET', '/indicators/alerts')).body;
+  assert(alerts.total > 0, 'the demo has alerts');
+  const box = page.getByTestId('cockpit-alerts');
+  await box.locator('.el-table__row').first().waitFor();
+  assert((await box.locator('h4').textContent()).includes(`（${alerts.total}）`), 'the list says how many');
+  const reds = alerts.items.filter((a) => a.level === 'red').length;
+  const first = box.locator('.el-table__row').first();
+  assertEq((await first.textContent()).includes('红色'), reds > 0, 'red alerts first');
+  const unitName = (await first.locator('td').nth(2).textContent()).trim();
+  const opened = alerts.items.find((a) => a.unit_name === unitName);
+  assert(opened, `the first row's unit ${unitName} is an alert's`);
+  await first.click();
+  if (opened.unit_id === m.unit_id) {
+    await page.waitForURL(/code=/);
+    assertEq(new URL(page.url()).searchParams.get('unit_id'), null, 'the district stays the district');
+  } else {
+    await page.waitForURL(/unit_id=/);
+    assertEq(new URL(page.url()).searchParams.get('unit_name'), unitName, 'the row opened its unit');
+  }
+  await page.getByTestId('cockpit-cards').waitFor();
 });
 
 test('a revision entered by the statistician', async () => {
