@@ -238,7 +238,9 @@ void TryAutoDispatch(store::WriteTx& tx, store::CaseRow& r, const CaseType& t, c
     if (auto data = AutoDispatch(tx, r, t, cal)) Record(tx, r, "dispatch", from, r.stage, kAutoDispatchNote, *data);
 }
 
-Result<std::vector<std::string>> Attachments(store::Conn& c, const Json& body) {
+/// The files a write names: each one the viewer uploaded, or one already on this case (case_id).
+Result<std::vector<std::string>> Attachments(store::Conn& c, const Json& body, const Viewer& v,
+                                             std::optional<int64_t> case_id) {
     std::vector<std::string> out;
     if (!body.contains("attachments")) return out;
     const Json& a = body["attachments"];
@@ -248,8 +250,10 @@ Result<std::vector<std::string>> Attachments(store::Conn& c, const Json& body) {
         std::string f = "attachments[" + std::to_string(i) + "]";
         if (!a[i].is_string() || !blobs::IsSha256Hex(a[i].get<std::string>()))
             return Error::Validation(f, f + " must be a SHA-256 in lower-case hex (64 characters)");
-        if (!store::AttachmentExists(c, a[i].get<std::string>()))
-            return Error::Validation(f, f + " was not uploaded (POST /api/v1/attachments first)", "unknown_attachment");
+        // The same answer for a file never stored and one of someone else's: a hash says nothing.
+        if (!store::MayAttach(c, a[i].get<std::string>(), v.user_id, "case", case_id))
+            return Error::Validation(f, f + " is not a file you uploaded (POST /api/v1/attachments first) nor one on this case",
+                                     "unknown_attachment");
         out.push_back(a[i].get<std::string>());
     }
     return out;
@@ -521,7 +525,7 @@ Result<Json> CreateCase(store::WriteTx& tx, const Json& body, const Viewer& v, c
     if (*pid && r.type != "enterprise")
         return Error::Validation("project_id", "only an enterprise request (type enterprise) is raised on a project");
     r.project_id = *pid;
-    auto att = Attachments(c, body);
+    auto att = Attachments(c, body, v, std::nullopt);
     if (!att) return att.error();
     r.attachments = *att;
     for (auto& [role, fields] : t->create_requires) {
@@ -632,7 +636,7 @@ Result<Json> ApplyAction(store::WriteTx& tx, int64_t id, const std::string& acti
     if (*unit && !MayHandle(Unit(c, **unit))) return Error::Validation("unit_id", std::string("unit_id is not ") + kHandlerKinds);
     auto co = CoUnits(c, body, *unit ? *unit : r.lead_unit_id);
     if (!co) return co.error();
-    auto att = Attachments(c, body);
+    auto att = Attachments(c, body, v, r.id);
     if (!att) return att.error();
     auto workdays = OptInt(body, "workdays");
     if (!workdays) return workdays.error();
@@ -796,7 +800,7 @@ Result<Json> AddNote(store::WriteTx& tx, int64_t id, const Json& body, const Vie
     std::string text;
     if (auto s = OptText(body, "text", 2000, &text); !s) return s.error();
     if (text.empty()) return Error::Validation("text", "text is required", "required");
-    auto att = Attachments(c, body);
+    auto att = Attachments(c, body, v, r->id);
     if (!att) return att.error();
     Json data = Json::object();
     if (!att->empty()) {

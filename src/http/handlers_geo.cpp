@@ -120,8 +120,10 @@ asio::awaitable<Response> LocateH(Ctx& ctx) {
 }
 
 // ---------------------------------------------------------------- attachments
-// A file named by more cases than this is checked against the first ones only (uploads first).
-constexpr int64_t kMaxAttachmentRefsChecked = 500;
+// A file named by more cases than this is checked against these only: its uploaders, its projects
+// and the newest cases (a form letter attached to every reply is named by many). Each check is a
+// read of one row by id.
+constexpr int64_t kMaxAttachmentRefsChecked = 2000;
 
 std::string PercentEncode(const std::string& s) {
     static const char* hex = "0123456789ABCDEF";

@@ -34,6 +34,13 @@ std::string FromSimplified(const std::string& s) {
     return s;
 }
 
+std::string ColumnIn(const std::string& column, bool simplified) {
+    if (simplified)
+        for (size_t i = 0; i < kColumns.size(); ++i)
+            if (column == kColumns[i]) return kColumnsSimplified[i];
+    return column;
+}
+
 std::string StatusIn(const std::string& status, bool simplified) {
     if (simplified)
         for (const auto& [trad, simp] : kStatusSimplified)
@@ -188,6 +195,7 @@ Result<Json> ImportTaskSheet(store::WriteTx& tx, int64_t plan_id, const std::str
     const office::Sheet& sh = wb->sheets.front();
     // The header row: the first row within the first ten that names 序號 and 具體任務.
     int header = -1;
+    bool simplified = false;  // a sheet with Simplified headings: its errors name them so
     std::map<std::string, int> col;
     for (int r = 0; r < static_cast<int>(sh.rows.size()) && r < 10 && header < 0; ++r) {
         std::map<std::string, int> found;
@@ -195,6 +203,8 @@ Result<Json> ImportTaskSheet(store::WriteTx& tx, int64_t plan_id, const std::str
         if (found.count("序號") && found.count("具體任務")) {
             header = r;
             col = found;
+            for (int k = 0; k < static_cast<int>(sh.rows[r].size()); ++k)
+                if (CellText(&sh.rows[r][k]) == "序号") simplified = true;
         }
     }
     if (header < 0)
@@ -321,7 +331,8 @@ Result<Json> ImportTaskSheet(store::WriteTx& tx, int64_t plan_id, const std::str
     }
 
     Json errs = Json::array();
-    for (auto& e : errors) errs.push_back({{"row", e.row}, {"column", e.column}, {"message", e.message}});
+    for (auto& e : errors)
+        errs.push_back({{"row", e.row}, {"column", simplified ? ColumnIn(e.column, true) : e.column}, {"message", e.message}});
     Json out = {{"rows", data_rows},
                 {"valid", data_rows - static_cast<int>(bad_rows.size())},
                 {"changes", static_cast<int>(changes.size())},

@@ -331,7 +331,8 @@ core::Status ApplyFields(store::WriteTx& tx, const Json& b, const Viewer& v, con
     return core::Status();
 }
 
-Result<Json> Attachments(store::Conn& c, const Json& body) {
+/// The files a write names: each one the viewer uploaded, or one already on this project.
+Result<Json> Attachments(store::Conn& c, const Json& body, const Viewer& v, int64_t project_id) {
     Json out = Json::array();
     if (!body.contains("attachments") || body["attachments"].is_null()) return out;
     const Json& a = body["attachments"];
@@ -340,8 +341,10 @@ Result<Json> Attachments(store::Conn& c, const Json& body) {
         std::string f = "attachments[" + std::to_string(i) + "]";
         if (!a[i].is_string() || !blobs::IsSha256Hex(a[i].get<std::string>()))
             return Error::Validation(f, f + " must be a SHA-256 in lower-case hex (64 characters)");
-        if (!store::AttachmentExists(c, a[i].get<std::string>()))
-            return Error::Validation(f, f + " was not uploaded (POST /api/v1/attachments first)", "unknown_attachment");
+        // The same answer for a file never stored and one of someone else's: a hash says nothing.
+        if (!store::MayAttach(c, a[i].get<std::string>(), v.user_id, "project", project_id))
+            return Error::Validation(f, f + " is not a file you uploaded (POST /api/v1/attachments first) nor one on this project",
+                                     "unknown_attachment");
         out.push_back(a[i]);
     }
     return out;
@@ -504,7 +507,7 @@ Result<Json> AdvanceProject(store::WriteTx& tx, int64_t id, const Json& body, co
     if (auto s = PastDate(body, "date", today, &date, true); !s) return s.error();
     if (*date < p.stage_date)
         return Error::Validation("date", "date " + *date + " is before the previous stage's date " + p.stage_date, "before_previous");
-    auto att = Attachments(c, body);
+    auto att = Attachments(c, body, v, p.id);
     if (!att) return att.error();
     store::StageRow st;
     st.record_id = p.id;
@@ -576,7 +579,7 @@ Result<Json> AddProgress(store::WriteTx& tx, int64_t id, const Json& body, const
     core::Date today = Today(tx.now_tp());
     std::optional<std::string> date;
     if (auto s = PastDate(body, "date", today, &date); !s) return s.error();
-    auto att = Attachments(c, body);
+    auto att = Attachments(c, body, v, id);
     if (!att) return att.error();
     store::StageRow n;
     n.record_id = id;

@@ -67,11 +67,20 @@ void AddAttachmentRef(Conn& c, std::string_view sha256, std::string_view kind, i
 
 std::vector<AttachmentRef> ListAttachmentRefs(Conn& c, std::string_view sha256, int64_t limit) {
     std::vector<AttachmentRef> out;
-    for (const Row& r : c.Query("SELECT kind, ref_id, name FROM attachment_refs WHERE sha256 = ? "
-                                "ORDER BY CASE kind WHEN 'upload' THEN 0 ELSE 1 END, kind, ref_id LIMIT ?",
+    for (const Row& r : c.Query("SELECT kind, ref_id, name FROM attachment_refs WHERE sha256 = ? ORDER BY "
+                                "CASE kind WHEN 'upload' THEN 0 WHEN 'project' THEN 1 ELSE 2 END, ref_id DESC LIMIT ?",
                                 {std::string(sha256), limit}))
         out.push_back({r.Str(0), r.Int(1), r.Str(2)});
     return out;
+}
+
+bool MayAttach(Conn& c, std::string_view sha256, std::optional<int64_t> user_id, std::string_view kind,
+               std::optional<int64_t> ref_id) {
+    if (user_id && !c.Query("SELECT 1 FROM attachment_refs WHERE sha256 = ? AND kind = 'upload' AND ref_id = ?",
+                            {std::string(sha256), *user_id}).empty())
+        return true;
+    return ref_id && !c.Query("SELECT 1 FROM attachment_refs WHERE sha256 = ? AND kind = ? AND ref_id = ?",
+                              {std::string(sha256), std::string(kind), *ref_id}).empty();
 }
 
 }  // namespace duban::store

@@ -53,7 +53,12 @@ struct AttachmentRef {
 };
 void AddAttachmentRef(Conn& c, std::string_view sha256, std::string_view kind, int64_t ref_id,
                       std::string_view name = {});
-/// The refs of a hash: uploads first, then cases and projects by id, at most limit.
+/// The refs of a hash: uploads first, then projects, then cases, the newest first; at most limit.
 std::vector<AttachmentRef> ListAttachmentRefs(Conn& c, std::string_view sha256, int64_t limit);
+/// Whether a write may name the file: user_id uploaded it, or it is on that case or project already
+/// (kind "case" or "project", ref_id its id). Knowing a hash is not enough to attach it, or
+/// anyone could attach a file they learned the hash of to a case of theirs and then read it.
+bool MayAttach(Conn& c, std::string_view sha256, std::optional<int64_t> user_id, std::string_view kind,
+               std::optional<int64_t> ref_id);
 
 }  // namespace duban::store

@@ -134,7 +134,8 @@ class AccessSuite(dt.Suite):
         if case["stage"] == "dispatch":
             expect_status(sup.post("/api/v1/cases/%d/actions/dispatch" % case["id"], {"unit_id": bc["210204006"]["id"]}), 200)
         self.objects.update({"case": case["id"]})
-        expect_status(sup.post("/api/v1/cases/%d/notes" % case["id"], {"text": "现场照片", "attachments": [self.sha]}), 201)
+        expect_status(self.sess["grid.inspector"].post("/api/v1/cases/%d/notes" % case["id"],
+                                                       {"text": "现场照片", "attachments": [self.sha]}), 201)
         self.reads_sha = {"grid.inspector", "leader", "ducha.staff", "chunliu.staff"}  # uploader; those who see the case
         # a key project led by 春柳 (not in 马栏's scope) and an enterprise (every project reader's)
         proj = expect_status(sup.post("/api/v1/projects", {"name": "访问测试项目", "lead_unit_id": bc["210204006"]["id"]}), 201).json()

@@ -134,12 +134,33 @@ class AttachmentsSuite(dt.Suite):
         check(urllib.parse.quote("现场") in cd, cd)
         # on a case in the inspector's grid (in 春柳): those who see the case read it
         grid = expect_status(self.insp.get("/api/v1/me"), 200).json()["units"][0]
-        expect_status(self.insp.post("/api/v1/cases", {"type": "urban", "category": "E0101", "grid_id": grid,
-                                                       "description": "附件可见范围测试。", "attachments": [sha]}), 201)
+        case = expect_status(self.insp.post("/api/v1/cases", {"type": "urban", "category": "E0101", "grid_id": grid,
+                                                              "description": "附件可见范围测试。", "attachments": [sha]}), 201).json()
         eq([reads(s) for s in (self.leader, sup, malan, self.stat)], [True, True, False, False],
            "on a case in 春柳: the leader and the dispatcher, not 马栏's staff nor the statistician (no case.read)")
         cd = self.leader.get(url).header("Content-Disposition")
         check(urllib.parse.quote("现场") in cd, "the first uploader's name to the case's readers: %s" % cd)
+        # Knowing a hash is not enough to attach it (and so to read it): a write names a file its
+        # author uploaded, or one already on that case; anything else is the refusal of a hash never stored.
+        other = expect_status(self.upload(self.leader, JPEG + b"leader's own", "image/jpeg"), 201).json()["sha256"]
+        note = "/api/v1/cases/%d/notes" % case["id"]
+        before = self.srv.db.query("SELECT COUNT(*) FROM attachment_refs")
+        refused = expect_error(self.staff.post(note, {"text": "附上", "attachments": [other]}), 422,
+                               "unknown_attachment", "attachments[0]")
+        never = expect_error(self.staff.post(note, {"text": "附上", "attachments": ["e" * 64]}), 422,
+                             "unknown_attachment", "attachments[0]")
+        eq(refused["message"], never["message"], "someone else's file is refused as one never stored")
+        expect_error(self.insp.post("/api/v1/cases", {"type": "urban", "category": "E0101", "grid_id": grid,
+                                                      "description": "借用他人附件。", "attachments": [other]}),
+                     422, "unknown_attachment", "attachments[0]")
+        eq(self.srv.db.query("SELECT COUNT(*) FROM attachment_refs"), before, "refusals add no ref")
+        expect_status(self.leader.get("%s/%s" % (P, other)), 200)
+        expect_error(self.insp.get("%s/%s" % (P, other)), 404, msg="still not the inspector's to read")
+        # a file already on the case may be named again on it by whoever writes to the case (the
+        # dispatcher never uploaded it), but not on another case
+        expect_status(sup.post(note, {"text": "同一照片", "attachments": [sha]}), 201)
+        expect_error(sup.post("/api/v1/cases", {"type": "hotline", "category": "H0101", "description": "另一案件",
+                                                "grid_id": grid, "attachments": [sha]}), 422, "unknown_attachment")
         # on a progress note of a project led by 春柳: those who see the project read it
         pdf = PDF + b"%scope\n"
         psha = expect_status(self.upload(sup, pdf, "application/pdf", "批复.pdf"), 201).json()["sha256"]

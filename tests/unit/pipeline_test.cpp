@@ -751,18 +751,26 @@ TEST_P(PipelineStore, AttachmentRefsAreKeptByTheWritesAndDerivedByMigration16) {
     };
     using V = std::vector<std::string>;
     const std::string pid = std::to_string(p.id);
-    EXPECT_EQ(refs(a), (V{"upload:7:first-a.jpg", "upload:8:second.jpg", "case:5"}));
-    EXPECT_EQ(refs(b), (V{"case:5", "project:" + pid}));
+    EXPECT_EQ(refs(a), (V{"upload:8:second.jpg", "upload:7:first-a.jpg", "case:5"}));
+    EXPECT_EQ(refs(b), (V{"project:" + pid, "case:5"}));
     EXPECT_EQ(refs(d), (V{"project:" + pid}));
     EXPECT_EQ(store::ListAttachmentRefs(*c, a, 2).size(), 2u);
     EXPECT_TRUE(refs(std::string(64, 'e')).empty());
+    // a write may name a file its author uploaded, or one on that very case or project
+    EXPECT_TRUE(store::MayAttach(*c, a, 8, "case", std::nullopt));
+    EXPECT_FALSE(store::MayAttach(*c, b, 8, "case", std::nullopt));  // 7's upload, on no case of 8's
+    EXPECT_TRUE(store::MayAttach(*c, b, 8, "case", 5));               // on case 5 already
+    EXPECT_FALSE(store::MayAttach(*c, b, 8, "case", 6));
+    EXPECT_FALSE(store::MayAttach(*c, d, std::nullopt, "case", 5));   // on the project, not the case
+    EXPECT_TRUE(store::MayAttach(*c, d, std::nullopt, "project", p.id));
+    EXPECT_FALSE(store::MayAttach(*c, std::string(64, 'e'), 8, "case", 5));
 
     // A database from before migration 16: the first uploader, every case and project naming a file.
     c->ExecScript("DROP TABLE attachment_refs");
     c->Exec("DELETE FROM schema_migrations WHERE version = 16");
     EXPECT_EQ(store::Migrate(*c), std::vector<int>{16});
     EXPECT_EQ(refs(a), (V{"upload:7:first-a.jpg", "case:5"}));
-    EXPECT_EQ(refs(b), (V{"upload:7:first-b.jpg", "case:5", "project:" + pid}));
+    EXPECT_EQ(refs(b), (V{"upload:7:first-b.jpg", "project:" + pid, "case:5"}));
     EXPECT_EQ(refs(d), (V{"upload:7:first-d.jpg", "project:" + pid}));
 }
 

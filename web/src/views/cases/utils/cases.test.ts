@@ -323,6 +323,7 @@ describe('forwardAction', () => {
   it('is none when the viewer may not take the step, or the stage is the last', () => {
     expect(forwardAction(of('urban'), 'register', ['close'])).toBeNull();
     expect(forwardAction(of('urban'), 'done', [])).toBeNull();
+    expect(forwardAction(of('petition'), 'done', ['review'])).toBeNull(); // 复查 is asked for, not the path
     expect(forwardAction(undefined, 'register', ['register'])).toBeNull();
   });
 });

@@ -372,7 +372,8 @@ export function queueAction(actions: readonly string[]): 'dispatch' | 'register'
 export function forwardAction(type: CaseType | undefined, stage: string, actions: readonly string[]): string | null {
   const stages = type?.stages ?? [];
   const i = stages.findIndex((s) => s.code === stage);
-  if (i < 0 || i + 1 >= stages.length) return null;
+  // a closed case's later steps (复查, 复核) are asked for, not the path it is on
+  if (i < 0 || i + 1 >= stages.length || stages[i].closed) return null;
   const next = stages[i + 1].code;
   return actions.find((a) => type?.actions.find((d) => d.code === a)?.to === next) ?? null;
 }
