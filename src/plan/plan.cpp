@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "core/reasons.hpp"
 #include "plan/import.hpp"
 #include "store/repos.hpp"
 
@@ -332,41 +333,31 @@ std::optional<TimePoint> NextReportDue(const PlanNodeRow& n, const Settings& s, 
     return deadline(bd.y, bd.m + 1);
 }
 
-std::string Light::Stored() const { return reasons.empty() ? std::string() : core::CanonicalJson(reasons); }
+std::string Light::Stored() const { return core::reasons::ToStored(reasons); }
 
-std::string ReasonsText(const Json& reasons) {
-    std::string out;
-    auto str = [](const Json& r, const char* k) { return r.contains(k) && r[k].is_string() ? r[k].get<std::string>() : std::string(); };
-    auto num = [](const Json& r, const char* k) { return r.contains(k) && r[k].is_number_integer() ? std::to_string(r[k].get<int64_t>()) : std::string("?"); };
-    auto at = [&](const Json& r) {
+namespace {
+std::string ReasonWords(const Json& r) {
+    using core::reasons::Num;
+    using core::reasons::Str;
+    auto at = [&](const Json& x) {
         TimePoint t;
-        return core::ParseRfc3339(str(r, "due"), &t) ? LocalText(t) : str(r, "due");
+        return core::ParseRfc3339(Str(x, "due"), &t) ? LocalText(t) : Str(x, "due");
     };
-    for (const auto& r : reasons) {
-        std::string code = str(r, "code"), text;
-        if (code == "overdue") text = "已超過完成時限（" + str(r, "due_date") + "）";
-        else if (code == "behind_schedule") text = "時間已過" + num(r, "time_pct") + "%，完成" + num(r, "done_pct") + "%";
-        else if (code == "report_overdue")
-            text = "進展報告逾期超過" + num(r, "grace_workdays") + "個工作日（應於" + at(r) + "前報送）";
-        else if (code == "report_late") text = "進展報告逾期（應於" + at(r) + "前報送）";
-        else if (code == "followup_overdue") text = str(r, "number") + " 逾期未回覆（回覆時限 " + at(r) + "）";
-        else if (code == "followup_due_soon") text = str(r, "number") + " 臨近回覆時限（" + at(r) + "）";
-        else text = code;
-        out += (out.empty() ? "" : "；") + text;
-    }
-    return out;
+    const std::string code = Str(r, "code");
+    if (code == "overdue") return "已超過完成時限（" + Str(r, "due_date") + "）";
+    if (code == "behind_schedule") return "時間已過" + Num(r, "time_pct") + "%，完成" + Num(r, "done_pct") + "%";
+    if (code == "report_overdue")
+        return "進展報告逾期超過" + Num(r, "grace_workdays") + "個工作日（應於" + at(r) + "前報送）";
+    if (code == "report_late") return "進展報告逾期（應於" + at(r) + "前報送）";
+    if (code == "followup_overdue") return Str(r, "number") + " 逾期未回覆（回覆時限 " + at(r) + "）";
+    if (code == "followup_due_soon") return Str(r, "number") + " 臨近回覆時限（" + at(r) + "）";
+    return code;
 }
+}  // namespace
 
-Json StoredReasons(const std::string& stored) {
-    if (stored.empty() || stored[0] != '[') return Json::array();
-    auto j = Json::parse(stored, nullptr, false);
-    return j.is_array() ? j : Json::array();
-}
-
-std::string StoredReasonText(const std::string& stored) {
-    if (stored.empty() || stored[0] != '[') return stored;
-    return ReasonsText(StoredReasons(stored));
-}
+std::string ReasonsText(const Json& reasons) { return core::reasons::Text(reasons, ReasonWords); }
+Json StoredReasons(const std::string& stored) { return core::reasons::FromStored(stored); }
+std::string StoredReasonText(const std::string& stored) { return core::reasons::StoredText(stored, ReasonWords); }
 
 Light EvaluateFollowup(const FollowupRow& f, const Settings& s, TimePoint now, const core::WorkCalendar& cal) {
     Light l;

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <map>
 
+#include "core/reasons.hpp"
 #include "registry/registry.hpp"
 #include "store/repos.hpp"
 
@@ -220,40 +221,28 @@ Light EvaluateLight(const std::string& stage, core::Date stage_date, core::Date 
     return l;
 }
 
-std::string Light::Stored() const { return reasons.empty() ? std::string() : core::CanonicalJson(reasons); }
+std::string Light::Stored() const { return core::reasons::ToStored(reasons); }
 
-std::string ReasonsText(const Json& reasons) {
+namespace {
+std::string ReasonWords(const Json& r) {
+    using core::reasons::Num;
+    using core::reasons::Str;
     static const std::map<std::string, std::string> kNext = {
         {"signed", "註冊落地"}, {"registered", "開工"}, {"started", "竣工/入統"}};
-    auto str = [](const Json& r, const char* k) { return r.contains(k) && r[k].is_string() ? r[k].get<std::string>() : std::string(); };
-    auto num = [](const Json& r, const char* k) { return r.contains(k) && r[k].is_number_integer() ? std::to_string(r[k].get<int64_t>()) : std::string("?"); };
-    std::string out;
-    for (const auto& r : reasons) {
-        std::string code = str(r, "code"), stage = str(r, "stage"), text;
-        if (code == "stage_over_limit") {
-            auto next = kNext.find(stage);
-            text = StageName(stage) + "已" + num(r, "days") + "天未" + (next == kNext.end() ? "進入下一階段" : next->second) +
-                   "（時限" + num(r, "limit") + "天）";
-        } else if (code == "stalled") {
-            text = StageName(stage) + "階段已" + num(r, "months") + "個月無進展";
-        } else {
-            text = code;
-        }
-        out += (out.empty() ? "" : "；") + text;
+    const std::string code = Str(r, "code"), stage = Str(r, "stage");
+    if (code == "stage_over_limit") {
+        auto next = kNext.find(stage);
+        return StageName(stage) + "已" + Num(r, "days") + "天未" + (next == kNext.end() ? "進入下一階段" : next->second) +
+               "（時限" + Num(r, "limit") + "天）";
     }
-    return out;
+    if (code == "stalled") return StageName(stage) + "階段已" + Num(r, "months") + "個月無進展";
+    return code;
 }
+}  // namespace
 
-Json StoredReasons(const std::string& stored) {
-    if (stored.empty() || stored[0] != '[') return Json::array();
-    auto j = Json::parse(stored, nullptr, false);
-    return j.is_array() ? j : Json::array();
-}
-
-std::string StoredReasonText(const std::string& stored) {
-    if (stored.empty() || stored[0] != '[') return stored;
-    return ReasonsText(StoredReasons(stored));
-}
+std::string ReasonsText(const Json& reasons) { return core::reasons::Text(reasons, ReasonWords); }
+Json StoredReasons(const std::string& stored) { return core::reasons::FromStored(stored); }
+std::string StoredReasonText(const std::string& stored) { return core::reasons::StoredText(stored, ReasonWords); }
 
 bool Viewer::Sees(const store::ProjectRow& p) const {
     if (all || scope.all) return true;
