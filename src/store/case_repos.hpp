@@ -8,7 +8,7 @@
 
 #include "core/core.hpp"
 #include "store/db.hpp"
-#include "store/geo_repos.hpp"  // AttachmentExists
+#include "store/geo_repos.hpp"  // MayAttach
 
 namespace duban::store {
 

@@ -42,7 +42,7 @@ std::vector<GeoAreaView> ListGeoAreas(Conn& c, const std::string& level) {
 }
 
 bool InsertAttachmentIfAbsent(Conn& c, const AttachmentRow& a) {
-    if (AttachmentExists(c, a.sha256)) return false;
+    if (!c.Query("SELECT 1 FROM attachments WHERE sha256 = ?", {a.sha256}).empty()) return false;
     c.Exec("INSERT INTO attachments (sha256, mime, size, name, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)",
            {a.sha256, a.mime, a.size, a.name, a.created_at, rowutil::Opt(a.created_by)});
     return true;
@@ -56,9 +56,6 @@ std::optional<AttachmentRow> FindAttachment(Conn& c, std::string_view sha256) {
     return AttachmentRow{r.Str(0), r.Str(1), r.Int(2), r.Str(3), r.Str(4), rowutil::OptInt(r, 5)};
 }
 
-bool AttachmentExists(Conn& c, std::string_view sha256) {
-    return !c.Query("SELECT 1 FROM attachments WHERE sha256 = ?", {std::string(sha256)}).empty();
-}
 
 void AddAttachmentRef(Conn& c, std::string_view sha256, std::string_view kind, int64_t ref_id, std::string_view name) {
     c.Exec("INSERT INTO attachment_refs (sha256, kind, ref_id, name) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",

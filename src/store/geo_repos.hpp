@@ -40,8 +40,6 @@ struct AttachmentRow {
 /// Inserts the row unless the hash is there already; true when inserted.
 bool InsertAttachmentIfAbsent(Conn& c, const AttachmentRow& a);
 std::optional<AttachmentRow> FindAttachment(Conn& c, std::string_view sha256);
-/// Whether an attachment with this hash was uploaded (the case engine checks references).
-bool AttachmentExists(Conn& c, std::string_view sha256);
 
 /// Who may read an attachment (migration 16): each account that uploaded it, with the file name
 /// it gave, and each case and project that names it. Added, never removed: a file once shown on a
