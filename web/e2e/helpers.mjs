@@ -150,6 +150,24 @@ export async function push(page, path) {
   await settle(page);
 }
 
+/** Runs fn over items, at most `limit` at a time; rejects with the first failure once all have ended. */
+export async function eachLimit(items, limit, fn) {
+  const queue = [...items];
+  const errors = [];
+  const worker = async () => {
+    while (queue.length) {
+      const item = queue.shift();
+      try {
+        await fn(item);
+      } catch (e) {
+        errors.push(e);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, worker));
+  if (errors.length) throw errors[0];
+}
+
 export async function currentRouteName(page) {
   return page.evaluate(() => document.getElementById('app').__vue_app__.config.globalProperties.$router.currentRoute.value.name);
 }
