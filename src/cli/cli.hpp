@@ -25,6 +25,8 @@ void SeedDemoCases(store::Pipeline& pipeline, store::Database& db);
 /// Key projects, signings, the Shenzhen promotion event and 754 enterprises with the seed's totals,
 /// and the investment bureau's demo account (once).
 void SeedDemoProjects(store::Pipeline& pipeline, store::Database& db);
+/// The demo plan's progress, published to the disclosure portal by the supervision office (once).
+void SeedDemoDisclosure(store::Pipeline& pipeline, store::Database& db);
 /// duban demo-cases --count N [--db PATH | --postgres URL] [--seed S]: generated cases, batched.
 int DemoCasesCommand(int argc, char** argv);
 

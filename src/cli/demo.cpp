@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/calendar.hpp"
+#include "disclosure/disclosure.hpp"
 #include "geo/geo.hpp"
 #include "indicators/indicators.hpp"
 #include "org/org.hpp"
@@ -116,6 +117,7 @@ std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db) 
             SeedDemoAreas(pipeline, db);       // ... and from before the maps, its polygons
             SeedDemoCases(pipeline, db);       // ... and from before the cases, rules and cases
             SeedDemoProjects(pipeline, db);    // ... and from before the projects, projects and enterprises
+            SeedDemoDisclosure(pipeline, db);  // ... and from before the portal, a published release
             return logins;
         }
     }
@@ -190,7 +192,33 @@ std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db) 
     SeedDemoAreas(pipeline, db);
     SeedDemoCases(pipeline, db);
     SeedDemoProjects(pipeline, db);
+    SeedDemoDisclosure(pipeline, db);
     return logins;
+}
+
+void SeedDemoDisclosure(store::Pipeline& pipeline, store::Database& db) {
+    std::optional<store::PlanRow> plan;
+    std::optional<store::User> sup;
+    {
+        auto c = db.Read();
+        if (store::CountRows(*c, "disclosures") > 0) return;
+        for (auto& p : store::ListPlans(*c))
+            if (p.title.find("演示") != std::string::npos) plan = p;
+        sup = store::FindUserByName(*c, "ducha.staff");
+    }
+    if (!plan || !sup) return;  // not the demo's plan or accounts (a test's server)
+    const int64_t plan_id = plan->id;
+    store::Actor actor{sup->id, sup->username, ""};
+    auto r = pipeline.Execute(actor, [&](store::WriteTx& tx) -> core::Result<core::Json> {
+        plan::Viewer v;
+        v.whole_plan = true;
+        v.scope = core::Scope::All();
+        auto d = disclosure::PlanProgress(tx.conn(), plan_id, v, core::LocalDate(tx.now_tp()));
+        if (!d.ok()) return d.error();
+        d->title = "2026年度区委工作报告重点工作推进情况（演示数据，截至" + d->period + "）";
+        return disclosure::Publish(tx, *d);
+    });
+    if (!r.ok()) std::fprintf(stderr, "duban: demo: no release published: %s\n", r.error().message.c_str());
 }
 
 namespace {

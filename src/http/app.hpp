@@ -28,6 +28,9 @@ namespace duban::registry {
 struct Viewer;
 struct Env;
 }  // namespace duban::registry
+namespace duban::disclosure {
+struct Draft;
+}  // namespace duban::disclosure
 
 namespace duban::http {
 
@@ -127,6 +130,10 @@ bool SeesCase(store::Conn& c, const cases::Viewer& v, const org::Principal& p, i
 void AddOpen311Routes(std::vector<Route>& r);
 void AddProjectRoutes(std::vector<Route>& r);
 void AddProjectSheetRoutes(std::vector<Route>& r);
+void AddDisclosureRoutes(std::vector<Route>& r);
+/// A year's public case statistics (grid events, hotline orders and enterprise requests; never
+/// petitions) from the KPI tables within a scope, as a disclosure draft (handlers_kpi.cpp).
+Result<disclosure::Draft> CaseStatsDraft(App& app, const core::Scope& scope, int year);
 /// PUT /api/v1/_test/clock: not in the table; dispatched only when the server has a test clock.
 const Route& TestClockRoute();
 

@@ -4,6 +4,7 @@
 // (through AfterCaseWrite, app.hpp), so a read never re-loads. Cases written by another process
 // (`duban demo-cases` into a running server's database, a second server on the same PostgreSQL)
 // are seen after a restart.
+#include "disclosure/disclosure.hpp"
 #include "http/app.hpp"
 #include "kpi/load.hpp"
 #include "office/office.hpp"
@@ -99,22 +100,36 @@ struct Table {
     kpi::Agg total;
 };
 
+struct KpiParams {
+    std::string group = "street", type;
+    std::optional<int> from, to;  // month indexes, inclusive; none = this month
+};
+
+Result<Table> ComputeFor(App& app, const core::Scope& scope, const KpiParams& q);
+
 Result<Table> Compute(Ctx& ctx) {
-    std::string group = Query(ctx.req, "group").value_or("street");
+    KpiParams q;
+    q.group = Query(ctx.req, "group").value_or("street");
+    q.type = Query(ctx.req, "type").value_or("");
+    if (auto s = MonthParam(ctx.req, "from", &q.from); !s) return s.error();
+    if (auto s = MonthParam(ctx.req, "to", &q.to); !s) return s.error();
+    return ComputeFor(ctx.app, ctx.principal->scope, q);
+}
+
+Result<Table> ComputeFor(App& app, const core::Scope& scope, const KpiParams& q) {
+    const std::string& group = q.group;
     kpi::Group g;
     if (group == "street") g = kpi::Group::kStreet;
     else if (group == "unit") g = kpi::Group::kUnit;
     else if (group == "category") g = kpi::Group::kMajor;
     else if (group == "month") g = kpi::Group::kMonth;
     else return Error::BadRequest("invalid_query", "group must be street, unit, category or month", "group");
-    const std::string type = Query(ctx.req, "type").value_or("");
+    const std::string& type = q.type;
     const kpi::CaseType t = kpi::CaseTypeFromCode(type);
     if (!type.empty() && t == kpi::CaseType::kUnknown)
         return Error::BadRequest("invalid_query", "type must be urban, hotline, petition or enterprise", "type");
-    std::optional<int> from, to;
-    if (auto s = MonthParam(ctx.req, "from", &from); !s) return s.error();
-    if (auto s = MonthParam(ctx.req, "to", &to); !s) return s.error();
-    const auto now_utc = std::chrono::duration_cast<std::chrono::seconds>(ctx.app.clock.Now().time_since_epoch()).count();
+    std::optional<int> from = q.from, to = q.to;
+    const auto now_utc = std::chrono::duration_cast<std::chrono::seconds>(app.clock.Now().time_since_epoch()).count();
     const int32_t now = kpi::FromUtc(now_utc);
     const int this_month = kpi::MonthIndex(now);
     if (!to) to = from ? *from : this_month;
@@ -126,10 +141,9 @@ Result<Table> Compute(Ctx& ctx) {
     f.type = t;
     std::vector<store::OrgUnitBrief> units;
     {
-        auto c = ctx.app.db.Read();
+        auto c = app.db.Read();
         units = store::ListOrgUnitBriefs(*c);
     }
-    const core::Scope& scope = ctx.principal->scope;
     if (!scope.all) {
         f.scoped = true;
         for (auto& u : units)
@@ -138,7 +152,7 @@ Result<Table> Compute(Ctx& ctx) {
                 f.units.push_back(static_cast<int32_t>(u.id));
             }
     }
-    auto st = KpiStore(ctx.app);
+    auto st = KpiStore(app);
     // Each month's figures end at the month's end, or now for the month under way (so that
     // "overdue open" never counts a case whose due time has not come yet).
     std::vector<kpi::Row> rows;
@@ -200,6 +214,59 @@ Result<Table> Compute(Ctx& ctx) {
                 {"total", AggJson(out.total)}};
     return out;
 }
+
+std::string KeyText(const Json& k) { return k.is_string() ? k.get<std::string>() : k.is_null() ? std::string() : k.dump(); }
+
+/// The rows of one grouping over the year's months: every case type less the petitions (信訪
+/// figures are not published). Exact: the sums are per case, so the petitions' rows subtract.
+Result<std::pair<std::vector<disclosure::CaseFigures>, kpi::Agg>> WithoutPetitions(App& app, const core::Scope& scope,
+                                                                                  KpiParams q) {
+    q.type = "";
+    auto all = ComputeFor(app, scope, q);
+    if (!all.ok()) return all.error();
+    q.type = "petition";
+    auto pet = ComputeFor(app, scope, q);
+    if (!pet.ok()) return pet.error();
+    std::map<std::string, kpi::Agg> pet_by_name;
+    for (auto& [name, a] : pet->rows) pet_by_name[name] = a;
+    std::vector<disclosure::CaseFigures> out;
+    for (size_t i = 0; i < all->rows.size(); ++i) {
+        kpi::Agg a = all->rows[i].second;
+        if (auto it = pet_by_name.find(all->rows[i].first); it != pet_by_name.end()) a.Sub(it->second);
+        out.push_back({KeyText(all->body["rows"][i]["key"]), all->rows[i].first, AggJson(a)});
+    }
+    kpi::Agg total = all->total;
+    total.Sub(pet->total);
+    return std::make_pair(std::move(out), total);
+}
+
+}  // namespace
+
+Result<disclosure::Draft> CaseStatsDraft(App& app, const core::Scope& scope, int year) {
+    const auto now_utc = std::chrono::duration_cast<std::chrono::seconds>(app.clock.Now().time_since_epoch()).count();
+    const int this_month = kpi::MonthIndex(kpi::FromUtc(now_utc));
+    KpiParams q;
+    q.from = kpi::MonthIndex(kpi::LocalSeconds(year, 1, 1));
+    q.to = std::min(kpi::MonthIndex(kpi::LocalSeconds(year, 12, 1)), this_month);
+    if (*q.from > *q.to) return Error::Validation("year", "the year has not begun");
+    q.group = "month";
+    auto months = WithoutPetitions(app, scope, q);
+    if (!months.ok()) return months.error();
+    q.group = "street";
+    auto streets = WithoutPetitions(app, scope, q);
+    if (!streets.ok()) return streets.error();
+    std::vector<disclosure::CaseFigures> types;
+    for (const char* t : {"urban", "hotline", "enterprise"}) {
+        q.type = t;
+        auto r = ComputeFor(app, scope, q);
+        if (!r.ok()) return r.error();
+        types.push_back({t, t, AggJson(r->total)});
+    }
+    const std::string as_of = core::LocalDate(app.clock.Now()).ToString();
+    return disclosure::CaseStats(year, as_of, months->first, streets->first, types, AggJson(streets->second));
+}
+
+namespace {
 
 asio::awaitable<Response> KpisH(Ctx& ctx) {
     auto t = Compute(ctx);

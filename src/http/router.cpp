@@ -58,6 +58,7 @@ const std::vector<Route>& Routes() {
         AddOpen311Routes(r);
         AddProjectRoutes(r);
         AddProjectSheetRoutes(r);
+        AddDisclosureRoutes(r);
         return r;
     }();
     return routes;

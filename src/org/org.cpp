@@ -41,6 +41,7 @@ const char* PermName(Perm p) {
         case Perm::kProjectRead: return "project.read";
         case Perm::kProjectWrite: return "project.write";
         case Perm::kProjectAdmin: return "project.admin";
+        case Perm::kDisclosurePublish: return "disclosure.publish";
     }
     return "?";
 }
@@ -76,6 +77,7 @@ std::vector<std::string> RolesWith(Perm p) {
         case Perm::kProjectRead: return {"leader", "supervisor", "staff", "statistician"};
         case Perm::kProjectWrite: return {"supervisor", "staff"};
         case Perm::kProjectAdmin: return {"supervisor"};
+        case Perm::kDisclosurePublish: return {"supervisor"};
     }
     return {};
 }

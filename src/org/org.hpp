@@ -54,6 +54,7 @@ enum class Perm {
     kProjectRead,     // key projects, enterprises, promotion events, stage rules, the dashboard
     kProjectWrite,    // create and edit projects and enterprises, advance stages, monthly reports
     kProjectAdmin,    // stage rules, promotion events, reverting a stage
+    kDisclosurePublish,  // preview, publish and withdraw the public portal's releases (督查)
 };
 /// Every permission, in a stable order (what the client is told it may do).
 inline constexpr Perm kAllPerms[] = {
@@ -62,7 +63,7 @@ inline constexpr Perm kAllPerms[] = {
     Perm::kPlanWrite, Perm::kPlanReport, Perm::kPlanComment, Perm::kPlanFollowup,
     Perm::kIndicatorRead, Perm::kIndicatorWrite, Perm::kAttachmentRead, Perm::kAttachmentWrite, Perm::kIndicatorPublish,
     Perm::kCaseRead, Perm::kCaseReport, Perm::kCaseHandle, Perm::kCaseDispatch, Perm::kCaseAdmin, Perm::kCasePersonal,
-    Perm::kCalendarAdmin, Perm::kProjectRead, Perm::kProjectWrite, Perm::kProjectAdmin};
+    Perm::kCalendarAdmin, Perm::kProjectRead, Perm::kProjectWrite, Perm::kProjectAdmin, Perm::kDisclosurePublish};
 const char* PermName(Perm p);
 /// Roles that carry a permission.
 std::vector<std::string> RolesWith(Perm p);

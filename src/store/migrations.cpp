@@ -677,6 +677,22 @@ INSERT INTO attachment_refs (sha256, kind, ref_id)
    WHERE s.attachments <> '[]' ON CONFLICT DO NOTHING;
 {{/POSTGRES}}
 )SQL"},
+{17, "disclosure: the public portal's releases, each a frozen copy of what was published with its SHA-256; withdrawn, never deleted", R"SQL(
+CREATE TABLE disclosures (
+  id {{PK}},
+  kind TEXT NOT NULL,
+  title TEXT NOT NULL,
+  period TEXT NOT NULL DEFAULT '',
+  content TEXT NOT NULL,
+  content_sha256 TEXT NOT NULL,
+  published_at TEXT NOT NULL,
+  published_by BIGINT REFERENCES users(id),
+  withdrawn_at TEXT,
+  withdrawn_by BIGINT REFERENCES users(id),
+  withdraw_reason TEXT
+);
+CREATE INDEX disclosures_kind ON disclosures (kind, id);
+)SQL"},
 };
 // clang-format on
 

@@ -548,7 +548,7 @@ int64_t CountRows(Conn& c, const std::string& table) {
                                      "user_scope_units", "sessions", "api_tokens", "settings",
                                      "recovery_codes", "login_challenges", "plans", "plan_nodes", "plan_followups",
                                      "indicator_defs", "indicator_values", "indicator_targets", "geo_areas", "attachments",
-                                     "registry_records", "enterprises"};
+                                     "registry_records", "enterprises", "disclosures"};
     for (const char* t : kAllowed)
         if (table == t) return c.Query("SELECT COUNT(*) FROM " + table)[0].Int(0);
     throw std::invalid_argument("CountRows: unknown table " + table);

@@ -24,7 +24,7 @@ sys.dont_write_bytecode = True
 import dubantest as dt  # noqa: E402
 
 ORDER = ["auth", "totp", "static", "connections", "badinput", "access", "org", "plan", "indicators", "geo", "attachments", "cases", "calendar", "open311",
-         "case_kpis", "projects", "project_sheet", "audit", "crash", "backup"]
+         "case_kpis", "projects", "project_sheet", "disclosure", "audit", "crash", "backup"]
 for _name in ORDER:  # each suite_NAME.py registers its suite class
     if os.path.exists(os.path.join(os.path.dirname(os.path.abspath(__file__)), "suite_%s.py" % _name)):
         importlib.import_module("suite_" + _name)

@@ -143,6 +143,10 @@ class AccessSuite(dt.Suite):
         ent = [e for e in dt.list_all(sup, "/api/v1/enterprises")[0] if e["street_id"] == bc["210204006"]["id"]]
         check(ent, "demo enterprises in 春柳")
         self.objects.update({"project": proj["id"], "enterprise": ent[0]["id"]})
+        # a release of the disclosure portal: the public's and its publishers' (the first, id 1)
+        rel = expect_status(sup.post("/api/v1/disclosures", {"kind": "case_stats"}), 201).json()
+        eq(rel["id"], 1, "the first release")
+        self.objects.update({"disclosure": rel["id"], "public_disclosure": rel["id"]})
         self.objects_out = {"malan.staff": {"plan_followup", "indicator_value", "case", "project"}}
         for u in dt.DEMO_USERS:  # /me/tokens/{id}: a token is its owner's alone
             if u != "leader":
@@ -196,7 +200,8 @@ class AccessSuite(dt.Suite):
                       "%s %s needs x-duban-permission and x-duban-roles" % (m, path))
             if "{id}" in path:
                 check(op.get("x-duban-object") in ("org_unit", "user", "session", "event", "plan", "plan_node", "plan_followup",
-                                                  "indicator", "indicator_value", "case", "project", "enterprise", "api_token", "own_api_token"),
+                                                  "indicator", "indicator_value", "case", "project", "enterprise", "api_token", "own_api_token",
+                                                  "disclosure", "public_disclosure"),
                       "%s %s x-duban-object %r" % (m, path, op.get("x-duban-object")))
         # admin-only areas stay with their admin
         ops = {(m, p): op for m, p, op in self.ops}

@@ -1,0 +1,229 @@
+#include "disclosure/disclosure.hpp"
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+
+#include "store/case_kpi_repos.hpp"
+#include "store/plan_repos.hpp"
+
+namespace duban::disclosure {
+
+using core::Error;
+
+bool IsKind(const std::string& k) { return std::find(kKinds.begin(), kKinds.end(), k) != kKinds.end(); }
+
+Json Draft::ToJson() const {
+    return {{"kind", kind},
+            {"title", title},
+            {"period", period},
+            {"content", content},
+            {"content_sha256", core::Sha256Hex(core::CanonicalJson(content))}};
+}
+
+// ---------------------------------------------------------------- plan progress
+namespace {
+
+Json StatusCounts() {
+    Json j = Json::object();
+    for (auto& s : plan::kStatuses) j[s] = 0;
+    return j;
+}
+
+struct Tally {
+    int64_t tasks = 0, percent_sum = 0, overdue = 0;
+    Json status = StatusCounts();
+    void Add(const store::PlanNodeRow& n, bool overdue_now) {
+        ++tasks;
+        percent_sum += n.percent;
+        if (status.contains(n.status)) status[n.status] = status[n.status].get<int64_t>() + 1;
+        if (overdue_now) ++overdue;
+    }
+    Json ToJson() const {
+        Json j = {{"tasks", tasks}, {"status", status}, {"overdue", overdue}};
+        // The mean of the tasks' own percentages, to one decimal; null for no tasks.
+        j["avg_percent"] = tasks ? Json(static_cast<double>(percent_sum * 10 / tasks) / 10.0) : Json(nullptr);
+        return j;
+    }
+};
+
+}  // namespace
+
+Result<Draft> PlanProgress(store::Conn& c, int64_t plan_id, const plan::Viewer& v, const core::Date& as_of) {
+    auto p = store::FindPlan(c, plan_id);
+    if (!p) return Error::NotFound("plan", plan_id);
+    if (!v.whole_plan)
+        return Error::Forbidden("publishing a plan's progress needs a view of the whole plan (its supervisor or a leader)");
+    std::unordered_map<int64_t, std::string> unit_names;
+    for (auto& u : store::ListOrgUnitBriefs(c)) unit_names[u.id] = u.name;
+    auto unit = [&](std::optional<int64_t> id) -> Json {
+        if (!id) return nullptr;
+        auto it = unit_names.find(*id);
+        return it == unit_names.end() ? Json(nullptr) : Json(it->second);
+    };
+    const auto nodes = store::ListPlanNodes(c, plan_id);
+    std::unordered_map<int64_t, const store::PlanNodeRow*> by_id;
+    for (auto& n : nodes) by_id[n.id] = &n;
+    // Each task under its key work (the top of its branch); tasks outside any key work under "".
+    std::vector<int64_t> kw_order;
+    std::map<int64_t, Tally> kw_tally;
+    Json tasks = Json::array();
+    Tally total;
+    const std::string today = as_of.ToString();
+    for (auto& n : nodes) {
+        if (n.kind == "key_work" && !n.parent_id) {
+            kw_order.push_back(n.id);
+            kw_tally[n.id];
+        }
+    }
+    for (auto& n : nodes) {
+        if (n.kind != "task") continue;
+        const store::PlanNodeRow* top = &n;
+        while (top->parent_id && by_id.count(*top->parent_id)) top = by_id.at(*top->parent_id);
+        const bool overdue = n.due_date && *n.due_date < today && !plan::IsClosedStatus(n.status);
+        total.Add(n, overdue);
+        Json kw = nullptr;
+        if (top != &n && top->kind == "key_work") {
+            kw_tally[top->id].Add(n, overdue);
+            kw = top->id;
+        }
+        Json co = Json::array();
+        for (auto id : n.co_units)
+            if (auto name = unit(id); !name.is_null()) co.push_back(name);
+        // The whitelist: nothing else of a task leaves the server (no leader, text, reports,
+        // comments, follow-up notices or lights' reasons).
+        tasks.push_back({{"key_work", kw},
+                         {"number", n.number},
+                         {"title", n.title},
+                         {"lead_unit", unit(n.lead_unit_id)},
+                         {"co_units", co},
+                         {"due_date", n.due_date ? Json(*n.due_date) : Json(nullptr)},
+                         {"status", n.status},
+                         {"percent", n.percent},
+                         {"overdue", overdue}});
+    }
+    Json kws = Json::array();
+    for (auto id : kw_order) {
+        Json j = kw_tally[id].ToJson();
+        j["id"] = id;
+        j["number"] = by_id.at(id)->number;
+        j["title"] = by_id.at(id)->title;
+        kws.push_back(std::move(j));
+    }
+    Draft d;
+    d.kind = "plan_progress";
+    d.period = today;
+    d.title = p->title + "：重點工作推進情況（截至" + today + "）";
+    d.content = {{"plan", {{"title", p->title}, {"year", p->year}}},
+                 {"as_of", today},
+                 {"totals", total.ToJson()},
+                 {"key_works", std::move(kws)},
+                 {"tasks", std::move(tasks)}};
+    return d;
+}
+
+// ---------------------------------------------------------------- case statistics
+namespace {
+
+Json PublicFigures(const CaseFigures& r) {
+    Json j = {{"key", r.key}, {"name", r.name}};
+    for (const char* k : {"reported", "closed", "closure_rate", "on_time_rate", "satisfaction_rate", "avg_handling_s", "overdue_open"})
+        j[k] = r.figures.contains(k) ? r.figures[k] : Json(nullptr);
+    return j;
+}
+
+Json Rows(const std::vector<CaseFigures>& rows) {
+    Json a = Json::array();
+    for (auto& r : rows) a.push_back(PublicFigures(r));
+    return a;
+}
+
+}  // namespace
+
+Draft CaseStats(int year, const std::string& as_of, const std::vector<CaseFigures>& by_month,
+                const std::vector<CaseFigures>& by_street, const std::vector<CaseFigures>& by_type,
+                const Json& total) {
+    Draft d;
+    d.kind = "case_stats";
+    d.period = std::to_string(year);
+    d.title = std::to_string(year) + "年網格事件、12345熱線及企業訴求辦理情況（截至" + as_of + "）";
+    Json t = PublicFigures({"total", "合計", total});
+    t.erase("key");
+    t.erase("name");
+    d.content = {{"year", year},
+                 {"as_of", as_of},
+                 {"types", {"urban", "hotline", "enterprise"}},
+                 {"total", std::move(t)},
+                 {"by_month", Rows(by_month)},
+                 {"by_street", Rows(by_street)},
+                 {"by_type", Rows(by_type)}};
+    return d;
+}
+
+// ---------------------------------------------------------------- commands
+namespace {
+Json Digest(const std::string& text) {
+    return Json{{"sha256", core::Sha256Hex(text)}, {"chars", core::Utf8Length(text)}};
+}
+}  // namespace
+
+Result<Json> Publish(store::WriteTx& tx, Draft d) {
+    if (!IsKind(d.kind)) return Error::Validation("kind", "kind must be plan_progress or case_stats");
+    d.title = core::Trim(d.title);
+    if (d.title.empty()) return Error::Validation("title", "title must not be blank");
+    if (core::Utf8Length(d.title) > 200) return Error::Validation("title", "title must be at most 200 characters");
+    if (!d.content.is_object()) return Error::Internal("a release's content must be an object");
+    store::DisclosureRow r;
+    r.kind = d.kind;
+    r.title = d.title;
+    r.period = d.period;
+    r.content = core::CanonicalJson(d.content);
+    r.content_sha256 = core::Sha256Hex(r.content);
+    r.published_at = tx.now();
+    r.published_by = tx.actor().user_id;
+    r.id = store::InsertDisclosure(tx.conn(), r);
+    tx.Emit("disclosure.publish", "disclosure", r.id,
+            {{"kind", r.kind},
+             {"title", r.title},
+             {"period", r.period},
+             {"content_sha256", r.content_sha256},
+             {"bytes", r.content.size()}});
+    auto stored = store::FindDisclosure(tx.conn(), r.id, false);
+    return ToJson(*stored, true, false);
+}
+
+Result<Json> Withdraw(store::WriteTx& tx, int64_t id, const std::string& reason_in) {
+    const std::string reason = core::Trim(reason_in);
+    if (reason.empty()) return Error::Validation("reason", "a reason is required to withdraw a release", "missing_field");
+    if (core::Utf8Length(reason) > 500) return Error::Validation("reason", "reason must be at most 500 characters");
+    auto r = store::FindDisclosure(tx.conn(), id, false);
+    if (!r) return Error::NotFound("disclosure", id);
+    if (r->withdrawn_at)
+        return Error::Conflict("already_withdrawn", "the release was already withdrawn at " + *r->withdrawn_at);
+    if (!tx.actor().user_id) return Error::Forbidden("only an account can withdraw a release");
+    store::WithdrawDisclosure(tx.conn(), id, tx.now(), *tx.actor().user_id, reason);
+    tx.Emit("disclosure.withdraw", "disclosure", id,
+            {{"kind", r->kind}, {"content_sha256", r->content_sha256}, {"reason", Digest(reason)}});
+    auto stored = store::FindDisclosure(tx.conn(), id, false);
+    return ToJson(*stored, true, false);
+}
+
+// ---------------------------------------------------------------- reads
+Json ToJson(const store::DisclosureRow& r, bool staff, bool with_content) {
+    Json j = {{"id", r.id},
+              {"kind", r.kind},
+              {"title", r.title},
+              {"period", r.period},
+              {"published_at", r.published_at},
+              {"content_sha256", r.content_sha256}};
+    if (staff) {
+        j["published_by"] = r.published_by ? Json(*r.published_by) : Json(nullptr);
+        j["published_by_name"] = r.published_by_name;
+        j["withdrawn_at"] = r.withdrawn_at ? Json(*r.withdrawn_at) : Json(nullptr);
+        j["withdraw_reason"] = r.withdraw_reason ? Json(*r.withdraw_reason) : Json(nullptr);
+    }
+    if (with_content) j["content"] = core::Json::parse(r.content, nullptr, false);
+    return j;
+}
+
+}  // namespace duban::disclosure

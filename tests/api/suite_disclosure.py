@@ -1,0 +1,210 @@
+"""disclosure: the public portal (政務公開). The supervision office previews a release of a plan's
+progress or of the year's case statistics, publishes it and withdraws it with a reason; anyone reads
+what is published without an account. A release carries only whitelisted fields (no person's name,
+no report, comment, notice or case text), is frozen when published with the SHA-256 of its canonical
+bytes in the chain, and a withdrawn one is the public's 404. Bad input changes nothing."""
+import hashlib
+import json
+
+import dubantest as dt
+from dubantest import check, eq, expect_error, expect_status
+
+TASK_KEYS = {"key_work", "number", "title", "lead_unit", "co_units", "due_date", "status", "percent", "overdue"}
+SECRETS = ("13912345678", "王副区长", "赵督查", "已联系群众张三", "请抓紧落实并报送材料")
+
+
+def canonical(j):
+    return json.dumps(j, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+@dt.suite("disclosure")
+class DisclosureSuite(dt.Suite):
+    def setup(self):
+        self.srv = self.new_server("main")
+        self.sup = self.srv.session("ducha.staff")
+        self.leader = self.srv.session("leader")
+        self.chunliu = self.srv.session("chunliu.staff")
+        self.auditor = self.srv.session("auditor")
+        self.anon = self.srv.client()
+        units = dt.list_all(self.sup, "/api/v1/org-units")[0]
+        cl = [u["id"] for u in units if u["name"] == "春柳街道"][0]
+        ml = [u["id"] for u in units if u["name"] == "马栏街道"][0]
+        # A small plan: two key works, three tasks (test data).
+        src = "一、加快發展\n要完成道路改造。要建設公園。\n二、改善民生\n要新增就業崗位。"
+
+        def task(title, unit, due, start):
+            return {"kind": "task", "title": title, "text": title, "start": start, "end": start + 1,
+                    "lead_unit_id": unit, "due_date": due}
+        plan = expect_status(self.sup.post("/api/v1/plans", {
+            "title": "公开测试计划", "year": 2026, "source": src, "encoding": "UTF-8",
+            "nodes": [{"kind": "key_work", "title": "加快發展", "text": "一、加快發展", "start": 0, "end": 6,
+                       "children": [task("道路改造", cl, "2026-12-31", 7), task("建設公園", ml, "2026-03-31", 16)]},
+                      {"kind": "key_work", "title": "改善民生", "text": "二、改善民生", "start": 23, "end": 29,
+                       "children": [task("新增就業崗位", cl, "2026-12-31", 30)]}]}), 201).json()
+        self.plan = expect_status(self.sup.get("/api/v1/plans/%d" % plan["id"]), 200).json()
+        nodes = dt.list_all(self.sup, "/api/v1/plans/%d/nodes" % plan["id"])[0]
+        self.tasks = [n for n in nodes if n["kind"] == "task"]
+        # Private matter on a task of 春柳街道: a leader's name, a report, a comment and a notice.
+        t = [x for x in self.tasks if x["title"] == "道路改造"][0]
+        expect_status(self.sup.patch("/api/v1/plan-nodes/%d" % t["id"], {"leader": "王副区长 13912345678"}), 200)
+        expect_status(self.chunliu.post("/api/v1/plan-nodes/%d/reports" % t["id"],
+                                        {"text": "已联系群众张三，电话13912345678", "percent": 40}), 201)
+        expect_status(self.leader.post("/api/v1/plan-nodes/%d/comments" % t["id"], {"text": "赵督查跟进"}), 201)
+        expect_status(self.sup.post("/api/v1/plan-nodes/%d/followups" % t["id"],
+                                    {"content": "请抓紧落实并报送材料", "reply_days": 3}), 201)
+        self.task = t
+        # Cases of three types, petitions among them (test data).
+        for typ, cat in (("urban", "E0101"), ("hotline", "H0101"), ("hotline", "H0101"), ("petition", "P0201"),
+                         ("petition", "P0201")):
+            expect_status(self.sup.post("/api/v1/cases", {"type": typ, "category": cat, "street_id": cl,
+                                                          "description": "公开测试案件，联系人13912345678（测试数据）"}), 201)
+
+    def count(self):
+        return self.srv.db.query("SELECT COUNT(*) FROM disclosures")[0][0]
+
+    def events(self):
+        return dt.list_all(self.auditor, "/api/v1/events?action=disclosure.")[0]
+
+    def publish_plan(self, **extra):
+        body = {"kind": "plan_progress", "plan_id": self.plan["id"]}
+        body.update(extra)
+        return expect_status(self.sup.post("/api/v1/disclosures", body), 201).json()
+
+    # ------------------------------------------------------------------ the flow
+    def test_preview_changes_nothing_and_publish_freezes_it(self):
+        before, ev = self.count(), len(self.events())
+        pv = expect_status(self.sup.post("/api/v1/disclosures/preview",
+                                         {"kind": "plan_progress", "plan_id": self.plan["id"]}), 200).json()
+        eq((self.count(), len(self.events())), (before, ev), "a preview stores nothing and writes no event")
+        content = pv["content"]
+        eq(pv["content_sha256"], hashlib.sha256(canonical(content)).hexdigest(), "the preview's SHA-256 is of its canonical bytes")
+        eq(content["plan"]["title"], self.plan["title"], "the plan")
+        eq(len(content["tasks"]), len(self.tasks), "every task")
+        for t in content["tasks"]:
+            eq(set(t), TASK_KEYS, "a task's public fields")
+        dumped = json.dumps(content, ensure_ascii=False)
+        for s in SECRETS:
+            check(s not in dumped, "%s is not published" % s)
+        ours = [t for t in content["tasks"] if t["number"] == self.task["number"]]
+        eq((ours[0]["percent"], ours[0]["lead_unit"]), (40, "春柳街道"), "the reported percentage and the lead unit")
+        # published as previewed, with a title of the publisher's own
+        pub = self.publish_plan(expect_sha256=pv["content_sha256"], title="  重点工作推进情况（测试）  ")
+        eq(pub["title"], "重点工作推进情况（测试）", "the title, trimmed")
+        eq(pub["content_sha256"], pv["content_sha256"], "what was reviewed is what went out")
+        eq(pub["published_by_name"], "督查室工作人员(演示)", "who published it")
+        # anyone reads it, without an account
+        lst = expect_status(self.anon.get("/api/v1/public/disclosures"), 200).json()
+        check(any(x["id"] == pub["id"] for x in lst["items"]), "listed publicly")
+        check(all("published_by" not in x and "withdraw_reason" not in x for x in lst["items"]), "the public list names no account")
+        got = expect_status(self.anon.get("/api/v1/public/disclosures/%d" % pub["id"]), 200).json()
+        eq(got["content"], content, "the public reads the frozen content")
+        eq(hashlib.sha256(canonical(got["content"])).hexdigest(), pub["content_sha256"], "anyone can check the hash")
+        # the chain holds the hash; a later change to the plan does not change the release
+        e = [x for x in self.events() if x["action"] == "disclosure.publish" and x["object_id"] == pub["id"]]
+        eq(len(e), 1, "one publish event")
+        eq(e[0]["payload"]["content_sha256"], pub["content_sha256"], "the event carries the SHA-256")
+        expect_status(self.chunliu.post("/api/v1/plan-nodes/%d/reports" % self.task["id"], {"text": "进展", "percent": 60}), 201)
+        again = expect_status(self.anon.get("/api/v1/public/disclosures/%d" % pub["id"]), 200).json()
+        eq(again["content"], content, "frozen: the release does not follow the data")
+        stale = expect_error(self.sup.post("/api/v1/disclosures", {"kind": "plan_progress", "plan_id": self.plan["id"],
+                                                                    "expect_sha256": pv["content_sha256"]}), 409,
+                             code="changed_since_preview", field="expect_sha256")
+        check("preview" in stale["message"], "says what to do: %r" % stale["message"])
+
+    def test_plan_figures_add_up(self):
+        pv = expect_status(self.sup.post("/api/v1/disclosures/preview",
+                                         {"kind": "plan_progress", "plan_id": self.plan["id"]}), 200).json()["content"]
+        ov = expect_status(self.sup.get("/api/v1/plans/%d/overview" % self.plan["id"]), 200).json()
+        eq(pv["totals"]["tasks"], ov["counts"]["tasks"], "tasks as the overview counts them")
+        eq(pv["totals"]["status"], ov["status_counts"], "statuses as the overview counts them")
+        eq(sum(k["tasks"] for k in pv["key_works"]), pv["totals"]["tasks"], "the key works' tasks add up")
+        eq([k["title"] for k in pv["key_works"]], [k["title"] for k in ov["by_key_work"]], "the key works, in order")
+        pct = [t["percent"] for t in pv["tasks"]]
+        eq(pv["totals"]["avg_percent"], int(sum(pct) * 10 / len(pct)) / 10.0, "the mean percentage")
+
+    def test_case_stats_are_the_kpis_without_petitions(self):
+        pv = expect_status(self.sup.post("/api/v1/disclosures/preview", {"kind": "case_stats"}), 200).json()
+        c = pv["content"]
+        y = c["year"]
+        month = c["by_month"][-1]["key"]
+        q = "/api/v1/case-kpis?group=month&from=%d-01&to=%s" % (y, month)
+        every = expect_status(self.sup.get(q), 200).json()["total"]
+        pet = expect_status(self.sup.get(q + "&type=petition"), 200).json()["total"]
+        check(pet["reported"] > 0, "the demo has petitions, so the test can fail")
+        eq(c["total"]["reported"], every["reported"] - pet["reported"], "reported, petitions left out")
+        eq(c["total"]["closed"], every["closed"] - pet["closed"], "closed, petitions left out")
+        eq(sum(t["reported"] for t in c["by_type"]), c["total"]["reported"], "the three types add up")
+        eq([t["key"] for t in c["by_type"]], ["urban", "hotline", "enterprise"], "no petition type")
+        eq(sum(s["reported"] for s in c["by_street"]), c["total"]["reported"], "the streets add up")
+        eq(set(c["total"]), {"reported", "closed", "closure_rate", "on_time_rate", "satisfaction_rate", "avg_handling_s",
+                             "overdue_open"}, "only the public figures")
+        expect_error(self.sup.post("/api/v1/disclosures/preview", {"kind": "case_stats", "year": y + 1}), 422, field="year")
+
+    def test_withdraw_keeps_it_on_record(self):
+        pub = self.publish_plan()
+        url = "/api/v1/disclosures/%d/withdraw" % pub["id"]
+        before = len(self.events())
+        expect_error(self.sup.post(url, {}), 422, field="reason")
+        expect_error(self.sup.post(url, {"reason": "   "}), 422, field="reason")
+        expect_error(self.sup.post(url, {"reason": "x" * 501}), 422, field="reason")
+        expect_status(self.anon.get("/api/v1/public/disclosures/%d" % pub["id"]), 200)
+        eq(len(self.events()), before, "refusals write nothing")
+        reason = "数据口径有误，联系人13912345678"
+        w = expect_status(self.sup.post(url, {"reason": reason}), 200).json()
+        eq(w["withdraw_reason"], reason, "the reason, for the staff")
+        expect_error(self.anon.get("/api/v1/public/disclosures/%d" % pub["id"]), 404, msg="withdrawn: gone for the public")
+        lst = dt.list_all(self.anon, "/api/v1/public/disclosures")[0]
+        check(pub["id"] not in [x["id"] for x in lst], "not listed publicly")
+        staff = expect_status(self.sup.get("/api/v1/disclosures/%d" % pub["id"]), 200).json()
+        check(staff["withdrawn_at"] and staff["content"]["tasks"], "on record for the staff, content and all")
+        expect_error(self.sup.post(url, {"reason": "again"}), 409, code="already_withdrawn")
+        e = [x for x in self.events() if x["action"] == "disclosure.withdraw" and x["object_id"] == pub["id"]]
+        eq(len(e), 1, "one withdraw event")
+        eq(e[0]["payload"]["reason"], {"sha256": hashlib.sha256(reason.encode()).hexdigest(), "chars": len(reason)},
+           "the event keeps the reason's digest, not its text")
+        expect_error(self.sup.post("/api/v1/disclosures/999999/withdraw", {"reason": "x"}), 404)
+
+    def test_bad_input_changes_nothing(self):
+        before, ev = self.count(), len(self.events())
+        pid = self.plan["id"]
+        for body, status, field in [
+            ({}, 422, "kind"),
+            ({"kind": "budget"}, 422, "kind"),
+            ({"kind": 3}, 422, "kind"),
+            ({"kind": "plan_progress"}, 422, "plan_id"),
+            ({"kind": "plan_progress", "plan_id": "1"}, 422, "plan_id"),
+            ({"kind": "plan_progress", "plan_id": pid, "year": 2026}, 422, "year"),
+            ({"kind": "case_stats", "plan_id": pid}, 422, "plan_id"),
+            ({"kind": "case_stats", "year": 1999}, 422, "year"),
+            ({"kind": "plan_progress", "plan_id": pid, "title": " "}, 422, "title"),
+            ({"kind": "plan_progress", "plan_id": pid, "title": "长" * 201}, 422, "title"),
+            ({"kind": "plan_progress", "plan_id": pid, "colour": "red"}, 422, "colour"),
+        ]:
+            for path in ("/api/v1/disclosures", "/api/v1/disclosures/preview"):
+                if path.endswith("preview") and field == "title" and status == 422 and len(body.get("title", "")) > 1:
+                    continue  # the title's length is the publish command's to check
+                expect_error(self.sup.post(path, body), status, field=field, msg="%s %r" % (path, body))
+        expect_error(self.sup.post("/api/v1/disclosures", {"kind": "plan_progress", "plan_id": 999999}), 404)
+        r = self.sup.request("POST", "/api/v1/disclosures", body=b"kind=plan_progress", ctype="application/x-www-form-urlencoded")
+        expect_error(r, 415)
+        expect_error(self.anon.get("/api/v1/public/disclosures?kind=budget"), 400, field="kind")
+        expect_error(self.anon.get("/api/v1/public/disclosures?per_page=501"), 400, field="per_page")
+        eq((self.count(), len(self.events())), (before, ev), "nothing stored, no event")
+
+    def test_who_may_publish(self):
+        for s, who in ((self.chunliu, "street staff"), (self.leader, "a leader"), (self.auditor, "the auditor")):
+            expect_error(s.post("/api/v1/disclosures/preview", {"kind": "case_stats"}), 403, msg=who)
+            expect_error(s.post("/api/v1/disclosures", {"kind": "case_stats"}), 403, msg=who)
+            expect_error(s.get("/api/v1/disclosures"), 403, msg=who)
+        expect_error(self.anon.post("/api/v1/disclosures", {"kind": "case_stats"}), 401)
+        expect_error(self.anon.get("/api/v1/disclosures"), 401)
+        # the public list pages as every list does
+        for _ in range(3):
+            expect_status(self.sup.post("/api/v1/disclosures", {"kind": "case_stats"}), 201)
+        first = expect_status(self.anon.get("/api/v1/public/disclosures?kind=case_stats&per_page=2"), 200).json()
+        second = expect_status(self.anon.get("/api/v1/public/disclosures?kind=case_stats&per_page=2&page=2"), 200).json()
+        check(first["total"] >= 3 and len(first["items"]) == 2, "paged: %r" % first)
+        check(not {x["id"] for x in first["items"]} & {x["id"] for x in second["items"]}, "pages do not overlap")
+        check(all(x["kind"] == "case_stats" for x in first["items"] + second["items"]), "?kind= filters")
+        ids = [x["id"] for x in first["items"]]
+        eq(ids, sorted(ids, reverse=True), "newest first")
