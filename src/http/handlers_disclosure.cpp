@@ -123,17 +123,18 @@ asio::awaitable<Response> StaffList(Ctx& ctx) {
 asio::awaitable<Response> PublicList(Ctx& ctx) {
     auto op = List(ctx, false);
     auto r = co_await std::move(op);
-    r.headers.emplace_back("Cache-Control", "public, max-age=30");
+    r.headers.emplace_back("Cache-Control", "no-cache");
     co_return r;
 }
 
 asio::awaitable<Response> Get(Ctx& ctx, bool staff) {
     auto c = ctx.app.db.Read();
     auto r = store::FindDisclosure(*c, ctx.req.ids[0], true);
-    // A withdrawn release is gone for the public: the same 404 as one that never was.
+    // A withdrawn release is gone for the public at once (no-cache: no copy outlives the withdrawal),
+    // with the same 404 as one that never was.
     if (!r || (!staff && r->withdrawn_at)) co_return ErrorResponse(Error::NotFound("disclosure", ctx.req.ids[0]));
     auto resp = JsonResponse(200, disclosure::ToJson(*r, staff, true));
-    if (!staff) resp.headers.emplace_back("Cache-Control", "public, max-age=30");
+    if (!staff) resp.headers.emplace_back("Cache-Control", "no-cache");
     co_return resp;
 }
 

@@ -42,7 +42,7 @@ const ROLES = {
   'chunliu.staff': ['Home', ...PLAN_MENU, 'IndicatorCockpit', 'CaseKpis', 'GeoMap', 'SystemDept'],
   'malan.staff': ['Home', ...PLAN_MENU, 'IndicatorCockpit', 'CaseKpis', 'GeoMap', 'SystemDept'],
   'grid.inspector': ['Home', 'GeoMap', 'SystemDept'],
-  'ducha.staff': ['Home', 'PlanList', 'PlanImport', 'MyTasks', 'Followups', 'IndicatorCockpit', 'IndicatorPack', 'CaseKpis', 'GeoMap', 'SystemDept'],
+  'ducha.staff': ['Home', 'PlanList', 'PlanImport', 'MyTasks', 'Followups', 'Disclosure', 'IndicatorCockpit', 'IndicatorPack', 'CaseKpis', 'GeoMap', 'SystemDept'],
   // the statistician: the only role with indicator.write, so the only one with 数据填报
   'tongji.staff': ['Home', 'IndicatorCockpit', 'IndicatorEntry', 'IndicatorPack', 'CaseKpis', 'GeoMap', 'SystemDept'],
 };
@@ -54,7 +54,7 @@ function withCases(menu, perms) {
   if (perms.includes('project.read')) add.push('ProjectDashboard', 'ProjectBoard', 'ProjectList', 'ProjectMap', 'Enterprises');
   if (perms.includes('case.read')) add.push('CaseList');
   if (perms.includes('case.dispatch')) add.push('CaseQueue', 'CaseRules');
-  const at = menu.findIndex((m) => !['Home', 'PlanList', 'PlanImport', 'MyTasks', 'Followups'].includes(m));
+  const at = menu.findIndex((m) => !['Home', 'PlanList', 'PlanImport', 'MyTasks', 'Followups', 'Disclosure'].includes(m));
   const i = at < 0 ? menu.length : at;
   return [...menu.slice(0, i), ...add, ...menu.slice(i)];
 }
@@ -659,6 +659,51 @@ test('接口令牌: a token is shown once, works as a bearer and is refused once
   const listed = await api(sec, 'GET', '/api-tokens?status=revoked&per_page=500');
   assert(listed.body.items.some((t) => t.name === '浏览器测试令牌' && t.username === 'leader'), 'secadmin lists it, with its account');
   await shot(sec, 'online-tokens');
+});
+
+test('政务公开: the supervisor previews and publishes; the public reads it without an account; a withdrawn one is gone', async () => {
+  const page = await asRole('ducha.staff');
+  await push(page, '/disclosure');
+  await page.getByTestId('draft-plan').waitFor();
+  const plans = await api(page, 'GET', '/plans');
+  const plan = plans.body.items[0]; // the page offers the newest plan first: the walk's
+  await page.getByTestId('draft-preview').click();
+  await settle(page);
+  await page.getByTestId('draft-preview-card').waitFor();
+  const title = await page.getByTestId('draft-title').inputValue();
+  assert(title.includes(plan.title) && title.includes('重点工作推进情况'), `default title ${title}`);
+  assertEq((await page.getByTestId('card-tasks').textContent()).trim(), String(plan.counts.tasks), 'the preview counts the plan\'s tasks');
+  await page.getByTestId('release-tasks').getByText('道路改造').waitFor();
+  await shot(page, 'disclosure-preview');
+  await page.getByTestId('draft-publish').click();
+  await page.locator('.el-message-box__btns .el-button--primary').click();
+  await settle(page);
+  const row = page.getByTestId('release-table').locator('tr', { hasText: title });
+  await row.getByText('公开中').waitFor();
+  const mine = (await api(page, 'GET', '/disclosures?per_page=1')).body.items[0];
+  assertEq(mine.title, title, 'published with the title shown');
+  await shot(page, 'disclosure-list');
+  // the public: no account, from the login page's link
+  const anon = await newPage(browser, server.base);
+  await anon.goto('/login');
+  await anon.getByTestId('public-link').click();
+  await anon.getByTestId('page-public').waitFor();
+  await settle(anon);
+  await anon.getByTestId('release-title').getByText(title).waitFor(); // the newest opens first
+  assertEq((await anon.getByTestId('card-tasks').textContent()).trim(), String(plan.counts.tasks), 'the public sees the same count');
+  assert((await anon.getByTestId('release-sha').textContent()).includes(mine.content_sha256), 'the checksum is shown');
+  assert(!(await anon.content()).includes('请报送进展'), 'the follow-up notice is not public');
+  await shot(anon, 'public-portal');
+  // withdrawn: gone for the public, on record for the office
+  await row.locator(`[data-testid="withdraw-${mine.id}"]`).click();
+  await page.locator('.el-message-box__input input').fill('测试撤回');
+  await page.locator('.el-message-box__btns .el-button--primary').click();
+  await settle(page);
+  await row.getByText('已撤回').waitFor();
+  await anon.goto(`/public/${mine.id}`);
+  await settle(anon);
+  await anon.getByTestId('public-gone').getByText('不存在或已撤回').waitFor();
+  await anon.context().close();
 });
 
 const t0 = Date.now();

@@ -34,6 +34,7 @@ export const PERMISSION_ROLES: Record<Permission, Role[]> = {
   'project.read': ['leader', 'supervisor', 'staff', 'statistician'],
   'project.write': ['supervisor', 'staff'],
   'project.admin': ['supervisor'],
+  'disclosure.publish': ['supervisor'],
 };
 
 /** A role's permissions, in the order of ALL_PERMISSIONS. */

@@ -29,7 +29,8 @@ export type Permission =
   | 'calendar.admin'
   | 'project.read'
   | 'project.write'
-  | 'project.admin';
+  | 'project.admin'
+  | 'disclosure.publish';
 
 export const ALL_PERMISSIONS: Permission[] = [
   'org.read',
@@ -61,6 +62,7 @@ export const ALL_PERMISSIONS: Permission[] = [
   'project.read',
   'project.write',
   'project.admin',
+  'disclosure.publish',
 ];
 
 // The server's roles (src/org/org.hpp kRoles; api/roles.test.ts checks the two agree).

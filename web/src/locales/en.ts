@@ -4,6 +4,7 @@ import indicator from './indicator/en';
 import cases from './cases/en';
 import admin from './admin/en';
 import projects from './projects/en';
+import disclosure from './disclosure/en';
 
 export default {
   plan,
@@ -11,6 +12,7 @@ export default {
   cases,
   admin,
   projects,
+  disclosure,
   app: {
     name: 'Duban',
     title: 'Duban Work Platform',
@@ -126,6 +128,7 @@ export default {
     noGrid: 'Not in any grid',
   },
   menu: {
+    disclosure: 'Public disclosure',
     projects: 'Key projects',
     projectBoard: 'Pipeline board',
     projectList: 'Projects',
@@ -300,6 +303,7 @@ export default {
       'The data permission decides which units’ data an account sees; objects outside it do not exist for that account (the API answers 404).',
   },
   perm: {
+    disclosure: { publish: 'Publish to the disclosure portal' },
     project: { read: 'View key projects', write: 'Maintain key projects', admin: 'Configure project rules' },
     case: { read: 'View cases', report: 'Report cases', handle: 'Act on cases', dispatch: 'Dispatch cases', admin: 'Configure case types', personal: 'View reporters’ personal data' },
     calendar: { admin: 'Maintain the working-day calendar' },
@@ -523,6 +527,7 @@ export default {
     actionPlaceholder: 'e.g. org_unit.create, or a prefix ending in “.”',
     filterActor: 'Only this actor',
     actions: {
+      disclosure: { publish: 'Published to the disclosure portal', withdraw: 'Withdrew a release' },
       auth: {
         login: 'Signed in',
         login_failed: 'Sign-in failed',
@@ -662,6 +667,7 @@ export default {
       indicator_settings: 'Indicator settings',
       indicator_value: 'Indicator value',
       plan: 'Work plan',
+      disclosure: 'Disclosure release',
       plan_node: 'Task',
       plan_followup: 'Follow-up notice',
       project: 'Project',

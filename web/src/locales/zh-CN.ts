@@ -4,6 +4,7 @@ import indicator from './indicator/zh-CN';
 import cases from './cases/zh-CN';
 import admin from './admin/zh-CN';
 import projects from './projects/zh-CN';
+import disclosure from './disclosure/zh-CN';
 
 export default {
   plan,
@@ -11,6 +12,7 @@ export default {
   cases,
   admin,
   projects,
+  disclosure,
   app: {
     name: '督办',
     title: '督办工作平台',
@@ -126,6 +128,7 @@ export default {
     noGrid: '不在任何网格内',
   },
   menu: {
+    disclosure: '政务公开',
     projects: '重点项目',
     projectBoard: '项目看板',
     projectList: '项目列表',
@@ -298,6 +301,7 @@ export default {
   },
   // Keys follow the server's permission names: perm.org.read is "org.read".
   perm: {
+    disclosure: { publish: '发布政务公开' },
     project: { read: '查看重点项目', write: '维护重点项目', admin: '配置项目规则' },
     case: { read: '查看案件', report: '上报案件', handle: '办理案件', dispatch: '派遣案件', admin: '配置案件类型', personal: '查看反映人个人信息' },
     calendar: { admin: '维护工作日历' },
@@ -522,6 +526,7 @@ export default {
     // Keys follow the server's action names: actions.auth.login is "auth.login", and
     // actions.plan.followup_issued "plan.followup.issued" (EventLog.vue's actionLabel).
     actions: {
+      disclosure: { publish: '发布政务公开', withdraw: '撤回政务公开' },
       auth: {
         login: '登录成功',
         login_failed: '登录失败',
@@ -661,6 +666,7 @@ export default {
       indicator_settings: '指标设置',
       indicator_value: '指标数值',
       plan: '工作计划',
+      disclosure: '政务公开',
       plan_node: '任务',
       plan_followup: '督办单',
       project: '项目',

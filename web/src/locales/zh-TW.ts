@@ -4,6 +4,7 @@ import indicator from './indicator/zh-TW';
 import cases from './cases/zh-TW';
 import admin from './admin/zh-TW';
 import projects from './projects/zh-TW';
+import disclosure from './disclosure/zh-TW';
 
 export default {
   plan,
@@ -11,6 +12,7 @@ export default {
   cases,
   admin,
   projects,
+  disclosure,
   app: {
     name: '督辦',
     title: '督辦工作平台',
@@ -126,6 +128,7 @@ export default {
     noGrid: '不在任何網格內',
   },
   menu: {
+    disclosure: '政務公開',
     projects: '重點項目',
     projectBoard: '項目看板',
     projectList: '項目列表',
@@ -298,6 +301,7 @@ export default {
   },
   // Keys follow the server's permission names: perm.org.read is "org.read".
   perm: {
+    disclosure: { publish: '發布政務公開' },
     project: { read: '查看重點項目', write: '維護重點項目', admin: '配置項目規則' },
     case: { read: '查看案件', report: '上報案件', handle: '辦理案件', dispatch: '派遣案件', admin: '配置案件類型', personal: '查看反映人個人信息' },
     calendar: { admin: '維護工作日曆' },
@@ -522,6 +526,7 @@ export default {
     // Keys follow the server's action names: actions.auth.login is "auth.login", and
     // actions.plan.followup_issued "plan.followup.issued" (EventLog.vue's actionLabel).
     actions: {
+      disclosure: { publish: '發布政務公開', withdraw: '撤回政務公開' },
       auth: {
         login: '登錄成功',
         login_failed: '登錄失敗',
@@ -661,6 +666,7 @@ export default {
       indicator_settings: '指標設置',
       indicator_value: '指標數值',
       plan: '工作計劃',
+      disclosure: '政務公開',
       plan_node: '任務',
       plan_followup: '督辦單',
       project: '項目',

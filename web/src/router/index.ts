@@ -18,6 +18,12 @@ const constantRoutes: RouteRecordRaw[] = [
     meta: { public: true, title: 'login.title' },
   },
   {
+    path: '/public/:id(\\d+)?',
+    name: 'Public',
+    component: () => import('@/views/public/index.vue'),
+    meta: { public: true, title: 'disclosure.portalTitle' },
+  },
+  {
     path: '/password',
     name: 'ForcePassword',
     component: () => import('@/views/login/force-password.vue'),

@@ -71,6 +71,7 @@ describe('route table', () => {
       'PlanList',
       'PlanImport',
       ...planRead.slice(1),
+      'Disclosure',
       ...projects,
       'CaseList',
       'CaseQueue',
@@ -94,6 +95,12 @@ describe('route table', () => {
     const shown = appRoutes.filter((x) => x.meta?.group === 'menu.projects' && !x.meta?.hidden).map((x) => x.path);
     expect(shown).toEqual(['/projects/dashboard', '/projects/board', '/projects', '/projects/map', '/projects/enterprises']);
     expect(appRoutes.find((x) => x.name === 'ProjectDetail')?.meta?.activeMenu).toBe('/projects');
+  });
+
+  it('registers the disclosure page with disclosure.publish only; the portal is public', () => {
+    expect(routesFor(['disclosure.publish']).map((r) => r.name)).toEqual(['Home', 'Account', 'Disclosure']);
+    expect(routesFor(['plan.read', 'plan.write', 'plan.followup']).map((r) => r.name)).not.toContain('Disclosure');
+    expect(appRoutes.find((x) => x.name === 'Disclosure')?.meta?.group).toBe('menu.plan');
   });
 
   it('registers the economic cockpit with indicator.read only', () => {

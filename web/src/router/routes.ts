@@ -9,10 +9,11 @@ import cases from './modules/cases';
 import geo from './modules/geo';
 import caseKpis from './modules/case-kpis';
 import projects from './modules/projects';
+import disclosure from './modules/disclosure';
 import './types';
 
 /** Pages behind the login, in menu order. */
-export const appRoutes: RouteRecordRaw[] = [...home, ...plan, ...projects, ...cases, ...indicator, ...caseKpis, ...geo, ...system];
+export const appRoutes: RouteRecordRaw[] = [...home, ...plan, ...disclosure, ...projects, ...cases, ...indicator, ...caseKpis, ...geo, ...system];
 
 /** The pages an account with these permissions may reach (the rest are never registered). */
 export function routesFor(perms: readonly Permission[]): RouteRecordRaw[] {

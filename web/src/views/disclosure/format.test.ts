@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import type { PublicTask } from '@/api/disclosure';
+import { doneShare, filterTasks, hours, rate } from './format';
+
+const task = (over: Partial<PublicTask>): PublicTask => ({
+  key_work: 1,
+  number: '1.1.1',
+  title: '道路改造',
+  lead_unit: '春柳街道',
+  co_units: [],
+  due_date: '2026-12-31',
+  status: '推進中',
+  percent: 40,
+  overdue: false,
+  ...over,
+});
+
+describe('disclosure format', () => {
+  it('words rates and leaves a missing one as a dash', () => {
+    expect(rate(0.935)).toBe('93.5%');
+    expect(rate(1)).toBe('100.0%');
+    expect(rate(0)).toBe('0.0%');
+    expect(rate(null)).toBe('—');
+  });
+  it('turns seconds into hours to one decimal', () => {
+    expect(hours(5400)).toBe(1.5);
+    expect(hours(0)).toBe(0);
+    expect(hours(null)).toBeNull();
+  });
+  it('filters tasks by key work, status, overdue and text in the title or a unit', () => {
+    const ts = [
+      task({ number: '1.1', title: '道路改造' }),
+      task({ number: '1.2', title: '建设公园', lead_unit: '马栏街道', overdue: true, status: '滯後' }),
+      task({ number: '2.1', key_work: 2, title: '新增就业', co_units: ['区人社局'] }),
+    ];
+    expect(filterTasks(ts, {}).length).toBe(3);
+    expect(filterTasks(ts, { keyWork: 2 }).map((t) => t.number)).toEqual(['2.1']);
+    expect(filterTasks(ts, { status: '滯後' }).map((t) => t.number)).toEqual(['1.2']);
+    expect(filterTasks(ts, { overdueOnly: true }).map((t) => t.number)).toEqual(['1.2']);
+    expect(filterTasks(ts, { q: '马栏' }).map((t) => t.number)).toEqual(['1.2']);
+    expect(filterTasks(ts, { q: '人社' }).map((t) => t.number)).toEqual(['2.1']);
+    expect(filterTasks(ts, { keyWork: 1, q: '公园' }).map((t) => t.number)).toEqual(['1.2']);
+  });
+  it('gives the share done as a whole percentage', () => {
+    expect(doneShare(1, 3)).toBe(33);
+    expect(doneShare(0, 0)).toBe(0);
+  });
+});

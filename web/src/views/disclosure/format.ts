@@ -1,0 +1,38 @@
+// Shaping a release's content for display: filters over its tasks, rates and hours, its kind.
+import type { PublicTask } from '@/api/disclosure';
+
+/** 0.935 → "93.5%"; null (no denominator) → "—". */
+export function rate(v: number | null | undefined): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return '—';
+  return `${(Math.round(v * 1000) / 10).toFixed(1)}%`;
+}
+
+/** Seconds → hours to one decimal; null when there is nothing to average. */
+export function hours(seconds: number | null | undefined): number | null {
+  if (seconds === null || seconds === undefined) return null;
+  return Math.round(seconds / 360) / 10;
+}
+
+export interface TaskFilter {
+  keyWork?: number | null;
+  status?: string | null;
+  overdueOnly?: boolean;
+  q?: string;
+}
+
+/** The tasks a reader asked for: by key work, status, overdue, and text in the title or units. */
+export function filterTasks(tasks: readonly PublicTask[], f: TaskFilter): PublicTask[] {
+  const q = (f.q ?? '').trim().toLowerCase();
+  return tasks.filter(
+    (t) =>
+      (f.keyWork == null || t.key_work === f.keyWork) &&
+      (!f.status || t.status === f.status) &&
+      (!f.overdueOnly || t.overdue) &&
+      (!q || [t.title, t.number, t.lead_unit ?? '', ...t.co_units].some((s) => s.toLowerCase().includes(q))),
+  );
+}
+
+/** The share of tasks done, as a whole percentage (0 for no tasks). */
+export function doneShare(done: number, total: number): number {
+  return total > 0 ? Math.round((done / total) * 100) : 0;
+}
