@@ -1,6 +1,7 @@
 #include "disclosure/disclosure.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <unordered_map>
 
@@ -41,8 +42,9 @@ struct Tally {
     }
     Json ToJson() const {
         Json j = {{"tasks", tasks}, {"status", status}, {"overdue", overdue}};
-        // The mean of the tasks' own percentages, to one decimal; null for no tasks.
-        j["avg_percent"] = tasks ? Json(static_cast<double>(percent_sum * 10 / tasks) / 10.0) : Json(nullptr);
+        // The mean of the tasks' own percentages, rounded to one decimal; null for no tasks.
+        j["avg_percent"] = tasks ? Json(std::floor(static_cast<double>(percent_sum) * 10.0 / static_cast<double>(tasks) + 0.5) / 10.0)
+                             : Json(nullptr);
         return j;
     }
 };
@@ -140,7 +142,8 @@ Json Rows(const std::vector<CaseFigures>& rows) {
 
 }  // namespace
 
-Draft CaseStats(int year, const std::string& as_of, const std::vector<CaseFigures>& by_month,
+Draft CaseStats(int year, const std::string& as_of, const std::vector<std::string>& area,
+                const std::vector<CaseFigures>& by_month,
                 const std::vector<CaseFigures>& by_street, const std::vector<CaseFigures>& by_type,
                 const Json& total) {
     Draft d;
@@ -152,6 +155,7 @@ Draft CaseStats(int year, const std::string& as_of, const std::vector<CaseFigure
     t.erase("name");
     d.content = {{"year", year},
                  {"as_of", as_of},
+                 {"area", area},
                  {"types", {"urban", "hotline", "enterprise"}},
                  {"total", std::move(t)},
                  {"by_month", Rows(by_month)},
@@ -220,6 +224,8 @@ Json ToJson(const store::DisclosureRow& r, bool staff, bool with_content) {
         j["published_by"] = r.published_by ? Json(*r.published_by) : Json(nullptr);
         j["published_by_name"] = r.published_by_name;
         j["withdrawn_at"] = r.withdrawn_at ? Json(*r.withdrawn_at) : Json(nullptr);
+        j["withdrawn_by"] = r.withdrawn_by ? Json(*r.withdrawn_by) : Json(nullptr);
+        j["withdrawn_by_name"] = r.withdrawn_by_name;
         j["withdraw_reason"] = r.withdraw_reason ? Json(*r.withdraw_reason) : Json(nullptr);
     }
     if (with_content) j["content"] = core::Json::parse(r.content, nullptr, false);

@@ -41,8 +41,10 @@ struct CaseFigures {
     Json figures;
 };
 /// A year's case statistics: the KPI rows by month, by street and by case type, each cut to the
-/// public figures (reported, closed, closure, on-time, satisfaction and handling time).
-Draft CaseStats(int year, const std::string& as_of, const std::vector<CaseFigures>& by_month,
+/// public figures (reported, closed, closure, on-time, satisfaction and handling time), all counted
+/// at as_of; area names where they come from (the district, or the publisher's units).
+Draft CaseStats(int year, const std::string& as_of, const std::vector<std::string>& area,
+                const std::vector<CaseFigures>& by_month,
                 const std::vector<CaseFigures>& by_street, const std::vector<CaseFigures>& by_type,
                 const Json& total);
 

@@ -29,6 +29,8 @@ Result<disclosure::Draft> DraftFrom(Ctx& ctx, const Json& body, std::optional<st
     if (auto s = GetString(body, "expect_sha256", expect); !s) return s.error();
     if (auto s = GetInt(body, "plan_id", &plan_id); !s) return s.error();
     if (auto s = GetInt(body, "year", &year); !s) return s.error();
+    if (*expect && ((*expect)->size() != 64 || (*expect)->find_first_not_of("0123456789abcdef") != std::string::npos))
+        return Error::Validation("expect_sha256", "expect_sha256 must be the preview's content_sha256 (64 lower-case hex digits)");
     if (!kind) return Error::Validation("kind", "kind is required (plan_progress or case_stats)", "missing_field");
     if (!disclosure::IsKind(*kind)) return Error::Validation("kind", "kind must be plan_progress or case_stats");
     const core::Date today = core::LocalDate(ctx.app.clock.Now());
@@ -46,9 +48,11 @@ Result<disclosure::Draft> DraftFrom(Ctx& ctx, const Json& body, std::optional<st
         d = CaseStatsDraft(ctx.app, ctx.principal->scope, y);
     }
     if (!d.ok()) return d.error();
+    // The same title rules as the publish command, so that a preview never promises what publishing refuses.
     if (title) {
-        if (core::Trim(*title).empty()) return Error::Validation("title", "title must not be blank");
-        d->title = *title;
+        d->title = core::Trim(*title);
+        if (d->title.empty()) return Error::Validation("title", "title must not be blank");
+        if (core::Utf8Length(d->title) > 200) return Error::Validation("title", "title must be at most 200 characters");
     }
     return d;
 }

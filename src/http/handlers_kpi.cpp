@@ -103,6 +103,10 @@ struct Table {
 struct KpiParams {
     std::string group = "street", type;
     std::optional<int> from, to;  // month indexes, inclusive; none = this month
+    std::optional<core::TimePoint> now;  // one instant for several tables; none = the clock's
+    // Every group's figures at one end (now, or the period's end if before): by month too, so
+    // that the months add up to the whole. Otherwise each month ends at its own end.
+    bool one_end = false;
 };
 
 Result<Table> ComputeFor(App& app, const core::Scope& scope, const KpiParams& q);
@@ -129,7 +133,8 @@ Result<Table> ComputeFor(App& app, const core::Scope& scope, const KpiParams& q)
     if (!type.empty() && t == kpi::CaseType::kUnknown)
         return Error::BadRequest("invalid_query", "type must be urban, hotline, petition or enterprise", "type");
     std::optional<int> from = q.from, to = q.to;
-    const auto now_utc = std::chrono::duration_cast<std::chrono::seconds>(app.clock.Now().time_since_epoch()).count();
+    const auto now_utc =
+        std::chrono::duration_cast<std::chrono::seconds>(q.now.value_or(app.clock.Now()).time_since_epoch()).count();
     const int32_t now = kpi::FromUtc(now_utc);
     const int this_month = kpi::MonthIndex(now);
     if (!to) to = from ? *from : this_month;
@@ -157,7 +162,7 @@ Result<Table> ComputeFor(App& app, const core::Scope& scope, const KpiParams& q)
     // "overdue open" never counts a case whose due time has not come yet).
     std::vector<kpi::Row> rows;
     const int last_closed_month = std::min(*to, this_month - 1);
-    if (g == kpi::Group::kMonth) {
+    if (g == kpi::Group::kMonth && !q.one_end) {
         if (*from <= last_closed_month) {
             f.from = kpi::MonthStart(*from);
             f.to = kpi::MonthStart(last_closed_month + 1);
@@ -217,53 +222,78 @@ Result<Table> ComputeFor(App& app, const core::Scope& scope, const KpiParams& q)
 
 std::string KeyText(const Json& k) { return k.is_string() ? k.get<std::string>() : k.is_null() ? std::string() : k.dump(); }
 
-/// The rows of one grouping over the year's months: every case type less the petitions (信訪
-/// figures are not published). Exact: the sums are per case, so the petitions' rows subtract.
-Result<std::pair<std::vector<disclosure::CaseFigures>, kpi::Agg>> WithoutPetitions(App& app, const core::Scope& scope,
-                                                                                  KpiParams q) {
-    q.type = "";
-    auto all = ComputeFor(app, scope, q);
-    if (!all.ok()) return all.error();
-    q.type = "petition";
-    auto pet = ComputeFor(app, scope, q);
-    if (!pet.ok()) return pet.error();
-    std::map<std::string, kpi::Agg> pet_by_name;
-    for (auto& [name, a] : pet->rows) pet_by_name[name] = a;
-    std::vector<disclosure::CaseFigures> out;
-    for (size_t i = 0; i < all->rows.size(); ++i) {
-        kpi::Agg a = all->rows[i].second;
-        if (auto it = pet_by_name.find(all->rows[i].first); it != pet_by_name.end()) a.Sub(it->second);
-        out.push_back({KeyText(all->body["rows"][i]["key"]), all->rows[i].first, AggJson(a)});
+/// The rows of one grouping, summed over the published case types (never petitions): only rows
+/// with a published case, so no petition shows through as a row of zeros.
+struct Merged {
+    std::vector<disclosure::CaseFigures> rows;
+    std::vector<kpi::Agg> per_type;  // each type's rows summed, in the order of the types
+};
+Result<Merged> OverTypes(App& app, const core::Scope& scope, KpiParams q, const std::vector<std::string>& types) {
+    Merged m;
+    std::vector<std::tuple<std::string, std::string, kpi::Agg>> acc;  // key, name, sums
+    for (auto& t : types) {
+        q.type = t;
+        auto r = ComputeFor(app, scope, q);
+        if (!r.ok()) return r.error();
+        m.per_type.push_back(r->total);
+        for (size_t i = 0; i < r->rows.size(); ++i) {
+            const std::string key = KeyText(r->body["rows"][i]["key"]);
+            auto it = std::find_if(acc.begin(), acc.end(), [&](auto& e) { return std::get<0>(e) == key; });
+            if (it == acc.end()) acc.emplace_back(key, r->rows[i].first, r->rows[i].second);
+            else std::get<2>(*it).Add(r->rows[i].second);
+        }
     }
-    kpi::Agg total = all->total;
-    total.Sub(pet->total);
-    return std::make_pair(std::move(out), total);
+    // Months by their name; streets by id, the unplaced ("") last.
+    std::sort(acc.begin(), acc.end(), [](auto& a, auto& b) {
+        const std::string &x = std::get<0>(a), &y = std::get<0>(b);
+        if (x.empty() != y.empty()) return y.empty();
+        if (x.size() != y.size()) return x.size() < y.size();
+        return x < y;
+    });
+    for (auto& [key, name, a] : acc) m.rows.push_back({key, name, AggJson(a)});
+    return m;
 }
 
 }  // namespace
 
 Result<disclosure::Draft> CaseStatsDraft(App& app, const core::Scope& scope, int year) {
-    const auto now_utc = std::chrono::duration_cast<std::chrono::seconds>(app.clock.Now().time_since_epoch()).count();
+    // One instant for every table, so that they add up.
+    const core::TimePoint at = app.clock.Now();
+    const auto now_utc = std::chrono::duration_cast<std::chrono::seconds>(at.time_since_epoch()).count();
     const int this_month = kpi::MonthIndex(kpi::FromUtc(now_utc));
     KpiParams q;
+    q.now = at;
+    q.one_end = true;
     q.from = kpi::MonthIndex(kpi::LocalSeconds(year, 1, 1));
     q.to = std::min(kpi::MonthIndex(kpi::LocalSeconds(year, 12, 1)), this_month);
     if (*q.from > *q.to) return Error::Validation("year", "the year has not begun");
+    const std::vector<std::string> types = {"urban", "hotline", "enterprise"};
     q.group = "month";
-    auto months = WithoutPetitions(app, scope, q);
+    auto months = OverTypes(app, scope, q, types);
     if (!months.ok()) return months.error();
     q.group = "street";
-    auto streets = WithoutPetitions(app, scope, q);
+    auto streets = OverTypes(app, scope, q, types);
     if (!streets.ok()) return streets.error();
-    std::vector<disclosure::CaseFigures> types;
-    for (const char* t : {"urban", "hotline", "enterprise"}) {
-        q.type = t;
-        auto r = ComputeFor(app, scope, q);
-        if (!r.ok()) return r.error();
-        types.push_back({t, t, AggJson(r->total)});
+    // The types and the total from the same tables as the streets, so that the three add up.
+    std::vector<disclosure::CaseFigures> by_type;
+    kpi::Agg total;
+    for (size_t i = 0; i < types.size(); ++i) {
+        total.Add(streets->per_type[i]);
+        by_type.push_back({types[i], types[i], AggJson(streets->per_type[i])});
     }
-    const std::string as_of = core::LocalDate(app.clock.Now()).ToString();
-    return disclosure::CaseStats(year, as_of, months->first, streets->first, types, AggJson(streets->second));
+    // Where the figures come from: the district, or the publisher's own units.
+    std::vector<std::string> area;
+    {
+        auto c = app.db.Read();
+        for (auto& u : store::ListOrgUnitBriefs(*c)) {
+            const bool root = scope.all ? u.kind == "district"
+                                        : std::find(scope.subtrees.begin(), scope.subtrees.end(), u.path) != scope.subtrees.end() ||
+                                              std::find(scope.exact.begin(), scope.exact.end(), u.path) != scope.exact.end();
+            if (root) area.push_back(u.name);
+        }
+    }
+    const std::string as_of = core::LocalDate(at).ToString();
+    return disclosure::CaseStats(year, as_of, area, months->rows, streets->rows, by_type, AggJson(total));
 }
 
 namespace {

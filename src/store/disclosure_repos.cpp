@@ -10,11 +10,13 @@ using rowutil::Opt;
 using rowutil::OptInt;
 using rowutil::OptStr;
 
-// Columns 0-10; the content (11) only when asked for.
+// Columns 0-11; the content (12) only when asked for.
 constexpr const char* kCols =
     "d.id, d.kind, d.title, d.period, d.content_sha256, d.published_at, d.published_by, "
-    "COALESCE(NULLIF(u.display_name, ''), u.username, ''), d.withdrawn_at, d.withdrawn_by, d.withdraw_reason";
-constexpr const char* kFrom = " FROM disclosures d LEFT JOIN users u ON u.id = d.published_by";
+    "COALESCE(NULLIF(u.display_name, ''), u.username, ''), d.withdrawn_at, d.withdrawn_by, d.withdraw_reason, "
+    "COALESCE(NULLIF(w.display_name, ''), w.username, '')";
+constexpr const char* kFrom =
+    " FROM disclosures d LEFT JOIN users u ON u.id = d.published_by LEFT JOIN users w ON w.id = d.withdrawn_by";
 
 DisclosureRow FromRow(const Row& r, bool with_content) {
     DisclosureRow d;
@@ -29,7 +31,8 @@ DisclosureRow FromRow(const Row& r, bool with_content) {
     d.withdrawn_at = OptStr(r, 8);
     d.withdrawn_by = OptInt(r, 9);
     d.withdraw_reason = OptStr(r, 10);
-    if (with_content) d.content = r.Str(11);
+    d.withdrawn_by_name = r.Str(11);
+    if (with_content) d.content = r.Str(12);
     return d;
 }
 

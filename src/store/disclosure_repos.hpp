@@ -21,6 +21,7 @@ struct DisclosureRow {
     std::string published_by_name;  // the account's display name (read only)
     std::optional<std::string> withdrawn_at, withdraw_reason;
     std::optional<int64_t> withdrawn_by;
+    std::string withdrawn_by_name;  // read only
 };
 
 struct DisclosureFilter {

@@ -692,7 +692,7 @@ test('政务公开: the supervisor previews and publishes; the public reads it w
   await anon.getByTestId('release-title').getByText(title).waitFor(); // the newest opens first
   assertEq((await anon.getByTestId('card-tasks').textContent()).trim(), String(plan.counts.tasks), 'the public sees the same count');
   assert((await anon.getByTestId('release-sha').textContent()).includes(mine.content_sha256), 'the checksum is shown');
-  assert(!(await anon.content()).includes('请报送进展'), 'the follow-up notice is not public');
+  assert(!(await anon.content()).includes('請報送進展'), 'the 督辦單 the setup issued on this task is not public');
   await shot(anon, 'public-portal');
   // withdrawn: gone for the public, on record for the office
   await row.locator(`[data-testid="withdraw-${mine.id}"]`).click();
@@ -700,6 +700,10 @@ test('政务公开: the supervisor previews and publishes; the public reads it w
   await page.locator('.el-message-box__btns .el-button--primary').click();
   await settle(page);
   await row.getByText('已撤回').waitFor();
+  await row.locator(`[data-testid="view-${mine.id}"]`).click(); // the office still reads it, with why
+  await page.getByTestId('release-drawer').getByText('测试撤回').waitFor();
+  await page.getByTestId('release-drawer').getByTestId('release-tasks').getByText('道路改造').waitFor();
+  await page.keyboard.press('Escape');
   await anon.goto(`/public/${mine.id}`);
   await settle(anon);
   await anon.getByTestId('public-gone').getByText('不存在或已撤回').waitFor();

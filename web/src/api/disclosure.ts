@@ -45,6 +45,7 @@ export type CaseRow = CaseFigures & { key: string; name: string };
 export interface CaseStats {
   year: number;
   as_of: string;
+  area: string[];
   types: string[];
   total: CaseFigures;
   by_month: CaseRow[];
@@ -63,6 +64,8 @@ export interface Release {
   published_by?: number | null;
   published_by_name?: string;
   withdrawn_at?: string | null;
+  withdrawn_by?: number | null;
+  withdrawn_by_name?: string;
   withdraw_reason?: string | null;
   content?: PlanProgress | CaseStats;
 }

@@ -35,6 +35,8 @@ export default {
     noPetitions: 'Grid events, 12345 hotline orders and enterprise requests; petitions are not included.',
     street: 'Street',
     month: 'Month',
+    noStreet: 'Not placed in a street',
+    area: 'Area: {area}.',
     type: 'Kind',
   },
   types: { urban: 'City management (grid events)', hotline: '12345 hotline', enterprise: 'Enterprise requests' },

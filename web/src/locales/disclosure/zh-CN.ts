@@ -35,6 +35,8 @@ export default {
     noPetitions: '统计网格事件、12345 热线工单和企业诉求，不含信访事项。',
     street: '街道',
     month: '月份',
+    noStreet: '未定位到街道',
+    area: '范围：{area}。',
     type: '类别',
   },
   types: { urban: '城市管理（网格事件）', hotline: '12345 热线', enterprise: '企业诉求' },

@@ -35,6 +35,8 @@ export default {
     noPetitions: '統計網格事件、12345 熱線工單和企業訴求，不含信訪事項。',
     street: '街道',
     month: '月份',
+    noStreet: '未定位到街道',
+    area: '範圍：{area}。',
     type: '類別',
   },
   types: { urban: '城市管理（網格事件）', hotline: '12345 熱線', enterprise: '企業訴求' },
