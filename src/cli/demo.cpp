@@ -219,6 +219,18 @@ void SeedDemoDisclosure(store::Pipeline& pipeline, store::Database& db) {
         return disclosure::Publish(tx, *d);
     });
     if (!r.ok()) std::fprintf(stderr, "duban: demo: no release published: %s\n", r.error().message.c_str());
+    // and this year's major projects (the demo's generated ones among the seed's)
+    auto p = pipeline.Execute(actor, [&](store::WriteTx& tx) -> core::Result<core::Json> {
+        registry::Viewer v;
+        v.all = true;
+        v.scope = core::Scope::All();
+        auto d = disclosure::ProjectProgress(tx.conn(), v, tx.now_tp());
+        if (!d.ok()) return d.error();
+        if (d->content["totals"]["projects"] == 0) return core::Json{{"skipped", true}};
+        d->title = d->period + "年重点项目建设情况（演示数据，截至" + d->content["as_of"].get<std::string>() + "）";
+        return disclosure::Publish(tx, *d);
+    });
+    if (!p.ok()) std::fprintf(stderr, "duban: demo: no project release published: %s\n", p.error().message.c_str());
 }
 
 namespace {

@@ -124,6 +124,71 @@ Result<Draft> PlanProgress(store::Conn& c, int64_t plan_id, const plan::Viewer& 
     return d;
 }
 
+// ---------------------------------------------------------------- major projects
+Result<Draft> ProjectProgress(store::Conn& c, const registry::Viewer& v, core::TimePoint now) {
+    const core::Date today = core::LocalDate(now);
+    const int64_t year = today.y;
+    registry::ProjectFilter f;
+    f.major = true;
+    f.year = year;
+    f.sort = "number";
+    f.per_page = 500;
+    Json projects = Json::array();
+    std::map<std::string, int64_t> stage_count;
+    double plan_wan = 0, invested_wan = 0;
+    int64_t completed = 0;
+    auto num = [](const Json& j, const char* k) { return j.contains(k) && j[k].is_number() ? j[k].get<double>() : 0.0; };
+    for (f.page = 1;; ++f.page) {
+        auto page = registry::ListProjects(c, f, v, now);
+        if (!page.ok()) return page.error();
+        for (auto& p : (*page)["items"]) {
+            if (p["year"] != year) continue;  // the year's major projects (not last year's signed this year)
+            const std::string stage = p["stage"];
+            stage_count[stage]++;
+            if (stage == "completed") ++completed;
+            plan_wan += num(p, "annual_plan_cny_wan");
+            invested_wan += num(p, "invested_this_year_cny_wan");
+            // The whitelist: nothing else of a project leaves the server.
+            projects.push_back({{"number", p["number"]},
+                                {"name", p["name"]},
+                                {"project_kind", p["project_kind"]},
+                                {"stage", stage},
+                                {"stage_name", p["stage_name"]},
+                                {"lead_unit", p["lead_unit"].is_object() ? p["lead_unit"]["name"] : Json(nullptr)},
+                                {"total_investment_wan", p["total_investment_cny_wan"]},
+                                {"annual_plan_wan", p["annual_plan_cny_wan"]},
+                                {"invested_this_year_wan", p["invested_this_year_cny_wan"]},
+                                {"completion_percent", p["annual_completion_percent"]}});
+        }
+        if (f.page * f.per_page >= (*page)["total"].get<int64_t>()) break;
+    }
+    Json stages = Json::array();
+    for (auto& s : registry::ProjectStages())
+        stages.push_back({{"stage", s.code}, {"stage_name", s.name}, {"count", stage_count[s.code]}});
+    Json months = Json::array();
+    const Json dash = registry::Dashboard(c, year, v, now);
+    for (auto& m : dash["investment_by_month"])
+        months.push_back({{"month", m["month"]}, {"plan_wan", m["plan_wan"]}, {"done_wan", m["done_wan"]},
+                          {"cumulative_wan", m["cumulative_wan"]}});
+    auto wan = [](double x) { return std::round(x * 10000.0) / 10000.0; };
+    Json totals = {{"projects", projects.size()},
+                   {"completed", completed},
+                   {"annual_plan_wan", wan(plan_wan)},
+                   {"invested_this_year_wan", wan(invested_wan)},
+                   {"completion_percent", plan_wan > 0 ? Json(std::round(invested_wan * 1000.0 / plan_wan) / 10.0) : Json(nullptr)}};
+    Draft d;
+    d.kind = "project_progress";
+    d.period = std::to_string(year);
+    d.title = std::to_string(year) + "年重點項目建設情況（截至" + today.ToString() + "）";
+    d.content = {{"year", year},
+                 {"as_of", today.ToString()},
+                 {"totals", std::move(totals)},
+                 {"stages", std::move(stages)},
+                 {"by_month", std::move(months)},
+                 {"projects", std::move(projects)}};
+    return d;
+}
+
 // ---------------------------------------------------------------- case statistics
 namespace {
 
@@ -172,7 +237,7 @@ Json Digest(const std::string& text) {
 }  // namespace
 
 Result<Json> Publish(store::WriteTx& tx, Draft d) {
-    if (!IsKind(d.kind)) return Error::Validation("kind", "kind must be plan_progress or case_stats");
+    if (!IsKind(d.kind)) return Error::Validation("kind", "kind must be plan_progress, case_stats or project_progress");
     d.title = core::Trim(d.title);
     if (d.title.empty()) return Error::Validation("title", "title must not be blank");
     if (core::Utf8Length(d.title) > 200) return Error::Validation("title", "title must be at most 200 characters");

@@ -12,6 +12,7 @@
 #include "core/calendar.hpp"
 #include "core/core.hpp"
 #include "plan/plan.hpp"
+#include "registry/registry.hpp"
 #include "store/disclosure_repos.hpp"
 #include "store/store.hpp"
 
@@ -20,8 +21,9 @@ namespace duban::disclosure {
 using core::Json;
 using core::Result;
 
-/// plan_progress: one plan's task tree; case_stats: a year of grid, hotline and enterprise cases.
-inline const std::vector<std::string> kKinds = {"plan_progress", "case_stats"};
+/// plan_progress: one plan's task tree; case_stats: a year of grid, hotline and enterprise cases;
+/// project_progress: this year's major projects (重點項目) and their investment.
+inline const std::vector<std::string> kKinds = {"plan_progress", "case_stats", "project_progress"};
 bool IsKind(const std::string& k);
 
 /// A release before it is stored: what the publisher previews and then publishes.
@@ -34,6 +36,12 @@ struct Draft {
 /// The progress of a plan as the public may read it (the publisher must see the whole plan).
 /// as_of is the China date the overdue flags are counted at.
 Result<Draft> PlanProgress(store::Conn& c, int64_t plan_id, const plan::Viewer& v, const core::Date& as_of);
+
+/// This year's major projects as the public may read them: per project its number, name, kind,
+/// stage, lead unit and amounts (total, this year's plan and investment, in 萬元 CNY); the totals,
+/// the stages and the months (plan by time against investment). Never an investor, enterprise,
+/// leader, address, contract or problem. The viewer's projects only.
+Result<Draft> ProjectProgress(store::Conn& c, const registry::Viewer& v, core::TimePoint now);
 
 /// One row of case figures, as the KPI tables give them (AggJson's fields).
 struct CaseFigures {

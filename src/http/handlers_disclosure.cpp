@@ -31,8 +31,8 @@ Result<disclosure::Draft> DraftFrom(Ctx& ctx, const Json& body, std::optional<st
     if (auto s = GetInt(body, "year", &year); !s) return s.error();
     if (*expect && ((*expect)->size() != 64 || (*expect)->find_first_not_of("0123456789abcdef") != std::string::npos))
         return Error::Validation("expect_sha256", "expect_sha256 must be the preview's content_sha256 (64 lower-case hex digits)");
-    if (!kind) return Error::Validation("kind", "kind is required (plan_progress or case_stats)", "missing_field");
-    if (!disclosure::IsKind(*kind)) return Error::Validation("kind", "kind must be plan_progress or case_stats");
+    if (!kind) return Error::Validation("kind", "kind is required (plan_progress, case_stats or project_progress)", "missing_field");
+    if (!disclosure::IsKind(*kind)) return Error::Validation("kind", "kind must be plan_progress, case_stats or project_progress");
     const core::Date today = core::LocalDate(ctx.app.clock.Now());
     Result<disclosure::Draft> d = Error::Internal("no draft");
     if (*kind == "plan_progress") {
@@ -40,6 +40,11 @@ Result<disclosure::Draft> DraftFrom(Ctx& ctx, const Json& body, std::optional<st
         if (!plan_id) return Error::Validation("plan_id", "plan_id is required for plan_progress", "missing_field");
         auto c = ctx.app.db.Read();
         d = disclosure::PlanProgress(*c, *plan_id, PlanViewerOf(*ctx.principal), today);
+    } else if (*kind == "project_progress") {
+        if (plan_id) return Error::Validation("plan_id", "plan_id is for plan_progress");
+        if (year) return Error::Validation("year", "year is for case_stats; the major projects are this year's");
+        auto c = ctx.app.db.Read();
+        d = disclosure::ProjectProgress(*c, ProjectViewer(*ctx.principal), ctx.app.clock.Now());
     } else {
         if (plan_id) return Error::Validation("plan_id", "plan_id is for plan_progress");
         if (year && (*year < 2000 || *year > today.y))
@@ -104,7 +109,7 @@ core::Status FilterFrom(const Request& req, store::DisclosureFilter* f) {
     if (auto s = Paging(req, &f->page, &f->per_page); !s) return s;
     f->kind = Query(req, "kind").value_or("");
     if (!f->kind.empty() && !disclosure::IsKind(f->kind))
-        return Error::BadRequest("invalid_query", "kind must be plan_progress or case_stats", "kind");
+        return Error::BadRequest("invalid_query", "kind must be plan_progress, case_stats or project_progress", "kind");
     return {};
 }
 
@@ -158,7 +163,7 @@ void AddDisclosureRoutes(std::vector<Route>& r) {
     using org::Perm;
     const auto p = Perm::kDisclosurePublish;
     r.push_back({"GET", "/api/v1/public/disclosures", PublicList, Access::kPublic, {},
-                 "Published releases of the disclosure portal, newest first (?kind=plan_progress|case_stats); no account needed", "disclosure"});
+                 "Published releases of the disclosure portal, newest first (?kind=plan_progress|case_stats|project_progress); no account needed", "disclosure"});
     r.push_back({"GET", "/api/v1/public/disclosures/{id}", PublicGet, Access::kPublic, {},
                  "One published release with its content; a withdrawn one is 404", "disclosure", "public_disclosure"});
     r.push_back({"POST", "/api/v1/disclosures/preview", Preview, Access::kPermission, p,

@@ -60,7 +60,7 @@ Json Schemas() {
                                                                 {"description", "the edited 重點項目調度表 (.xlsx)"}}},
                                             {"apply", {{"type", "boolean"}, {"default", false}}}}}}},
         {"DisclosureDraft", {{"type", "object"}, {"additionalProperties", false}, {"required", {"kind"}},
-                             {"properties", {{"kind", {{"type", "string"}, {"enum", {"plan_progress", "case_stats"}}}},
+                             {"properties", {{"kind", {{"type", "string"}, {"enum", {"plan_progress", "case_stats", "project_progress"}}}},
                                              {"plan_id", integer}, {"year", integer}, {"title", str},
                                              {"expect_sha256", {{"type", "string"}, {"pattern", "^[0-9a-f]{64}$"}}}}}}},
         {"DisclosureWithdraw", {{"type", "object"}, {"additionalProperties", false}, {"required", {"reason"}},

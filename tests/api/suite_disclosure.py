@@ -185,6 +185,38 @@ class DisclosureSuite(dt.Suite):
         last = expect_status(self.sup.post("/api/v1/disclosures/preview", {"kind": "case_stats", "year": 2025}), 200).json()
         eq((last["content"]["total"]["reported"], last["content"]["by_month"]), (0, []), "a year without cases: zeros, no rows")
 
+    def test_major_projects_are_the_dashboards(self):
+        c = expect_status(self.sup.post("/api/v1/disclosures/preview", {"kind": "project_progress"}), 200).json()["content"]
+        dash = expect_status(self.sup.get("/api/v1/project-dashboard?year=2026"), 200).json()
+        eq(c["year"], 2026, "this year's")
+        check(c["totals"]["projects"] > 0, "the demo has major projects, so the test can fail")
+        eq((c["totals"]["projects"], c["totals"]["completed"]), (dash["totals"]["major_count"], dash["totals"]["major_completed"]),
+           "counted as the dashboard counts them")
+        check(abs(c["totals"]["invested_this_year_wan"] / 10000 - dash["totals"]["major_invested_yi"]) < 0.006,
+              "invested as the dashboard: %r vs %r" % (c["totals"]["invested_this_year_wan"], dash["totals"]["major_invested_yi"]))
+        eq(sum(s["count"] for s in c["stages"]), c["totals"]["projects"], "the stages add up")
+        eq(c["by_month"], [{k: m[k] for k in ("month", "plan_wan", "done_wan", "cumulative_wan")} for m in dash["investment_by_month"]],
+           "the months as the dashboard draws them")
+        keys = {"number", "name", "project_kind", "stage", "stage_name", "lead_unit", "total_investment_wan", "annual_plan_wan",
+                "invested_this_year_wan", "completion_percent"}
+        for p in c["projects"]:
+            eq(set(p), keys, "a project's public fields")
+        staff = {p["number"]: p for p in dt.list_all(self.sup, "/api/v1/projects?major=1&year=2026")[0]}
+        dumped = json.dumps(c, ensure_ascii=False)
+        values = {v for p in c["projects"] for v in p.values() if isinstance(v, str)}
+        check(any(staff[p["number"]]["leader"] for p in c["projects"]) and any(staff[p["number"]]["investor"] for p in c["projects"]),
+              "the demo's projects have leaders and investors, so the test can fail")
+        for p in c["projects"]:
+            full = staff[p["number"]]
+            eq((p["annual_plan_wan"], p["invested_this_year_wan"]), (full["annual_plan_cny_wan"], full["invested_this_year_cny_wan"]),
+               "%s: its amounts" % p["number"])
+            check(not full["leader"] or full["leader"] not in dumped, "the leader %r is not published" % full["leader"])
+            # an investor's name may be part of a project's name: no field holds it
+            for private in (full["investor"], (full.get("enterprise") or {}).get("name"), full["place"]["address"]):
+                check(not private or private not in values, "%r is not published" % private)
+        for body, field in (({"kind": "project_progress", "year": 2026}, "year"), ({"kind": "project_progress", "plan_id": 1}, "plan_id")):
+            expect_error(self.sup.post("/api/v1/disclosures/preview", body), 422, field=field)
+
     def test_withdraw_keeps_it_on_record(self):
         pub = self.publish_plan()
         url = "/api/v1/disclosures/%d/withdraw" % pub["id"]

@@ -5,8 +5,8 @@ import { request, type Query } from './http';
 import type { Page } from './types';
 import type { TaskStatus } from './plan';
 
-export type DisclosureKind = 'plan_progress' | 'case_stats';
-export const DISCLOSURE_KINDS: DisclosureKind[] = ['plan_progress', 'case_stats'];
+export type DisclosureKind = 'plan_progress' | 'case_stats' | 'project_progress';
+export const DISCLOSURE_KINDS: DisclosureKind[] = ['plan_progress', 'project_progress', 'case_stats'];
 
 export interface Tally {
   tasks: number;
@@ -53,6 +53,27 @@ export interface CaseStats {
   by_type: CaseRow[];
 }
 
+export interface PublicProject {
+  number: string;
+  name: string;
+  project_kind: string;
+  stage: string;
+  stage_name: string;
+  lead_unit: string | null;
+  total_investment_wan: number;
+  annual_plan_wan: number;
+  invested_this_year_wan: number;
+  completion_percent: number | null;
+}
+export interface ProjectProgress {
+  year: number;
+  as_of: string;
+  totals: { projects: number; completed: number; annual_plan_wan: number; invested_this_year_wan: number; completion_percent: number | null };
+  stages: { stage: string; stage_name: string; count: number }[];
+  by_month: { month: string; plan_wan: number; done_wan: number | null; cumulative_wan: number | null }[];
+  projects: PublicProject[];
+}
+
 export interface Release {
   id: number;
   kind: DisclosureKind;
@@ -67,13 +88,13 @@ export interface Release {
   withdrawn_by?: number | null;
   withdrawn_by_name?: string;
   withdraw_reason?: string | null;
-  content?: PlanProgress | CaseStats;
+  content?: PlanProgress | CaseStats | ProjectProgress;
 }
 export interface Draft {
   kind: DisclosureKind;
   title: string;
   period: string;
-  content: PlanProgress | CaseStats;
+  content: PlanProgress | CaseStats | ProjectProgress;
   content_sha256: string;
 }
 export interface DraftRequest {
@@ -111,4 +132,7 @@ export function isPlanProgress(kind: DisclosureKind, c: unknown): c is PlanProgr
 }
 export function isCaseStats(kind: DisclosureKind, c: unknown): c is CaseStats {
   return kind === 'case_stats' && !!c && typeof c === 'object' && 'by_month' in c;
+}
+export function isProjectProgress(kind: DisclosureKind, c: unknown): c is ProjectProgress {
+  return kind === 'project_progress' && !!c && typeof c === 'object' && 'projects' in c;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { PublicTask } from '@/api/disclosure';
-import { doneShare, filterTasks, hours, rate } from './format';
+import type { PublicProject, PublicTask } from '@/api/disclosure';
+import { doneShare, filterProjects, filterTasks, hours, rate } from './format';
 
 const task = (over: Partial<PublicTask>): PublicTask => ({
   key_work: 1,
@@ -44,5 +44,17 @@ describe('disclosure format', () => {
   it('gives the share done as a whole percentage', () => {
     expect(doneShare(1, 3)).toBe(33);
     expect(doneShare(0, 0)).toBe(0);
+  });
+  it('filters projects by stage and text in the number, name or lead unit', () => {
+    const p = (over: Partial<PublicProject>): PublicProject => ({
+      number: 'XM-2026-0001', name: '诺德大厦', project_kind: 'industry', stage: 'started', stage_name: '开工', lead_unit: '区发改局',
+      total_investment_wan: 1000, annual_plan_wan: 100, invested_this_year_wan: 50, completion_percent: 50, ...over,
+    });
+    const ps = [p({}), p({ number: 'XM-2026-0002', name: '期货广场', stage: 'completed', lead_unit: '区商务局' })];
+    expect(filterProjects(ps, {}).length).toBe(2);
+    expect(filterProjects(ps, { stage: 'completed' }).map((x) => x.number)).toEqual(['XM-2026-0002']);
+    expect(filterProjects(ps, { q: '商务' }).map((x) => x.number)).toEqual(['XM-2026-0002']);
+    expect(filterProjects(ps, { q: '0001' }).map((x) => x.number)).toEqual(['XM-2026-0001']);
+    expect(filterProjects(ps, { stage: 'started', q: '期货' })).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 // Shaping a release's content for display: filters over its tasks, rates and hours, its kind.
-import type { PublicTask } from '@/api/disclosure';
+import type { PublicProject, PublicTask } from '@/api/disclosure';
 
 /** 0.935 → "93.5%"; null (no denominator) → "—". */
 export function rate(v: number | null | undefined): string {
@@ -35,4 +35,12 @@ export function filterTasks(tasks: readonly PublicTask[], f: TaskFilter): Public
 /** The share of tasks done, as a whole percentage (0 for no tasks). */
 export function doneShare(done: number, total: number): number {
   return total > 0 ? Math.round((done / total) * 100) : 0;
+}
+
+/** The projects a reader asked for: by stage, and text in the number, name or lead unit. */
+export function filterProjects(projects: readonly PublicProject[], f: { stage?: string | null; q?: string }): PublicProject[] {
+  const q = (f.q ?? '').trim().toLowerCase();
+  return projects.filter(
+    (p) => (!f.stage || p.stage === f.stage) && (!q || [p.number, p.name, p.lead_unit ?? ''].some((s) => s.toLowerCase().includes(q))),
+  );
 }
