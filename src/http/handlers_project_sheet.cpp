@@ -40,6 +40,11 @@ asio::awaitable<Response> ExportH(Ctx& ctx) {
     if (!major) co_return ErrorResponse(major.error());
     auto tmpl = Flag(ctx.req, "template", false);
     if (!tmpl) co_return ErrorResponse(tmpl.error());
+    // ?script=simplified: the fixed words in Simplified script (the web asks so for zh-CN).
+    const std::string script = Query(ctx.req, "script").value_or("traditional");
+    if (script != "traditional" && script != "simplified")
+        co_return ErrorResponse(BadQuery("script", "script must be traditional or simplified").error());
+    const bool simplified = script == "simplified";
     std::string month;
     if (auto q = Query(ctx.req, "month"); q && !q->empty()) {
         month = *q;
@@ -50,7 +55,7 @@ asio::awaitable<Response> ExportH(Ctx& ctx) {
         month = buf;
     }
     auto c = ctx.app.db.Read();
-    auto bytes = registry::ExportDispatchTable(*c, ProjectViewer(*ctx.principal), month, *major, *tmpl);
+    auto bytes = registry::ExportDispatchTable(*c, ProjectViewer(*ctx.principal), month, *major, *tmpl, simplified);
     if (!bytes) {
         Error e = bytes.error();
         if (e.field == "month") e.kind = core::ErrorKind::kBadRequest, e.code = "invalid_query";
@@ -59,7 +64,8 @@ asio::awaitable<Response> ExportH(Ctx& ctx) {
     Response r;
     r.body = std::move(*bytes);
     r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    std::string name = (*tmpl ? "重點項目調度表模板-" : "重點項目調度表-") + month + ".xlsx";
+    std::string name = (*tmpl ? std::string("重點項目調度表模板-") : std::string("重點項目調度表-")) + month + ".xlsx";
+    if (simplified) name = registry::DispatchSimplified(name);
     r.headers.emplace_back("Content-Disposition", "attachment; filename=\"dispatch-table-" + month +
                                                       ".xlsx\"; filename*=UTF-8''" + PercentEncode(name));
     co_return r;
@@ -122,7 +128,8 @@ void AddProjectSheetRoutes(std::vector<Route>& r) {
     using org::Perm;
     Route exp{"GET", "/api/v1/projects/dispatch-table.xlsx", ExportH, Access::kPermission, Perm::kProjectRead,
               "The 重點項目調度表 (.xlsx) of the projects you see (?month=YYYY-MM, default this month; "
-              "?major=0 for all projects, default major only; ?template=1 an empty template with dropdowns)",
+              "?major=0 for all projects, default major only; ?template=1 an empty template with dropdowns; "
+              "?script=simplified: its headings, labels and instructions in Simplified script)",
               "projects", ""};
     r.push_back(std::move(exp));
     Route imp{"POST", "/api/v1/projects/dispatch-table/import", ImportH, Access::kPermission, Perm::kProjectWrite,

@@ -90,11 +90,11 @@ std::vector<DispatchRow> DispatchRowsFor(store::Conn& c, const Viewer& v, const 
 }
 
 Result<std::string> ExportDispatchTable(store::Conn& c, const Viewer& v, const std::string& month, bool major_only,
-                                        bool template_only) {
+                                        bool template_only, bool simplified) {
     if (!ValidMonth(month)) return Error::Validation("month", "month must be YYYY-MM, e.g. 2026-11");
     std::vector<DispatchRow> rows;
     if (!template_only) rows = DispatchRowsFor(c, v, month, major_only);
-    return BuildDispatchTable(rows, month, template_only);
+    return BuildDispatchTable(rows, month, template_only, simplified);
 }
 
 Result<Json> ImportDispatchTable(store::WriteTx& tx, const DispatchSheet& sheet, bool apply, const Viewer& v,
@@ -118,10 +118,10 @@ Result<Json> ImportDispatchTable(store::WriteTx& tx, const DispatchSheet& sheet,
             for (auto [set, column] : {std::pair{ch.annual_plan_wan.has_value(), "年度計劃投資(萬元)"},
                                        std::pair{ch.month_done_wan.has_value(), "本月完成投資(萬元)"}})
                 if (set)
-                    check.errors.push_back({ch.row, column, "project " + ch.number + " is in " + p.currency +
+                    check.errors.push_back({ch.row, sheet.Named(column), "project " + ch.number + " is in " + p.currency +
                                                                 "; its amounts are edited in duban, not in the sheet"});
         if (ch.month_done_wan && sheet.month > this_month)
-            check.errors.push_back({ch.row, "本月完成投資(萬元)",
+            check.errors.push_back({ch.row, sheet.Named("本月完成投資(萬元)"),
                                     "the sheet's month " + sheet.month + " has not begun; nothing can be reported for it"});
         if (check.errors.size() == before) changes.push_back(ch);
     }

@@ -18,9 +18,10 @@ namespace duban::registry {
 std::vector<DispatchRow> DispatchRowsFor(store::Conn& c, const Viewer& v, const std::string& month,
                                          bool major_only);
 
-/// The workbook (see BuildDispatchTable). Errors: month not YYYY-MM (422 month).
+/// The workbook (see BuildDispatchTable; simplified: its fixed words in Simplified script).
+/// Errors: month not YYYY-MM (422 month).
 Result<std::string> ExportDispatchTable(store::Conn& c, const Viewer& v, const std::string& month,
-                                        bool major_only, bool template_only);
+                                        bool major_only, bool template_only, bool simplified = false);
 
 /// Checks every row of a sheet read by ParseDispatchTable (against every project the viewer
 /// sees, major or not; a row of a project outside the viewer's scope is an error like an unknown

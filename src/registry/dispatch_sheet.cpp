@@ -49,6 +49,16 @@ constexpr double kMaxAmountWan = 1e8;  // 1万亿元: beyond any district projec
 const std::set<std::string> kAmountColumns = {"計劃總投資(萬元)", "年度計劃投資(萬元)", "本月完成投資(萬元)",
                                               "自年初累計完成投資(萬元)", "累計完成投資(萬元)"};
 
+// Traditional → Simplified for every character of this file's fixed words that differs (generated
+// with `opencc -c t2s` over them; check with the unit test when a word is added).
+constexpr std::string_view kT2S =
+    "並并備备儲储冊册別别則则劃划匯汇區区問问單单園园報报寫写將将導导幣币後后數数條条業业標标況况準准"
+    "為为燈灯產产當当稱称簽签約约紅红統统綠绿編编總总萬万處处號号視视計计記记註注誤误說说調调談谈請请"
+    "識识讀读變变責责資资進进過过錄录錯错開开階阶項项預预領领題题額额類类驗验黃黄點点";
+
+/// One UTF-8 character's length from its first byte.
+size_t CharLen(unsigned char c) { return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4; }
+
 Error BadFile(std::string msg, std::string code = "bad_xlsx") {
     return Error::Validation("content_base64", std::move(msg), std::move(code));
 }
@@ -272,6 +282,26 @@ office::OutCell AmountCell(std::optional<double> v) {
 
 }  // namespace
 
+std::string DispatchSimplified(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size();) {
+        const size_t n = std::min(CharLen(static_cast<unsigned char>(s[i])), s.size() - i);
+        const std::string_view ch = s.substr(i, n);
+        bool done = false;
+        if (n == 3)
+            for (size_t k = 0; k + 6 <= kT2S.size(); k += 6)
+                if (kT2S.substr(k, 3) == ch) {
+                    out += kT2S.substr(k + 3, 3);
+                    done = true;
+                    break;
+                }
+        if (!done) out += ch;
+        i += n;
+    }
+    return out;
+}
+
 std::string DispatchKindLabel(std::string_view k) {
     if (k == "industry") return "產業";
     if (k == "urban") return "城建";
@@ -295,40 +325,53 @@ std::string DispatchLightLabel(std::string_view l) {
 }
 
 const SheetCell* DispatchSheet::Cell(const Row& row, std::string_view column) const {
-    for (size_t k = 0; k < header.size(); ++k)
-        if (header[k] == column) return k < row.cells.size() ? &row.cells[k] : nullptr;
+    for (size_t k = 0; k < keys.size(); ++k)
+        if (keys[k] == column) return k < row.cells.size() ? &row.cells[k] : nullptr;
     return nullptr;
 }
 
+std::string DispatchSheet::Named(std::string_view column) const {
+    for (size_t k = 0; k < keys.size() && k < header.size(); ++k)
+        if (keys[k] == column) return header[k];
+    return simplified ? DispatchSimplified(column) : std::string(column);
+}
+
 core::Result<std::string> BuildDispatchTable(const std::vector<DispatchRow>& rows, const std::string& month,
-                                             bool template_only) {
+                                             bool template_only, bool simplified) {
+    // The fixed words in the reader's script; the data as stored.
+    auto w = [simplified](std::string s) { return simplified ? DispatchSimplified(s) : s; };
+    auto ws = [&](const std::vector<std::string>& v) {
+        std::vector<std::string> out;
+        for (auto& s : v) out.push_back(w(s));
+        return out;
+    };
     if (!FindMonth(month)) return Error::Validation("month", "month '" + month + "' is not YYYY-MM");
     office::OutSheet sheet;
-    sheet.name = kSheetName;
-    sheet.title = "重點項目調度表(" + MonthWords(month) + ")";
-    sheet.header = kDispatchColumns;
+    sheet.name = w(kSheetName);
+    sheet.title = w("重點項目調度表(") + MonthWords(month) + ")";
+    sheet.header = ws(kDispatchColumns);
     sheet.col_widths = {6, 15, 28, 8, 8, 16, 16, 14, 10, 12, 12, 12, 12, 14, 12, 40, 30, 8};
     auto col = [](const char* name) {
         return static_cast<int>(std::find(kDispatchColumns.begin(), kDispatchColumns.end(), name) -
                                 kDispatchColumns.begin());
     };
     int drop_rows = template_only ? kTemplateRows : 0;
-    sheet.dropdowns = {{col("項目類型"), kDispatchKinds, drop_rows},
-                       {col("重大項目"), kDispatchMajor, drop_rows},
-                       {col("當前階段"), kDispatchStages, drop_rows},
-                       {col("預警"), kDispatchLights, drop_rows}};
+    sheet.dropdowns = {{col("項目類型"), ws(kDispatchKinds), drop_rows},
+                       {col("重大項目"), ws(kDispatchMajor), drop_rows},
+                       {col("當前階段"), ws(kDispatchStages), drop_rows},
+                       {col("預警"), ws(kDispatchLights), drop_rows}};
     if (!template_only) {
         int seq = 0;
         for (const auto& r : rows) {
-            office::OutCell light = office::OutCell::Str(r.light);
+            office::OutCell light = office::OutCell::Str(w(r.light));
             if (r.light == "紅燈") light.fill = "#F4B6B6";
             else if (r.light == "黃燈") light.fill = "#FCE9A6";
             else if (r.light == "綠燈") light.fill = "#C6EFCE";
             sheet.rows.push_back({office::OutCell::Num(++seq), office::OutCell::Str(r.number),
-                                  office::OutCell::Str(r.name), office::OutCell::Str(r.kind),
-                                  office::OutCell::Str(r.major), office::OutCell::Str(r.park),
+                                  office::OutCell::Str(r.name), office::OutCell::Str(w(r.kind)),
+                                  office::OutCell::Str(w(r.major)), office::OutCell::Str(r.park),
                                   office::OutCell::Str(r.lead_unit), office::OutCell::Str(r.leader),
-                                  office::OutCell::Str(r.stage), office::OutCell::Str(r.stage_date),
+                                  office::OutCell::Str(w(r.stage)), office::OutCell::Str(r.stage_date),
                                   AmountCell(r.total_investment_wan), AmountCell(r.annual_plan_wan),
                                   AmountCell(r.month_done_wan), AmountCell(r.year_done_wan),
                                   AmountCell(r.cumulative_wan), office::OutCell::Str(r.progress),
@@ -337,14 +380,14 @@ core::Result<std::string> BuildDispatchTable(const std::vector<DispatchRow>& row
     }
 
     office::OutSheet help;
-    help.name = "說明";
-    help.title = "重點項目調度表填報說明(" + MonthWords(month) + ")";
-    help.header = {"項目", "說明"};
+    help.name = w("說明");
+    help.title = w("重點項目調度表填報說明(") + MonthWords(month) + ")";
+    help.header = {w("項目"), w("說明")};
     help.col_widths = {24, 90};
     help.autofilter = false;
     help.landscape = false;
     auto line = [&](std::string a, std::string b) {
-        help.rows.push_back({office::OutCell::Str(std::move(a)), office::OutCell::Str(std::move(b))});
+        help.rows.push_back({office::OutCell::Str(w(std::move(a))), office::OutCell::Str(w(std::move(b)))});
     };
     line("月份", month + ":本月完成投資按此月份填報。月份以調度表標題為準,請勿修改標題。");
     line("項目編號", "識別項目,請勿修改;新項目在系統中登記,不在表中新增。");
@@ -364,18 +407,31 @@ core::Result<DispatchSheet> ParseDispatchTable(std::string_view xlsx) {
     if (!wb) return BadFile("not a readable .xlsx file: " + wb.error().message);
     if (wb->sheets.empty()) return BadFile("the workbook has no sheet");
     const office::Sheet* sh = wb->Find(kSheetName);
+    if (!sh) sh = wb->Find(DispatchSimplified(kSheetName));
     if (!sh) sh = &wb->sheets.front();
+    const std::string number_simplified = DispatchSimplified(kNumber);
 
     DispatchSheet out;
     int header = -1;
     for (int r = 0; r < static_cast<int>(sh->rows.size()) && r < 10 && header < 0; ++r)
         for (const auto& c : sh->rows[r])
-            if (ReadCell(&c).text == kNumber) header = r;
+            if (const auto t = ReadCell(&c).text; t == kNumber || t == number_simplified) header = r;
     if (header < 0)
         return BadFile("no header row with " + std::string(kNumber) + " in the first ten rows of sheet " + sh->name,
                        "bad_sheet");
     out.header_row = header + 1;
-    for (const auto& c : sh->rows[header]) out.header.push_back(ReadCell(&c).text);
+    for (const auto& c : sh->rows[header]) {
+        out.header.push_back(ReadCell(&c).text);
+        // The contract's word for a heading in either script; an unknown heading stays as read.
+        std::string key = out.header.back();
+        for (const auto& col : kDispatchColumns)
+            if (key == DispatchSimplified(col) && key != col) {
+                key = col;
+                out.simplified = true;
+            }
+        if (key == DispatchSimplified(kErrorColumn)) key = kErrorColumn;
+        out.keys.push_back(key);
+    }
 
     // The month: the title above the header, else sheet 說明.
     for (int r = 0; r < header && !out.month.size(); ++r)
@@ -390,7 +446,7 @@ core::Result<DispatchSheet> ParseDispatchTable(std::string_view xlsx) {
             }
         }
     if (out.month.empty())
-        if (const office::Sheet* help = wb->Find("說明"))
+        if (const office::Sheet* help = wb->Find("說明") ? wb->Find("說明") : wb->Find(DispatchSimplified("說明")))
             for (const auto& row : help->rows) {
                 if (row.size() < 2 || ReadCell(&row[0]).text != "月份") continue;
                 if (auto m = FindMonth(ReadCell(&row[1]).text)) out.month = *m;
@@ -422,13 +478,15 @@ DispatchCheck CheckDispatchTable(const DispatchSheet& sheet, const std::map<std:
     for (const auto& row : sheet.rows) {
         ++out.rows;
         size_t errors_before = out.errors.size();
+        // Errors name the column as the sheet writes it (its heading, in its script).
         auto err = [&](const std::string& column, std::string msg) {
-            out.errors.push_back({row.row, column, std::move(msg)});
+            out.errors.push_back({row.row, sheet.Named(column), std::move(msg)});
         };
+        auto name = [&](const char* column) { return sheet.Named(column); };
         const SheetCell* num_cell = sheet.Cell(row, kNumber);
         std::string number = num_cell ? num_cell->text : "";
         if (number.empty()) {
-            err(kNumber, "項目編號 is empty; new projects are registered in duban, not in the sheet");
+            err(kNumber, name(kNumber) + " is empty; new projects are registered in duban, not in the sheet");
             continue;
         }
         auto it = current.find(number);
@@ -446,8 +504,8 @@ DispatchCheck CheckDispatchTable(const DispatchSheet& sheet, const std::map<std:
         ch.number = number;
 
         // Read-only columns first, in sheet order.
-        for (size_t k = 0; k < sheet.header.size(); ++k) {
-            const std::string& column = sheet.header[k];
+        for (size_t k = 0; k < sheet.keys.size(); ++k) {
+            const std::string& column = sheet.keys[k];
             if (column == kSeq || column == kNumber || column == kLeader || column == kAnnual || column == kMonth ||
                 column == kProgress || column == kErrorColumn)
                 continue;
@@ -456,32 +514,33 @@ DispatchCheck CheckDispatchTable(const DispatchSheet& sheet, const std::map<std:
             const SheetCell& c = k < row.cells.size() ? row.cells[k] : SheetCell{};
             Shown want = ReadOnlyValue(cur, column);
             if (want.amount) {
-                Amount got = ParseAmount(c, column);
+                Amount got = ParseAmount(c, name(column.c_str()));
                 if (!got.error.empty() || !SameAmount(got.value, want.number))
-                    err(column, column + " is read-only: the sheet has '" + c.text + "', duban has '" +
+                    err(column, name(column.c_str()) + " is read-only: the sheet has '" + c.text + "', duban has '" +
                                     (want.number ? FormatWan(*want.number) : "") + "'" + kStaleHint);
                 continue;
             }
             std::string got = c.text;
             if (column == kStageDate && !got.empty())
                 if (auto d = TextDate(got)) got = *d;
-            if (Squash(got) != Squash(want.text))
-                err(column, column + " is read-only: the sheet has '" + core::Utf8Prefix(c.text, 60) +
+            // Either script of the fixed words (a label such as 開工 / 开工) is the same value.
+            if (DispatchSimplified(Squash(got)) != DispatchSimplified(Squash(want.text)))
+                err(column, name(column.c_str()) + " is read-only: the sheet has '" + core::Utf8Prefix(c.text, 60) +
                                 "', duban has '" + core::Utf8Prefix(want.text, 60) + "'" + kStaleHint);
         }
 
         if (const SheetCell* c = sheet.Cell(row, kLeader)) {
             if (core::Utf8Length(c->text) > kMaxLeaderChars)
-                err(kLeader, "包保領導 is longer than " + std::to_string(kMaxLeaderChars) + " characters");
+                err(kLeader, name(kLeader) + " is longer than " + std::to_string(kMaxLeaderChars) + " characters");
             else if (core::HasControlChars(c->text) || !core::IsValidUtf8(c->text))
-                err(kLeader, "包保領導 has a line break or control character");
+                err(kLeader, name(kLeader) + " has a line break or control character");
             else if (c->text != cur.leader)
                 ch.leader = c->text;
         }
         for (const char* column : {kAnnual, kMonth}) {
             const SheetCell* c = sheet.Cell(row, column);
             if (!c) continue;
-            Amount a = ParseAmount(*c, column);
+            Amount a = ParseAmount(*c, name(column));
             if (!a.error.empty()) {
                 err(column, a.error);
                 continue;
@@ -493,9 +552,9 @@ DispatchCheck CheckDispatchTable(const DispatchSheet& sheet, const std::map<std:
         }
         if (const SheetCell* c = sheet.Cell(row, kProgress)) {
             if (core::Utf8Length(c->text) > kMaxProgressChars)
-                err(kProgress, "進展情況 is longer than " + std::to_string(kMaxProgressChars) + " characters");
+                err(kProgress, name(kProgress) + " is longer than " + std::to_string(kMaxProgressChars) + " characters");
             else if (!core::IsValidUtf8(c->text) || core::HasControlChars(Squash(c->text)))
-                err(kProgress, "進展情況 has a control character");
+                err(kProgress, name(kProgress) + " has a control character");
             else if (!c->text.empty() && Squash(c->text) != Squash(cur.progress))
                 ch.progress = Squash(c->text);  // one line: line breaks become spaces
         }
@@ -510,16 +569,17 @@ DispatchCheck CheckDispatchTable(const DispatchSheet& sheet, const std::map<std:
 
 core::Result<std::string> BuildErrorWorkbook(const DispatchSheet& sheet, const std::vector<SheetError>& errors) {
     office::OutSheet es;
-    es.name = kSheetName;
-    es.title = "重點項目調度表(" + (sheet.month.empty() ? std::string("") : MonthWords(sheet.month)) + ")導入錯誤" +
-               std::to_string(errors.size()) + "處";
+    auto w = [&](std::string t) { return sheet.simplified ? DispatchSimplified(t) : t; };
+    es.name = w(kSheetName);
+    es.title = w("重點項目調度表(") + (sheet.month.empty() ? std::string("") : MonthWords(sheet.month)) + w(")導入錯誤") +
+               std::to_string(errors.size()) + w("處");
     std::vector<size_t> keep;  // header positions kept: an earlier 錯誤 column is replaced
     for (size_t k = 0; k < sheet.header.size(); ++k)
-        if (sheet.header[k] != kErrorColumn) {
+        if ((k < sheet.keys.size() ? sheet.keys[k] : sheet.header[k]) != kErrorColumn) {
             keep.push_back(k);
             es.header.push_back(sheet.header[k]);
         }
-    es.header.push_back(kErrorColumn);
+    es.header.push_back(w(kErrorColumn));
     es.col_widths.assign(es.header.size(), 14);
     es.col_widths.back() = 60;
     std::map<std::pair<int, std::string>, std::string> by_cell;
@@ -528,7 +588,7 @@ core::Result<std::string> BuildErrorWorkbook(const DispatchSheet& sheet, const s
         auto& cell = by_cell[{e.row, e.column}];
         cell += (cell.empty() ? "" : ";") + e.message;
         auto& line = by_row[e.row];
-        line += (line.empty() ? "" : ";") + ("第" + std::to_string(e.row) + "行 " + e.column + ":" + e.message);
+        line += (line.empty() ? "" : ";") + (w("第") + std::to_string(e.row) + w("行 ") + e.column + ":" + e.message);
     }
     for (const auto& row : sheet.rows) {
         std::vector<office::OutCell> out;

@@ -22,6 +22,11 @@ extern const std::vector<std::string> kDispatchMajor;   // 重大項目: 是 否
 extern const std::vector<std::string> kDispatchStages;  // 當前階段: 儲備 … 竣工/投產
 extern const std::vector<std::string> kDispatchLights;  // 預警: 綠燈 黃燈 紅燈
 
+/// The sheet's fixed words (headings, labels, sheet names, instructions) in Simplified script:
+/// "項目編號" → "项目编号". Only the characters those words use are mapped; data (project, park and
+/// unit names, progress notes) is never converted.
+std::string DispatchSimplified(std::string_view traditional);
+
 /// The engine's codes in the sheet's words: "industry" → "產業", true → "是", "green" → "綠燈",
 /// "registered" → "註冊(落地)". Unknown codes come back unchanged.
 std::string DispatchKindLabel(std::string_view project_kind);
@@ -53,9 +58,11 @@ struct DispatchRow {
 /// The workbook: sheet 調度表 with a title cell naming the month ("重點項目調度表(2026年11月)"),
 /// the header, one row per project numbered from 1 (amounts as numbers), dropdowns on the
 /// enumerated columns; sheet 說明 explaining the columns and the month. template_only: no rows,
-/// dropdowns over the first 200 rows. REQUIRES: month is "YYYY-MM".
+/// dropdowns over the first 200 rows. simplified: every fixed word in Simplified script (调度表,
+/// 项目编号, 开工 …; the data as stored); the import reads either. REQUIRES: month is "YYYY-MM".
 core::Result<std::string> BuildDispatchTable(const std::vector<DispatchRow>& rows,
-                                             const std::string& month, bool template_only);
+                                             const std::string& month, bool template_only,
+                                             bool simplified = false);
 
 /// One problem in an uploaded sheet: row is the sheet's row number (1-based, as Excel shows it),
 /// column the header it is under.
@@ -77,17 +84,21 @@ struct DispatchSheet {
     std::string title;                 // the title cell as read
     int header_row = 0;                // the header's sheet row number
     std::vector<std::string> header;   // as read, in order
+    std::vector<std::string> keys;     // the header in the contract's (Traditional) words, in order
+    bool simplified = false;           // its headings are in Simplified script: errors name them so
     struct Row {
         int row = 0;                   // sheet row number
         std::vector<SheetCell> cells;  // by header position (short rows padded)
     };
     std::vector<Row> rows;             // data rows; wholly blank rows are skipped
-    /// The cell under `column` in `row`, nullptr when the sheet has no such column.
+    /// The cell under `column` (the contract's word) in `row`, nullptr when the sheet has no such column.
     const SheetCell* Cell(const Row& row, std::string_view column) const;
+    /// A column as this sheet writes it: the heading as read, or the word in the sheet's script.
+    std::string Named(std::string_view column) const;
 };
 
-/// Reads the first sheet named 調度表 (else the first sheet): the header is the first row in the
-/// first ten holding 項目編號; numbers may be numbers or text, strings shared or inline; trailing
+/// Reads the first sheet named 調度表 or 调度表 (else the first sheet): the header is the first row
+/// in the first ten holding 項目編號 or 项目编号 (headings in either script); numbers may be numbers or text, strings shared or inline; trailing
 /// blank rows are ignored. Errors (kValidation on field content_base64): not an .xlsx, no sheet,
 /// no header with 項目編號, no month in the title, too many rows (limit 5000).
 core::Result<DispatchSheet> ParseDispatchTable(std::string_view xlsx);

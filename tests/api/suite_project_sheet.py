@@ -150,6 +150,23 @@ class ProjectSheetSuite(dt.Suite):
         r = expect_status(self.chunliu.get("/api/v1/projects/dispatch-table.xlsx"), 200)
         check(self.p["ok"]["number"] not in shared_strings(r.body), "a street sees none of them")
 
+    def test_simplified_script(self):
+        """For zh-CN users the sheet's fixed words are in Simplified script; it reads back unchanged."""
+        r = expect_status(self.sup.get("/api/v1/projects/dispatch-table.xlsx?month=2026-11&script=simplified"), 200)
+        ss = shared_strings(r.body)
+        for word in ("重点项目调度表(2026年11月)", "项目编号", "年度计划投资(万元)", "包保领导"):
+            check(word in ss, "%s in the Simplified sheet" % word)
+        check("項目編號" not in ss, "no Traditional heading left")
+        check("現代服務業總部大廈" in ss, "the data as stored")
+        check("%E8%B0%83%E5%BA%A6%E8%A1%A8" in r.header("Content-Disposition"), "the file's name: 调度表")
+        imp = expect_status(self.sup.post("/api/v1/projects/dispatch-table/import",
+                                          {"content_base64": b64(r.body), "apply": False}), 200).json()
+        check(imp["rows"] > 0, "rows read: %r" % imp["rows"])
+        eq((imp["errors"], imp["valid"], imp["changes"]), ([], imp["rows"], 0), "an unedited Simplified sheet changes nothing")
+        t = expect_status(self.sup.get("/api/v1/projects/dispatch-table.xlsx?template=1&script=simplified"), 200)
+        check("项目编号" in shared_strings(t.body), "the template too")
+        expect_error(self.sup.get("/api/v1/projects/dispatch-table.xlsx?script=pinyin"), 400, field="script")
+
     # ------------------------------------------------------------------ bad uploads
     def test_bad_uploads(self):
         url = "/api/v1/projects/dispatch-table/import"

@@ -532,3 +532,64 @@ TEST(DispatchSheet, AStaleSheetCannotOverwriteALaterReport) {
     EXPECT_TRUE(check.changes.empty());
     EXPECT_EQ(check.valid, 2);
 }
+
+TEST(DispatchSheet, SimplifiedScriptExportsAndReadsBack) {
+    // Every fixed word has a Simplified form with no character left from the map's Traditional side.
+    std::string fixed;
+    for (const auto& v : {registry::kDispatchColumns, registry::kDispatchKinds, registry::kDispatchStages, registry::kDispatchLights})
+        for (const auto& w : v) fixed += w;
+    EXPECT_EQ(registry::DispatchSimplified("項目編號"), "项目编号");
+    EXPECT_EQ(registry::DispatchSimplified("註冊(落地)"), "注册(落地)");
+    EXPECT_EQ(registry::DispatchSimplified("諾德大廈 XM-1"), "諾德大廈 XM-1") << "characters outside the fixed words are left as they are";
+    const std::string simp = registry::DispatchSimplified(fixed);
+    for (const char* trad : {"項", "號", "類", "區", "責", "單", "領", "導", "當", "階", "計", "資", "萬", "進", "況", "問", "題",
+                             "預", "產", "業", "儲", "備", "談", "簽", "約", "註", "冊", "開", "綠", "燈", "黃", "紅"})
+        EXPECT_EQ(simp.find(trad), std::string::npos) << trad << " left in " << simp;
+
+    auto rows = ThreeProjects();
+    auto bytes = registry::BuildDispatchTable(rows, "2026-11", false, /*simplified=*/true);
+    ASSERT_TRUE(bytes.ok()) << bytes.error().message;
+    auto wb = office::ReadXlsx(*bytes);
+    ASSERT_TRUE(wb.ok());
+    EXPECT_EQ(wb->sheets[0].name, "调度表");
+    EXPECT_EQ(wb->sheets[1].name, "说明");
+    EXPECT_EQ(wb->sheets[0].At(0, 0)->text, "重点项目调度表(2026年11月)");
+    EXPECT_EQ(wb->sheets[0].At(1, 1)->text, "项目编号");
+    EXPECT_EQ(wb->sheets[0].At(2, 2)->text, rows[0].name) << "data as stored";
+    EXPECT_EQ(wb->sheets[0].At(2, 8)->text, registry::DispatchSimplified(rows[0].stage));
+    std::string xml = ZipPart(*bytes, "xl/worksheets/sheet1.xml");
+    EXPECT_NE(xml.find("绿灯,黄灯,红灯"), std::string::npos) << "the dropdowns in the same script";
+
+    auto sheet = registry::ParseDispatchTable(*bytes);
+    ASSERT_TRUE(sheet.ok()) << sheet.error().message;
+    EXPECT_TRUE(sheet->simplified);
+    EXPECT_EQ(sheet->month, "2026-11");
+    EXPECT_EQ(sheet->keys, registry::kDispatchColumns) << "read as the contract's columns";
+    EXPECT_EQ(sheet->header[1], "项目编号") << "and the headings as written";
+    auto check = registry::CheckDispatchTable(*sheet, ByNumber(rows));
+    EXPECT_TRUE(check.errors.empty()) << check.errors[0].column << " " << check.errors[0].message;
+    EXPECT_EQ(check.valid, 3);
+    EXPECT_TRUE(check.changes.empty()) << "an unedited Simplified sheet changes nothing";
+
+    // Errors name the columns as the sheet writes them, and the error workbook keeps its script.
+    auto edited = rows;
+    edited[0].total_investment_wan = 1;
+    edited[1].leader = std::string(60, 'x');
+    auto bad = registry::ParseDispatchTable(*registry::BuildDispatchTable(edited, "2026-11", false, true));
+    ASSERT_TRUE(bad.ok());
+    auto errs = registry::CheckDispatchTable(*bad, ByNumber(rows));
+    using W = std::vector<std::pair<int, std::string>>;
+    EXPECT_EQ(Where(errs.errors), (W{{3, "计划总投资(万元)"}, {4, "包保领导"}}));
+    EXPECT_EQ(errs.errors[1].message.rfind("包保领导", 0), 0u) << errs.errors[1].message;
+    auto ew = registry::BuildErrorWorkbook(*bad, errs.errors);
+    ASSERT_TRUE(ew.ok());
+    auto ewb = office::ReadXlsx(*ew);
+    ASSERT_TRUE(ewb.ok());
+    EXPECT_EQ(ewb->sheets[0].name, "调度表");
+    const auto& head = ewb->sheets[0].rows[1];
+    EXPECT_EQ(head.back().text, "错误");
+    // and it reads back as a sheet to correct: its 错误 column is not a column of ours
+    auto again = registry::ParseDispatchTable(*ew);
+    ASSERT_TRUE(again.ok()) << again.error().message;
+    EXPECT_EQ(again->keys.back(), "錯誤");
+}

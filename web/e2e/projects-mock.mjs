@@ -483,7 +483,7 @@ test('the list: filters, export link, the 调度表 import lists errors by row a
   await page.getByTestId('filter-major').click();
   await settle(page);
   assertEq(await page.locator('[data-testid^=project-]:is(a)').count(), 4, 'major only');
-  assertEq(await page.getByTestId('projects-export').getAttribute('href'), '/api/v1/projects/dispatch-table.xlsx', 'export link');
+  assertEq(await page.getByTestId('projects-export').getAttribute('href'), '/api/v1/projects/dispatch-table.xlsx?script=simplified', 'export link: the sheet in the page\'s script (zh-CN)');
   await page.getByTestId('projects-import').click();
   const file = join(OUT, 'dispatch.xlsx');
   writeFileSync(file, Buffer.from('UEsDBAoAAAAAAA==', 'base64'));

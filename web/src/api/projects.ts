@@ -225,9 +225,13 @@ export async function listEvents(): Promise<PromotionEvent[]> {
   return Array.isArray(r) ? r : r.items;
 }
 
-/** The 调度表 workbook of the viewer's projects (a link, the browser downloads it). */
-export function dispatchTableUrl(opts: { major?: boolean; template?: boolean } = {}): string {
-  return buildUrl('/projects/dispatch-table.xlsx', { major: opts.major === false ? 0 : undefined, template: opts.template ? 1 : undefined });
+/** The 调度表 workbook of the viewer's projects (a link, the browser downloads it); in Simplified script for zh-CN. */
+export function dispatchTableUrl(opts: { major?: boolean; template?: boolean; locale?: string } = {}): string {
+  return buildUrl('/projects/dispatch-table.xlsx', {
+    major: opts.major === false ? 0 : undefined,
+    template: opts.template ? 1 : undefined,
+    script: opts.locale === 'zh-CN' ? 'simplified' : undefined,
+  });
 }
 export interface DispatchImportResult {
   rows: number;
