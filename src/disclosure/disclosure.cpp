@@ -236,11 +236,36 @@ Json Digest(const std::string& text) {
 }
 }  // namespace
 
+Result<std::string> CleanTitle(std::string_view in) {
+    // White space and invisible characters at either end: ASCII, U+00A0, U+200B-U+200D, U+2060,
+    // U+3000, U+FEFF.
+    static const std::string_view kSpaces[] = {" ", "\t", "\r", "\n", "\xC2\xA0", "\xE2\x80\x8B", "\xE2\x80\x8C",
+                                               "\xE2\x80\x8D", "\xE2\x81\xA0", "\xE3\x80\x80", "\xEF\xBB\xBF"};
+    auto strip = [&](bool front) {
+        for (bool again = true; again && !in.empty();) {
+            again = false;
+            for (auto sp : kSpaces)
+                if (front ? in.substr(0, sp.size()) == sp : in.size() >= sp.size() && in.substr(in.size() - sp.size()) == sp) {
+                    in = front ? in.substr(sp.size()) : in.substr(0, in.size() - sp.size());
+                    again = true;
+                }
+        }
+    };
+    strip(true);
+    strip(false);
+    std::string t(in);
+    if (t.empty()) return Error::Validation("title", "title must not be blank (white space alone is not a title)");
+    if (!core::IsValidUtf8(t) || core::HasControlChars(t))
+        return Error::Validation("title", "title must be one line without control characters");
+    if (core::Utf8Length(t) > 200) return Error::Validation("title", "title must be at most 200 characters");
+    return t;
+}
+
 Result<Json> Publish(store::WriteTx& tx, Draft d) {
     if (!IsKind(d.kind)) return Error::Validation("kind", "kind must be plan_progress, case_stats or project_progress");
-    d.title = core::Trim(d.title);
-    if (d.title.empty()) return Error::Validation("title", "title must not be blank");
-    if (core::Utf8Length(d.title) > 200) return Error::Validation("title", "title must be at most 200 characters");
+    auto title = CleanTitle(d.title);
+    if (!title.ok()) return title.error();
+    d.title = *title;
     if (!d.content.is_object()) return Error::Internal("a release's content must be an object");
     store::DisclosureRow r;
     r.kind = d.kind;
@@ -248,6 +273,10 @@ Result<Json> Publish(store::WriteTx& tx, Draft d) {
     r.period = d.period;
     r.content = core::CanonicalJson(d.content);
     r.content_sha256 = core::Sha256Hex(r.content);
+    // The same figures twice would leave the public to guess which counts: one is enough.
+    if (auto same = store::FindPublicDisclosureBySha(tx.conn(), r.content_sha256))
+        return Error::Conflict("already_published", "the same content is already public as release " + std::to_string(*same) +
+                                                        " (withdraw that one to publish it again under another title)");
     r.published_at = tx.now();
     r.published_by = tx.actor().user_id;
     r.id = store::InsertDisclosure(tx.conn(), r);

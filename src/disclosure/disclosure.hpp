@@ -56,9 +56,14 @@ Draft CaseStats(int year, const std::string& as_of, const std::vector<std::strin
                 const std::vector<CaseFigures>& by_street, const std::vector<CaseFigures>& by_type,
                 const Json& total);
 
+/// A title as it will be shown: trimmed of white space of any width (the ideographic space, no-break
+/// and zero-width spaces too). Errors (field title): nothing visible left, more than 200
+/// characters, a line break or control character.
+Result<std::string> CleanTitle(std::string_view title);
+
 // ---------------------------------------------------------------- commands (in the writer)
-/// Stores the draft (title may be replaced by a non-empty `title`, at most 200 characters) and
-/// appends disclosure.publish with the content's SHA-256.
+/// Stores the draft (its title cleaned by CleanTitle) and appends disclosure.publish with the
+/// content's SHA-256. 409 already_published when a release with the same content is public.
 Result<Json> Publish(store::WriteTx& tx, Draft d);
 /// Withdraws a release with a reason (required, at most 500 characters); 409 when already withdrawn.
 Result<Json> Withdraw(store::WriteTx& tx, int64_t id, const std::string& reason);

@@ -55,9 +55,9 @@ Result<disclosure::Draft> DraftFrom(Ctx& ctx, const Json& body, std::optional<st
     if (!d.ok()) return d.error();
     // The same title rules as the publish command, so that a preview never promises what publishing refuses.
     if (title) {
-        d->title = core::Trim(*title);
-        if (d->title.empty()) return Error::Validation("title", "title must not be blank");
-        if (core::Utf8Length(d->title) > 200) return Error::Validation("title", "title must be at most 200 characters");
+        auto t = disclosure::CleanTitle(*title);
+        if (!t.ok()) return t.error();
+        d->title = *t;
     }
     return d;
 }

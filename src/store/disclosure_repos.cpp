@@ -71,6 +71,12 @@ std::pair<std::vector<DisclosureRow>, int64_t> ListDisclosures(Conn& c, const Di
     return {std::move(out), total};
 }
 
+std::optional<int64_t> FindPublicDisclosureBySha(Conn& c, const std::string& sha256) {
+    auto rows = c.Query("SELECT id FROM disclosures WHERE content_sha256 = ? AND withdrawn_at IS NULL ORDER BY id LIMIT 1", {sha256});
+    if (rows.empty()) return std::nullopt;
+    return rows[0].Int(0);
+}
+
 void WithdrawDisclosure(Conn& c, int64_t id, const std::string& at, int64_t by, const std::string& reason) {
     c.Exec("UPDATE disclosures SET withdrawn_at = ?, withdrawn_by = ?, withdraw_reason = ? WHERE id = ? AND withdrawn_at IS NULL",
            {at, by, reason, id});

@@ -34,6 +34,8 @@ int64_t InsertDisclosure(Conn& c, const DisclosureRow& r);  // returns the id
 std::optional<DisclosureRow> FindDisclosure(Conn& c, int64_t id, bool with_content);
 /// Newest first, without their content; and the total that matches.
 std::pair<std::vector<DisclosureRow>, int64_t> ListDisclosures(Conn& c, const DisclosureFilter& f);
+/// The id of a release not withdrawn whose content has this SHA-256, if any.
+std::optional<int64_t> FindPublicDisclosureBySha(Conn& c, const std::string& sha256);
 void WithdrawDisclosure(Conn& c, int64_t id, const std::string& at, int64_t by, const std::string& reason);
 
 }  // namespace duban::store

@@ -235,6 +235,14 @@ class DisclosureSuite(dt.Suite):
         staff = expect_status(self.sup.get("/api/v1/disclosures/%d" % pub["id"]), 200).json()
         check(staff["withdrawn_at"] and staff["content"]["tasks"], "on record for the staff, content and all")
         expect_error(self.sup.post(url, {"reason": "again"}), 409, code="already_withdrawn")
+        # the same content may go out again once the earlier copy is withdrawn, but not twice at once
+        again = self.publish_plan(title="\u3000重新发布\u3000")
+        eq((again["content_sha256"], again["title"]), (pub["content_sha256"], "重新发布"), "same content, title trimmed of wide spaces")
+        before = self.count()
+        dup = expect_error(self.sup.post("/api/v1/disclosures", {"kind": "plan_progress", "plan_id": self.plan["id"]}), 409,
+                           code="already_published")
+        check(str(again["id"]) in dup["message"], "names the release already public: %r" % dup["message"])
+        eq(self.count(), before, "nothing stored")
         e = [x for x in self.events() if x["action"] == "disclosure.withdraw" and x["object_id"] == pub["id"]]
         eq(len(e), 1, "one withdraw event")
         eq(e[0]["payload"]["reason"], {"sha256": hashlib.sha256(reason.encode()).hexdigest(), "chars": len(reason)},
@@ -254,6 +262,9 @@ class DisclosureSuite(dt.Suite):
             ({"kind": "case_stats", "plan_id": pid}, 422, "plan_id"),
             ({"kind": "case_stats", "year": 1999}, 422, "year"),
             ({"kind": "plan_progress", "plan_id": pid, "title": " "}, 422, "title"),
+            ({"kind": "plan_progress", "plan_id": pid, "title": "\u3000\u3000"}, 422, "title"),
+            ({"kind": "plan_progress", "plan_id": pid, "title": "\u200b\ufeff\u00a0"}, 422, "title"),
+            ({"kind": "plan_progress", "plan_id": pid, "title": "两行\n标题"}, 422, "title"),
             ({"kind": "plan_progress", "plan_id": pid, "title": "长" * 201}, 422, "title"),
             ({"kind": "plan_progress", "plan_id": pid, "colour": "red"}, 422, "colour"),
             ({"kind": "plan_progress", "plan_id": pid, "expect_sha256": "nothex"}, 422, "expect_sha256"),
@@ -276,8 +287,8 @@ class DisclosureSuite(dt.Suite):
         expect_error(self.anon.post("/api/v1/disclosures", {"kind": "case_stats"}), 401)
         expect_error(self.anon.get("/api/v1/disclosures"), 401)
         # the public list pages as every list does
-        for _ in range(3):
-            expect_status(self.sup.post("/api/v1/disclosures", {"kind": "case_stats"}), 201)
+        for year in (2026, 2025, 2024):
+            expect_status(self.sup.post("/api/v1/disclosures", {"kind": "case_stats", "year": year}), 201)
         first = expect_status(self.anon.get("/api/v1/public/disclosures?kind=case_stats&per_page=2"), 200).json()
         second = expect_status(self.anon.get("/api/v1/public/disclosures?kind=case_stats&per_page=2&page=2"), 200).json()
         check(first["total"] >= 3 and len(first["items"]) == 2, "paged: %r" % first)

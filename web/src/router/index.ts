@@ -18,7 +18,7 @@ const constantRoutes: RouteRecordRaw[] = [
     meta: { public: true, title: 'login.title' },
   },
   {
-    path: '/public/:id(\\d+)?',
+    path: '/public/:id?',
     name: 'Public',
     component: () => import('@/views/public/index.vue'),
     meta: { public: true, title: 'disclosure.portalTitle' },

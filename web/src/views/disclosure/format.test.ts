@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PublicProject, PublicTask } from '@/api/disclosure';
-import { doneShare, filterProjects, filterTasks, hours, rate } from './format';
+import { allMonths, doneShare, filterProjects, filterTasks, hours, rate } from './format';
 
 const task = (over: Partial<PublicTask>): PublicTask => ({
   key_work: 1,
@@ -56,5 +56,12 @@ describe('disclosure format', () => {
     expect(filterProjects(ps, { q: '商务' }).map((x) => x.number)).toEqual(['XM-2026-0002']);
     expect(filterProjects(ps, { q: '0001' }).map((x) => x.number)).toEqual(['XM-2026-0001']);
     expect(filterProjects(ps, { stage: 'started', q: '期货' })).toEqual([]);
+  });
+  it('gives every month of the year up to the day counted, empty ones as zeros', () => {
+    const row = { key: '2026-03', name: '2026-03', reported: 4, closed: 1, closure_rate: 0.25, on_time_rate: 1, satisfaction_rate: null, avg_handling_s: 60, overdue_open: 0 };
+    const ms = allMonths(2026, '2026-04-10', [row]);
+    expect(ms.map((m) => m.key)).toEqual(['2026-01', '2026-02', '2026-03', '2026-04']);
+    expect(ms.map((m) => m.reported)).toEqual([0, 0, 4, 0]);
+    expect(allMonths(2025, '2026-04-10', []).length).toBe(12);
   });
 });

@@ -1,5 +1,5 @@
 // Shaping a release's content for display: filters over its tasks, rates and hours, its kind.
-import type { PublicProject, PublicTask } from '@/api/disclosure';
+import type { CaseRow, PublicProject, PublicTask } from '@/api/disclosure';
 
 /** 0.935 → "93.5%"; null (no denominator) → "—". */
 export function rate(v: number | null | undefined): string {
@@ -43,4 +43,18 @@ export function filterProjects(projects: readonly PublicProject[], f: { stage?: 
   return projects.filter(
     (p) => (!f.stage || p.stage === f.stage) && (!q || [p.number, p.name, p.lead_unit ?? ''].some((s) => s.toLowerCase().includes(q))),
   );
+}
+
+/** Every month of the year up to as_of's, those without published cases as zeros (the chart's axis). */
+export function allMonths(year: number, asOf: string, rows: readonly CaseRow[]): CaseRow[] {
+  const last = asOf.startsWith(String(year)) ? Number(asOf.slice(5, 7)) : 12;
+  const byKey = new Map(rows.map((r) => [r.key, r]));
+  const out: CaseRow[] = [];
+  for (let m = 1; m <= last; m++) {
+    const key = `${year}-${String(m).padStart(2, '0')}`;
+    out.push(
+      byKey.get(key) ?? { key, name: key, reported: 0, closed: 0, closure_rate: null, on_time_rate: null, satisfaction_rate: null, avg_handling_s: null, overdue_open: 0 },
+    );
+  }
+  return out;
 }
