@@ -227,6 +227,10 @@ asio::awaitable<Result<Json>> RunIndicatorSweep(App& app);
 /// Re-evaluates the lights of the cases the case watch says are due and commits the changes.
 asio::awaitable<Result<Json>> RunCaseSweep(App& app);
 
+/// The plan engine's view of the caller (handlers_plan.cpp): whole plans for leaders and the
+/// supervision office, the tasks of its units otherwise.
+plan::Viewer PlanViewer(const org::Principal& p);
+
 /// Re-evaluates the projects' lights that differ from the stored ones and commits the changes.
 asio::awaitable<Result<Json>> RunProjectSweep(App& app);
 /// The projects engine's view of the caller and what its commands need (handlers_projects.cpp),

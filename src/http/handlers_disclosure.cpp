@@ -8,17 +8,6 @@
 namespace duban::http {
 namespace {
 
-plan::Viewer PlanViewerOf(const org::Principal& p) {
-    plan::Viewer v;
-    v.whole_plan = p.scope.all || p.Has(org::Perm::kPlanWrite) || p.Has(org::Perm::kPlanComment) ||
-                   p.Has(org::Perm::kPlanFollowup);
-    v.scope = p.scope;
-    v.units = p.units;
-    v.user_id = p.user_id;
-    v.name = p.display_name.empty() ? p.username : p.display_name;
-    return v;
-}
-
 /// {kind, plan_id?, year?, title?, expect_sha256?}: the draft a publisher asked for, built now.
 Result<disclosure::Draft> DraftFrom(Ctx& ctx, const Json& body, std::optional<std::string>* expect) {
     if (auto s = OnlyKeys(body, {"kind", "plan_id", "year", "title", "expect_sha256"}); !s) return s.error();
@@ -39,7 +28,7 @@ Result<disclosure::Draft> DraftFrom(Ctx& ctx, const Json& body, std::optional<st
         if (year) return Error::Validation("year", "year is for case_stats; a plan's progress is counted to today");
         if (!plan_id) return Error::Validation("plan_id", "plan_id is required for plan_progress", "missing_field");
         auto c = ctx.app.db.Read();
-        d = disclosure::PlanProgress(*c, *plan_id, PlanViewerOf(*ctx.principal), today);
+        d = disclosure::PlanProgress(*c, *plan_id, PlanViewer(*ctx.principal), today);
     } else if (*kind == "project_progress") {
         if (plan_id) return Error::Validation("plan_id", "plan_id is for plan_progress");
         if (year) return Error::Validation("year", "year is for case_stats; the major projects are this year's");

@@ -23,9 +23,7 @@ asio::awaitable<Result<Json>> RunPlanSweep(App& app) {
     co_return r;
 }
 
-namespace {
-
-plan::Viewer ViewerOf(const org::Principal& p) {
+plan::Viewer PlanViewer(const org::Principal& p) {
     plan::Viewer v;
     v.whole_plan = p.scope.all || p.Has(org::Perm::kPlanWrite) || p.Has(org::Perm::kPlanComment) ||
                    p.Has(org::Perm::kPlanFollowup);
@@ -35,6 +33,8 @@ plan::Viewer ViewerOf(const org::Principal& p) {
     v.name = p.display_name.empty() ? p.username : p.display_name;
     return v;
 }
+
+namespace {
 
 /// Commits a plan command and applies the watch entries it returns.
 asio::awaitable<Response> CommitPlan(Ctx& ctx, store::CommandFn fn, int status) {
@@ -122,7 +122,7 @@ asio::awaitable<Response> PutLeadUnitsH(Ctx& ctx) {
 
 asio::awaitable<Response> ListPlansH(Ctx& ctx) {
     auto c = ctx.app.db.Read();
-    co_return FromResult(PageInMemory(ctx.req, plan::ListPlans(*c, ViewerOf(*ctx.principal))));
+    co_return FromResult(PageInMemory(ctx.req, plan::ListPlans(*c, PlanViewer(*ctx.principal))));
 }
 
 asio::awaitable<Response> CreatePlanH(Ctx& ctx) {
@@ -138,7 +138,7 @@ asio::awaitable<Response> CreatePlanH(Ctx& ctx) {
 asio::awaitable<Response> GetPlanH(Ctx& ctx) {
     auto c = ctx.app.db.Read();
     auto src = Query(ctx.req, "source");
-    co_return FromResult(plan::GetPlan(*c, ctx.req.ids[0], ViewerOf(*ctx.principal), src && (*src == "1" || *src == "true")));
+    co_return FromResult(plan::GetPlan(*c, ctx.req.ids[0], PlanViewer(*ctx.principal), src && (*src == "1" || *src == "true")));
 }
 
 asio::awaitable<Response> PatchPlanH(Ctx& ctx) {
@@ -169,12 +169,12 @@ asio::awaitable<Response> ListNodesH(Ctx& ctx) {
     if (auto q = Query(ctx.req, "q")) f.q = core::Utf8Prefix(*q, 100);
     if (auto m = Query(ctx.req, "mine")) f.mine = *m == "1" || *m == "true";
     auto c = ctx.app.db.Read();
-    co_return FromResult(plan::ListNodes(*c, ctx.req.ids[0], f, ViewerOf(*ctx.principal), *ctx.app.Calendar()));
+    co_return FromResult(plan::ListNodes(*c, ctx.req.ids[0], f, PlanViewer(*ctx.principal), *ctx.app.Calendar()));
 }
 
 asio::awaitable<Response> OverviewH(Ctx& ctx) {
     auto c = ctx.app.db.Read();
-    co_return FromResult(plan::Overview(*c, ctx.req.ids[0], ViewerOf(*ctx.principal)));
+    co_return FromResult(plan::Overview(*c, ctx.req.ids[0], PlanViewer(*ctx.principal)));
 }
 
 std::string PercentEncode(const std::string& s) {
@@ -193,7 +193,7 @@ std::string PercentEncode(const std::string& s) {
 
 asio::awaitable<Response> ExportH(Ctx& ctx) {
     auto c = ctx.app.db.Read();
-    auto v = ViewerOf(*ctx.principal);
+    auto v = PlanViewer(*ctx.principal);
     // ?script=simplified: headings and statuses in Simplified script (the web asks so for zh-CN).
     std::string script = Query(ctx.req, "script").value_or("traditional");
     if (script != "traditional" && script != "simplified")
@@ -233,12 +233,12 @@ asio::awaitable<Response> ImportSheetH(Ctx& ctx) {
 
 asio::awaitable<Response> MyTasksH(Ctx& ctx) {
     auto c = ctx.app.db.Read();
-    co_return JsonResponse(200, plan::MyTasks(*c, ViewerOf(*ctx.principal), *ctx.app.Calendar()));
+    co_return JsonResponse(200, plan::MyTasks(*c, PlanViewer(*ctx.principal), *ctx.app.Calendar()));
 }
 
 asio::awaitable<Response> GetNodeH(Ctx& ctx) {
     auto c = ctx.app.db.Read();
-    co_return FromResult(plan::GetNode(*c, ctx.req.ids[0], ViewerOf(*ctx.principal), *ctx.app.Calendar()));
+    co_return FromResult(plan::GetNode(*c, ctx.req.ids[0], PlanViewer(*ctx.principal), *ctx.app.Calendar()));
 }
 
 // The node commands share a shape: a JSON body, a command taking (tx, id, body, viewer, calendar).
@@ -249,7 +249,7 @@ asio::awaitable<Response> NodeCommand(Ctx& ctx, F f, int status) {
     if (body->empty()) co_return ErrorResponse(Error::Validation("", "the body is empty", "empty_body"));
     int64_t id = ctx.req.ids[0];
     Json b = std::move(*body);
-    auto v = ViewerOf(*ctx.principal);
+    auto v = PlanViewer(*ctx.principal);
     auto cal = ctx.app.Calendar();
     auto resp_op = CommitPlan(ctx, [id, b, v, cal, f](store::WriteTx& tx) { return f(tx, id, b, v, *cal); }, status);
     auto resp = co_await std::move(resp_op);
@@ -301,12 +301,12 @@ asio::awaitable<Response> ListFollowupsH(Ctx& ctx) {
             co_return ErrorResponse({core::ErrorKind::kBadRequest, "invalid_query", "state must be open, replied or overdue", "state"});
     }
     auto c = ctx.app.db.Read();
-    co_return FromResult(PageInMemory(ctx.req, plan::ListFollowups(*c, f, light, ViewerOf(*ctx.principal))));
+    co_return FromResult(PageInMemory(ctx.req, plan::ListFollowups(*c, f, light, PlanViewer(*ctx.principal))));
 }
 
 asio::awaitable<Response> GetFollowupH(Ctx& ctx) {
     auto c = ctx.app.db.Read();
-    co_return FromResult(plan::GetFollowup(*c, ctx.req.ids[0], ViewerOf(*ctx.principal)));
+    co_return FromResult(plan::GetFollowup(*c, ctx.req.ids[0], PlanViewer(*ctx.principal)));
 }
 
 asio::awaitable<Response> TestClockH(Ctx& ctx) {
