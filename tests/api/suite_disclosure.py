@@ -164,7 +164,8 @@ class DisclosureSuite(dt.Suite):
         for table in ("by_month", "by_street", "by_type"):
             for f in ("reported", "closed", "overdue_open"):
                 eq(sum(r[f] for r in c[table]), c["total"][f], "%s adds up: %s" % (table, f))
-            check(all(r["reported"] > 0 for r in c[table]), "%s: no row without a published case: %r" % (table, c[table]))
+            if table != "by_type":  # the three types are always listed, with zeros if need be
+                check(all(r["reported"] > 0 for r in c[table]), "%s: no row without a published case: %r" % (table, c[table]))
         eq([t["key"] for t in c["by_type"]], ["urban", "hotline", "enterprise"], "no petition type")
         # each type and street as the staff's KPI table counts it; each month's cases too
         for t in c["by_type"]:
