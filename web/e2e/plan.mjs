@@ -29,7 +29,7 @@ async function as(username) {
   let page = pages[username];
   if (page) {
     // a clock move may have ended the session: sign in again
-    const me = await page.evaluate(() => fetch('/api/v1/me').then((r) => r.status));
+    const me = await page.evaluate(() => fetch('/api/v1/me').then((r) => r.text().then(() => r.status)));
     if (me === 200) return page;
     await page.context().close();
   }

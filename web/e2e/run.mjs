@@ -556,7 +556,13 @@ test('案件指标: the leader sees the KPI charts and table; the export is a wo
   for (const id of ['chart-street', 'chart-trend', 'chart-category']) await page.getByTestId(id).waitFor();
   const href = await page.getByTestId('kpi-export').getAttribute('href');
   assert(/^\/api\/v1\/case-kpis\.xlsx\?group=street&from=\d{4}-\d{2}&to=\d{4}-\d{2}$/.test(href), `export link ${href}`);
-  const type = await page.evaluate(async (u) => (await fetch(u)).headers.get('content-type'), href);
+  // Read the body too: a response left unread stays in flight, and every later settle() of this
+  // page would wait its full 8 s for it (the 375 px walk did, for every page of the leader).
+  const type = await page.evaluate(async (u) => {
+    const r = await fetch(u);
+    await r.arrayBuffer();
+    return r.headers.get('content-type');
+  }, href);
   assert(type && type.startsWith('application/vnd.openxmlformats'), `export content type ${type}`);
   await shot(page, 'case-kpis');
 });
@@ -630,7 +636,7 @@ test('接口令牌: a token is shown once, works as a bearer and is refused once
   assert(/^dbn_[A-Za-z0-9_-]{40,}$/.test(secret), `the secret shown: ${secret}`);
   const asBearer = () =>
     page.evaluate(
-      (tok) => fetch('/api/v1/me', { credentials: 'omit', headers: { Authorization: 'Bearer ' + tok } }).then((r) => r.status),
+      (tok) => fetch('/api/v1/me', { credentials: 'omit', headers: { Authorization: 'Bearer ' + tok } }).then((r) => r.text().then(() => r.status)),
       secret,
     );
   assertEq(await asBearer(), 200, 'the new token works as a bearer');
