@@ -19,8 +19,10 @@ Json Draft::ToJson() const {
             {"title", title},
             {"period", period},
             {"content", content},
-            {"content_sha256", core::Sha256Hex(core::CanonicalJson(content))}};
+            {"content_sha256", Sha256()}};
 }
+
+std::string Draft::Sha256() const { return core::Sha256Hex(core::CanonicalJson(content)); }
 
 // ---------------------------------------------------------------- plan progress
 namespace {

@@ -31,6 +31,7 @@ struct Draft {
     std::string kind, title, period;
     Json content = Json::object();
     Json ToJson() const;  // {kind, title, period, content, content_sha256}
+    std::string Sha256() const;  // of the content's canonical bytes
 };
 
 /// The progress of a plan as the public may read it (the publisher must see the whole plan).

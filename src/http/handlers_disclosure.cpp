@@ -67,7 +67,7 @@ asio::awaitable<Response> PublishH(Ctx& ctx) {
     auto d = DraftFrom(ctx, *body, &expect);
     if (!d.ok()) co_return ErrorResponse(d.error());
     // What the publisher reviewed is what goes out: a figure that moved since the preview is a 409.
-    if (expect && *expect != d->ToJson()["content_sha256"].get<std::string>())
+    if (expect && *expect != d->Sha256())
         co_return ErrorResponse(Error::Conflict("changed_since_preview",
                                                 "the figures changed since the preview; preview again before publishing",
                                                 "expect_sha256"));
