@@ -134,6 +134,10 @@ struct Viewer {
     std::vector<std::string> prefixes, exact;
     std::vector<int64_t> scope_units;  // sorted
     std::vector<int64_t> units;
+    /// The ids on the paths of the viewer's own units (each unit and those above it): a petition
+    /// whose subject_unit_id is one of them accuses the viewer's unit, and is not seen. Sorted.
+    std::vector<int64_t> own_line;
+    bool dispatcher = false;  // the office that runs petitions (case.dispatch): sees every case
     std::vector<std::string> roles;
     std::optional<int64_t> user_id;
     std::string name;

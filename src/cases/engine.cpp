@@ -91,10 +91,21 @@ std::string UnitPath(store::Conn& c, std::optional<int64_t> id) {
     return u ? u->path : "";
 }
 
-/// "|" + location path + "|" + lead path + "|" + co paths: what scope filters match.
+/// Whether unit lies in the subtree of `subject` (or is it): a petition's 被反映单位 and its sub-units
+/// may neither lead nor co-handle it.
+bool InSubjectLine(store::Conn& c, int64_t unit, std::optional<int64_t> subject) {
+    if (!subject) return false;
+    if (unit == *subject) return true;
+    const std::string path = UnitPath(c, unit);
+    return path.find("/" + std::to_string(*subject) + "/") != std::string::npos;
+}
+
+/// "|" + location path + "|" + lead path + "|" + co paths: what scope filters match. A petition's
+/// location is left out: it is seen by the units that handle it, not by its place's offices.
 void RebuildPaths(store::Conn& c, store::CaseRow& r) {
     std::string loc;
-    if (r.grid_id) loc = UnitPath(c, r.grid_id);
+    if (r.type == "petition") {
+    } else if (r.grid_id) loc = UnitPath(c, r.grid_id);
     else if (r.community_id) loc = UnitPath(c, r.community_id);
     else if (r.street_id) loc = UnitPath(c, r.street_id);
     std::string out = "|" + loc + "|" + UnitPath(c, r.lead_unit_id) + "|";
@@ -224,6 +235,10 @@ std::optional<Json> AutoDispatch(store::WriteTx& tx, store::CaseRow& r, const Ca
     if (!d || d->to.empty()) return std::nullopt;
     auto pick = MatchRule(tx.conn(), r);
     if (!pick) return std::nullopt;
+    // A rule never passes a case to the unit it accuses: it waits for a person to dispatch it.
+    if (InSubjectLine(tx.conn(), pick->lead, r.subject_unit_id)) return std::nullopt;
+    for (auto id : pick->co)
+        if (InSubjectLine(tx.conn(), id, r.subject_unit_id)) return std::nullopt;
     r.lead_unit_id = pick->lead;
     r.co_units = pick->co;
     RebuildPaths(tx.conn(), r);
@@ -324,9 +339,16 @@ bool Viewer::InScope(std::optional<int64_t> unit) const {
 
 // The same test as the list's (store::CaseFilter::scope_units), on the case's unit columns, so that
 // a case opens by id exactly when it is listed, whatever moved in the tree since it was written.
+// A petition is not seen for its place (street, community, grid), only by its lead and co-units;
+// and one that accuses a unit (subject_unit_id) is not seen by that unit's or its sub-units'
+// accounts, leaders included, except the petition office (the dispatcher) that runs it.
 bool Viewer::Sees(const store::CaseRow& c) const {
+    if (c.subject_unit_id && !dispatcher && std::binary_search(own_line.begin(), own_line.end(), *c.subject_unit_id))
+        return false;
     if (all) return true;
-    if (InScope(c.street_id) || InScope(c.community_id) || InScope(c.grid_id) || InScope(c.lead_unit_id)) return true;
+    const bool by_place = c.type != "petition";
+    if (by_place && (InScope(c.street_id) || InScope(c.community_id) || InScope(c.grid_id))) return true;
+    if (InScope(c.lead_unit_id)) return true;
     for (auto id : c.co_units)
         if (InScope(id)) return true;
     return false;
@@ -403,6 +425,7 @@ Json CaseToJson(store::Conn& c, const store::CaseRow& r, const Viewer& v, const 
     put("grid_id", J(r.grid_id));
     put("lead_unit_id", J(r.lead_unit_id));
     put("co_units", r.co_units);
+    put("subject_unit_id", J(r.subject_unit_id));
     put("reporter", std::move(rep));
     put("attachments", std::move(att));
     put("reported_at", r.reported_at);
@@ -434,7 +457,7 @@ Result<Json> CreateCase(store::WriteTx& tx, const Json& body, const Viewer& v, c
     auto& c = tx.conn();
     static const std::set<std::string> kKeys = {"type", "category", "description", "title", "urgency", "source",
                                                 "lon", "lat", "address", "grid_id", "street_id", "reporter",
-                                                "attachments", "project_id"};
+                                                "attachments", "project_id", "subject_unit_id"};
     for (auto& [k, val] : body.items())
         if (!kKeys.count(k)) return Error::Validation(k, "unknown field " + k, "unknown_field");
     if (!body.contains("type") || !body["type"].is_string())
@@ -525,6 +548,14 @@ Result<Json> CreateCase(store::WriteTx& tx, const Json& body, const Viewer& v, c
     if (*pid && r.type != "enterprise")
         return Error::Validation("project_id", "only an enterprise request (type enterprise) is raised on a project");
     r.project_id = *pid;
+    auto subject = OptInt(body, "subject_unit_id");
+    if (!subject) return subject.error();
+    if (*subject) {
+        if (r.type != "petition")
+            return Error::Validation("subject_unit_id", "subject_unit_id (被反映单位) is only for a petition (type petition)");
+        if (!Unit(c, **subject)) return Error::Validation("subject_unit_id", "subject_unit_id is not an active org unit");
+        r.subject_unit_id = *subject;
+    }
     auto att = Attachments(c, body, v, std::nullopt);
     if (!att) return att.error();
     r.attachments = *att;
@@ -594,6 +625,7 @@ Result<Json> CreateCase(store::WriteTx& tx, const Json& body, const Viewer& v, c
     }
     Json data = {{"category", r.category}, {"urgency", r.urgency}, {"source", r.source}};
     if (!r.attachments.empty()) data["attachments"] = r.attachments;
+    if (r.subject_unit_id) data["subject_unit_id"] = *r.subject_unit_id;
     Record(tx, r, "create", "", created_stage, "", data);
     if (auto_dispatch) Record(tx, r, "dispatch", created_stage, r.stage, kAutoDispatchNote, *auto_dispatch);
     Json out = CaseToJson(c, r, v, env);
@@ -682,6 +714,14 @@ Result<Json> ApplyAction(store::WriteTx& tx, int64_t id, const std::string& acti
     if (*unit && (code == "dispatch" || code == "reassign" || code == "register")) {
         if (code == "reassign" && r.lead_unit_id == *unit)
             return Error::Validation("unit_id", "unit_id is already the lead unit");
+        // 信訪工作條例: a petition is never passed to the unit it accuses, nor to one under it.
+        const char* never = " is the petition's 被反映单位 or a unit under it: a petition is never passed to the unit it accuses";
+        if (InSubjectLine(c, **unit, r.subject_unit_id)) return Error::Validation("unit_id", "unit_id" + std::string(never), "subject_unit");
+        for (size_t i = 0; i < co->size(); ++i)
+            if (InSubjectLine(c, (*co)[i], r.subject_unit_id)) {
+                const std::string f = "co_units[" + std::to_string(i) + "]";
+                return Error::Validation(f, f + never, "subject_unit");
+            }
         r.lead_unit_id = *unit;
         r.co_units = *co;
         if (!r.dispatched_at) r.dispatched_at = tx.now();
@@ -931,7 +971,7 @@ void PutUnitNames(store::Conn& c, Json& out, std::map<int64_t, std::string>& cac
         }
         if (!it->second.empty()) names[std::to_string(i)] = it->second;
     };
-    for (const char* k : {"street_id", "community_id", "grid_id", "lead_unit_id"}) add(out[k]);
+    for (const char* k : {"street_id", "community_id", "grid_id", "lead_unit_id", "subject_unit_id"}) add(out[k]);
     for (const auto& id : out["co_units"]) add(id);
     out["unit_names"] = std::move(names);
 }
@@ -971,6 +1011,8 @@ Result<Json> GetCase(store::Conn& c, int64_t id, const Viewer& v, const Env& env
 }
 
 Json ListCases(store::Conn& c, store::CaseFilter f, const Viewer& v, const Env& env) {
+    // Only the viewer's units that some case accuses are tested (usually none: no extra filter).
+    if (!v.dispatcher) f.hidden_subjects = store::CaseSubjectsAmong(c, v.own_line);
     if (!v.all) {
         // The co-units are matched on the case's paths: a subtree's path starts an entry, a single
         // unit's path is a whole entry.

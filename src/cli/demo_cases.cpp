@@ -99,6 +99,7 @@ void SeedDemoCases(store::Pipeline& pipeline, store::Database& db) {
     // The demo seed acts for the centre and the units at once.
     cases::Viewer all;
     all.all = true;
+    all.dispatcher = true;
     all.roles = {"supervisor", "staff", "leader"};
     for (auto& [k, id] : code) all.units.push_back(id);
     all.name = "演示数据(生成)";
@@ -113,6 +114,9 @@ void SeedDemoCases(store::Pipeline& pipeline, store::Database& db) {
                                {"description", std::string(d.text) + "。（演示数据）"}, {"grid_id", grid}};
             if (i % 3 == 0) body["urgency"] = "urgent";
             if (std::string(d.type) == "urban") body["source"] = "grid";
+            // A petition that complains of a department (被反映单位): the street handles it, and the
+            // department's accounts never see it.
+            if (std::string(d.category) == "P0401") body["subject_unit_id"] = unit("ZJJ");
             auto created = cases::CreateCase(tx, body, all, env);
             if (!created) return created;
             int64_t id = (*created)["id"].get<int64_t>();
@@ -429,7 +433,7 @@ int DemoCasesCommand(int argc, char** argv) {
                     due = enter(to);
                     stage = to;
                 }
-                row.paths = "|" + grid.path + "|" + (row.lead_unit_id ? lead_path : std::string()) + "|";
+                row.paths = "|" + (row.type == "petition" ? std::string() : grid.path) + "|" + (row.lead_unit_id ? lead_path : std::string()) + "|";
                 auto light = cases::Evaluate(row.stage_yellow_at ? std::optional<core::TimePoint>(
                                                  [&] { core::TimePoint x; core::ParseRfc3339(*row.stage_yellow_at, &x); return x; }())
                                                                  : std::nullopt,

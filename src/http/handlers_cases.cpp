@@ -21,7 +21,16 @@ cases::Viewer CaseViewer(App& app, const org::Principal& p) {
     v.user_id = p.user_id;
     v.name = p.display_name.empty() ? p.username : p.display_name;
     // The dispatcher (supervisor) and leaders see every case; others their units' and scope's.
-    v.all = p.scope.all || p.Has(org::Perm::kCaseDispatch) || std::find(p.roles.begin(), p.roles.end(), "leader") != p.roles.end();
+    v.dispatcher = p.Has(org::Perm::kCaseDispatch);
+    v.all = p.scope.all || v.dispatcher || std::find(p.roles.begin(), p.roles.end(), "leader") != p.roles.end();
+    if (!v.dispatcher && !p.units.empty()) {  // the units a petition may accuse that this account belongs to
+        auto c = app.db.Read();
+        for (const auto& path : store::OrgPaths(*c, p.units))
+            for (size_t b = 1, e; (e = path.find('/', b)) != std::string::npos; b = e + 1)
+                if (e > b) v.own_line.push_back(std::stoll(path.substr(b, e - b)));
+        std::sort(v.own_line.begin(), v.own_line.end());
+        v.own_line.erase(std::unique(v.own_line.begin(), v.own_line.end()), v.own_line.end());
+    }
     if (!v.all) {  // exactly the data scope: a custom scope or a single unit is not widened to the units' subtrees
         auto c = app.db.Read();
         v.prefixes = p.scope.subtrees;

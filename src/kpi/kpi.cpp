@@ -533,6 +533,7 @@ std::vector<Row> Store::Query(const Filter& f, Group g, int32_t end, bool per_mo
     }
     const uint8_t type = static_cast<uint8_t>(f.type);
     const bool scoped = f.scoped, by_street = !street_ok.empty();
+    constexpr uint8_t kPetition = static_cast<uint8_t>(CaseType::kPetition);
     const int32_t limit = settings_.dispatch_limit_s;
 
     auto scan = [&](size_t lo, size_t hi, std::vector<Agg>& cells) {
@@ -548,8 +549,8 @@ std::vector<Row> Store::Query(const Filter& f, Group g, int32_t end, bool per_mo
             for (size_t i = 0; i < n; ++i) {
                 if (rep[i] < f.from || rep[i] >= f.to) continue;
                 if (type && p.type[i] != type) continue;
-                if (scoped) {
-                    if (!street_ok[six[i]] && !unit_ok[uix[i]]) continue;
+                if (scoped) {  // a petition counts for the unit that handles it, not for its place
+                    if ((!street_ok[six[i]] || p.type[i] == kPetition) && !unit_ok[uix[i]]) continue;
                 } else if (by_street && !street_ok[six[i]]) {
                     continue;
                 }
@@ -581,7 +582,7 @@ std::vector<Row> Store::Query(const Filter& f, Group g, int32_t end, bool per_mo
             for (const auto& [k, agg] : p->month_end) {
                 if (type && k.type != type) continue;
                 if (scoped) {
-                    if (!street_ok[k.street_ix] && !unit_ok[k.unit_ix]) continue;
+                    if ((!street_ok[k.street_ix] || k.type == kPetition) && !unit_ok[k.unit_ix]) continue;
                 } else if (by_street && !street_ok[k.street_ix]) {
                     continue;
                 }

@@ -37,7 +37,7 @@ constexpr const char* kCaseCols =
     "reported_at, registered_at, dispatched_at, handled_at, closed_at, due_at, stage_started_at, "
     "stage_due_at, stage_yellow_at, paused_at, light, light_reason, returns, reworks, extensions, "
     "pending_extension, satisfaction, merged_into, project_id, attachments, created_by, updated_at, "
-    "version";
+    "version, subject_unit_id";
 
 CaseRow CaseFromRow(Row& r) {  // moves the row's text out
     CaseRow c;
@@ -88,6 +88,7 @@ CaseRow CaseFromRow(Row& r) {  // moves the row's text out
     c.created_by = OptInt(r, i++);
     c.updated_at = r.TakeStr(i++);
     c.version = r.Int(i++);
+    c.subject_unit_id = OptInt(r, i++);
     return c;
 }
 
@@ -102,7 +103,7 @@ std::vector<Value> CaseValues(const CaseRow& c) {
             c.pending_extension.is_null() ? Value(nullptr) : Value(c.pending_extension.dump()),
             Opt(c.satisfaction), Opt(c.merged_into), Opt(c.project_id),
             c.attachments.empty() ? std::string("[]") : core::Json(c.attachments).dump(), Opt(c.created_by),
-            c.updated_at, c.version};
+            c.updated_at, c.version, Opt(c.subject_unit_id)};
 }
 
 // "paths LIKE ? OR ...": a unit on the case's paths lies under one of the prefixes.
@@ -205,6 +206,11 @@ Where BuildWhere(const CaseFilter& f, bool text_index, std::string filters = "")
         std::string pat = "%" + core::LikeEscape(f.q) + "%";
         for (int i = 0; i < 4; ++i) p->push_back(pat);
     }
+    if (!f.hidden_subjects.empty()) {
+        std::string ids;
+        for (auto id : f.hidden_subjects) ids += (ids.empty() ? "" : ", ") + std::to_string(id);
+        add("(subject_unit_id IS NULL OR subject_unit_id NOT IN (" + ids + "))");
+    }
     if (f.prefixes && f.scope_units && !f.prefixes->empty()) {
         // A case is in scope when a unit on its paths (location, lead unit, co-units) is under a
         // prefix. The org units under the prefixes are a union of subtrees, so for the location it
@@ -216,8 +222,11 @@ Where BuildWhere(const CaseFilter& f, bool text_index, std::string filters = "")
             in += std::to_string(id);
         }
         if (in.empty()) in = "NULL";
-        for (const char* col : {"street_id", "community_id", "grid_id", "lead_unit_id"})
-            w.arms.push_back({std::string(col) + " IN (" + in + ")", {}});
+        // A petition is not seen for its place, only by the units it is assigned to (信訪: the
+        // petitioner's complaint goes to whom handles it, not to every office of the street).
+        for (const char* col : {"street_id", "community_id", "grid_id"})
+            w.arms.push_back({"(" + std::string(col) + " IN (" + in + ") AND type <> 'petition')", {}});
+        w.arms.push_back({"lead_unit_id IN (" + in + ")", {}});
         std::vector<Value> pp;
         std::string paths = PathsUnder(*f.prefixes, &pp);
         w.arms.push_back({"(co_units <> '[]' AND (" + paths + "))", std::move(pp)});
@@ -297,7 +306,7 @@ void IndexPendingCaseText(Conn& c, int64_t min_pending, int64_t max_cases) {
 void InsertCase(Conn& c, const CaseRow& r) {
     std::string q = std::string("INSERT INTO cases (") + kCaseCols +
                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     c.Exec(q, CaseValues(r));
     for (const auto& sha : r.attachments) AddAttachmentRef(c, sha, "case", r.id);
 }
@@ -351,6 +360,17 @@ std::optional<CaseRow> FindCase(Conn& c, int64_t id) {
 
 void UpdateCaseLight(Conn& c, int64_t id, const std::string& light, const std::string& reason) {
     c.Exec("UPDATE cases SET light = ?, light_reason = ? WHERE id = ?", {light, reason, id});
+}
+
+std::vector<int64_t> CaseSubjectsAmong(Conn& c, const std::vector<int64_t>& units) {
+    std::vector<int64_t> out;
+    if (units.empty()) return out;
+    std::string ids;
+    for (auto id : units) ids += (ids.empty() ? "" : ", ") + std::to_string(id);
+    for (const Row& r : c.Query("SELECT DISTINCT subject_unit_id FROM cases WHERE subject_unit_id IN (" + ids +
+                                ") ORDER BY subject_unit_id"))
+        out.push_back(r.Int(0));
+    return out;
 }
 
 std::vector<int64_t> OrgUnitsUnder(Conn& c, const std::vector<std::string>& prefixes) {

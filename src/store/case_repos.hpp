@@ -34,6 +34,9 @@ struct CaseRow {
     std::optional<int64_t> created_by;
     std::string updated_at;
     int64_t version = 1;
+    /// A petition's 被反映单位: the unit it complains of or accuses (信訪工作條例: never passed to
+    /// it). Its staff, and its sub-units', do not see the case; it cannot lead or co-handle it.
+    std::optional<int64_t> subject_unit_id;
 };
 
 struct CaseStepRow {
@@ -76,11 +79,16 @@ struct CaseFilter {
     /// The org units under those prefixes (OrgUnitsUnder): the same test by the indexed unit columns
     /// (location, lead unit), with the paths read only for the few cases with co-units.
     std::optional<std::vector<int64_t>> scope_units;
+    /// Leaves out the cases whose subject_unit_id is one of these (the viewer's own units and the
+    /// units above them: cases that accuse the viewer's unit).
+    std::vector<int64_t> hidden_subjects;
     int64_t page = 1, per_page = 50;
 };
 std::pair<std::vector<CaseRow>, int64_t> ListCases(Conn& c, const CaseFilter& f);
 /// Ids of the org units whose path starts with one of the prefixes (active or not).
 std::vector<int64_t> OrgUnitsUnder(Conn& c, const std::vector<std::string>& prefixes);
+/// Of the given units, those some case names as its subject (an indexed lookup).
+std::vector<int64_t> CaseSubjectsAmong(Conn& c, const std::vector<int64_t>& units);
 /// Counts of open cases by light in scope: {green, yellow, red}.
 core::Json CountCaseLights(Conn& c, const CaseFilter& f);
 

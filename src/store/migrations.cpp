@@ -693,6 +693,16 @@ CREATE TABLE disclosures (
 );
 CREATE INDEX disclosures_kind ON disclosures (kind, id);
 )SQL"},
+{18, "petitions: the unit a petition accuses (never shown to it), and a petition's place no longer on its scope paths", R"SQL(
+ALTER TABLE cases ADD COLUMN subject_unit_id BIGINT REFERENCES org_units(id);
+CREATE INDEX cases_subject ON cases (subject_unit_id) WHERE subject_unit_id IS NOT NULL;
+{{SQLITE}}
+UPDATE cases SET paths = '|' || substr(paths, instr(substr(paths, 2), '|') + 1) WHERE type = 'petition';
+{{/SQLITE}}
+{{POSTGRES}}
+UPDATE cases SET paths = '|' || substr(paths, strpos(substr(paths, 2), '|') + 1) WHERE type = 'petition';
+{{/POSTGRES}}
+)SQL"},
 };
 // clang-format on
 

@@ -360,12 +360,14 @@ class AccessSuite(dt.Suite):
     def test_case_scope_is_the_data_scope(self):
         """A case is seen when a unit it names (street, community, grid, lead unit, co-unit) is in the
         account's data scope, exactly: a custom scope or a single unit is not widened to the account's
-        units' subtrees. The list and reads by id agree."""
+        units' subtrees. A petition is the exception: it is seen by its lead and co-units only, not for
+        its place. The list and reads by id agree."""
         bc = self.by_code
         chunliu, malan = bc["210204006"], bc["210204008"]
         every, _ = dt.list_all(self.sess["leader"], "/api/v1/cases")
         check(len(every) > 20, "the demo has cases")
-        names = lambda c: [c["street_id"], c["community_id"], c["grid_id"], c["lead_unit_id"]] + c["co_units"]  # noqa: E731
+        names = lambda c: ([] if c["type"] == "petition" else [c["street_id"], c["community_id"], c["grid_id"]]) + \
+            [c["lead_unit_id"]] + c["co_units"]  # noqa: E731
         under = lambda path: {u["id"] for u in self.units if u["path"].startswith(path)}  # noqa: E731
         in_chunliu = [c for c in every if any(x in under(chunliu["path"]) for x in names(c))]
         grid = next(g for g in (self.by_id[c["grid_id"]] for c in in_chunliu if c["grid_id"])
@@ -401,9 +403,9 @@ class AccessSuite(dt.Suite):
         every, _ = dt.list_all(self.sess["leader"], "/api/v1/cases")
         streets = (bc["210204006"]["path"], bc["210204008"]["path"])
 
-        def placed_only(c):  # seen by a street only through its place
+        def placed_only(c):  # seen by a street only through its place (never a petition: not seen for it)
             lead = self.by_id.get(c["lead_unit_id"]) if c["lead_unit_id"] else None
-            return not c["co_units"] and (lead is None or not lead["path"].startswith(streets)
+            return c["type"] != "petition" and not c["co_units"] and (lead is None or not lead["path"].startswith(streets)
                                           or lead["path"].startswith(self.by_id[c["community_id"]]["path"]))
         com = next(self.by_id[c["community_id"]] for c in every
                    if c["community_id"] and c["street_id"] == bc["210204006"]["id"] and placed_only(c))

@@ -371,6 +371,79 @@ class CasesSuite(dt.Suite):
         c = self.act(self.sup, cid, "reply", {"note": "复核意见"})
         eq(c["status"], "closed", "closed after 复核")
 
+    def new_account(self, username, body):
+        b = dict({"username": username, "password": "Qx7-tundra-Lamp", "roles": ["staff"]}, **body)
+        expect_status(self.admin.post("/api/v1/users", b), 201, "create " + username)
+        s = dt.Session(self.srv.port)
+        s.login(username, "Qx7-tundra-Lamp")
+        expect_status(s.post("/api/v1/me/password", {"old_password": "Qx7-tundra-Lamp",
+                                                     "new_password": "Petition-Check-2026"}), 200)
+        return s
+
+    def petition_kpis(self, who):
+        return expect_status(who.get("/api/v1/case-kpis?group=street&type=petition&from=2026-09&to=2026-09"),
+                             200).json()["total"]["reported"]
+
+    def listed(self, who, cid):
+        j = expect_status(who.get("/api/v1/cases?type=petition&per_page=500"), 200).json()
+        eq(j["total"], len(j["items"]), "one page holds them all")
+        return cid in [c["id"] for c in j["items"]]
+
+    def test_petition_confidentiality(self):
+        """信訪: a petition is seen by the units that handle it, not by every office of its place; one
+        that accuses a unit (subject_unit_id, 被反映单位) is never passed to that unit or one under it,
+        and is not shown to their accounts, leaders included."""
+        c1 = self.units["210204006-C1"]["id"]  # a community of 春柳
+        kpi_before = self.petition_kpis(self.chunliu)
+        c = self.create({"type": "petition", "category": "P0201", "description": "反映社区物业问题。（测试数据）",
+                         "street_id": self.chunliu_id})
+        cid = c["id"]
+        eq(c["subject_unit_id"], None, "no subject")
+        # placed in 春柳, not yet assigned: 春柳's staff neither list nor open it, nor count it
+        check(not self.listed(self.chunliu, cid), "not listed for its place")
+        expect_error(self.chunliu.get("/api/v1/cases/%d" % cid), 404)
+        eq(self.petition_kpis(self.chunliu), kpi_before, "not counted for its place")
+        check(self.listed(self.leader, cid) and self.listed(self.sup, cid), "the leader and the petition office see it")
+        self.act(self.sup, cid, "register", {"unit_id": self.chunliu_id})
+        check(self.listed(self.chunliu, cid), "listed for the lead unit")
+        self.case(cid, self.chunliu)
+        eq(self.petition_kpis(self.chunliu), kpi_before + 1, "counted for the lead unit")
+
+        # a subject: only on a petition, and an org unit
+        expect_error(self.sup.post("/api/v1/cases", {"type": "hotline", "category": "H0101", "description": "x",
+                                                     "subject_unit_id": c1}), 422, field="subject_unit_id")
+        expect_error(self.sup.post("/api/v1/cases", {"type": "petition", "category": "P0201", "description": "x",
+                                                     "subject_unit_id": 999999}), 422, field="subject_unit_id")
+        expect_error(self.sup.post("/api/v1/cases", {"type": "petition", "category": "P0201", "description": "x",
+                                                     "subject_unit_id": "c1"}), 422, field="subject_unit_id")
+        p = self.create({"type": "petition", "category": "P0201", "description": "反映社区工作人员违规收费。（测试数据）",
+                         "street_id": self.malan_id, "subject_unit_id": c1})
+        pid = p["id"]
+        eq((p["subject_unit_id"], self.case(pid)["unit_names"][str(c1)]), (c1, self.units["210204006-C1"]["name"]), "subject named")
+        # never passed to the accused community, nor with it as a co-unit
+        before = self.case(pid)
+        expect_error(self.sup.post("/api/v1/cases/%d/actions/register" % pid, {"unit_id": c1}), 422,
+                     field="unit_id", code="subject_unit")
+        expect_error(self.sup.post("/api/v1/cases/%d/actions/register" % pid,
+                                   {"unit_id": self.chunliu_id, "co_units": [c1]}), 422, field="co_units[0]", code="subject_unit")
+        self.unchanged(pid, before, "refused to the subject")
+        self.act(self.sup, pid, "register", {"unit_id": self.malan_id})
+        check(self.listed(self.malan, pid), "the lead unit sees it")
+        # an account of the accused community: a leader (who sees every case) and a staff member whose
+        # data scope covers the lead unit: neither sees it, by list or id; both see the other petition
+        # (which accuses nobody) as their roles and scopes allow
+        c1_leader = self.new_account("pet.c1leader", {"roles": ["leader"], "units": [c1]})
+        c1_staff = self.new_account("pet.c1staff", {"units": [c1], "data_scope": "custom",
+                                                    "scope_units": [self.malan_id, self.chunliu_id]})
+        for who, name in ((c1_leader, "leader"), (c1_staff, "staff")):
+            check(not self.listed(who, pid), name + " of the accused unit: not listed")
+            expect_error(who.get("/api/v1/cases/%d" % pid), 404)
+            check(self.listed(who, cid), name + " of the accused unit still sees the other petition")
+            self.case(cid, who)
+            j = expect_status(who.get("/api/v1/cases?type=petition&q=%s" % urlquote("违规收费")), 200).json()
+            eq((j["total"], sum(j["lights"].values())), (0, 0), name + ": nor found by its text, nor in the light totals")
+        check(self.listed(self.leader, pid), "a district leader sees it")
+
     def test_enterprise(self):
         c = self.create({"type": "enterprise", "category": "Q0201", "description": "企业反映扩产用地指标不足。（演示数据）",
                          "project_id": None})

@@ -252,5 +252,42 @@ TEST(CaseMask, PersonalDataMasked) {
     EXPECT_EQ(MaskId("110101199003071234"), "110***********1234");
 }
 
+TEST(CaseViewer, PetitionsAreSeenByTheirHandlersAndNeverByTheUnitAccused) {
+    Viewer staff;  // a street's staff: member of unit 2 (under the district, 1), scope 2 and its community 3
+    staff.units = {2};
+    staff.scope_units = {2, 3};
+    staff.own_line = {1, 2};
+    store::CaseRow urban;
+    urban.type = "urban";
+    urban.street_id = 2;
+    urban.community_id = 3;
+    EXPECT_TRUE(staff.Sees(urban)) << "a case in the street";
+    store::CaseRow pet = urban;
+    pet.type = "petition";
+    EXPECT_FALSE(staff.Sees(pet)) << "a petition is not seen for its place";
+    pet.lead_unit_id = 9;
+    pet.co_units = {3};
+    EXPECT_TRUE(staff.Sees(pet)) << "a co-unit in scope";
+    pet.co_units.clear();
+    pet.lead_unit_id = 3;
+    EXPECT_TRUE(staff.Sees(pet)) << "the lead unit in scope";
+    pet.subject_unit_id = 2;
+    EXPECT_FALSE(staff.Sees(pet)) << "it accuses the viewer's own unit";
+    pet.subject_unit_id = 1;
+    EXPECT_FALSE(staff.Sees(pet)) << "it accuses a unit above the viewer's: the viewer is part of it";
+    pet.subject_unit_id = 3;
+    EXPECT_TRUE(staff.Sees(pet)) << "a unit under the viewer's is not the viewer's";
+
+    Viewer leader;  // sees every case, but belongs to unit 2
+    leader.all = true;
+    leader.units = {2};
+    leader.own_line = {1, 2};
+    pet.subject_unit_id = 2;
+    EXPECT_FALSE(leader.Sees(pet)) << "a leader of the accused unit";
+    EXPECT_TRUE(leader.Sees(urban));
+    leader.dispatcher = true;
+    EXPECT_TRUE(leader.Sees(pet)) << "the petition office sees every petition";
+}
+
 }  // namespace
 }  // namespace duban::cases

@@ -286,6 +286,37 @@ TEST(Kpi, QueryFiltersScopeTypeAndGroups) {
     EXPECT_TRUE(st.Query(half, Group::kStreet, half.to).empty());
 }
 
+TEST(Kpi, ScopedPetitionsCountByTheirLeadUnitOnly) {
+    Store st;
+    CaseFacts urban = Dispatched(1, 2, 1), pet = Dispatched(2, 2, 1), led = Dispatched(3, 2, 3);
+    pet.type = CaseType::kPetition;  // in street 1, led by unit 102 outside the scope
+    pet.lead_unit = 102;
+    led.type = CaseType::kPetition;  // in street 3, led by unit 103
+    st.Upsert(urban);
+    st.Upsert(pet);
+    st.Upsert(led);
+    Filter s;
+    s.from = LocalSeconds(2026, 6, 1);
+    s.to = LocalSeconds(2026, 7, 1);
+    s.scoped = true;
+    s.streets = {1};
+    s.units = {103};
+    for (bool scan : {false, true}) {  // the month's pre-aggregates and the rows agree
+        s.force_scan = scan;
+        auto rows = st.Query(s, Group::kStreet, s.to);
+        ASSERT_EQ(rows.size(), 2u) << "scan " << scan;
+        EXPECT_EQ(rows[0].k1, 1);
+        EXPECT_EQ(rows[0].agg.reported, 1) << "street 1's urban case, not its petition";
+        EXPECT_EQ(rows[1].k1, 3);
+        EXPECT_EQ(rows[1].agg.reported, 1) << "the petition the scope's unit leads";
+        Filter all = s;
+        all.scoped = false;
+        all.streets.clear();
+        all.units.clear();
+        EXPECT_EQ(st.Query(all, Group::kStreet, s.to).size(), 2u) << "unscoped: every case, by street";
+    }
+}
+
 // ------------------------------------------------------------------ against SQLite
 const char* kSqlA = R"(SELECT street_id, category_major,
   count(*), count(registered_at), count(dispatched_at),

@@ -191,6 +191,21 @@ test('a petition in a calendar-day stage shows 剩余 N 天, not working days', 
   await page.context().close();
 });
 
+test('a petition that complains of a department shows it as 被反映单位, with the rule', async () => {
+  const page = await as('ducha.staff');
+  const r = await api(page, 'GET', '/cases?type=petition&per_page=50');
+  const c = r.body.items.find((x) => x.subject_unit_id);
+  assert(c, 'the demo has a petition with a 被反映单位');
+  await page.goto('/cases/' + c.id);
+  await page.getByTestId('case-subject-unit').waitFor();
+  await settle(page);
+  const name = (await page.getByTestId('case-subject-unit').textContent()).trim();
+  assert(name === '区住建局', `subject shown by name: ${name}`);
+  const row = await page.getByTestId('case-subject-unit').locator('xpath=..').textContent();
+  assert(row.includes('不得转交被反映单位'), `the rule is said: ${row}`);
+  await page.context().close();
+});
+
 try {
   server = await startServer({ bin: BIN, webRoot: resolve(webDir, 'dist'), logFile: join(OUT, 'cases-server.log'), cwd: resolve(webDir, '..') });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });

@@ -80,6 +80,8 @@ export interface CaseItem {
   grid_id: number | null;
   lead_unit_id: number | null;
   co_units: number[];
+  /** A petition's 被反映单位: the unit it accuses, which may never lead or co-handle it. */
+  subject_unit_id?: number | null;
   /** The name of every unit the case names, by id (also those outside the viewer's scope). */
   unit_names?: Record<string, string>;
   reporter: { name?: string; phone?: string; id_number?: string } | null;

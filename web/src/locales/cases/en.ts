@@ -33,6 +33,8 @@ export default {
     lat: 'Latitude',
     leadUnit: 'Lead unit',
     coUnits: 'Co-units',
+    subjectUnit: 'Unit complained of',
+    subjectUnitHint: 'never passed to this unit or a unit under it',
     reporter: 'Reporter',
     reportedAt: 'Reported',
     due: 'Stage due',

@@ -33,6 +33,8 @@ export default {
     lat: '纬度',
     leadUnit: '主办单位',
     coUnits: '协办单位',
+    subjectUnit: '被反映单位',
+    subjectUnitHint: '不得转交被反映单位及其下级单位办理',
     reporter: '反映人',
     reportedAt: '上报时间',
     due: '环节时限',

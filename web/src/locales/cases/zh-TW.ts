@@ -33,6 +33,8 @@ export default {
     lat: '緯度',
     leadUnit: '主辦單位',
     coUnits: '協辦單位',
+    subjectUnit: '被反映單位',
+    subjectUnitHint: '不得轉交被反映單位及其下級單位辦理',
     reporter: '反映人',
     reportedAt: '上報時間',
     due: '環節時限',
