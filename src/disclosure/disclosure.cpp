@@ -19,7 +19,17 @@ Json Draft::ToJson() const {
             {"title", title},
             {"period", period},
             {"content", content},
-            {"content_sha256", Sha256()}};
+            {"content_sha256", Sha256()},
+            {"empty", Empty()}};
+}
+
+bool Draft::Empty() const {
+    auto none = [&](const char* list) { return !content.contains(list) || content[list].empty(); };
+    if (kind == "plan_progress") return none("tasks");
+    if (kind == "project_progress") return none("projects");
+    if (kind == "case_stats")
+        return !content.contains("total") || content["total"].value("reported", int64_t{0}) == 0;
+    return false;
 }
 
 std::string Draft::Sha256() const { return core::Sha256Hex(core::CanonicalJson(content)); }
@@ -269,6 +279,12 @@ Result<Json> Publish(store::WriteTx& tx, Draft d) {
     if (!title.ok()) return title.error();
     d.title = *title;
     if (!d.content.is_object()) return Error::Internal("a release's content must be an object");
+    if (d.Empty())
+        return Error::Validation(d.kind == "plan_progress" ? "plan_id" : d.kind == "case_stats" ? "year" : "kind",
+                                 d.kind == "plan_progress"  ? "the plan has no tasks yet: there is nothing to publish"
+                                 : d.kind == "case_stats"   ? "no case was reported in that year: there is nothing to publish"
+                                                            : "there are no major projects that year: there is nothing to publish",
+                                 "empty_release");
     store::DisclosureRow r;
     r.kind = d.kind;
     r.title = d.title;

@@ -30,8 +30,10 @@ bool IsKind(const std::string& k);
 struct Draft {
     std::string kind, title, period;
     Json content = Json::object();
-    Json ToJson() const;  // {kind, title, period, content, content_sha256}
+    Json ToJson() const;  // {kind, title, period, content, content_sha256, empty}
     std::string Sha256() const;  // of the content's canonical bytes
+    /// Nothing to publish: a plan without tasks, a year without major projects or without cases.
+    bool Empty() const;
 };
 
 /// The progress of a plan as the public may read it (the publisher must see the whole plan).
@@ -64,7 +66,9 @@ Result<std::string> CleanTitle(std::string_view title);
 
 // ---------------------------------------------------------------- commands (in the writer)
 /// Stores the draft (its title cleaned by CleanTitle) and appends disclosure.publish with the
-/// content's SHA-256. 409 already_published when a release with the same content is public.
+/// content's SHA-256. 409 already_published when a release with the same content is public; 422
+/// empty_release (field plan_id, year or kind) when the draft is Empty(): a public page of zeros would
+/// read as "nothing was done", not as "nothing was entered yet".
 Result<Json> Publish(store::WriteTx& tx, Draft d);
 /// Withdraws a release with a reason (required, at most 500 characters); 409 when already withdrawn.
 Result<Json> Withdraw(store::WriteTx& tx, int64_t id, const std::string& reason);

@@ -287,9 +287,17 @@ class DisclosureSuite(dt.Suite):
             expect_error(s.get("/api/v1/disclosures"), 403, msg=who)
         expect_error(self.anon.post("/api/v1/disclosures", {"kind": "case_stats"}), 401)
         expect_error(self.anon.get("/api/v1/disclosures"), 401)
-        # the public list pages as every list does
-        for year in (2026, 2025, 2024):
-            expect_status(self.sup.post("/api/v1/disclosures", {"kind": "case_stats", "year": year}), 201)
+        # a year without a case is nothing to publish: the preview says so, publishing is refused
+        before = self.count()
+        empty = expect_status(self.sup.post("/api/v1/disclosures/preview", {"kind": "case_stats", "year": 2025}), 200).json()
+        eq((empty["empty"], empty["content"]["total"]["reported"]), (True, 0), "previewed as empty")
+        expect_error(self.sup.post("/api/v1/disclosures", {"kind": "case_stats", "year": 2025}), 422, "empty_release", "year")
+        eq(self.count(), before, "nothing stored")
+        # the public list pages as every list does (three days' figures of this year)
+        for day in (28, 29, 30):
+            self.set_clock("2026-11-%dT10:00:00+08:00" % day)
+            d = expect_status(self.sup.post("/api/v1/disclosures", {"kind": "case_stats", "year": 2026}), 201).json()
+            eq(d["period"][:4], "2026", "this year's")
         first = expect_status(self.anon.get("/api/v1/public/disclosures?kind=case_stats&per_page=2"), 200).json()
         second = expect_status(self.anon.get("/api/v1/public/disclosures?kind=case_stats&per_page=2&page=2"), 200).json()
         check(first["total"] >= 3 and len(first["items"]) == 2, "paged: %r" % first)

@@ -96,6 +96,8 @@ export interface Draft {
   period: string;
   content: PlanProgress | CaseStats | ProjectProgress;
   content_sha256: string;
+  /** Nothing to publish (no tasks, no major projects, no case that year): the server refuses it. */
+  empty?: boolean;
 }
 export interface DraftRequest {
   kind: DisclosureKind;

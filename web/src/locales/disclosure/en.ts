@@ -92,6 +92,7 @@ export default {
     active: 'Public',
     by: 'Published by',
     open: 'Open the public page',
+    emptyDraft: 'Nothing to publish (the plan has no tasks, or the year has no major projects or no cases)',
     changed: 'The figures changed after the preview: preview again and check before publishing',
     previewHint: 'The preview is what will be public: task titles, lead and co-units, due dates, statuses and progress; major projects\' names, stages, units and amounts; counts and rates of requests. No person\'s name, report, comment, follow-up notice, investor, enterprise, address or case text.',
     noPlans: 'No work plan yet',
