@@ -206,6 +206,41 @@ test('a petition that complains of a department shows it as 被反映单位, wit
   await page.context().close();
 });
 
+test('ducha.staff registers a petition on the desktop form (登记): a bad ID number is named at its field; then it opens', async () => {
+  await ensureSupervisor(server, BIN);
+  const page = await as('ducha.staff');
+  await page.goto('/cases/new');
+  await page.getByTestId('page-case-new').waitFor();
+  await settle(page);
+  await shot(page, 'register-empty');
+  await page.getByTestId('new-type').getByText('信访', { exact: true }).click();
+  await pickOption(page, 'new-major');
+  await pickOption(page, 'new-minor');
+  await page.getByTestId('new-description').fill('反映区住建局对小区配套设施问题推诿不办。（测试数据）');
+  await page.getByTestId('new-reporter-name').fill('李建国');
+  await page.getByTestId('new-reporter-phone').fill('13900001111');
+  await page.getByTestId('new-reporter-id').fill('110105194912310021');
+  await page.getByTestId('new-subject').click();
+  await page.keyboard.type('住建');
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '区住建局' }).first().click();
+  const before = (await api(page, 'GET', '/cases?type=petition&per_page=1')).body.total;
+  await page.getByTestId('new-submit').click();
+  await page.locator('.el-form-item__error', { hasText: '身份证号无效' }).waitFor();
+  assertEq((await api(page, 'GET', '/cases?type=petition&per_page=1')).body.total, before, 'nothing registered with a bad ID number');
+  await shot(page, 'register-error');
+  await page.getByTestId('new-reporter-id').fill('11010519491231002X');
+  await page.getByTestId('new-submit').click();
+  await page.waitForURL(/\/cases\/\d+$/);
+  await page.getByTestId('case-number').waitFor();
+  await settle(page);
+  const number = (await page.getByTestId('case-number').textContent()).trim();
+  assert(number.startsWith('XF-'), `a petition's number: ${number}`);
+  assertEq((await page.getByTestId('case-subject-unit').textContent()).trim(), '区住建局', '被反映单位');
+  assertEq((await page.getByTestId('reporter-masked').textContent()).trim().startsWith('李*'), true, 'the reporter masked');
+  await shot(page, 'register-done');
+  await page.context().close();
+});
+
 try {
   server = await startServer({ bin: BIN, webRoot: resolve(webDir, 'dist'), logFile: join(OUT, 'cases-server.log'), cwd: resolve(webDir, '..') });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });

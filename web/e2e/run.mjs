@@ -53,6 +53,7 @@ function withCases(menu, perms) {
   const add = [];
   if (perms.includes('project.read')) add.push('ProjectDashboard', 'ProjectBoard', 'ProjectList', 'ProjectMap', 'Enterprises');
   if (perms.includes('case.read')) add.push('CaseList');
+  if (perms.includes('case.report')) add.push('CaseNew');
   if (perms.includes('case.dispatch')) add.push('CaseQueue', 'CaseRules');
   const at = menu.findIndex((m) => !['Home', 'PlanList', 'PlanImport', 'MyTasks', 'Followups', 'Disclosure'].includes(m));
   const i = at < 0 ? menu.length : at;

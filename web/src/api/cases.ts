@@ -45,6 +45,9 @@ export interface CaseType {
   stages: StageDef[];
   actions: ActionDef[];
   categories: CategoryDef[];
+  /** The roles that may register a case of this type, and what each must give (e.g. a photo). */
+  create_roles?: string[];
+  create_requires?: Record<string, string[]>;
   /** Extensions (延期): how many, how long at most, and the unit the request's `workdays` counts in. */
   extension?: { max_times?: number; max?: number; unit?: 'hours' | 'workdays' | 'days' } | null;
 }
@@ -166,6 +169,8 @@ export interface NewCase {
   reporter?: { name: string; phone: string; id_number?: string };
   attachments?: string[];
   project_id?: number;
+  /** A petition's 被反映单位 (petitions only). */
+  subject_unit_id?: number;
 }
 
 export interface ActionBody {

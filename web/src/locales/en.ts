@@ -139,6 +139,7 @@ export default {
     cases: 'Cases',
     caseList: 'Case list',
     caseDetail: 'Case',
+    caseNew: 'Register a case',
     caseQueue: 'Dispatch queue',
     caseRules: 'Dispatch rules',
     mReport: 'Report a case',

@@ -139,6 +139,7 @@ export default {
     cases: '案件办理',
     caseList: '案件列表',
     caseDetail: '案件详情',
+    caseNew: '登记案件',
     caseQueue: '待派遣',
     caseRules: '派遣规则',
     mReport: '巡查上报',

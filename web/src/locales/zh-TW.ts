@@ -139,6 +139,7 @@ export default {
     cases: '案件辦理',
     caseList: '案件列表',
     caseDetail: '案件詳情',
+    caseNew: '登記案件',
     caseQueue: '待派遣',
     caseRules: '派遣規則',
     mReport: '巡查上報',

@@ -45,6 +45,7 @@ describe('route table', () => {
       ...planRead,
       ...projects,
       'CaseList',
+      'CaseNew',
       'CaseDetail',
       ...mobile,
       'IndicatorCockpit',
@@ -57,6 +58,7 @@ describe('route table', () => {
       'Home',
       'Account',
       'CaseList',
+      'CaseNew',
       'CaseDetail',
       'MobileReport',
       'MobileCases',
@@ -74,6 +76,7 @@ describe('route table', () => {
       'Disclosure',
       ...projects,
       'CaseList',
+      'CaseNew',
       'CaseQueue',
       'CaseRules',
       'CaseDetail',
@@ -125,6 +128,9 @@ describe('route table', () => {
   it('registers the case pages by case permission; the /m/ pages outside the desktop shell', () => {
     expect(routesFor(['case.read']).map((r) => r.name)).toEqual(['Home', 'Account', 'CaseList', 'CaseDetail']);
     expect(routesFor(['case.dispatch']).map((r) => r.name)).toEqual(['Home', 'Account', 'CaseQueue', 'CaseRules']);
+    // 登记 on the desktop: whoever may report a case (the form offers the types its roles may register)
+    const reg = appRoutes.find((r) => r.name === 'CaseNew');
+    expect([reg?.path, reg?.meta?.perm, reg?.meta?.hidden, reg?.meta?.bare]).toEqual(['/cases/new', 'case.report', undefined, undefined]);
     const mobile = appRoutes.filter((r) => r.path.startsWith('/m/'));
     expect(mobile.map((r) => r.name)).toEqual(['MobileReport', 'MobileCases', 'MobileCaseDetail']);
     for (const r of mobile) {

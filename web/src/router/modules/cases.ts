@@ -15,6 +15,13 @@ const cases: RouteRecordRaw[] = [
     meta: { title: 'menu.caseList', icon: 'Memo', group, perm: 'case.read', probe: READ },
   },
   {
+    path: '/cases/new',
+    name: 'CaseNew',
+    component: () => import('@/views/cases/new/index.vue'),
+    // 登记: the 12345 centre and the petition office register every type, staff enterprise requests
+    meta: { title: 'menu.caseNew', icon: 'EditPen', group, perm: 'case.report', probe: 'POST /cases' },
+  },
+  {
     path: '/cases/queue',
     name: 'CaseQueue',
     component: () => import('@/views/cases/queue/index.vue'),
