@@ -553,7 +553,11 @@ Result<Json> CreateCase(store::WriteTx& tx, const Json& body, const Viewer& v, c
     if (*subject) {
         if (r.type != "petition")
             return Error::Validation("subject_unit_id", "subject_unit_id (被反映单位) is only for a petition (type petition)");
-        if (!Unit(c, **subject)) return Error::Validation("subject_unit_id", "subject_unit_id is not an active org unit");
+        auto su = Unit(c, **subject);
+        if (!su) return Error::Validation("subject_unit_id", "subject_unit_id is not an active org unit");
+        // The district would leave no unit to handle it (that goes to the city); a grid is no office.
+        if (su->kind == "district" || su->kind == "grid")
+            return Error::Validation("subject_unit_id", "subject_unit_id must be a department, street or community (a petition against the district goes to the city)");
         r.subject_unit_id = *subject;
     }
     auto att = Attachments(c, body, v, std::nullopt);
@@ -798,6 +802,11 @@ Result<Json> ApplyAction(store::WriteTx& tx, int64_t id, const std::string& acti
         if (!tg || !v.Sees(*tg)) return Error::Validation("target_id", "target_id is not a case you can see");
         if (tg->type != r.type) return Error::Validation("target_id", "target_id is a case of another type");
         if (tg->status == "merged" || tg->status == "closed") return Error::Validation("target_id", "target_id is closed or merged");
+        // The target's units would handle this petition and read its note: one that accuses a unit
+        // joins only a petition that accuses the same unit (so none of those units is in its line).
+        if (r.subject_unit_id && tg->subject_unit_id != r.subject_unit_id)
+            return Error::Validation("target_id", "the petition accuses a unit (subject_unit_id): it merges only into a petition that accuses the same unit",
+                                     "subject_unit");
         r.merged_into = tg->id;
         r.status = "merged";
         r.stage_due_at.reset();

@@ -282,7 +282,7 @@ Result<Json> Publish(store::WriteTx& tx, Draft d) {
     if (d.Empty())
         return Error::Validation(d.kind == "plan_progress" ? "plan_id" : d.kind == "case_stats" ? "year" : "kind",
                                  d.kind == "plan_progress"  ? "the plan has no tasks yet: there is nothing to publish"
-                                 : d.kind == "case_stats"   ? "no case was reported in that year: there is nothing to publish"
+                                 : d.kind == "case_stats"   ? "no grid event, 12345 order or enterprise request was reported in that year: there is nothing to publish"
                                                             : "there are no major projects that year: there is nothing to publish",
                                  "empty_release");
     store::DisclosureRow r;

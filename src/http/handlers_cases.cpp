@@ -25,9 +25,12 @@ cases::Viewer CaseViewer(App& app, const org::Principal& p) {
     v.all = p.scope.all || v.dispatcher || std::find(p.roles.begin(), p.roles.end(), "leader") != p.roles.end();
     if (!v.dispatcher && !p.units.empty()) {  // the units a petition may accuse that this account belongs to
         auto c = app.db.Read();
-        for (const auto& path : store::OrgPaths(*c, p.units))
-            for (size_t b = 1, e; (e = path.find('/', b)) != std::string::npos; b = e + 1)
-                if (e > b) v.own_line.push_back(std::stoll(path.substr(b, e - b)));
+        for (auto id : p.units) {  // active or not: an account of a closed unit is still of it
+            auto u = store::FindOrg(*c, id, core::Scope::All());
+            if (!u) continue;
+            for (size_t b = 1, e; (e = u->path.find('/', b)) != std::string::npos; b = e + 1)
+                if (e > b) v.own_line.push_back(std::stoll(u->path.substr(b, e - b)));
+        }
         std::sort(v.own_line.begin(), v.own_line.end());
         v.own_line.erase(std::unique(v.own_line.begin(), v.own_line.end()), v.own_line.end());
     }

@@ -416,6 +416,10 @@ class CasesSuite(dt.Suite):
                                                      "subject_unit_id": 999999}), 422, field="subject_unit_id")
         expect_error(self.sup.post("/api/v1/cases", {"type": "petition", "category": "P0201", "description": "x",
                                                      "subject_unit_id": "c1"}), 422, field="subject_unit_id")
+        district = [u for u in self.units.values() if u["kind"] == "district"][0]["id"]
+        for unit in (district, self.units["210204006-C1-G1"]["id"]):  # no unit could handle it; a grid is no office
+            expect_error(self.sup.post("/api/v1/cases", {"type": "petition", "category": "P0201", "description": "x",
+                                                         "subject_unit_id": unit}), 422, field="subject_unit_id")
         p = self.create({"type": "petition", "category": "P0201", "description": "反映社区工作人员违规收费。（测试数据）",
                          "street_id": self.malan_id, "subject_unit_id": c1})
         pid = p["id"]
@@ -429,6 +433,16 @@ class CasesSuite(dt.Suite):
         self.unchanged(pid, before, "refused to the subject")
         self.act(self.sup, pid, "register", {"unit_id": self.malan_id})
         check(self.listed(self.malan, pid), "the lead unit sees it")
+        before = self.case(pid)
+        expect_error(self.sup.post("/api/v1/cases/%d/actions/reassign" % pid, {"unit_id": c1}), 422,
+                     field="unit_id", code="subject_unit")
+        self.unchanged(pid, before, "not reassigned to the subject")
+        expect_status(self.sup.post("/api/v1/cases/%d/notes" % pid, {"text": "已约谈信访人。"}), 201)
+        # nor merged into a petition its subject's units handle (the first one, led by 春柳, above C1)
+        before = self.case(pid)
+        expect_error(self.sup.post("/api/v1/cases/%d/actions/merge" % pid, {"target_id": cid}), 422,
+                     field="target_id", code="subject_unit")
+        self.unchanged(pid, before, "not merged")
         # an account of the accused community: a leader (who sees every case) and a staff member whose
         # data scope covers the lead unit: neither sees it, by list or id; both see the other petition
         # (which accuses nobody) as their roles and scopes allow
@@ -437,7 +451,9 @@ class CasesSuite(dt.Suite):
                                                     "scope_units": [self.malan_id, self.chunliu_id]})
         for who, name in ((c1_leader, "leader"), (c1_staff, "staff")):
             check(not self.listed(who, pid), name + " of the accused unit: not listed")
-            expect_error(who.get("/api/v1/cases/%d" % pid), 404)
+            for path in ("", "/reporter"):
+                expect_error(who.get("/api/v1/cases/%d%s" % (pid, path)), 404, msg=name + path)
+            expect_error(who.post("/api/v1/cases/%d/notes" % pid, {"text": "x"}), 404, msg=name + " note")
             check(self.listed(who, cid), name + " of the accused unit still sees the other petition")
             self.case(cid, who)
             j = expect_status(who.get("/api/v1/cases?type=petition&q=%s" % urlquote("违规收费")), 200).json()

@@ -241,6 +241,7 @@ describe('action dialogs', () => {
     expect(dialogFieldOf('fields.passed')).toBe('passed');
     expect(dialogFieldOf('attachments')).toBe('photo');
     expect(dialogFieldOf('unit_id')).toBe('unit_id');
+    expect(dialogFieldOf('co_units[1]')).toBe('co_units');
     expect(dialogFieldOf('version')).toBeNull();
     expect(dialogFieldOf(undefined)).toBeNull();
   });

@@ -278,7 +278,7 @@ export function actionBody(spec: DialogSpec, f: ActionForm, version: number): Re
 /** Maps a server error's field ("fields.passed", "attachments", "unit_id") to the dialog's field. */
 export function dialogFieldOf(serverField: string | undefined): ActionField | null {
   if (!serverField) return null;
-  const k = serverField.replace(/^fields\./, '');
+  const k = serverField.replace(/^fields\./, '').replace(/\[\d+\]$/, ''); // "co_units[0]": the co-units
   if (k === 'attachments') return 'photo';
   if (k === 'text') return 'note';
   return KNOWN.has(k) ? (k as ActionField) : null;

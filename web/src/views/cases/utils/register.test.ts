@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseType } from '@/api/cases';
-import { creatableTypes, emptyRegisterForm, photoRequired, registerBody, registerFieldOf, registerProblems, validIdNumber, validPhone } from './register';
+import { creatableTypes, defaultSource, emptyRegisterForm, photoRequired, registerBody, registerFieldOf, registerProblems, validIdNumber, validPhone } from './register';
 
 const type = (code: string, roles: string[], requires: Record<string, string[]> = {}) =>
   ({ code, name: code, stages: [], actions: [], categories: [], create_roles: roles, create_requires: requires }) as unknown as CaseType;
@@ -13,6 +13,8 @@ describe('the registration form', () => {
     expect(creatableTypes(TYPES, ['leader'])).toEqual([]);
     expect(photoRequired(TYPES[0], ['inspector'])).toBe(true);
     expect(photoRequired(TYPES[0], ['supervisor'])).toBe(false);
+    expect([defaultSource('hotline'), defaultSource('petition'), defaultSource('enterprise'), defaultSource('urban')]).toEqual(['hotline', 'petition', 'visit', 'web']);
+    expect(defaultSource('urban', ['inspector'])).toBe('grid');
   });
 
   it('checks ID numbers by their check character and phones by their digits', () => {

@@ -49,8 +49,9 @@ export function photoRequired(type: CaseType | undefined, roles: readonly string
   return roles.some((r) => (req[r] ?? []).includes('attachments'));
 }
 
-/** The default source of a registration by type, as the server would choose it. */
-export function defaultSource(type: string): string {
+/** The default source of a registration by type and role, as the server would choose it. */
+export function defaultSource(type: string, roles: readonly string[] = []): string {
+  if (roles.includes('inspector')) return 'grid';
   return type === 'hotline' ? 'hotline' : type === 'petition' ? 'petition' : type === 'enterprise' ? 'visit' : 'web';
 }
 
