@@ -435,7 +435,7 @@ int main(int argc, char** argv) {
             "lead_unit_id INTEGER, stage TEXT, status TEXT, urgency TEXT, reported_at TEXT, registered_at TEXT, "
             "dispatched_at TEXT, handled_at TEXT, closed_at TEXT, due_at TEXT, stage_started_at TEXT, "
             "stage_due_at TEXT, returns INTEGER, reworks INTEGER, extensions INTEGER, satisfaction INTEGER, "
-            "merged_into INTEGER)");
+            "merged_into INTEGER, subject_unit_id INTEGER)");
         auto iso = [](int32_t local) -> store::Value {
             if (!local) return nullptr;
             return core::FormatUtc(core::TimePoint(std::chrono::seconds(kpi::ToUtc(local))));
@@ -444,14 +444,14 @@ int main(int argc, char** argv) {
             store::Tx tx(*c);
             for (size_t i = 0; i < n; ++i) {
                 const char* ch = d.chan[i] == 1 ? "grid" : d.chan[i] == 2 ? "hotline" : "web";
-                c->Exec("INSERT INTO cases VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                c->Exec("INSERT INTO cases VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         {int64_t(i + 1), "K-" + std::to_string(i + 1), std::string(d.chan[i] == 2 ? "hotline" : "urban"),
                          "C" + std::to_string(d.minor[i]), "C" + std::to_string(d.major[i]), std::string(ch),
                          int64_t(d.street[i]), int64_t(d.comm[i]), int64_t(d.grid[i]), nullptr, std::string("x"),
                          std::string(d.status[i] == 3 ? "closed" : "open"), std::string("normal"), iso(d.rep[i]),
                          iso(d.reg[i]), iso(d.dis[i]), nullptr, iso(d.clo[i]), iso(d.due[i]), iso(d.rep[i]), nullptr,
                          int64_t(0), int64_t(d.rew[i]), int64_t(0),
-                         d.sat[i] ? store::Value(int64_t(d.sat[i])) : store::Value(nullptr), nullptr});
+                         d.sat[i] ? store::Value(int64_t(d.sat[i])) : store::Value(nullptr), nullptr, nullptr});
             }
             tx.Commit();
         }

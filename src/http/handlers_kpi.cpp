@@ -107,6 +107,9 @@ struct KpiParams {
     // Every group's figures at one end (now, or the period's end if before): by month too, so
     // that the months add up to the whole. Otherwise each month ends at its own end.
     bool one_end = false;
+    // Petitions accusing one of these units are left out (the viewer's own units and those above;
+    // only those some case accuses, so usually none and the pre-aggregates answer).
+    std::vector<int32_t> hidden_subjects;
 };
 
 Result<Table> ComputeFor(App& app, const core::Scope& scope, const KpiParams& q);
@@ -117,6 +120,10 @@ Result<Table> Compute(Ctx& ctx) {
     q.type = Query(ctx.req, "type").value_or("");
     if (auto s = MonthParam(ctx.req, "from", &q.from); !s) return s.error();
     if (auto s = MonthParam(ctx.req, "to", &q.to); !s) return s.error();
+    if (auto v = CaseViewer(ctx.app, *ctx.principal); !v.dispatcher && !v.own_line.empty()) {
+        auto c = ctx.app.db.Read();
+        for (auto id : store::CaseSubjectsAmong(*c, v.own_line)) q.hidden_subjects.push_back(static_cast<int32_t>(id));
+    }
     return ComputeFor(ctx.app, ctx.principal->scope, q);
 }
 
@@ -144,6 +151,7 @@ Result<Table> ComputeFor(App& app, const core::Scope& scope, const KpiParams& q)
 
     kpi::Filter f;
     f.type = t;
+    f.hidden_subjects = q.hidden_subjects;
     std::vector<store::OrgUnitBrief> units;
     {
         auto c = app.db.Read();

@@ -166,7 +166,7 @@ struct PreKeyHash {
 struct Store::Partition {
     int month = 0;
     std::vector<int64_t> id;
-    std::vector<int32_t> street, community, grid, lead_unit;
+    std::vector<int32_t> street, community, grid, lead_unit, subject;
     std::vector<uint16_t> street_ix, unit_ix, major, minor;  // dense indexes (0 = none)
     std::vector<uint8_t> source, type, status, returns, reworks, satisfaction;
     std::vector<int8_t> solved;
@@ -191,6 +191,7 @@ struct Store::Partition {
         id.push_back(f.id);
         street.push_back(f.street); community.push_back(f.community); grid.push_back(f.grid);
         lead_unit.push_back(f.lead_unit);
+        subject.push_back(f.subject);
         street_ix.push_back(s_ix); unit_ix.push_back(u_ix);
         major.push_back(f.major); minor.push_back(f.minor);
         source.push_back(f.source); type.push_back(static_cast<uint8_t>(f.type));
@@ -204,6 +205,7 @@ struct Store::Partition {
     void Set(size_t r, const CaseFacts& f, uint16_t s_ix, uint16_t u_ix) {
         id[r] = f.id;
         street[r] = f.street; community[r] = f.community; grid[r] = f.grid; lead_unit[r] = f.lead_unit;
+        subject[r] = f.subject;
         street_ix[r] = s_ix; unit_ix[r] = u_ix; major[r] = f.major; minor[r] = f.minor;
         source[r] = f.source; type[r] = static_cast<uint8_t>(f.type); status[r] = f.status;
         returns[r] = f.returns; reworks[r] = f.reworks; satisfaction[r] = f.satisfaction;
@@ -214,7 +216,7 @@ struct Store::Partition {
     CaseFacts Get(size_t r) const {
         CaseFacts f;
         f.id = id[r]; f.street = street[r]; f.community = community[r]; f.grid = grid[r];
-        f.lead_unit = lead_unit[r]; f.major = major[r]; f.minor = minor[r]; f.source = source[r];
+        f.lead_unit = lead_unit[r]; f.subject = subject[r]; f.major = major[r]; f.minor = minor[r]; f.source = source[r];
         f.type = static_cast<CaseType>(type[r]); f.status = status[r]; f.returns = returns[r];
         f.reworks = reworks[r]; f.satisfaction = satisfaction[r]; f.solved = solved[r];
         f.reported = reported[r]; f.registered = registered[r]; f.dispatched = dispatched[r];
@@ -231,14 +233,14 @@ struct Store::Partition {
             moved = id[r];
         }
         auto pop = [](auto&... v) { (v.pop_back(), ...); };
-        pop(id, street, community, grid, lead_unit, street_ix, unit_ix, major, minor, source, type,
+        pop(id, street, community, grid, lead_unit, subject, street_ix, unit_ix, major, minor, source, type,
             status, returns, reworks, satisfaction, solved, reported, registered, dispatched,
             signed_at, sign_due, handled, closed, due);
         return moved;
     }
     size_t Bytes() const {
         auto b = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
-        return month_end.size() * (sizeof(PreKey) + sizeof(Agg) + 2 * sizeof(void*)) + b(id) + b(street) + b(community) + b(grid) + b(lead_unit) + b(street_ix) +
+        return month_end.size() * (sizeof(PreKey) + sizeof(Agg) + 2 * sizeof(void*)) + b(id) + b(street) + b(community) + b(grid) + b(lead_unit) + b(subject) + b(street_ix) +
                b(unit_ix) + b(major) + b(minor) + b(source) + b(type) + b(status) + b(returns) +
                b(reworks) + b(satisfaction) + b(solved) + b(reported) + b(registered) +
                b(dispatched) + b(signed_at) + b(sign_due) + b(handled) + b(closed) + b(due);
@@ -534,6 +536,9 @@ std::vector<Row> Store::Query(const Filter& f, Group g, int32_t end, bool per_mo
     const uint8_t type = static_cast<uint8_t>(f.type);
     const bool scoped = f.scoped, by_street = !street_ok.empty();
     constexpr uint8_t kPetition = static_cast<uint8_t>(CaseType::kPetition);
+    std::vector<int32_t> hidden = f.hidden_subjects;
+    std::sort(hidden.begin(), hidden.end());
+    const bool hide = !hidden.empty();
     const int32_t limit = settings_.dispatch_limit_s;
 
     auto scan = [&](size_t lo, size_t hi, std::vector<Agg>& cells) {
@@ -545,10 +550,12 @@ std::vector<Row> Store::Query(const Filter& f, Group g, int32_t end, bool per_mo
             const auto* rep = p.reported.data();
             const auto* six = p.street_ix.data();
             const auto* uix = p.unit_ix.data();
+            const auto* subj = p.subject.data();
             const auto* cat = (g == Group::kMinor ? p.minor : p.major).data();
             for (size_t i = 0; i < n; ++i) {
                 if (rep[i] < f.from || rep[i] >= f.to) continue;
                 if (type && p.type[i] != type) continue;
+                if (hide && subj[i] && std::binary_search(hidden.begin(), hidden.end(), subj[i])) continue;
                 if (scoped) {  // a petition counts for the unit that handles it, not for its place
                     if ((!street_ok[six[i]] || p.type[i] == kPetition) && !unit_ok[uix[i]]) continue;
                 } else if (by_street && !street_ok[six[i]]) {
@@ -571,7 +578,7 @@ std::vector<Row> Store::Query(const Filter& f, Group g, int32_t end, bool per_mo
     };
     std::vector<Agg> cells(n1 * n2);
     // Whole months, each ending at its own month's end: the pre-aggregates answer.
-    bool pre = !f.force_scan && !ps.empty();
+    bool pre = !f.force_scan && !ps.empty() && hidden.empty();
     for (auto* p : ps) {
         const int32_t ms = MonthStart(p->month), me = MonthStart(p->month + 1);
         if (ms < f.from || me > f.to || (!per_month_end && end != me)) pre = false;

@@ -43,6 +43,7 @@ const char* CaseTypeCode(CaseType t);
 struct CaseFacts {
     int64_t id = 0;
     int32_t street = 0, community = 0, grid = 0, lead_unit = 0;
+    int32_t subject = 0;  // a petition's 被反映单位 (0 = none): hidden from that unit's accounts
     uint16_t major = 0, minor = 0;
     uint8_t source = 0;  // dictionary code of the source/channel
     CaseType type = CaseType::kUnknown;
@@ -115,6 +116,9 @@ struct Filter {
     std::vector<int32_t> streets;        // the row's street is one of these
     std::vector<int32_t> units;          // or its lead unit is one of these (OR with streets)
     bool scoped = false;                 // apply streets/units as a scope (OR); empty => nothing
+    /// Leaves out the cases whose subject is one of these (a petition accusing the viewer's unit);
+    /// when given, the rows are scanned (the pre-aggregates keep no subject).
+    std::vector<int32_t> hidden_subjects;
     CaseType type = CaseType::kUnknown;  // kUnknown = every type
     bool force_scan = false;             // scan rows even when pre-aggregates could answer
 };

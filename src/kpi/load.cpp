@@ -31,6 +31,7 @@ CaseFacts FactsOf(const store::CaseKpiRow& r, Store& st) {
     f.community = static_cast<int32_t>(r.community_id.value_or(0));
     f.grid = static_cast<int32_t>(r.grid_id.value_or(0));
     f.lead_unit = static_cast<int32_t>(r.lead_unit_id.value_or(0));
+    f.subject = static_cast<int32_t>(r.subject_unit_id.value_or(0));
     f.major = st.CategoryCode(r.category_major);
     f.minor = st.CategoryCode(r.category);
     f.source = Source(r.source);

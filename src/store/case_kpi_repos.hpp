@@ -15,7 +15,7 @@ namespace duban::store {
 struct CaseKpiRow {
     int64_t id = 0;
     std::string type, category, category_major, source, status;
-    std::optional<int64_t> street_id, community_id, grid_id, lead_unit_id;
+    std::optional<int64_t> street_id, community_id, grid_id, lead_unit_id, subject_unit_id;
     // ISO 8601 UTC text, "" = NULL
     std::string reported_at, registered_at, dispatched_at, handled_at, closed_at, due_at, signed_at;
     int64_t returns = 0, reworks = 0;

@@ -459,6 +459,9 @@ class CasesSuite(dt.Suite):
             j = expect_status(who.get("/api/v1/cases?type=petition&q=%s" % urlquote("违规收费")), 200).json()
             eq((j["total"], sum(j["lights"].values())), (0, 0), name + ": nor found by its text, nor in the light totals")
         check(self.listed(self.leader, pid), "a district leader sees it")
+        # the KPIs: the accused unit's staff count the petitions its scope's units lead, less this one
+        eq(self.petition_kpis(c1_staff), self.petition_kpis(self.chunliu) + self.petition_kpis(self.malan) - 1,
+           "not counted for the accused unit's staff")
 
     def test_enterprise(self):
         c = self.create({"type": "enterprise", "category": "Q0201", "description": "企业反映扩产用地指标不足。（演示数据）",

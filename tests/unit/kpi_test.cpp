@@ -315,6 +315,26 @@ TEST(Kpi, ScopedPetitionsCountByTheirLeadUnitOnly) {
         all.units.clear();
         EXPECT_EQ(st.Query(all, Group::kStreet, s.to).size(), 2u) << "unscoped: every case, by street";
     }
+    // the led petition accuses unit 77: an account of that unit does not count it, scoped or not
+    led.subject = 77;
+    st.Upsert(led);
+    EXPECT_EQ(st.Get(3)->subject, 77);
+    for (bool scan : {false, true}) {
+        Filter h = s;
+        h.force_scan = scan;
+        h.hidden_subjects = {12, 77};
+        auto rows = st.Query(h, Group::kStreet, s.to);
+        ASSERT_EQ(rows.size(), 1u) << "scan " << scan;
+        EXPECT_EQ(rows[0].k1, 1);
+        h.scoped = false;
+        h.streets.clear();
+        h.units.clear();
+        rows = st.Query(h, Group::kStreet, s.to);
+        ASSERT_EQ(rows.size(), 1u) << "unscoped, scan " << scan;
+        EXPECT_EQ(rows[0].agg.reported, 2) << "street 1's two cases; not street 3's petition";
+        h.hidden_subjects = {12};
+        EXPECT_EQ(st.Query(h, Group::kStreet, s.to).size(), 2u) << "another unit's account counts it";
+    }
 }
 
 // ------------------------------------------------------------------ against SQLite
@@ -548,14 +568,14 @@ CREATE TABLE cases (id INTEGER PRIMARY KEY, number TEXT UNIQUE, type TEXT, categ
   source TEXT, street_id INTEGER, community_id INTEGER, grid_id INTEGER, lead_unit_id INTEGER, stage TEXT,
   status TEXT, urgency TEXT, reported_at TEXT, registered_at TEXT, dispatched_at TEXT, handled_at TEXT,
   closed_at TEXT, due_at TEXT, stage_started_at TEXT, stage_due_at TEXT, returns INTEGER, reworks INTEGER,
-  extensions INTEGER, satisfaction INTEGER, merged_into INTEGER);
+  extensions INTEGER, satisfaction INTEGER, merged_into INTEGER, subject_unit_id INTEGER);
 CREATE TABLE case_steps (case_id INTEGER, seq INTEGER, at TEXT, actor_id INTEGER, action TEXT,
   from_stage TEXT, to_stage TEXT, note TEXT, data TEXT);
 INSERT INTO cases VALUES (1, 'RX-20260601-000001', 'hotline', 'C0101', 'C01', 'hotline', 5, 9, 11, 30, 'close',
   'closed', 'normal', '2026-05-31T16:30:00Z', '2026-05-31T16:40:00Z', '2026-05-31T17:30:00Z',
-  '2026-06-01T01:00:00Z', '2026-06-01T02:00:00Z', '2026-06-01T02:00:00Z', '2026-06-01T01:00:00Z', NULL, 1, 0, 0, 4, NULL);
+  '2026-06-01T01:00:00Z', '2026-06-01T02:00:00Z', '2026-06-01T02:00:00Z', '2026-06-01T01:00:00Z', NULL, 1, 0, 0, 4, NULL, 44);
 INSERT INTO cases VALUES (2, 'CG-20260602-000002', 'urban', 'C0102', 'C01', 'grid', 6, NULL, NULL, NULL, 'dispatch',
-  'open', 'normal', '2026-06-02T01:00:00Z', NULL, NULL, NULL, NULL, NULL, '2026-06-02T01:00:00Z', NULL, 0, 0, 0, NULL, NULL);
+  'open', 'normal', '2026-06-02T01:00:00Z', NULL, NULL, NULL, NULL, NULL, '2026-06-02T01:00:00Z', NULL, 0, 0, 0, NULL, NULL, NULL);
 INSERT INTO case_steps VALUES (1, 3, '2026-05-31T17:35:00Z', 7, 'sign', 'sign', 'handle', '', '{}');
 INSERT INTO case_steps VALUES (1, 6, '2026-06-01T03:00:00Z', 7, 'rate', 'rate', 'closed', '', '{"rating":4,"solved":true}');
 )");
@@ -571,6 +591,8 @@ INSERT INTO case_steps VALUES (1, 6, '2026-06-01T03:00:00Z', 7, 'rate', 'rate', 
     EXPECT_EQ(f->type, CaseType::kHotline);
     EXPECT_EQ(f->street, 5);
     EXPECT_EQ(f->lead_unit, 30);
+    EXPECT_EQ(f->subject, 44);
+    EXPECT_EQ(st.Get(2)->subject, 0);
     EXPECT_EQ(f->returns, 1);
     EXPECT_EQ(f->satisfaction, 4);
     EXPECT_EQ(f->solved, 1);
