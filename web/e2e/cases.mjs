@@ -241,6 +241,43 @@ test('ducha.staff registers a petition on the desktop form (登记): a bad ID nu
   await page.context().close();
 });
 
+test('登记并继续 keeps the clerk on an empty form of the same type; the map opens for picking a point', async () => {
+  await ensureSupervisor(server, BIN);
+  const page = await as('ducha.staff');
+  await page.goto('/cases/new');
+  await page.getByTestId('page-case-new').waitFor();
+  await settle(page);
+  await page.getByTestId('new-type').getByText('12345热线工单', { exact: true }).click();
+  await pickOption(page, 'new-major');
+  await pickOption(page, 'new-minor');
+  await page.getByTestId('new-description').fill('市民来电反映路灯不亮。（测试数据）');
+  await page.getByTestId('new-street').click();
+  await page.keyboard.type('春柳');
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '春柳街道' }).first().click();
+  await page.getByTestId('new-submit-next').click();
+  await page.locator('.el-message--success', { hasText: '已登记' }).waitFor();
+  await settle(page);
+  assert(page.url().endsWith('/cases/new'), `stays on the form: ${page.url()}`);
+  assertEq(await page.getByTestId('new-description').inputValue(), '', 'the description cleared');
+  const checked = (await page.getByTestId('new-type').locator('.is-active').textContent()).trim();
+  assertEq(checked, '12345热线工单', 'the type kept');
+  const last = (await api(page, 'GET', '/cases?type=hotline&per_page=1')).body.items[0];
+  assertEq(last.description, '市民来电反映路灯不亮。（测试数据）', 'registered');
+  assertEq(last.unit_names?.[String(last.street_id)], '春柳街道', 'in its street');
+  await page.getByTestId('new-map-toggle').click();
+  const canvas = page.getByTestId('new-map').locator('canvas').first();
+  await canvas.waitFor();
+  await settle(page);
+  const box = await canvas.boundingBox();
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2); // the district lies in the middle
+  await page.getByTestId('new-point').waitFor();
+  await settle(page);
+  const grid = (await page.getByTestId('new-grid').locator('xpath=ancestor-or-self::div[contains(@class,"el-select")][1]').textContent()).trim();
+  assert(/网格/.test(grid), `the picked point's grid is chosen: "${grid}"`);
+  await shot(page, 'register-map');
+  await page.context().close();
+});
+
 try {
   server = await startServer({ bin: BIN, webRoot: resolve(webDir, 'dist'), logFile: join(OUT, 'cases-server.log'), cwd: resolve(webDir, '..') });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });

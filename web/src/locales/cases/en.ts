@@ -127,6 +127,11 @@ export default {
     empty: 'No rules yet: every case goes to the dispatch queue',
   },
   register: {
+    pickOnMap: 'Pick on the map',
+    hideMap: 'Hide the map',
+    picked: 'Point {lon}, {lat}',
+    clearPoint: 'Clear',
+    submitNext: 'Register and next',
     title: 'Register a case',
     submit: 'Register',
     reset: 'Clear',

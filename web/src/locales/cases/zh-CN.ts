@@ -127,6 +127,11 @@ export default {
     empty: '还没有派遣规则，所有案件都进入待派遣队列',
   },
   register: {
+    pickOnMap: '在地图上选点',
+    hideMap: '收起地图',
+    picked: '已选点 {lon}, {lat}',
+    clearPoint: '清除',
+    submitNext: '登记并继续',
     title: '登记案件',
     submit: '登记',
     reset: '清空',

@@ -127,6 +127,11 @@ export default {
     empty: '還沒有派遣規則，所有案件都進入待派遣隊列',
   },
   register: {
+    pickOnMap: '在地圖上選點',
+    hideMap: '收起地圖',
+    picked: '已選點 {lon}, {lat}',
+    clearPoint: '清除',
+    submitNext: '登記並繼續',
     title: '登記案件',
     submit: '登記',
     reset: '清空',

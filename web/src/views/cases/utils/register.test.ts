@@ -42,6 +42,9 @@ describe('the registration form', () => {
   it('builds the request: empty fields left out, the grid before the street, a subject only on a petition', () => {
     const f = Object.assign(emptyRegisterForm('hotline'), { category: 'H0101', description: ' 路灯不亮 ', streetId: 2, subjectUnitId: 9 });
     expect(registerBody(f)).toEqual({ type: 'hotline', category: 'H0101', description: '路灯不亮', urgency: 'normal', street_id: 2 });
+    Object.assign(f, { lon: 121.6, lat: 38.9 });
+    expect(registerBody(f)).toMatchObject({ street_id: 2, lon: 121.6, lat: 38.9 });
+    Object.assign(f, { lon: null, lat: null });
     Object.assign(f, { type: 'petition', gridId: 7, reporterName: '李建国', reporterPhone: '13900001111', reporterId: '11010519491231002x', attachments: ['a'.repeat(64)] });
     expect(registerBody(f)).toEqual({
       type: 'petition',

@@ -11,6 +11,9 @@ export interface RegisterForm {
   source: string;
   streetId: number | null;
   gridId: number | null;
+  /** A point picked on the map (the server places it in its grid when no grid is chosen). */
+  lon: number | null;
+  lat: number | null;
   address: string;
   reporterName: string;
   reporterPhone: string;
@@ -29,6 +32,8 @@ export function emptyRegisterForm(type = ''): RegisterForm {
     source: '',
     streetId: null,
     gridId: null,
+    lon: null,
+    lat: null,
     address: '',
     reporterName: '',
     reporterPhone: '',
@@ -88,6 +93,10 @@ export function registerBody(f: RegisterForm): NewCase {
   if (f.source) b.source = f.source;
   if (f.gridId) b.grid_id = f.gridId;
   else if (f.streetId) b.street_id = f.streetId;
+  if (f.lon !== null && f.lat !== null) {
+    b.lon = f.lon;
+    b.lat = f.lat;
+  }
   if (f.address.trim()) b.address = f.address.trim();
   const name = f.reporterName.trim();
   const phone = f.reporterPhone.trim();
