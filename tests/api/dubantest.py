@@ -444,6 +444,17 @@ class Server:
         return "http://127.0.0.1:%d" % self.port
 
 
+def new_account(srv, admin, username, body, new_password="Scope-Check-2026"):
+    """Creates an account through the admin's session (role staff unless body says otherwise), signs
+    it in and sets its own password (an account made by someone else must change it first)."""
+    b = dict({"username": username, "password": "Qx7-tundra-Lamp", "roles": ["staff"]}, **body)
+    expect_status(admin.post("/api/v1/users", b), 201, "create " + username)
+    s = Session(srv.port)
+    s.login(username, "Qx7-tundra-Lamp")
+    expect_status(s.post("/api/v1/me/password", {"old_password": "Qx7-tundra-Lamp", "new_password": new_password}), 200)
+    return s
+
+
 def run_cli(duban, args, stdin=None, timeout=60):
     r = subprocess.run([duban] + args, input=stdin, capture_output=True, text=True, timeout=timeout)
     return r

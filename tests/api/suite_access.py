@@ -317,14 +317,7 @@ class AccessSuite(dt.Suite):
 
     # ------------------------------------------------------------------ other data scopes
     def new_account(self, username, body):
-        admin = self.sess["admin"]
-        b = dict({"username": username, "password": "Qx7-tundra-Lamp", "roles": ["staff"]}, **body)
-        expect_status(admin.post("/api/v1/users", b), 201, "create " + username)
-        s = dt.Session(self.srv.port)
-        s.login(username, "Qx7-tundra-Lamp")
-        expect_status(s.post("/api/v1/me/password", {"old_password": "Qx7-tundra-Lamp",
-                                                     "new_password": "Scope-Check-2026"}), 200)
-        return s
+        return dt.new_account(self.srv, self.sess["admin"], username, body)
 
     def listed(self, s):
         items, total = dt.list_all(s, "/api/v1/org-units")

@@ -372,13 +372,7 @@ class CasesSuite(dt.Suite):
         eq(c["status"], "closed", "closed after 复核")
 
     def new_account(self, username, body):
-        b = dict({"username": username, "password": "Qx7-tundra-Lamp", "roles": ["staff"]}, **body)
-        expect_status(self.admin.post("/api/v1/users", b), 201, "create " + username)
-        s = dt.Session(self.srv.port)
-        s.login(username, "Qx7-tundra-Lamp")
-        expect_status(s.post("/api/v1/me/password", {"old_password": "Qx7-tundra-Lamp",
-                                                     "new_password": "Petition-Check-2026"}), 200)
-        return s
+        return dt.new_account(self.srv, self.admin, username, body)
 
     def petition_kpis(self, who):
         return expect_status(who.get("/api/v1/case-kpis?group=street&type=petition&from=2026-09&to=2026-09"),
