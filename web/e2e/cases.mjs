@@ -238,6 +238,25 @@ test('ducha.staff registers a petition on the desktop form (登记): a bad ID nu
   assertEq((await page.getByTestId('case-subject-unit').textContent()).trim(), '区住建局', '被反映单位');
   assertEq((await page.getByTestId('reporter-masked').textContent()).trim().startsWith('李*'), true, 'the reporter masked');
   await shot(page, 'register-done');
+  // 受理告知: the dialog names the accused unit and does not offer it
+  await page.getByTestId('act-register').click();
+  await page.getByTestId('action-dialog').waitFor();
+  const hint = (await page.getByTestId('action-subject-hint').textContent()).trim();
+  assert(hint.includes('区住建局') && hint.includes('不得交由'), `the rule in the dialog: ${hint}`);
+  await page.getByTestId('action-unit').click();
+  await page.keyboard.type('住建');
+  await settle(page);
+  assertEq(await page.locator('.el-select-dropdown__item:visible', { hasText: '区住建局' }).count(), 0, 'the accused unit is not offered');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('action-unit').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('春柳');
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '春柳街道' }).first().click();
+  await shot(page, 'register-accept');
+  await page.getByTestId('action-submit').click();
+  await page.getByTestId('action-dialog').waitFor({ state: 'hidden' });
+  await settle(page);
+  assertEq((await page.getByTestId('case-lead-unit').textContent()).trim(), '春柳街道', 'passed to the street');
   await page.context().close();
 });
 

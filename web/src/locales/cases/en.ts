@@ -78,6 +78,7 @@ export default {
   merged: 'Merged into {number}',
   paused: 'Suspended',
   dialog: {
+    subjectHint: 'This petition complains of {name}: it may not be passed to that unit or one under it',
     title: '{action} · {number}',
     unit: 'Lead unit',
     coUnits: 'Co-units',

@@ -78,6 +78,7 @@ export default {
   merged: '已并入 {number}',
   paused: '已挂起',
   dialog: {
+    subjectHint: '本件反映{name}：不得交由该单位及其下级单位办理',
     title: '{action} · {number}',
     unit: '主办单位',
     coUnits: '协办单位',

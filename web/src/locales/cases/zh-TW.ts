@@ -78,6 +78,7 @@ export default {
   merged: '已併入 {number}',
   paused: '已掛起',
   dialog: {
+    subjectHint: '本件反映{name}：不得交由該單位及其下級單位辦理',
     title: '{action} · {number}',
     unit: '主辦單位',
     coUnits: '協辦單位',
