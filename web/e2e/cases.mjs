@@ -225,7 +225,7 @@ test('ducha.staff registers a petition on the desktop form (登记): a bad ID nu
   await page.locator('.el-select-dropdown__item:visible', { hasText: '区住建局' }).first().click();
   const before = (await api(page, 'GET', '/cases?type=petition&per_page=1')).body.total;
   await page.getByTestId('new-submit').click();
-  await page.locator('.el-form-item__error', { hasText: '身份证号无效' }).waitFor();
+  await page.locator('.el-form-item__error', { hasText: '校验位不符' }).waitFor();
   assertEq((await api(page, 'GET', '/cases?type=petition&per_page=1')).body.total, before, 'nothing registered with a bad ID number');
   await shot(page, 'register-error');
   await page.getByTestId('new-reporter-id').fill('11010519491231002X');
@@ -283,6 +283,7 @@ test('登记并继续 keeps the clerk on an empty form of the same type; the map
   const last = (await api(page, 'GET', '/cases?type=hotline&per_page=1')).body.items[0];
   assertEq(last.description, '市民来电反映路灯不亮。（测试数据）', 'registered');
   assertEq(last.unit_names?.[String(last.street_id)], '春柳街道', 'in its street');
+  assertEq((await page.getByTestId('new-last').locator('a, .el-link').first().textContent()).trim(), last.number, 'the last number stays on the form');
   await page.getByTestId('new-map-toggle').click();
   const canvas = page.getByTestId('new-map').locator('canvas').first();
   await canvas.waitFor();

@@ -18,6 +18,12 @@ describe('apiErrorText', () => {
     );
     expect(text(new ApiError(422, 'unknown_field', 'unknown field colour', { field: 'colour' }))).toBe('不支持的字段「colour」');
   });
+  it('says a refusal with a rule of its own in the person\'s words', () => {
+    const e = new ApiError(422, 'subject_unit', "unit_id is the petition's 被反映单位 or a unit under it", { field: 'unit_id' });
+    expect(text(e)).toBe('该信访事项反映的正是此单位：不能交其本身或下级单位办理，请改选其他单位');
+    expect(text(e, 'en')).toBe("unit_id is the petition's 被反映单位 or a unit under it");
+    setLocale('zh-CN');
+  });
   it('labels nested and indexed fields by their last name', () => {
     expect(fieldLabel('reporter.phone', t, te)).toBe('电话');
     expect(fieldLabel('attachments[2]', t, te)).toBe('附件');

@@ -24,6 +24,8 @@ export function apiErrorText(e: ApiError, locale: string, t: Translate, te: Exis
   if (locale === 'en') return e.message;
   const detail = (text: string) => (e.message && e.message !== e.code ? t('apiError.withDetail', { text, detail: e.message }) : text);
   const field = e.field ? fieldLabel(e.field, t, te) : '';
+  // A refusal with a rule of its own says the rule in the person's words, without the server's.
+  if (e.code && te(`apiError.codes.${e.code}`)) return t(`apiError.codes.${e.code}`, { field });
   if (e.status === 422 || e.status === 400) {
     if (!field) return detail(t('apiError.badRequest'));
     if (REQUIRED.has(e.code)) return t('apiError.required', { field });

@@ -41,6 +41,10 @@ export default {
     operations: 'Actions',
   },
   apiError: {
+    codes: {
+      subject_unit: 'The petition complains of this very unit: it may not be passed to it or a unit under it; choose another',
+      empty_release: 'Nothing to publish (the plan has no tasks, or the year has no major projects or no cases)',
+    },
     badRequest: 'The request is not valid',
     required: 'Please fill in “{field}”',
     unknownField: 'Unknown field “{field}”',

@@ -41,6 +41,10 @@ export default {
     operations: '操作',
   },
   apiError: {
+    codes: {
+      subject_unit: '该信访事项反映的正是此单位：不能交其本身或下级单位办理，请改选其他单位',
+      empty_release: '没有可公开的内容（该计划尚无任务、当年没有重大项目或没有案件），不能发布',
+    },
     badRequest: '提交的内容有误',
     required: '请填写「{field}」',
     unknownField: '不支持的字段「{field}」',

@@ -41,6 +41,10 @@ export default {
     operations: '操作',
   },
   apiError: {
+    codes: {
+      subject_unit: '該信訪事項反映的正是此單位：不能交其本身或下級單位辦理，請改選其他單位',
+      empty_release: '沒有可公開的內容（該計劃尚無任務、當年沒有重大項目或沒有案件），不能發布',
+    },
     badRequest: '提交的內容有誤',
     required: '請填寫「{field}」',
     unknownField: '不支持的字段「{field}」',

@@ -128,6 +128,8 @@ export default {
     empty: 'No rules yet: every case goes to the dispatch queue',
   },
   register: {
+    last: 'Last registered:',
+    idLength: 'An ID number has 18 characters (the last may be X)',
     pickOnMap: 'Pick on the map',
     hideMap: 'Hide the map',
     picked: 'Point {lon}, {lat}',
@@ -142,7 +144,7 @@ export default {
     needDescription: 'Describe the problem',
     needPhoto: 'Attach a photo',
     badPhone: 'A phone number is 7-20 digits (dashes allowed)',
-    badId: 'Not a valid ID number (18 characters, check character)',
+    badId: 'The ID number\'s check character does not match: check it',
     done: 'Registered as {number}',
     titleHint: 'Optional: the first 30 characters of the description by default',
     placeHint: 'A grid places the case in its community and street; choose the street if that is all you know. Dispatch rules assign by category and place.',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseType } from '@/api/cases';
-import { creatableTypes, defaultSource, emptyRegisterForm, photoRequired, registerBody, registerFieldOf, registerProblems, validIdNumber, validPhone } from './register';
+import { creatableTypes, defaultSource, emptyRegisterForm, normalizeIdNumber, normalizePhone, photoRequired, registerBody, registerFieldOf, registerProblems, validIdNumber, validPhone } from './register';
 
 const type = (code: string, roles: string[], requires: Record<string, string[]> = {}) =>
   ({ code, name: code, stages: [], actions: [], categories: [], create_roles: roles, create_requires: requires }) as unknown as CaseType;
@@ -27,6 +27,13 @@ describe('the registration form', () => {
     expect(validPhone('12345')).toBe(false);
     expect(validPhone('139-')).toBe(false);
     expect(validPhone('1390000111a')).toBe(false);
+    // as pasted: spaces, full-width digits, brackets, +86
+    expect(normalizeIdNumber(' 110105 19491231002x ')).toBe('11010519491231002X');
+    expect(normalizeIdNumber('１１０１０５１９４９１２３１００２Ｘ')).toBe('11010519491231002X');
+    expect(normalizePhone('138 0000 1111')).toBe('13800001111');
+    expect(normalizePhone('+86 138-0000-1111')).toBe('138-0000-1111');
+    expect(normalizePhone('+8613800001111')).toBe('13800001111');
+    expect(normalizePhone('（0411）84561234')).toBe('041184561234');
   });
 
   it('names what is missing or wrong before sending', () => {
@@ -34,18 +41,20 @@ describe('the registration form', () => {
     expect(Object.keys(registerProblems(f, true)).sort()).toEqual(['attachments', 'category', 'description', 'type']);
     Object.assign(f, { type: 'hotline', category: 'H0101', description: '  路灯不亮  ', reporterPhone: '12', reporterId: '110105194912310021' });
     expect(registerProblems(f, false)).toEqual({ 'reporter.phone': 'cases.register.badPhone', 'reporter.id_number': 'cases.register.badId' });
+    f.reporterId = '1101051949123100';
+    expect(registerProblems(f, false)['reporter.id_number']).toBe('cases.register.idLength');
     f.reporterPhone = '13900001111';
     f.reporterId = '';
     expect(registerProblems(f, false)).toEqual({});
   });
 
-  it('builds the request: empty fields left out, the grid before the street, a subject only on a petition', () => {
+  it('builds the request: empty fields left out, grid and street both (the server checks they agree), a subject only on a petition', () => {
     const f = Object.assign(emptyRegisterForm('hotline'), { category: 'H0101', description: ' 路灯不亮 ', streetId: 2, subjectUnitId: 9 });
     expect(registerBody(f)).toEqual({ type: 'hotline', category: 'H0101', description: '路灯不亮', urgency: 'normal', street_id: 2 });
     Object.assign(f, { lon: 121.6, lat: 38.9 });
     expect(registerBody(f)).toMatchObject({ street_id: 2, lon: 121.6, lat: 38.9 });
     Object.assign(f, { lon: null, lat: null });
-    Object.assign(f, { type: 'petition', gridId: 7, reporterName: '李建国', reporterPhone: '13900001111', reporterId: '11010519491231002x', attachments: ['a'.repeat(64)] });
+    Object.assign(f, { type: 'petition', gridId: 7, streetId: null, reporterName: '李建国', reporterPhone: '13900001111', reporterId: '11010519491231002x', attachments: ['a'.repeat(64)] });
     expect(registerBody(f)).toEqual({
       type: 'petition',
       category: 'H0101',

@@ -60,6 +60,22 @@ export function defaultSource(type: string, roles: readonly string[] = []): stri
   return type === 'hotline' ? 'hotline' : type === 'petition' ? 'petition' : type === 'enterprise' ? 'visit' : 'web';
 }
 
+/** Full-width digits and letters (２１０…, Ｘ) as ASCII; a pasted value often carries them. */
+function halfWidth(s: string): string {
+  return s.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
+}
+/** An ID number as typed or pasted: spaces gone, full-width characters made ASCII, x as X. */
+export function normalizeIdNumber(s: string): string {
+  return halfWidth(s).replace(/\s+/g, '').toUpperCase();
+}
+/** A phone as typed or pasted: spaces, brackets and a leading +86 gone; full-width made ASCII. */
+export function normalizePhone(s: string): string {
+  return halfWidth(s)
+    .replace(/[\s()（）]/g, '')
+    .replace(/^\+86-?/, '')
+    .replace(/^86(?=1\d{10}$)/, '');
+}
+
 /** An 18-character resident ID number with a valid ISO 7064 MOD 11-2 check character. */
 export function validIdNumber(s: string): boolean {
   if (!/^\d{17}[\dXx]$/.test(s)) return false;
@@ -80,8 +96,11 @@ export function registerProblems(f: RegisterForm, photoNeeded: boolean): Record<
   if (!f.type) out.type = 'cases.register.needType';
   if (!f.category) out.category = 'cases.register.needCategory';
   if (!f.description.trim()) out.description = 'cases.register.needDescription';
-  if (f.reporterPhone.trim() && !validPhone(f.reporterPhone.trim())) out['reporter.phone'] = 'cases.register.badPhone';
-  if (f.reporterId.trim() && !validIdNumber(f.reporterId.trim())) out['reporter.id_number'] = 'cases.register.badId';
+  const phone = normalizePhone(f.reporterPhone);
+  if (phone && !validPhone(phone)) out['reporter.phone'] = 'cases.register.badPhone';
+  const id = normalizeIdNumber(f.reporterId);
+  if (id && !/^\d{17}[\dX]$/.test(id)) out['reporter.id_number'] = 'cases.register.idLength';
+  else if (id && !validIdNumber(id)) out['reporter.id_number'] = 'cases.register.badId';
   if (photoNeeded && !f.attachments.length) out.attachments = 'cases.register.needPhoto';
   return out;
 }
@@ -91,16 +110,17 @@ export function registerBody(f: RegisterForm): NewCase {
   const b: NewCase = { type: f.type as CaseTypeCode, category: f.category, description: f.description.trim(), urgency: f.urgency };
   if (f.title.trim()) b.title = f.title.trim();
   if (f.source) b.source = f.source;
+  // Both when both are chosen: the server refuses a grid of another street (naming the place).
   if (f.gridId) b.grid_id = f.gridId;
-  else if (f.streetId) b.street_id = f.streetId;
+  if (f.streetId) b.street_id = f.streetId;
   if (f.lon !== null && f.lat !== null) {
     b.lon = f.lon;
     b.lat = f.lat;
   }
   if (f.address.trim()) b.address = f.address.trim();
   const name = f.reporterName.trim();
-  const phone = f.reporterPhone.trim();
-  const id = f.reporterId.trim().toUpperCase();
+  const phone = normalizePhone(f.reporterPhone);
+  const id = normalizeIdNumber(f.reporterId);
   if (name || phone || id) b.reporter = { name, phone, ...(id ? { id_number: id } : {}) };
   if (f.type === 'petition' && f.subjectUnitId) b.subject_unit_id = f.subjectUnitId;
   if (f.attachments.length) b.attachments = [...f.attachments];
