@@ -1006,7 +1006,8 @@ Result<Json> GetCase(store::Conn& c, int64_t id, const Viewer& v, const Env& env
         return it->second;
     };
     for (auto& s : store::ListCaseSteps(c, id)) {
-        std::string name = s.action == "create" ? "上报" : s.action == "note" ? "办理记录" : s.action;
+        // An inspector's report is 上报; a call, letter or visit the centre takes in is 登记.
+        std::string name = s.action == "create" ? (r->source == "grid" ? "上报" : "登记") : s.action == "note" ? "办理记录" : s.action;
         if (t)
             if (auto* a = t->FindAction(s.action)) name = a->name;
         hist.push_back({{"seq", s.seq}, {"at", s.at}, {"actor", s.actor}, {"actor_name", person(s)},

@@ -276,6 +276,7 @@ class CasesSuite(dt.Suite):
         eq((c["lon"], c["lat"], c["grid_id"]), (x, y, self.insp_grid), "a point in its grid")
         cid = c["id"]
         eq((c["stage"], c["source"], c["street_id"]), ("register", "grid", self.chunliu_id), "上报 by the inspector")
+        eq(self.case(c["id"])["history"][0]["action_name"], "上报", "the inspector's report is 上报")
         check(c["number"].startswith("CG-"), c["number"])
         eq(c["category_major_name"], "市容环境", "大類")
         c = self.act(self.sup, cid, "register")
@@ -418,6 +419,7 @@ class CasesSuite(dt.Suite):
                          "street_id": self.malan_id, "subject_unit_id": c1})
         pid = p["id"]
         eq((p["subject_unit_id"], self.case(pid)["unit_names"][str(c1)]), (c1, self.units["210204006-C1"]["name"]), "subject named")
+        eq(self.case(pid)["history"][0]["action_name"], "登记", "a letter the office takes in is 登记, not 上报")
         # never passed to the accused community, nor with it as a co-unit
         before = self.case(pid)
         expect_error(self.sup.post("/api/v1/cases/%d/actions/register" % pid, {"unit_id": c1}), 422,

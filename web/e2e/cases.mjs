@@ -257,6 +257,8 @@ test('ducha.staff registers a petition on the desktop form (登记): a bad ID nu
   await page.getByTestId('action-dialog').waitFor({ state: 'hidden' });
   await settle(page);
   assertEq((await page.getByTestId('case-lead-unit').textContent()).trim(), '春柳街道', 'passed to the street');
+  const history = await page.getByTestId('case-history').textContent();
+  assert(history.includes('主办单位：春柳街道') && history.includes('登记'), `the history says where it went: ${history}`);
   await page.context().close();
 });
 
@@ -295,6 +297,11 @@ test('登记并继续 keeps the clerk on an empty form of the same type; the map
   const grid = (await page.getByTestId('new-grid').locator('xpath=ancestor-or-self::div[contains(@class,"el-select")][1]').textContent()).trim();
   assert(/网格/.test(grid), `the picked point's grid is chosen: "${grid}"`);
   await shot(page, 'register-map');
+  // 清除: the point goes, and the grid and street it chose with it (none were chosen before)
+  await page.getByTestId('new-point').getByText('清除').click();
+  await page.getByTestId('new-point').waitFor({ state: 'detached' });
+  const after = (await page.getByTestId('new-grid').locator('xpath=ancestor-or-self::div[contains(@class,"el-select")][1]').textContent()).trim();
+  assert(!/网格\d/.test(after), `the grid is cleared with the point: "${after}"`);
   await page.context().close();
 });
 

@@ -120,6 +120,8 @@ export interface HistoryStep {
   to_stage: string | null;
   note: string;
   fields: Record<string, unknown> | null;
+  /** what the step recorded: unit_id and co_units (派遣/交办), reason, amount, rating, solved ... */
+  data?: Record<string, unknown> | null;
   attachments: (Attachment | string)[];
 }
 
