@@ -125,6 +125,9 @@ void LoadCalendar(App& app);
 /// locator), and who a signed-in account is to it (units, scope); handlers_cases.cpp.
 cases::Env CaseEnv(App& app);
 cases::Viewer CaseViewer(App& app, const org::Principal& p);
+/// The ids on the paths of the given units (each unit and those above it), sorted: a petition
+/// accusing one of them is hidden from the account (cases::Viewer::own_line).
+std::vector<int64_t> CaseOwnLine(store::Conn& c, const std::vector<int64_t>& units);
 /// Whether the account may read case id (case.read, and the case in its scope); reads c.
 bool SeesCase(store::Conn& c, const cases::Viewer& v, const org::Principal& p, int64_t id);
 void AddOpen311Routes(std::vector<Route>& r);

@@ -14,6 +14,31 @@ cases::Env CaseEnv(App& app) {
     return e;
 }
 
+namespace {
+/// The ids on a materialised path, root first: "/1/2/5/" -> 1, 2, 5.
+std::vector<int64_t> PathIds(const std::string& path) {
+    std::vector<int64_t> out;
+    for (size_t b = 1, e; (e = path.find('/', b)) != std::string::npos; b = e + 1)
+        if (e > b) out.push_back(std::stoll(path.substr(b, e - b)));
+    return out;
+}
+void SortUnique(std::vector<int64_t>& v) {
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+}  // namespace
+
+std::vector<int64_t> CaseOwnLine(store::Conn& c, const std::vector<int64_t>& units) {
+    std::vector<int64_t> out;
+    for (auto id : units)  // active or not: an account of a closed unit is still of it
+        if (auto u = store::FindOrg(c, id, core::Scope::All())) {
+            auto ids = PathIds(u->path);
+            out.insert(out.end(), ids.begin(), ids.end());
+        }
+    SortUnique(out);
+    return out;
+}
+
 cases::Viewer CaseViewer(App& app, const org::Principal& p) {
     cases::Viewer v;
     v.roles = p.roles;
@@ -23,28 +48,17 @@ cases::Viewer CaseViewer(App& app, const org::Principal& p) {
     // The dispatcher (supervisor) and leaders see every case; others their units' and scope's.
     v.dispatcher = p.Has(org::Perm::kCaseDispatch);
     v.all = p.scope.all || v.dispatcher || std::find(p.roles.begin(), p.roles.end(), "leader") != p.roles.end();
-    if (!v.dispatcher && !p.units.empty()) {  // the units a petition may accuse that this account belongs to
-        auto c = app.db.Read();
-        for (auto id : p.units) {  // active or not: an account of a closed unit is still of it
-            auto u = store::FindOrg(*c, id, core::Scope::All());
-            if (!u) continue;
-            for (size_t b = 1, e; (e = u->path.find('/', b)) != std::string::npos; b = e + 1)
-                if (e > b) v.own_line.push_back(std::stoll(u->path.substr(b, e - b)));
-        }
-        std::sort(v.own_line.begin(), v.own_line.end());
-        v.own_line.erase(std::unique(v.own_line.begin(), v.own_line.end()), v.own_line.end());
-    }
+    if (v.dispatcher) return v;  // sees every case and is hidden none (v.all)
+    auto c = app.db.Read();
+    // the units a petition may accuse that this account belongs to
+    v.own_line = CaseOwnLine(*c, p.units);
     if (!v.all) {  // exactly the data scope: a custom scope or a single unit is not widened to the units' subtrees
-        auto c = app.db.Read();
         v.prefixes = p.scope.subtrees;
         v.exact = p.scope.exact;
         v.scope_units = store::OrgUnitsUnder(*c, v.prefixes);
-        for (const auto& path : v.exact) {  // a path ends in its unit's id: "/1/2/"
-            size_t end = path.size() - 1, begin = path.rfind('/', end - 1) + 1;
-            v.scope_units.push_back(std::stoll(path.substr(begin, end - begin)));
-        }
-        std::sort(v.scope_units.begin(), v.scope_units.end());
-        v.scope_units.erase(std::unique(v.scope_units.begin(), v.scope_units.end()), v.scope_units.end());
+        for (const auto& path : v.exact)  // a path ends in its unit's id: "/1/2/"
+            if (auto ids = PathIds(path); !ids.empty()) v.scope_units.push_back(ids.back());
+        SortUnique(v.scope_units);
     }
     return v;
 }

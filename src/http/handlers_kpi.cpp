@@ -120,9 +120,10 @@ Result<Table> Compute(Ctx& ctx) {
     q.type = Query(ctx.req, "type").value_or("");
     if (auto s = MonthParam(ctx.req, "from", &q.from); !s) return s.error();
     if (auto s = MonthParam(ctx.req, "to", &q.to); !s) return s.error();
-    if (auto v = CaseViewer(ctx.app, *ctx.principal); !v.dispatcher && !v.own_line.empty()) {
+    if (!ctx.principal->Has(org::Perm::kCaseDispatch) && !ctx.principal->units.empty()) {  // as CaseViewer
         auto c = ctx.app.db.Read();
-        for (auto id : store::CaseSubjectsAmong(*c, v.own_line)) q.hidden_subjects.push_back(static_cast<int32_t>(id));
+        for (auto id : store::CaseSubjectsAmong(*c, CaseOwnLine(*c, ctx.principal->units)))
+            q.hidden_subjects.push_back(static_cast<int32_t>(id));
     }
     return ComputeFor(ctx.app, ctx.principal->scope, q);
 }

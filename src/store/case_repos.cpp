@@ -106,6 +106,13 @@ std::vector<Value> CaseValues(const CaseRow& c) {
             c.updated_at, c.version, Opt(c.subject_unit_id)};
 }
 
+// "1, 2, 3": ids for an IN list (integers, so no parameters needed).
+std::string IdList(const std::vector<int64_t>& ids) {
+    std::string out;
+    for (auto id : ids) out += (out.empty() ? "" : ", ") + std::to_string(id);
+    return out;
+}
+
 // "paths LIKE ? OR ...": a unit on the case's paths lies under one of the prefixes.
 std::string PathsUnder(const std::vector<std::string>& prefixes, std::vector<Value>* p) {
     std::string any;
@@ -206,21 +213,14 @@ Where BuildWhere(const CaseFilter& f, bool text_index, std::string filters = "")
         std::string pat = "%" + core::LikeEscape(f.q) + "%";
         for (int i = 0; i < 4; ++i) p->push_back(pat);
     }
-    if (!f.hidden_subjects.empty()) {
-        std::string ids;
-        for (auto id : f.hidden_subjects) ids += (ids.empty() ? "" : ", ") + std::to_string(id);
-        add("(subject_unit_id IS NULL OR subject_unit_id NOT IN (" + ids + "))");
-    }
+    if (!f.hidden_subjects.empty())
+        add("(subject_unit_id IS NULL OR subject_unit_id NOT IN (" + IdList(f.hidden_subjects) + "))");
     if (f.prefixes && f.scope_units && !f.prefixes->empty()) {
         // A case is in scope when a unit on its paths (location, lead unit, co-units) is under a
         // prefix. The org units under the prefixes are a union of subtrees, so for the location it
         // is enough that the street, community or grid is one of them. Each arm is an indexed
         // lookup; only cases with co-units (a partial index) have their paths read.
-        std::string in;
-        for (auto id : *f.scope_units) {
-            if (!in.empty()) in += ", ";
-            in += std::to_string(id);
-        }
+        std::string in = IdList(*f.scope_units);
         if (in.empty()) in = "NULL";
         // A petition is not seen for its place, only by the units it is assigned to (信訪: the
         // petitioner's complaint goes to whom handles it, not to every office of the street).
@@ -365,9 +365,7 @@ void UpdateCaseLight(Conn& c, int64_t id, const std::string& light, const std::s
 std::vector<int64_t> CaseSubjectsAmong(Conn& c, const std::vector<int64_t>& units) {
     std::vector<int64_t> out;
     if (units.empty()) return out;
-    std::string ids;
-    for (auto id : units) ids += (ids.empty() ? "" : ", ") + std::to_string(id);
-    for (const Row& r : c.Query("SELECT DISTINCT subject_unit_id FROM cases WHERE subject_unit_id IN (" + ids +
+    for (const Row& r : c.Query("SELECT DISTINCT subject_unit_id FROM cases WHERE subject_unit_id IN (" + IdList(units) +
                                 ") ORDER BY subject_unit_id"))
         out.push_back(r.Int(0));
     return out;
