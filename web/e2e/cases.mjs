@@ -49,6 +49,12 @@ async function pickOption(page, testid, text) {
   await item.dispose();
   return label;
 }
+/** Picks an org unit in an OrgSelect by typing part of its name (the list is searched on the server). */
+async function pickUnit(page, testid, typed, name) {
+  await page.getByTestId(testid).click();
+  await page.keyboard.type(typed);
+  await page.locator('.el-select-dropdown__item:visible', { hasText: name }).first().click();
+}
 /** A point inside one of the inspector's grids: the centre of its polygon's first ring's box. */
 async function pointInGrid(page) {
   const r = await api(page, 'GET', '/geo/areas?level=grid');
@@ -147,9 +153,7 @@ test('ducha.staff finds it in the queue (or the list) and dispatches it to 春�
     await page.getByTestId(btn).click();
   }
   await page.getByTestId('action-dialog').waitFor();
-  await page.getByTestId('action-unit').click();
-  await page.keyboard.type('春柳');
-  await page.locator('.el-select-dropdown__item:visible', { hasText: '春柳街道' }).first().click();
+  await pickUnit(page, 'action-unit', '春柳', '春柳街道');
   await page.getByTestId('action-submit').click();
   await page.getByTestId('action-dialog').waitFor({ state: 'hidden' });
   const c = await api(page, 'GET', `/cases/${state.caseId}`);
@@ -220,9 +224,7 @@ test('ducha.staff registers a petition on the desktop form (登记): a bad ID nu
   await page.getByTestId('new-reporter-name').fill('李建国');
   await page.getByTestId('new-reporter-phone').fill('13900001111');
   await page.getByTestId('new-reporter-id').fill('110105194912310021');
-  await page.getByTestId('new-subject').click();
-  await page.keyboard.type('住建');
-  await page.locator('.el-select-dropdown__item:visible', { hasText: '区住建局' }).first().click();
+  await pickUnit(page, 'new-subject', '住建', '区住建局');
   const before = (await api(page, 'GET', '/cases?type=petition&per_page=1')).body.total;
   await page.getByTestId('new-submit').click();
   await page.locator('.el-form-item__error', { hasText: '校验位不符' }).waitFor();
@@ -272,9 +274,7 @@ test('登记并继续 keeps the clerk on an empty form of the same type; the map
   await pickOption(page, 'new-major');
   await pickOption(page, 'new-minor');
   await page.getByTestId('new-description').fill('市民来电反映路灯不亮。（测试数据）');
-  await page.getByTestId('new-street').click();
-  await page.keyboard.type('春柳');
-  await page.locator('.el-select-dropdown__item:visible', { hasText: '春柳街道' }).first().click();
+  await pickUnit(page, 'new-street', '春柳', '春柳街道');
   await page.getByTestId('new-submit-next').click();
   await page.locator('.el-message--success', { hasText: '已登记' }).waitFor();
   await settle(page);
