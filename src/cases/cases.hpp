@@ -37,6 +37,13 @@ struct Stage {
     std::optional<Limit> limit;
     bool closed = false;  // entering it closes the case
 };
+/// A field of an action's form whose value is one of a fixed list (信訪 受理告知's 告知方式, the
+/// basis of 不予受理): the request gives the option's code as fields.<key>.
+struct Choice {
+    std::string key, name;
+    std::vector<std::pair<std::string, std::string>> options;  // code, name
+    const std::string* NameOf(const std::string& code) const;
+};
 struct Action {
     std::string code, name;
     std::vector<std::string> from;
@@ -44,6 +51,7 @@ struct Action {
     std::string fail_to;    // verify with fields.passed = false
     std::string reopen_to;  // rate with solved = false
     std::vector<std::string> roles, required;
+    std::vector<Choice> choices;
 };
 struct Category {
     std::string code, name, kind, standard, major, major_name;

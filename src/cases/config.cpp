@@ -17,7 +17,7 @@ using core::Error;
 const std::set<std::string> kActionCodes = {
     "register", "dispatch", "sign",   "handle",         "verify",        "close",  "rate",
     "return",   "reassign", "suspend", "resume",        "extend",        "extend_approve",
-    "extend_reject", "rework", "merge", "supervise",    "reply",         "review", "recheck"};
+    "extend_reject", "rework", "merge", "supervise",    "reply",         "review", "recheck", "decline"};
 const std::set<std::string> kRequirable = {"note",   "attachments", "unit_id", "co_units", "reason",
                                            "workdays", "rating",     "solved",  "target_id"};
 const std::set<std::string> kUnits = {"hours", "workdays", "days"};
@@ -109,6 +109,12 @@ std::optional<Limit> CaseType::LimitFor(const std::string& stage, const std::str
     return std::nullopt;
 }
 
+const std::string* Choice::NameOf(const std::string& code) const {
+    for (auto& [c, n] : options)
+        if (c == code) return &n;
+    return nullptr;
+}
+
 Json CaseType::ToJson() const {
     auto limit_json = [](const Limit& l) { return Json{{"unit", l.unit}, {"normal", l.normal}, {"urgent", l.urgent}}; };
     Json st = Json::array();
@@ -121,6 +127,15 @@ Json CaseType::ToJson() const {
     Json ac = Json::array();
     for (auto& a : actions) {
         Json o = {{"code", a.code}, {"name", a.name}, {"from", a.from}, {"roles", a.roles}, {"requires", a.required}};
+        if (!a.choices.empty()) {
+            Json ch = Json::object();
+            for (auto& c : a.choices) {
+                Json opts = Json::array();
+                for (auto& [code, name] : c.options) opts.push_back({{"code", code}, {"name", name}});
+                ch[c.key] = {{"name", c.name}, {"options", opts}};
+            }
+            o["choices"] = ch;
+        }
         if (!a.to.empty()) o["to"] = a.to;
         if (!a.fail_to.empty()) o["fail_to"] = a.fail_to;
         if (!a.reopen_to.empty()) o["reopen_to"] = a.reopen_to;
@@ -249,7 +264,7 @@ Result<CaseType> ParseCaseType(const Json& j, const std::string& source_name) {
         if (!a.is_object()) return P.Err(key, "must be an object");
         for (auto& [k, v] : a.items())
             if (k != "code" && k != "name" && k != "from" && k != "to" && k != "fail_to" && k != "reopen_to" &&
-                k != "roles" && k != "requires")
+                k != "roles" && k != "requires" && k != "choices")
                 return P.Err(key + "." + k, "unknown key");
         Action ac;
         TRY(P.Str(a, key, "code", &ac.code));
@@ -276,6 +291,38 @@ Result<CaseType> ParseCaseType(const Json& j, const std::string& source_name) {
             for (size_t k = 0; k < ac.required.size(); ++k)
                 if (!kRequirable.count(ac.required[k]) && ac.required[k].rfind("fields.", 0) != 0)
                     return P.Err(key + ".requires[" + std::to_string(k) + "]", "unknown field '" + ac.required[k] + "'");
+        }
+        if (a.contains("choices")) {
+            // {"notice": {"name": "告知方式", "options": [{"code": "written", "name": "书面告知"}, ...]}}
+            if (!a["choices"].is_object()) return P.Err(key + ".choices", "must be an object field -> {name, options}");
+            for (auto& [ck, cj] : a["choices"].items()) {
+                std::string ckey = key + ".choices." + ck;
+                if (ck.empty() || ck.size() > 40 || ck.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string::npos)
+                    return P.Err(ckey, "a choice's key must be lower-case letters and _");
+                if (kRequirable.count(ck) || ck == "passed") return P.Err(ckey, "'" + ck + "' is a field of its own, not a choice");
+                if (!cj.is_object()) return P.Err(ckey, "must be an object {name, options}");
+                for (auto& [kk, v] : cj.items())
+                    if (kk != "name" && kk != "options") return P.Err(ckey + "." + kk, "unknown key");
+                Choice ch;
+                ch.key = ck;
+                TRY(P.Str(cj, ckey, "name", &ch.name));
+                if (!cj.contains("options") || !cj["options"].is_array() || cj["options"].empty())
+                    return P.Err(ckey + ".options", "missing: a non-empty array of {code, name}");
+                std::set<std::string> seen;
+                for (size_t k = 0; k < cj["options"].size(); ++k) {
+                    const Json& o = cj["options"][k];
+                    std::string okey = ckey + ".options[" + std::to_string(k) + "]";
+                    if (!o.is_object()) return P.Err(okey, "must be an object {code, name}");
+                    for (auto& [kk, v] : o.items())
+                        if (kk != "code" && kk != "name") return P.Err(okey + "." + kk, "unknown key");
+                    std::string oc, on;
+                    TRY(P.Str(o, okey, "code", &oc));
+                    TRY(P.Str(o, okey, "name", &on));
+                    if (!seen.insert(oc).second) return P.Err(okey + ".code", "duplicate option " + oc);
+                    ch.options.emplace_back(oc, on);
+                }
+                ac.choices.push_back(std::move(ch));
+            }
         }
         t.actions.push_back(ac);
     }

@@ -166,8 +166,10 @@ Json WatchEntry(int64_t id, std::optional<TimePoint> at) {
     return Json::array({id, at ? Json(FormatUtc(*at)) : Json()});
 }
 
+/// `choices`: the action's fixed-list fields, whose codes the event keeps as they are (a code is no
+/// one's personal data); every other text field is kept as its digest.
 void Record(store::WriteTx& tx, const store::CaseRow& r, const std::string& action, const std::string& from,
-            const std::string& to, const std::string& note, Json data) {
+            const std::string& to, const std::string& note, Json data, const std::vector<Choice>* choices = nullptr) {
     store::CaseStepRow s;
     s.case_id = r.id;
     s.seq = store::NextCaseStepSeq(tx.conn(), r.id);
@@ -193,7 +195,10 @@ void Record(store::WriteTx& tx, const store::CaseRow& r, const std::string& acti
     if (data.contains("reason") && data["reason"].is_string()) payload["reason"] = digest(data["reason"].get<std::string>());
     if (data.contains("fields") && data["fields"].is_object()) {
         Json f = Json::object();
-        for (auto& [k, v] : data["fields"].items()) f[k] = v.is_string() ? digest(v.get<std::string>()) : v;
+        auto is_choice = [&](const std::string& k) {
+            return choices && std::any_of(choices->begin(), choices->end(), [&](const Choice& c) { return c.key == k; });
+        };
+        for (auto& [k, v] : data["fields"].items()) f[k] = v.is_string() && !is_choice(k) ? digest(v.get<std::string>()) : v;
         payload["fields"] = f;
     }
     tx.Emit("case." + action, "case", r.id, payload);
@@ -688,6 +693,15 @@ Result<Json> ApplyAction(store::WriteTx& tx, int64_t id, const std::string& acti
     if (!target) return target.error();
     if (body.contains("fields") && !body["fields"].is_object()) return Error::Validation("fields", "fields must be an object");
     Json fields = body.contains("fields") ? body["fields"] : Json::object();
+    for (const Choice& ch : a->choices) {
+        if (!fields.contains(ch.key) || fields[ch.key].is_null()) continue;
+        const Json& val = fields[ch.key];
+        if (!val.is_string() || !ch.NameOf(val.get<std::string>())) {
+            std::string codes;
+            for (auto& [oc, on] : ch.options) codes += (codes.empty() ? "" : ", ") + oc + " (" + on + ")";
+            return Error::Validation("fields." + ch.key, "fields." + ch.key + " (" + ch.name + ") must be one of: " + codes, "invalid_choice");
+        }
+    }
     for (auto& req : a->required) {
         bool missing = false;
         if (req == "note") missing = note.empty();
@@ -820,11 +834,11 @@ Result<Json> ApplyAction(store::WriteTx& tx, int64_t id, const std::string& acti
     // the rule table, where a stage hands the case to dispatch and no unit was chosen
     if (code == "register" && t->auto_dispatch_after == "register" && !*unit) {
         RebuildPaths(c, r);
-        Record(tx, r, code, from, r.stage, note, data);
+        Record(tx, r, code, from, r.stage, note, data, &a->choices);
         TryAutoDispatch(tx, r, *t, cal);
     } else {
         RebuildPaths(c, r);
-        Record(tx, r, code, from, r.stage, note, data);
+        Record(tx, r, code, from, r.stage, note, data, &a->choices);
     }
     r.updated_at = tx.now();
     auto next = Relight(r, now);

@@ -50,6 +50,8 @@ const DemoCase kDemoCases[] = {
     {"enterprise", "Q0203", "企业反映流动资金贷款难"},
     {"enterprise", "Q0301", "企业技改项目审批进度慢"},
     {"enterprise", "Q0401", "企业门前道路需要修缮"},
+    // last, so that the cases above keep their places: a letter the office declines (不予受理)
+    {"petition", "P0301", "不服劳动争议仲裁裁决，要求撤销裁决并赔偿"},
 };
 
 core::Json Step(const char* action, core::Json body = core::Json::object()) {
@@ -131,14 +133,17 @@ void SeedDemoCases(store::Pipeline& pipeline, store::Database& db) {
             else if (t == "hotline")
                 path = {Step("dispatch", {{"unit_id", fallback}}), Step("sign"), Step("handle", {{"note", "已办理并答复市民（演示数据）"}}),
                         Step("rate", {{"rating", 5}, {"solved", true}})};
+            else if (t == "petition" && std::string(d.category) == "P0301")  // 涉法涉诉: to the courts
+                path = {Step("decline", {{"fields", {{"basis", "legal_channel"}, {"notice", "written"}}},
+                                         {"note", "该事项属劳动争议仲裁裁决，已书面告知信访人依法向人民法院提起诉讼（演示数据）"}})};
             else if (t == "petition")
-                path = {Step("register", {{"unit_id", fallback}}), Step("handle", {{"note", "已调查核实（演示数据）"}}),
-                        Step("reply", {{"note", "已书面答复（演示数据）"}})};
+                path = {Step("register", {{"unit_id", fallback}, {"fields", {{"notice", "written"}}}}),
+                        Step("handle", {{"note", "已调查核实（演示数据）"}}), Step("reply", {{"note", "已书面答复（演示数据）"}})};
             else
                 path = {Step("dispatch", {{"unit_id", fallback}}), Step("handle", {{"note", "已协调解决（演示数据）"}}),
                         Step("reply", {{"note", "已向企业反馈（演示数据）"}}), Step("rate", {{"rating", 5}, {"solved", true}})};
             // Cases stop at different points: some new, some in handling, some closed.
-            size_t steps = static_cast<size_t>(i % (path.size() + 1));
+            size_t steps = path.size() == 1 ? 1 : static_cast<size_t>(i % (path.size() + 1));
             for (size_t k = 0; k < steps; ++k) {
                 auto res = cases::ApplyAction(tx, id, path[k]["action"].get<std::string>(), path[k]["body"], all, env);
                 (void)res;  // a step the case has passed already (auto-dispatched) is skipped

@@ -353,8 +353,20 @@ class CasesSuite(dt.Suite):
         eq(c["stage"], "accept", "登记: waiting for 受理告知")
         eq(c["stage_due_at"], "2026-10-15T16:00:00.000Z", "15 calendar days")
         check(cid in [q["id"] for q in expect_status(self.sup.get("/api/v1/case-queue?type=petition"), 200).json()["items"]], "queued")
-        c = self.act(self.sup, cid, "register", {"unit_id": self.chunliu_id})
+        # 受理告知 says how the petitioner was told: one of the configured 告知方式, required
+        before = self.case(cid)
+        expect_error(self.sup.post("/api/v1/cases/%d/actions/register" % cid, {"unit_id": self.chunliu_id}), 422,
+                     field="fields.notice", code="required")
+        expect_error(self.sup.post("/api/v1/cases/%d/actions/register" % cid,
+                                   {"unit_id": self.chunliu_id, "fields": {"notice": "wechat"}}), 422,
+                     field="fields.notice", code="invalid_choice")
+        expect_error(self.sup.post("/api/v1/cases/%d/actions/register" % cid,
+                                   {"unit_id": self.chunliu_id, "fields": {"notice": 1}}), 422, field="fields.notice")
+        self.unchanged(cid, before, "no 受理告知 without a valid 告知方式")
+        c = self.act(self.sup, cid, "register", {"unit_id": self.chunliu_id, "fields": {"notice": "written"}})
         eq((c["stage"], c["stage_due_at"]), ("handle", "2026-11-29T16:00:00.000Z"), "60 calendar days to handle")
+        step = self.case(cid)["history"][-1]
+        eq((step["action_name"], step["fields"]), ("受理告知", {"notice": "written"}), "the 告知方式 is in the history")
         expect_error(self.chunliu.post("/api/v1/cases/%d/actions/extend" % cid, {"workdays": 31, "reason": "x"}), 422, field="workdays")
         self.act(self.chunliu, cid, "extend", {"workdays": 30, "reason": "案情复杂"})
         c = self.act(self.sup, cid, "extend_approve")
@@ -371,6 +383,50 @@ class CasesSuite(dt.Suite):
         eq(c["stage"], "recheck", "复核")
         c = self.act(self.sup, cid, "reply", {"note": "复核意见"})
         eq(c["status"], "closed", "closed after 复核")
+
+    def test_petition_declined(self):
+        """不予受理: the office decides within the 15 days not to accept a petition, on one of the
+        configured grounds, and says how the petitioner was told; the case closes with no unit."""
+        c = self.create({"type": "petition", "category": "P0301", "description": "不服仲裁裁决，要求撤销。（测试数据）",
+                         "street_id": self.chunliu_id})
+        cid = c["id"]
+        check("decline" in c["actions"], "offered at 受理告知: %r" % c["actions"])
+        pt = expect_status(self.sup.get("/api/v1/case-types/petition"), 200).json()
+        decline = [a for a in pt["actions"] if a["code"] == "decline"][0]
+        eq((decline["name"], sorted(decline["choices"]), decline["requires"]),
+           ("不予受理", ["basis", "notice"], ["fields.basis", "fields.notice", "note"]), "configured")
+        check("legal_channel" in [o["code"] for o in decline["choices"]["basis"]["options"]], "grounds listed")
+        before = self.case(cid)
+        ok = {"fields": {"basis": "legal_channel", "notice": "written"}, "note": "已书面告知信访人依法向人民法院起诉"}
+        for body, field, code in (
+                ({"fields": {"notice": "written"}, "note": "x"}, "fields.basis", "required"),
+                ({"fields": {"basis": "legal_channel"}, "note": "x"}, "fields.notice", "required"),
+                ({"fields": {"basis": "legal_channel", "notice": "written"}}, "note", "required"),
+                ({"fields": {"basis": "no_reason", "notice": "written"}, "note": "x"}, "fields.basis", "invalid_choice"),
+                ({"fields": {"basis": ["legal_channel"], "notice": "written"}, "note": "x"}, "fields.basis", "invalid_choice")):
+            expect_error(self.sup.post("/api/v1/cases/%d/actions/decline" % cid, body), 422, field=field, code=code, msg=str(body))
+        # the staff of a street may not decide it, and a reader may not see it
+        expect_error(self.chunliu.post("/api/v1/cases/%d/actions/decline" % cid, ok), 404)
+        self.unchanged(cid, before, "nothing declined by a refused request")
+        c = self.act(self.sup, cid, "decline", ok)
+        eq((c["stage"], c["status"], c["lead_unit_id"]), ("declined", "closed", None), "closed without a unit")
+        # 复查/复核 review a handling opinion: a petition never accepted has none
+        eq(c["actions"], [], "nothing more to do")
+        check(c["closed_at"] is not None and c["registered_at"] is None, "closed, never 受理")
+        step = self.case(cid)["history"][-1]
+        eq((step["action"], step["action_name"], step["fields"]), ("decline", "不予受理", ok["fields"]), "history")
+        # the event keeps the codes (no one's personal data) and the note's digest only
+        ev = [e for e in expect_status(self.auditor.get("/api/v1/events?object_type=case&object_id=%d" % cid), 200).json()["items"]
+              if e["action"] == "case.decline"]
+        eq(len(ev), 1, "one case.decline event")
+        eq((ev[0]["payload"]["fields"], sorted(ev[0]["payload"]["note"])), (ok["fields"], ["chars", "sha256"]), "event payload")
+        # decided once: a closed case is not declined again, nor accepted
+        expect_error(self.sup.post("/api/v1/cases/%d/actions/decline" % cid, ok), 409, code="wrong_stage")
+        expect_error(self.sup.post("/api/v1/cases/%d/actions/register" % cid,
+                                   {"unit_id": self.chunliu_id, "fields": {"notice": "written"}}), 409, code="wrong_stage")
+        # other types have no 不予受理
+        h = self.create({"type": "hotline", "category": "H0101", "description": "咨询。（测试数据）"})
+        expect_error(self.sup.post("/api/v1/cases/%d/actions/decline" % h["id"], ok), 404)
 
     def new_account(self, username, body):
         return dt.new_account(self.srv, self.admin, username, body)
@@ -399,7 +455,7 @@ class CasesSuite(dt.Suite):
         expect_error(self.chunliu.get("/api/v1/cases/%d" % cid), 404)
         eq(self.petition_kpis(self.chunliu), kpi_before, "not counted for its place")
         check(self.listed(self.leader, cid) and self.listed(self.sup, cid), "the leader and the petition office see it")
-        self.act(self.sup, cid, "register", {"unit_id": self.chunliu_id})
+        self.act(self.sup, cid, "register", {"unit_id": self.chunliu_id, "fields": {"notice": "written"}})
         check(self.listed(self.chunliu, cid), "listed for the lead unit")
         self.case(cid, self.chunliu)
         eq(self.petition_kpis(self.chunliu), kpi_before + 1, "counted for the lead unit")
@@ -422,12 +478,14 @@ class CasesSuite(dt.Suite):
         eq(self.case(pid)["history"][0]["action_name"], "登记", "a letter the office takes in is 登记, not 上报")
         # never passed to the accused community, nor with it as a co-unit
         before = self.case(pid)
-        expect_error(self.sup.post("/api/v1/cases/%d/actions/register" % pid, {"unit_id": c1}), 422,
+        told = {"notice": "written"}
+        expect_error(self.sup.post("/api/v1/cases/%d/actions/register" % pid, {"unit_id": c1, "fields": told}), 422,
                      field="unit_id", code="subject_unit")
         expect_error(self.sup.post("/api/v1/cases/%d/actions/register" % pid,
-                                   {"unit_id": self.chunliu_id, "co_units": [c1]}), 422, field="co_units[0]", code="subject_unit")
+                                   {"unit_id": self.chunliu_id, "co_units": [c1], "fields": told}), 422,
+                     field="co_units[0]", code="subject_unit")
         self.unchanged(pid, before, "refused to the subject")
-        self.act(self.sup, pid, "register", {"unit_id": self.malan_id})
+        self.act(self.sup, pid, "register", {"unit_id": self.malan_id, "fields": {"notice": "online"}})
         check(self.listed(self.malan, pid), "the lead unit sees it")
         before = self.case(pid)
         expect_error(self.sup.post("/api/v1/cases/%d/actions/reassign" % pid, {"unit_id": c1}), 422,

@@ -140,6 +140,41 @@ TEST(CaseConfig, MissingLimitAndBadValuesNamed) {
     EXPECT_EQ(ErrorOf(j).field, "categories[0].children[0].code");
 }
 
+TEST(CaseConfig, ChoicesParseRoundTripAndBadOnesAreNamed) {
+    // 信訪: 受理告知 and 不予受理 say how the petitioner was told; 不予受理 says on what ground
+    auto petition = Registry::Shipped()->Get("petition");
+    const Action* decline = petition->FindAction("decline");
+    ASSERT_NE(decline, nullptr);
+    EXPECT_EQ(decline->to, "declined");
+    EXPECT_TRUE(petition->FindStage("declined")->closed);
+    ASSERT_EQ(decline->choices.size(), 2u);
+    EXPECT_EQ(decline->choices[0].key, "basis");
+    ASSERT_NE(decline->choices[0].NameOf("legal_channel"), nullptr);
+    EXPECT_EQ(*decline->choices[0].NameOf("legal_channel"), "应通过诉讼、仲裁、行政复议等法定途径解决");
+    EXPECT_EQ(decline->choices[0].NameOf("nonsense"), nullptr);
+    EXPECT_EQ(petition->FindAction("register")->choices.at(0).key, "notice");
+    auto again = ParseCaseType(petition->ToJson(), "round-trip");
+    ASSERT_TRUE(again.ok()) << again.error().message;
+    EXPECT_EQ(again->FindAction("decline")->choices[1].options, decline->choices[1].options);
+
+    Json j = Minimal();
+    j["actions"][1]["choices"] = {{"why", {{"name", "原因"}, {"options", {{{"code", "a"}, {"name", "甲"}}}}}}};
+    ASSERT_TRUE(ParseCaseType(j, "t.json").ok());
+    j["actions"][1]["choices"]["why"]["options"] = Json::array();
+    EXPECT_EQ(ErrorOf(j).field, "actions[1].choices.why.options");
+    j["actions"][1]["choices"]["why"]["options"] = {{{"code", "a"}, {"name", "甲"}}, {{"code", "a"}, {"name", "乙"}}};
+    EXPECT_EQ(ErrorOf(j).field, "actions[1].choices.why.options[1].code");
+    j["actions"][1]["choices"]["why"]["options"] = {{{"code", "a"}, {"label", "甲"}}};
+    EXPECT_EQ(ErrorOf(j).field, "actions[1].choices.why.options[0].label");
+    j = Minimal();
+    j["actions"][1]["choices"] = {{"reason", {{"name", "原因"}, {"options", {{{"code", "a"}, {"name", "甲"}}}}}}};
+    EXPECT_EQ(ErrorOf(j).field, "actions[1].choices.reason");  // a field of its own
+    j["actions"][1]["choices"] = {{"Why", {{"name", "原因"}, {"options", {{{"code", "a"}, {"name", "甲"}}}}}}};
+    EXPECT_EQ(ErrorOf(j).field, "actions[1].choices.Why");
+    j["actions"][1]["choices"] = Json::array();
+    EXPECT_EQ(ErrorOf(j).field, "actions[1].choices");
+}
+
 // A hotline order taken on Wednesday 30 September 2026 at 15:00: National Day runs 1-7 October,
 // Saturday 10 October is a working day.
 TEST(CaseTime, HandlingDeadlineAcrossNationalDay) {

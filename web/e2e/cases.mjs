@@ -254,6 +254,11 @@ test('ducha.staff registers a petition on the desktop form (登记): a bad ID nu
   await page.keyboard.press('Control+A');
   await page.keyboard.type('春柳');
   await page.locator('.el-select-dropdown__item:visible', { hasText: '春柳街道' }).first().click();
+  // 告知方式 is required: the dialog says so before sending anything
+  await page.getByTestId('action-submit').click();
+  const dialog = page.getByTestId('action-dialog');
+  await dialog.locator('.el-form-item__error', { hasText: '请选择告知方式' }).waitFor();
+  await dialog.getByTestId('action-choice-notice').getByText('书面告知', { exact: true }).click();
   await shot(page, 'register-accept');
   await page.getByTestId('action-submit').click();
   await page.getByTestId('action-dialog').waitFor({ state: 'hidden' });
@@ -261,6 +266,47 @@ test('ducha.staff registers a petition on the desktop form (登记): a bad ID nu
   assertEq((await page.getByTestId('case-lead-unit').textContent()).trim(), '春柳街道', 'passed to the street');
   const history = await page.getByTestId('case-history').textContent();
   assert(history.includes('主办单位：春柳街道') && history.includes('登记'), `the history says where it went: ${history}`);
+  assert(history.includes('告知方式：书面告知'), `the history says how the petitioner was told: ${history}`);
+  const accepted = (await page.getByTestId('case-decision').locator('..').textContent()).trim();
+  assert(accepted.includes('已受理') && accepted.includes('告知方式：书面告知'), `受理情况: ${accepted}`);
+  await page.context().close();
+});
+
+test('不予受理: the petition office declines a letter on a stated ground; the case closes with no unit', async () => {
+  await ensureSupervisor(server, BIN);
+  const page = await as('ducha.staff');
+  await page.goto('/cases');
+  await settle(page);
+  const made = await api(page, 'POST', '/cases', { type: 'petition', category: 'P0301', description: '不服法院判决，要求重新审理。（测试数据）' });
+  assertEq(made.status, 201, 'a letter registered');
+  await page.goto(`/cases/${made.body.id}`);
+  await page.getByTestId('case-number').waitFor();
+  await settle(page);
+  assert((await page.getByTestId('case-decision').textContent()).includes('待受理告知'), 'pending before the decision');
+  await page.getByTestId('act-decline').click();
+  const dialog = page.getByTestId('action-dialog');
+  await dialog.waitFor();
+  await page.getByTestId('action-submit').click();
+  await dialog.locator('.el-form-item__error', { hasText: '请选择不予受理依据' }).waitFor();
+  await dialog.getByTestId('action-choice-basis').getByText('应通过诉讼、仲裁、行政复议等法定途径解决').click();
+  await dialog.locator('.el-form-item__error', { hasText: '请选择不予受理依据' }).waitFor({ state: 'detached' });
+  await dialog.getByTestId('action-choice-notice').getByText('当场书面答复', { exact: true }).click();
+  await page.getByTestId('action-note').fill('已当场书面告知信访人依法申请再审。');
+  await shot(page, 'petition-decline');
+  await page.getByTestId('action-submit').click();
+  await dialog.waitFor({ state: 'hidden' });
+  await settle(page);
+  const after = await api(page, 'GET', `/cases/${made.body.id}`);
+  assertEq([after.body.stage, after.body.status, after.body.lead_unit_id], ['declined', 'closed', null], 'closed without a unit');
+  assertEq(after.body.actions, [], 'no 复查/复核 of a petition never accepted');
+  const steps = await page.locator('[data-testid=case-steps] .el-step__title').allTextContents();
+  assertEq(steps.map((x) => x.trim()), ['受理告知', '不予受理'], 'the steps it took');
+  const history = await page.getByTestId('case-history').textContent();
+  assert(history.includes('不予受理') && history.includes('不予受理依据：应通过诉讼、仲裁、行政复议等法定途径解决') &&
+    history.includes('告知方式：当场书面答复') && history.includes('已当场书面告知信访人依法申请再审。'), `the history: ${history}`);
+  const decided = (await page.getByTestId('case-decision').locator('..').textContent()).trim();
+  assert(decided.includes('不予受理') && decided.includes('不予受理依据：应通过诉讼'), `受理情况: ${decided}`);
+  await shot(page, 'petition-declined');
   await page.context().close();
 });
 

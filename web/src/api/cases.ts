@@ -29,6 +29,13 @@ export interface ActionDef {
   required?: string[];
   fields?: string[];
   fail_to?: string;
+  /** Fields whose value is one of a fixed list, given as fields.<key> (信访 受理告知's 告知方式, 不予受理's ground). */
+  choices?: Record<string, ChoiceDef>;
+}
+
+export interface ChoiceDef {
+  name: string;
+  options: { code: string; name: string }[];
 }
 export interface CategoryDef {
   code: string;

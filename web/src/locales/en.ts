@@ -594,6 +594,7 @@ export default {
         reply: 'Case answered',
         review: 'Case reviewed',
         recheck: 'Case rechecked',
+        decline: 'Petition not accepted',
         verify: 'Case verified',
         rework: 'Case sent for rework',
         accept: 'Case accepted',

@@ -593,6 +593,7 @@ export default {
         reply: '案件答复',
         review: '案件复查',
         recheck: '案件复核',
+        decline: '信访不予受理',
         verify: '案件核查',
         rework: '案件返工',
         accept: '案件受理',

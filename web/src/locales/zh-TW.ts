@@ -593,6 +593,7 @@ export default {
         reply: '案件答覆',
         review: '案件複查',
         recheck: '案件複核',
+        decline: '信訪不予受理',
         verify: '案件核查',
         rework: '案件返工',
         accept: '案件受理',

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   actionBody,
+  caseSteps,
+  choiceTexts,
+  petitionDecision,
   queueAction,
   forwardAction,
   dialogFieldOf,
@@ -236,6 +239,83 @@ describe('action dialogs', () => {
     expect(actionBody(dialogSpec('dispatch'), f, 3)).toEqual({ version: 3, unit_id: 30, co_units: [31], note: '请尽快' });
     const v = { ...emptyForm(), passed: false, photos: ['ab'] };
     expect(actionBody(dialogSpec('verify', null, 'urban'), v, 7)).toEqual({ version: 7, fields: { passed: false }, attachments: ['ab'] });
+  });
+  // 信访 不予受理, as the shipped configuration serves it (abridged)
+  const DECLINE = {
+    code: 'decline',
+    name: '不予受理',
+    requires: ['fields.basis', 'fields.notice', 'note'],
+    choices: {
+      basis: { name: '不予受理依据', options: [{ code: 'legal_channel', name: '应通过诉讼、仲裁、行政复议等法定途径解决' }, { code: 'other', name: '其他' }] },
+      notice: { name: '告知方式', options: [{ code: 'written', name: '书面告知' }, { code: 'online', name: '网上信访平台告知' }] },
+    },
+  };
+  const PETITION = { code: 'petition', name: '信访', stages: [], categories: [], actions: [DECLINE] } as unknown as CaseType;
+  it('offers the configured choices, required where the configuration says, and sends them as fields', () => {
+    const s = dialogSpec('decline', DECLINE);
+    expect(s.fields).toEqual(['note']);
+    expect(s.required).toEqual(['note']);
+    expect(s.choices?.map((c) => [c.key, c.name, c.required, c.options.length])).toEqual([
+      ['basis', '不予受理依据', true, 2],
+      ['notice', '告知方式', true, 2],
+    ]);
+    const f = emptyForm();
+    expect(missingField(s, f)).toBe('fields.basis');
+    f.choices.basis = 'legal_channel';
+    expect(missingField(s, f)).toBe('fields.notice');
+    f.choices.notice = 'written';
+    expect(missingField(s, f)).toBe('note');
+    f.note = '已告知依法起诉';
+    expect(missingField(s, f)).toBeNull();
+    expect(actionBody(s, f, 2)).toEqual({ version: 2, fields: { basis: 'legal_channel', notice: 'written' }, note: '已告知依法起诉' });
+    // a choice the configuration does not require may be left out
+    const optional = dialogSpec('decline', { ...DECLINE, requires: ['note'] });
+    expect(optional.choices?.every((c) => !c.required)).toBe(true);
+    expect(actionBody(optional, { ...emptyForm(), note: 'x' }, 1)).toEqual({ version: 1, note: 'x' });
+    // without choices the spec has none, and the rest is as before
+    expect(dialogSpec('sign').choices).toBeUndefined();
+  });
+  it('names a refused choice at its field, and shows a step’s choices by name', () => {
+    const s = dialogSpec('decline', DECLINE);
+    expect(dialogFieldOf('fields.notice', s)).toBe('fields.notice');
+    expect(dialogFieldOf('fields.notice')).toBeNull();
+    expect(choiceTexts(PETITION, 'decline', { basis: 'legal_channel', notice: 'written' })).toEqual([
+      '不予受理依据：应通过诉讼、仲裁、行政复议等法定途径解决',
+      '告知方式：书面告知',
+    ]);
+    // a code no longer configured is shown as stored; other actions and fields add nothing
+    expect(choiceTexts(PETITION, 'decline', { notice: 'fax' })).toEqual(['告知方式：fax']);
+    expect(choiceTexts(PETITION, 'reply', { notice: 'written' })).toEqual([]);
+    expect(choiceTexts(PETITION, 'decline', null)).toEqual([]);
+  });
+  it('reads a petition’s 受理 decision from its last register or decline step', () => {
+    const step = (seq: number, action: string, fields: Record<string, unknown> | null = null) =>
+      ({ seq, at: `2026-10-0${seq}T02:00:00Z`, actor: null, action, action_name: action, from_stage: null, to_stage: null, note: '', fields, attachments: [] });
+    expect(petitionDecision(PETITION, [step(1, 'create')])).toEqual({ state: 'pending', details: [] });
+    expect(petitionDecision(PETITION, undefined)).toEqual({ state: 'pending', details: [] });
+    const declined = petitionDecision(PETITION, [step(2, 'decline', { basis: 'other', notice: 'online' }), step(1, 'create')]);
+    expect(declined).toEqual({ state: 'declined', at: '2026-10-02T02:00:00Z', details: ['不予受理依据：其他', '告知方式：网上信访平台告知'] });
+    // returned by the unit and accepted again: the last decision counts
+    const again = petitionDecision(PETITION, [step(1, 'create'), step(2, 'register', { notice: 'written' }), step(3, 'return'), step(4, 'register')]);
+    expect([again.state, again.at]).toEqual(['accepted', '2026-10-04T02:00:00Z']);
+  });
+  it('steps through the stages a case went through, then those still ahead', () => {
+    const P = {
+      stages: ['accept', 'handle', 'reply', 'done', 'declined', 'review', 'recheck'].map((code) => ({ code, name: code, closed: code === 'done' || code === 'declined' })),
+    } as unknown as CaseType;
+    const step = (seq: number, to_stage: string) => ({ seq, at: '', actor: null, action: 'x', action_name: 'x', from_stage: null, to_stage, note: '', fields: null, attachments: [] });
+    const codes = (c: Parameters<typeof caseSteps>[1]) => caseSteps(P, c).map((s) => s.code);
+    expect(codes({ stage: 'accept', status: 'open', history: [step(1, 'accept')] })).toEqual(['accept', 'handle', 'reply', 'done']);
+    expect(codes({ stage: 'declined', status: 'closed', history: [step(2, 'declined'), step(1, 'accept')] })).toEqual(['accept', 'declined']);
+    const path = ['accept', 'handle', 'reply', 'done', 'review', 'done'].map((s, i) => step(i + 1, s));
+    expect(codes({ stage: 'done', status: 'closed', history: path })).toEqual(['accept', 'handle', 'reply', 'done', 'review']);
+    expect(codes({ stage: 'done', status: 'closed', history: path.slice(0, 4) })).toEqual(['accept', 'handle', 'reply', 'done']);
+    // in 复查 (after 办结): nothing of the main line is ahead
+    expect(codes({ stage: 'review', status: 'open', history: path.slice(0, 5) })).toEqual(['accept', 'handle', 'reply', 'done', 'review']);
+    // returned to 受理告知 by the unit: what is ahead is not repeated
+    expect(codes({ stage: 'accept', status: 'open', history: [step(1, 'accept'), step(2, 'handle'), step(3, 'accept')] })).toEqual(['accept', 'handle', 'reply', 'done']);
+    expect(codes(null)).toEqual([]);
+    expect(codes({ stage: 'reply', status: 'open' })).toEqual(['accept', 'handle', 'reply', 'done']);
   });
   it('maps the server’s field to the dialog’s', () => {
     expect(dialogFieldOf('fields.passed')).toBe('passed');

@@ -1,6 +1,6 @@
 // Pure helpers of the case pages: the due time in working-time words, which fields an action's
 // dialog asks for, the reporter's masked display, and where a rule-table error points.
-import type { ActionDef, CaseType, CategoryDef } from '@/api/cases';
+import type { ActionDef, CaseType, CategoryDef, HistoryStep, StageDef } from '@/api/cases';
 
 // ------------------------------------------------------------------ working time
 // Office hours in Asia/Shanghai (UTC+8, no daylight saving) on China's working days: Monday to
@@ -186,10 +186,23 @@ const REQUIRED: Record<string, ActionField[]> = {
 };
 const KNOWN = new Set<string>(['unit_id', 'co_units', 'reason', 'workdays', 'rating', 'solved', 'target_id', 'passed', 'photo', 'note']);
 
+/** A fixed-list field of the action's configuration (`choices`), sent as fields.<key>. */
+export interface DialogChoice {
+  key: string;
+  name: string;
+  options: { code: string; name: string }[];
+  required: boolean;
+}
+
 export interface DialogSpec {
   fields: ActionField[];
   required: ActionField[];
+  /** The configured fixed-list fields, in the configuration's order (absent: none). */
+  choices?: DialogChoice[];
 }
+
+/** The key under which a dialog keeps a choice's error: its server field, "fields.<key>". */
+export const choiceField = (key: string) => `fields.${key}`;
 
 /**
  * The dialog of an action: its own fields, those the type's configuration requires (`requires` of
@@ -219,7 +232,15 @@ export function dialogSpec(action: string, def?: ActionDef | null, type?: string
   if (action === 'verify' && type === 'urban' && !requires) required.add('photo');
   const out: ActionField[] = fields.filter((f) => f !== 'note');
   out.push('note');
-  return { fields: out, required: out.filter((f) => required.has(f)) };
+  const spec: DialogSpec = { fields: out, required: out.filter((f) => required.has(f)) };
+  const choices = Object.entries(def?.choices ?? {}).map(([key, c]) => ({
+    key,
+    name: c.name,
+    options: c.options ?? [],
+    required: (requires ?? []).includes(choiceField(key)),
+  }));
+  if (choices.length) spec.choices = choices;
+  return spec;
 }
 
 export interface ActionForm {
@@ -233,14 +254,17 @@ export interface ActionForm {
   passed: boolean | null;
   photos: string[];
   note: string;
+  /** The chosen option's code of each choice, by key. */
+  choices: Record<string, string>;
 }
 
 export function emptyForm(): ActionForm {
-  return { unit_id: null, co_units: [], reason: '', workdays: null, rating: 0, solved: null, target_id: null, passed: null, photos: [], note: '' };
+  return { unit_id: null, co_units: [], reason: '', workdays: null, rating: 0, solved: null, target_id: null, passed: null, photos: [], note: '', choices: {} };
 }
 
-/** The first required field left empty (checked before sending), or null. */
-export function missingField(spec: DialogSpec, f: ActionForm): ActionField | null {
+/** The first required field left empty (checked before sending), or null; a choice as fields.<key>. */
+export function missingField(spec: DialogSpec, f: ActionForm): ActionField | `fields.${string}` | null {
+  for (const c of spec.choices ?? []) if (c.required && !f.choices[c.key]) return `fields.${c.key}`;
   for (const k of spec.required) {
     const empty =
       (k === 'unit_id' && !f.unit_id) ||
@@ -271,17 +295,84 @@ export function actionBody(spec: DialogSpec, f: ActionForm, version: number): Re
   if (has('target_id') && f.target_id) b.target_id = f.target_id;
   if (has('passed') && f.passed !== null) b.fields = { passed: f.passed };
   if (has('photo') && f.photos.length) b.attachments = f.photos;
+  for (const c of spec.choices ?? []) {
+    const v = f.choices[c.key];
+    if (v) b.fields = { ...((b.fields as Record<string, unknown>) ?? {}), [c.key]: v };
+  }
   if (f.note.trim()) b.note = f.note.trim();
   return b;
 }
 
-/** Maps a server error's field ("fields.passed", "attachments", "unit_id") to the dialog's field. */
-export function dialogFieldOf(serverField: string | undefined): ActionField | null {
+/**
+ * Maps a server error's field ("fields.passed", "attachments", "unit_id") to the dialog's field; a
+ * choice of the spec stays "fields.<key>".
+ */
+export function dialogFieldOf(serverField: string | undefined, spec?: DialogSpec): ActionField | `fields.${string}` | null {
   if (!serverField) return null;
+  const choice = spec?.choices?.find((c) => choiceField(c.key) === serverField);
+  if (choice) return `fields.${choice.key}`;
   const k = serverField.replace(/^fields\./, '').replace(/\[\d+\]$/, ''); // "co_units[0]": the co-units
   if (k === 'attachments') return 'photo';
   if (k === 'text') return 'note';
   return KNOWN.has(k) ? (k as ActionField) : null;
+}
+
+/**
+ * A step's fixed-list fields as "告知方式：书面告知", from its action's configured choices (a code the
+ * configuration no longer lists is shown as stored).
+ */
+export function choiceTexts(type: CaseType | undefined, action: string, fields: Record<string, unknown> | null | undefined): string[] {
+  const choices = type?.actions.find((a) => a.code === action)?.choices ?? {};
+  const out: string[] = [];
+  for (const [key, c] of Object.entries(choices)) {
+    const v = fields?.[key];
+    if (typeof v !== 'string' || !v) continue;
+    out.push(`${c.name}：${c.options.find((o) => o.code === v)?.name ?? v}`);
+  }
+  return out;
+}
+
+/**
+ * The stepper's stages for a case: those it has been in, in the order it first entered them (from its
+ * history), then, while it is open, the main line's stages still ahead (the configuration's stages
+ * up to its first closing one). So a declined petition shows 受理告知 → 不予受理, a closed one only
+ * what it went through (复查 after 办结 only when there was one), a new case the whole way ahead.
+ */
+export function caseSteps(
+  type: CaseType | undefined,
+  c: { stage: string; status: string; history?: HistoryStep[] } | null | undefined,
+): StageDef[] {
+  const all = type?.stages ?? [];
+  if (!c) return [];
+  const byCode = new Map(all.map((s) => [s.code, s]));
+  const seen: string[] = [];
+  const visit = (code: string | null | undefined) => {
+    if (code && byCode.has(code) && !seen.includes(code)) seen.push(code);
+  };
+  const firstClosed = all.findIndex((s) => s.closed);
+  const main = firstClosed < 0 ? all : all.slice(0, firstClosed + 1);
+  const here = main.findIndex((s) => s.code === c.stage);
+  // without its history (a list row), the main line up to where it is
+  if (!c.history?.length) for (const s of main.slice(0, Math.max(here, 0))) visit(s.code);
+  for (const s of [...(c.history ?? [])].sort((a, b) => a.seq - b.seq)) visit(s.to_stage);
+  visit(c.stage);
+  if ((c.status === 'open' || c.status === 'suspended') && here >= 0) for (const s of main.slice(here + 1)) visit(s.code);
+  return seen.map((code) => byCode.get(code)!);
+}
+
+/**
+ * A petition's 受理 decision from its history: the last 受理告知 (register) or 不予受理 (decline)
+ * step, with its configured choices by name ("告知方式：书面告知"); pending while neither was taken.
+ */
+export function petitionDecision(
+  type: CaseType | undefined,
+  history: HistoryStep[] | undefined,
+): { state: 'pending' | 'accepted' | 'declined'; at?: string; details: string[] } {
+  const step = [...(history ?? [])]
+    .filter((s) => s.action === 'register' || s.action === 'decline')
+    .sort((a, b) => b.seq - a.seq)[0];
+  if (!step) return { state: 'pending', details: [] };
+  return { state: step.action === 'decline' ? 'declined' : 'accepted', at: step.at, details: choiceTexts(type, step.action, step.fields) };
 }
 
 /** The action's name from the type's definitions (the configured Chinese name), else the code. */
