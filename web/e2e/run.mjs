@@ -711,9 +711,13 @@ test('政务公开: the supervisor previews and publishes; the public reads it w
   await page.getByTestId('release-drawer').getByText('测试撤回').waitFor();
   await page.getByTestId('release-drawer').getByTestId('release-tasks').getByText('道路改造').waitFor();
   await page.keyboard.press('Escape');
+  const asked = [];
+  anon.on('request', (r) => new URL(r.url()).pathname === '/api/v1/me' && asked.push(r.url()));
   await anon.goto(`/public/${mine.id}`);
   await settle(anon);
   await anon.getByTestId('public-gone').getByText('不存在或已撤回').waitFor();
+  assertEq(asked.length, 0, 'a visitor to the portal is not asked who they are (no /me, no 401)');
+  await anon.getByTestId('staff-login').waitFor(); // a signed-in member of staff is sent on from the login page
   await anon.context().close();
 });
 

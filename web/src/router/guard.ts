@@ -9,7 +9,10 @@ import { i18n } from '@/locales';
 export function installGuard(router: Router): void {
   router.beforeEach(async (to) => {
     const user = useUserStore();
-    if (!user.loaded) {
+    // The public portal (政务公开) needs no account: a visitor is not asked who they are (no /me, no
+    // 401 in the console); the account is loaded on the first page that needs one.
+    const anonymousPage = to.meta.public && to.name !== 'Login';
+    if (!user.loaded && !anonymousPage) {
       try {
         await user.fetchMe();
         registerRoutes(router, user.permissions);
