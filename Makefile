@@ -5,6 +5,9 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 CMAKE_FLAGS ?=
 DEMO_DB ?= var/demo.db
+# Generated cases of the past year a new demo database gets besides its few hand-written ones, so
+# the case KPIs, lights and charts have a year to show (labelled 演示数据，生成). 0 for none.
+DEMO_HISTORY ?= 3000
 LISTEN ?= 127.0.0.1:8080
 # The peers (Request Tracker 5, Redmine) the case-lifecycle benchmark compares with; only `make bench` uses it.
 PEERS ?= ../shared/peers
@@ -40,7 +43,7 @@ build-asan: $(ASAN_BUILD)/build.ninja
 
 demo: deps build
 	@mkdir -p var
-	$(BUILD)/duban serve --db $(DEMO_DB) --listen $(LISTEN) --demo
+	$(BUILD)/duban serve --db $(DEMO_DB) --listen $(LISTEN) --demo --demo-history $(DEMO_HISTORY)
 
 test: deps build build-asan
 	@bash scripts/run-tests

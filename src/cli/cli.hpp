@@ -12,7 +12,9 @@ struct DemoLogin {
 /// Seeds the demo district (沙河口区 and its real streets, generated communities, grids and
 /// departments) and one account per role, unless the database already has org units.
 /// Returns the demo logins.
-std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db);
+/// A new demo database also gets `history_cases` generated cases of the past year (GenerateCases),
+/// so that its KPIs, lights and charts have a year to show.
+std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db, int64_t history_cases = 0);
 
 /// Imports the seed report (data/demo/seed-report.txt) as the demo's work plan, with generated
 /// lead units, leaders and progress, unless a plan exists.
@@ -29,6 +31,18 @@ void SeedDemoProjects(store::Pipeline& pipeline, store::Database& db);
 void SeedDemoDisclosure(store::Pipeline& pipeline, store::Database& db);
 /// duban demo-cases --count N [--db PATH | --postgres URL] [--seed S]: generated cases, batched.
 int DemoCasesCommand(int argc, char** argv);
+struct GenerateOptions {
+    int64_t count = 0;
+    uint64_t seed = 20260601;
+    int days = 365, batch = 5000;
+};
+struct Generated {
+    int64_t cases = 0, steps = 0;
+};
+/// Writes generated cases (labelled 演示数据) with their histories, reported over the `days` before
+/// `now`, `batch` per pipeline command with one case.generate event each. Needs the demo org tree.
+core::Result<Generated> GenerateCases(store::Pipeline& pipeline, store::Database& db, core::TimePoint now,
+                                      const GenerateOptions& opt);
 
 /// `duban plan SUBCOMMAND ...` (argv[0] is the subcommand, e.g. "import"). Returns the exit code.
 int PlanCommand(int argc, char** argv);

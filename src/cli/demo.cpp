@@ -95,7 +95,7 @@ void SeedDemoAreas(store::Pipeline& pipeline, store::Database& db) {
 
 }  // namespace
 
-std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db) {
+std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db, int64_t history_cases) {
     std::vector<DemoLogin> logins = {
         {"admin", "sysadmin", "沙河口区", kDemoPassword},
         {"secadmin", "secadmin", "沙河口区", kDemoPassword},
@@ -191,6 +191,15 @@ std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db) 
     SeedDemoIndicators(pipeline, db);
     SeedDemoAreas(pipeline, db);
     SeedDemoCases(pipeline, db);
+    if (history_cases > 0) {
+        // A year of generated cases behind the few above, so the case KPIs, the lights and the
+        // charts have something to show (labelled 演示数据，生成; one case.generate event a batch).
+        core::SystemClock clock;
+        auto made = GenerateCases(pipeline, db, clock.Now(), {history_cases, 20260601, 365, 5000});
+        if (!made) throw std::runtime_error("demo history: " + made.error().message);
+        auto c = db.Connect();
+        store::RefreshPlannerStats(*c);
+    }
     SeedDemoProjects(pipeline, db);
     SeedDemoDisclosure(pipeline, db);
     return logins;

@@ -278,15 +278,34 @@ int DemoCasesCommand(int argc, char** argv) {
     core::SystemClock clock;
     store::Pipeline pipeline(db, clock);
     pipeline.Start();
+    auto t0 = std::chrono::steady_clock::now();
+    auto made = GenerateCases(pipeline, db, clock.Now(), {count, seed, days, batch});
+    pipeline.Stop();
+    if (!made) {
+        std::fprintf(stderr, "duban: demo-cases: %s\n", made.error().message.c_str());
+        return 1;
+    }
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::printf("demo-cases: %lld cases, %lld steps in %.1f s: %.0f cases/s (%s, batches of %d)\n",
+                static_cast<long long>(made->cases), static_cast<long long>(made->steps), secs, made->cases / secs,
+                o.postgres_url.empty() ? "SQLite" : "PostgreSQL", batch);
+    auto c = db.Connect();  // a bulk load leaves the planner's statistics out of date
+    if (store::RefreshPlannerStats(*c)) std::printf("demo-cases: refreshed the query planner's statistics of the cases\n");
+    return 0;
+}
+
+core::Result<Generated> GenerateCases(store::Pipeline& pipeline, store::Database& db, core::TimePoint now,
+                                      const GenerateOptions& opt) {
+    const int64_t count = opt.count;
+    const uint64_t seed = opt.seed;
+    const int days = opt.days, batch = opt.batch;
     Places places;
     {
         auto c = db.Read();
         places = LoadPlaces(*c);
     }
-    if (places.grids.empty() || places.depts.empty()) {
-        std::fprintf(stderr, "duban: demo-cases: no grids or departments (start once with --demo first)\n");
-        return 1;
-    }
+    if (places.grids.empty() || places.depts.empty())
+        return core::Error::Validation("count", "no grids or departments (start once with --demo first)");
     auto types = cases::Registry::Shipped();
     static const core::WorkCalendar cal = core::ShippedCalendar();
     // Categories by type with weights.
@@ -303,7 +322,6 @@ int DemoCasesCommand(int argc, char** argv) {
             }
     std::vector<int> type_w, hour_w(kHourWeights, kHourWeights + 24), wd_w(kWeekdayWeights, kWeekdayWeights + 7);
     for (auto& [t, w] : kTypeWeights) type_w.push_back(w);
-    const auto now = clock.Now();
     const auto start_day = core::LocalDate(now).AddDays(-days);
     // Days of the range by weekday weight, so a day is picked in one draw.
     std::vector<core::Date> day_list;
@@ -313,7 +331,6 @@ int DemoCasesCommand(int argc, char** argv) {
         day_list.push_back(date);
         day_w.push_back(kWeekdayWeights[date.Weekday() - 1]);
     }
-    auto t0 = std::chrono::steady_clock::now();
     int64_t done = 0, steps_total = 0;
     store::Actor actor{std::nullopt, "demo-cases", ""};
     for (int64_t b = 0; done < count; ++b) {
@@ -435,6 +452,11 @@ int DemoCasesCommand(int argc, char** argv) {
                     }
                     if (action == "rate") row.satisfaction = 3 + static_cast<int>(g.U() * 3) % 3;
                     step(action, stage, to, action == "handle" ? "已处理（演示数据）" : "");
+                    // what the step's form said: where it went and, for a petition, how the
+                    // petitioner was told (受理告知)
+                    if (action == "dispatch" || (action == "register" && t->code == "petition"))
+                        srows.back().data = {{"unit_id", lead}, {"co_units", core::Json::array()}};
+                    if (action == "register" && t->code == "petition") srows.back().data["fields"] = {{"notice", "written"}};
                     due = enter(to);
                     stage = to;
                 }
@@ -456,22 +478,11 @@ int DemoCasesCommand(int argc, char** argv) {
                      {"note", "generated demo data (演示数据)"}});
             return core::Json{{"steps", steps}};
         });
-        if (!r.ok()) {
-            std::fprintf(stderr, "duban: demo-cases: %s\n", r.error().message.c_str());
-            pipeline.Stop();
-            return 1;
-        }
+        if (!r.ok()) return r.error();
         done += n;
         steps_total += (*r)["steps"].get<int64_t>();
     }
-    pipeline.Stop();
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::printf("demo-cases: %lld cases, %lld steps in %.1f s: %.0f cases/s (%s, batches of %d)\n",
-                static_cast<long long>(done), static_cast<long long>(steps_total), secs, done / secs,
-                o.postgres_url.empty() ? "SQLite" : "PostgreSQL", batch);
-    auto c = db.Connect();  // a bulk load leaves the planner's statistics out of date
-    if (store::RefreshPlannerStats(*c)) std::printf("demo-cases: refreshed the query planner's statistics of the cases\n");
-    return 0;
+    return Generated{done, steps_total};
 }
 
 }  // namespace duban::cli

@@ -70,7 +70,7 @@ Args Parse(int argc, char** argv, int from) {
 // The options each command takes; anything else is a mistake (a typo must not run against the
 // default database), as is an option that wants a value and has none.
 const std::map<std::string, std::vector<std::string>> kCommandOptions = {
-    {"serve", {"--db", "--postgres", "--listen", "--demo", "--threads", "--no-access-log", "--login-rate", "--password-list",
+    {"serve", {"--db", "--postgres", "--listen", "--demo", "--demo-history", "--threads", "--no-access-log", "--login-rate", "--password-list",
                "--secure-cookies", "--web-root", "--open311-jurisdiction", "--key-file", "--blob-dir", "--max-attachment-mb",
                "--read-timeout", "--totp-optional", "--test-clock", "--help", "-h"}},
     {"migrate", {"--db", "--postgres", "--help", "-h"}},
@@ -127,6 +127,7 @@ int Usage(const char* msg) {
                  "duban %s — 督辦: runs a district's annual work plan\n\n"
                  "usage:\n"
                  "  duban serve [--db PATH | --postgres URL] [--listen HOST:PORT] [--demo] [--threads N]\n"
+                 "              [--demo-history N] (a new demo database also gets N generated cases of the past year)\n"
                  "              [--no-access-log] [--login-rate N] [--password-list FILE] [--secure-cookies]\n"
                  "              [--web-root DIR]   (default web/dist when it exists)\n"
                  "              [--open311-jurisdiction ID]  (Open311 jurisdiction_id; default duban.local)\n"
@@ -257,6 +258,8 @@ int CmdServe(const Args& a) {
     s.totp_optional = a.Has("--totp-optional");
     s.blob_dir = BlobDir(a);
     s.read_timeout_s = static_cast<int>(IntOption(a, "--read-timeout", 1, 3600, s.read_timeout_s));
+    const int64_t history = IntOption(a, "--demo-history", 0, 1000000, 0);
+    if (a.Has("--demo-history") && !a.Has("--demo")) throw UsageError("--demo-history goes with --demo");
     if (a.Has("--max-attachment-mb"))
         s.attachment_limit = static_cast<size_t>(IntOption(a, "--max-attachment-mb", 1, 1024, 10)) << 20;
     s.open311_jurisdiction = a.Get("--open311-jurisdiction", "duban.local");
@@ -306,7 +309,7 @@ int CmdServe(const Args& a) {
     store::Pipeline pipeline(*db, clock);
     pipeline.Start();
     std::vector<cli::DemoLogin> logins;
-    if (a.Has("--demo")) logins = cli::SeedDemo(pipeline, *db);
+    if (a.Has("--demo")) logins = cli::SeedDemo(pipeline, *db, history);
     http::Server server(*db, pipeline, clock, box, s);
     server.Start();
     std::string where = db->backend() == store::Backend::kSqlite ? db->options().sqlite_path : "PostgreSQL";

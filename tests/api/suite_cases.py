@@ -428,6 +428,40 @@ class CasesSuite(dt.Suite):
         h = self.create({"type": "hotline", "category": "H0101", "description": "咨询。（测试数据）"})
         expect_error(self.sup.post("/api/v1/cases/%d/actions/decline" % h["id"], ok), 404)
 
+    def test_demo_history(self):
+        """serve --demo --demo-history N: a new demo database also gets N generated cases of the past
+        year (labelled, one case.generate event a batch), with histories the KPIs can read; once."""
+        for argv, why in ((["serve", "--demo-history", "10", "--db", self.workdir + "/nodemo.db"], "goes with --demo"),
+                          (["serve", "--demo", "--demo-history", "-1", "--db", self.workdir + "/neg.db"], "from 0 to 1000000")):
+            r = dt.run_cli(self.duban, argv)
+            check(r.returncode == 2 and why in r.stderr, "%r: %d %s" % (argv, r.returncode, r.stderr))
+        srv = self.new_server("history", extra=["--demo-history", "300"])
+        sup, leader = srv.session("ducha.staff"), srv.session("leader")
+        total = lambda: expect_status(sup.get("/api/v1/cases?per_page=1"), 200).json()["total"]  # noqa: E731
+        n = total()
+        check(n >= 300, "the generated cases are there: %d" % n)
+        gen = [e for e in expect_status(srv.session("auditor").get("/api/v1/events?action=case.generate"), 200).json()["items"]]
+        eq([e["payload"]["count"] for e in gen], [300], "one batch of 300, on the record")
+        labelled = expect_status(sup.get("/api/v1/cases?per_page=1&q=%s" % urlquote("演示数据，生成")), 200).json()["total"]
+        eq(labelled, 300, "each generated case says so")
+        # a year of history: handling takes time, some are late, a street sees its share
+        k = expect_status(leader.get("/api/v1/case-kpis?group=month&from=2025-01&to=2026-12"), 200).json()
+        reported = sum(r["reported"] for r in k["rows"])
+        check(reported >= 300 and len([r for r in k["rows"] if r["reported"]]) >= 10, "spread over the months: %r" % k["rows"])
+        check(any((r.get("avg_handling_s") or 0) > 3600 for r in k["rows"]), "handling takes hours, not 0")
+        check(0 < sum(r["closed"] for r in k["rows"]) < reported, "most closed, some open")
+        mine = expect_status(srv.session("chunliu.staff").get("/api/v1/cases?per_page=1"), 200).json()["total"]
+        check(0 < mine < n, "a street's staff see the street's share: %d of %d" % (mine, n))
+        # a generated petition that was accepted says how the petitioner was told
+        pets = expect_status(sup.get("/api/v1/cases?type=petition&stage=handle&per_page=5"), 200).json()["items"]
+        if pets:
+            steps = [s for s in self.case(pets[0]["id"], sup)["history"] if s["action"] == "register"]
+            eq(steps[0]["fields"], {"notice": "written"}, "受理告知 with its 告知方式")
+        # started again on the same database: nothing more is generated
+        srv.restart()
+        sup = srv.session("ducha.staff")  # the restarted server listens on a new port
+        eq(total(), n, "generated once")
+
     def new_account(self, username, body):
         return dt.new_account(self.srv, self.admin, username, body)
 
