@@ -46,6 +46,11 @@ asio::awaitable<Response> List(Ctx& ctx) {
         if (auto s = QueryInt(ctx.req, "parent_id", &v); !s) co_return ErrorResponse(s.error());
         f.parent_id = v;
     }
+    if (Query(ctx.req, "under")) {
+        std::optional<int64_t> v;
+        if (auto s = QueryInt(ctx.req, "under", &v); !s) co_return ErrorResponse(s.error());
+        f.under = v;
+    }
     if (auto k = Query(ctx.req, "kind")) {
         static const std::set<std::string> kinds = {"district", "street", "community", "grid", "department"};
         if (!k->empty() && !kinds.count(*k))
@@ -158,7 +163,7 @@ void AddOrgRoutes(std::vector<Route>& r) {
     r.push_back({"POST", "/api/v1/org-units/import", Import, Access::kPermission, Perm::kOrgWrite,
                  "Import org units from CSV (code,name,kind,parent_code); all rows or none; ?dry_run=true validates only", "org-units", "", "CsvText"});
     r.push_back({"GET", "/api/v1/org-units", List, Access::kPermission, Perm::kOrgRead,
-                 "List org units in your scope (?parent_id=&kind=&q=&active=&page=&per_page=)", "org-units"});
+                 "List org units in your scope (?parent_id=&under=&kind=&q=&active=&page=&per_page=)", "org-units"});
     r.push_back({"POST", "/api/v1/org-units", Create, Access::kPermission, Perm::kOrgWrite, "Create an org unit", "org-units", "", "OrgUnitCreate"});
     r.push_back({"GET", "/api/v1/org-units/{id}", Get, Access::kPermission, Perm::kOrgRead, "Read an org unit", "org-units", "org_unit"});
     r.push_back({"PATCH", "/api/v1/org-units/{id}", Patch, Access::kPermission, Perm::kOrgWrite, "Edit name, code or kind", "org-units", "org_unit", "OrgUnitPatch"});

@@ -223,7 +223,10 @@ Result<Json> ImportTaskSheet(store::WriteTx& tx, int64_t plan_id, const std::str
     };
     // An active org unit by its exact name (the sheet names units as the export wrote them).
     auto find_unit = [&](const std::string& name) -> std::optional<int64_t> {
-        auto units = store::ListOrgs(c, store::OrgFilter{std::nullopt, false, "", name, true, 1, 50}, core::Scope::All()).first;
+        store::OrgFilter f;
+        f.q = name;
+        f.active = true;
+        auto units = store::ListOrgs(c, f, core::Scope::All()).first;
         for (const auto& u : units)
             if (u.name == name) return u.id;
         return std::nullopt;

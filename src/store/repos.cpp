@@ -122,6 +122,13 @@ std::pair<std::vector<OrgUnit>, int64_t> ListOrgs(Conn& c, const OrgFilter& f, c
         where += " AND parent_id = ?";
         p.emplace_back(*f.parent_id);
     }
+    if (f.under) {
+        // A path is its ancestors' ids between slashes, so the subtree is a prefix of it (digits
+        // and slashes: nothing LIKE would read as a pattern). No such unit: nothing.
+        where += " AND id <> ? AND path LIKE (SELECT u.path FROM org_units u WHERE u.id = ?) || '%'";
+        p.emplace_back(*f.under);
+        p.emplace_back(*f.under);
+    }
     if (!f.kind.empty()) {
         where += " AND kind = ?";
         p.emplace_back(f.kind);

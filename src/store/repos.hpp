@@ -30,6 +30,7 @@ struct OrgFilter {
     std::string q;  // substring of name or code
     std::optional<bool> active;
     int64_t page = 1, per_page = 50;
+    std::optional<int64_t> under;  // units below this one, at any depth (not itself)
 };
 
 /// with_has_children adds a look for a visible active child: for reads that show it.

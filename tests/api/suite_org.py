@@ -205,6 +205,28 @@ class OrgSuite(dt.Suite):
         eq(sorted(u["code"] for u in j["items"]), ["210204", "T-D"], "roots")
         j = expect_status(self.admin.get(P + "?kind=grid&parent_id=%d" % self.s2["id"]), 200).json()
         eq(j["total"], 0, "kind and parent_id combine (grids are not direct children of a street)")
+        # under: a street's grids at any depth (through its communities), not the unit itself
+        c = self.get(self.c["id"])
+        street = c["parent_id"]
+        grid_ids = sorted(g["id"] for g in self.grids)
+        j = expect_status(self.admin.get(P + "?kind=grid&per_page=500&under=%d" % street), 200).json()
+        eq(sorted(u["id"] for u in j["items"]), grid_ids, "under a street: its grids")
+        j = expect_status(self.admin.get(P + "?per_page=500&under=%d" % street), 200).json()
+        eq(sorted(u["id"] for u in j["items"]), sorted(grid_ids + [c["id"]]), "under a street: its community and grids, not itself")
+        other = self.s1["id"] if street == self.s2["id"] else self.s2["id"]
+        j = expect_status(self.admin.get(P + "?kind=grid&under=%d" % other), 200).json()
+        eq(j["total"], 0, "the other street has none of them")
+        j = expect_status(self.admin.get(P + "?kind=grid&per_page=500&under=%d&q=%s" % (street, dt.urlquote("测试网格"))), 200).json()
+        eq(sorted(u["id"] for u in j["items"]), sorted(g["id"] for g in self.grids[1:]), "under and q together")
+        for bad in ("abc", "1.5"):
+            expect_error(self.admin.get(P + "?under=" + bad), 400, field="under")
+        eq(expect_status(self.admin.get(P + "?under=999999"), 200).json()["total"], 0, "under no unit: nothing")
+        eq(expect_status(self.admin.get(P + "?under=%d" % self.grids[0]["id"]), 200).json()["total"], 0, "a grid has nothing below")
+        # the scope still applies: a street's staff see nothing under another street
+        chunliu = self.srv.session("chunliu.staff")
+        malan = [u for u in expect_status(self.admin.get(P + "?kind=street&q=" + dt.urlquote("马栏")), 200).json()["items"]][0]
+        eq(expect_status(chunliu.get(P + "?under=%d" % malan["id"]), 200).json()["total"], 0, "out of scope: nothing")
+        check(expect_status(self.admin.get(P + "?under=%d" % malan["id"]), 200).json()["total"] > 0, "(the admin sees them)")
 
     def test_search_is_literal(self):
         # q is a literal substring on every backend: a backslash is just a character

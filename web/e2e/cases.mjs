@@ -321,6 +321,24 @@ test('登记并继续 keeps the clerk on an empty form of the same type; the map
   await pickOption(page, 'new-minor');
   await page.getByTestId('new-description').fill('市民来电反映路灯不亮。（测试数据）');
   await pickUnit(page, 'new-street', '春柳', '春柳街道');
+  // the grid picker offers the street's grids only; another street lets a grid of the first go
+  await page.getByTestId('new-grid').click();
+  await settle(page);
+  const codes = await page.locator('.el-select-dropdown__item:visible .opt-kind').allTextContents();
+  assert(codes.length > 0 && codes.every((c) => c.includes('210204006-')), `春柳's grids only: ${codes.join(', ')}`);
+  await page.locator('.el-select-dropdown__item:visible').first().click();
+  const gridText = () => page.getByTestId('new-grid').locator('xpath=ancestor-or-self::div[contains(@class,"el-select")][1]').textContent();
+  assert(/网格/.test(await gridText()), 'a grid of 春柳 chosen');
+  await page.getByTestId('new-street').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('马栏');
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '马栏街道' }).first().click();
+  await settle(page);
+  assert(!/网格\d/.test(await gridText()), `the grid of 春柳 let go: "${await gridText()}"`);
+  await page.getByTestId('new-street').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('春柳');
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '春柳街道' }).first().click();
   await page.getByTestId('new-submit-next').click();
   await page.locator('.el-message--success', { hasText: '已登记' }).waitFor();
   await settle(page);

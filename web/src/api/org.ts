@@ -5,6 +5,8 @@ import type { OrgImportResult, OrgKind, OrgUnit, Page } from './types';
 export interface OrgListQuery {
   /** null: roots only; undefined: any parent. */
   parent_id?: number | null;
+  /** the units below this one, at any depth (a street's grids) */
+  under?: number;
   kind?: OrgKind | '';
   q?: string;
   active?: boolean;
