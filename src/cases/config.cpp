@@ -1,6 +1,7 @@
 // Case types from configuration: parsing and validation (errors name the file and the key),
 // the registry of types in force, and the time arithmetic of limits.
 #include <algorithm>
+#include <cstdio>
 #include <cctype>
 #include <set>
 #include <stdexcept>
@@ -318,11 +319,23 @@ Result<CaseType> ParseCaseType(const Json& j, const std::string& source_name) {
                     std::string oc, on;
                     TRY(P.Str(o, okey, "code", &oc));
                     TRY(P.Str(o, okey, "name", &on));
+                    if (oc.size() > 40 || oc.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
+                        return P.Err(okey + ".code", "an option's code is lower-case letters, digits and _");
                     if (!seen.insert(oc).second) return P.Err(okey + ".code", "duplicate option " + oc);
                     ch.options.emplace_back(oc, on);
                 }
                 ac.choices.push_back(std::move(ch));
             }
+        }
+        // A required form field is one the forms know: a choice declared here, or verify's passed.
+        for (size_t k = 0; k < ac.required.size(); ++k) {
+            const std::string& r = ac.required[k];
+            if (r.rfind("fields.", 0) != 0) continue;
+            const std::string f = r.substr(7);
+            bool known = f == "passed" || std::any_of(ac.choices.begin(), ac.choices.end(), [&](const Choice& c) { return c.key == f; });
+            if (!known)
+                return P.Err(key + ".requires[" + std::to_string(k) + "]",
+                             "'" + r + "' names no field of this action: declare it in choices (or fields.passed for verify)");
         }
         t.actions.push_back(ac);
     }
@@ -412,9 +425,29 @@ void Registry::Set(CaseType t) {
 void Registry::LoadOverrides(store::Conn& c) {
     for (auto& [code, text] : store::ListCaseTypeConfigs(c)) {
         auto j = Json::parse(text, nullptr, false);
-        if (j.is_discarded()) continue;
+        if (j.is_discarded()) {
+            std::fprintf(stderr, "duban: case type %s: the stored configuration is not JSON; the shipped one is used\n", code.c_str());
+            continue;
+        }
         auto t = ParseCaseType(j, "case_type_configs." + code);
-        if (t) Set(std::move(*t));
+        if (!t) {
+            std::fprintf(stderr, "duban: case type %s: the stored configuration is refused (%s); the shipped one is used\n",
+                         code.c_str(), t.error().message.c_str());
+            continue;
+        }
+        // An administrator's edit from before an upgrade hides what the new version ships: say so.
+        if (auto shipped = Get(code)) {
+            std::string missing;
+            for (auto& s : shipped->stages)
+                if (!t->FindStage(s.code)) missing += (missing.empty() ? "" : ", ") + ("stage " + s.code);
+            for (auto& a : shipped->actions)
+                if (!t->FindAction(a.code)) missing += (missing.empty() ? "" : ", ") + ("action " + a.code);
+            if (!missing.empty())
+                std::fprintf(stderr, "duban: case type %s: the administrator's stored configuration is used; it lacks what "
+                                     "this version ships (%s): merge them in 系统管理 → 案件类型配置\n",
+                             code.c_str(), missing.c_str());
+        }
+        Set(std::move(*t));
     }
 }
 

@@ -198,7 +198,11 @@ void Record(store::WriteTx& tx, const store::CaseRow& r, const std::string& acti
         auto is_choice = [&](const std::string& k) {
             return choices && std::any_of(choices->begin(), choices->end(), [&](const Choice& c) { return c.key == k; });
         };
-        for (auto& [k, v] : data["fields"].items()) f[k] = v.is_string() && !is_choice(k) ? digest(v.get<std::string>()) : v;
+        // a choice's code and a yes/no or number as they are; any text, list or object as its digest
+        for (auto& [k, v] : data["fields"].items())
+            f[k] = v.is_string() ? (is_choice(k) ? v : digest(v.get<std::string>()))
+                   : (v.is_object() || v.is_array()) ? digest(v.dump())
+                                                     : v;
         payload["fields"] = f;
     }
     tx.Emit("case." + action, "case", r.id, payload);
@@ -952,6 +956,10 @@ Result<Json> PutCaseType(store::WriteTx& tx, const std::string& code, const Json
     auto t = ParseCaseType(body, "case-types/" + code);
     if (!t) return t.error();
     if (t->code != code) return Error::Validation("code", "code must be " + code + " (the path's)");
+    // A stage some case is in stays: its cases would have no name, no actions and no filter.
+    for (const auto& st : store::CaseStagesInUse(tx.conn(), code))
+        if (!t->FindStage(st))
+            return Error::Validation("stages", "stage " + st + " has cases in it and cannot be removed (move them on first)", "stage_in_use");
     store::PutCaseTypeConfig(tx.conn(), code, core::CanonicalJson(body), tx.now());
     tx.Emit("case.type", "case_type", std::nullopt, {{"code", code}});
     return t->ToJson();

@@ -14,7 +14,7 @@ struct DemoLogin {
 /// Returns the demo logins.
 /// A new demo database also gets `history_cases` generated cases of the past year (GenerateCases),
 /// so that its KPIs, lights and charts have a year to show.
-std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db, int64_t history_cases = 0);
+std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db, core::TimePoint now, int64_t history_cases = 0);
 
 /// Imports the seed report (data/demo/seed-report.txt) as the demo's work plan, with generated
 /// lead units, leaders and progress, unless a plan exists.

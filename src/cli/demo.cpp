@@ -95,7 +95,7 @@ void SeedDemoAreas(store::Pipeline& pipeline, store::Database& db) {
 
 }  // namespace
 
-std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db, int64_t history_cases) {
+std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db, core::TimePoint now, int64_t history_cases) {
     std::vector<DemoLogin> logins = {
         {"admin", "sysadmin", "沙河口区", kDemoPassword},
         {"secadmin", "secadmin", "沙河口区", kDemoPassword},
@@ -118,6 +118,9 @@ std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db, 
             SeedDemoCases(pipeline, db);       // ... and from before the cases, rules and cases
             SeedDemoProjects(pipeline, db);    // ... and from before the projects, projects and enterprises
             SeedDemoDisclosure(pipeline, db);  // ... and from before the portal, a published release
+            if (history_cases > 0)
+                std::fprintf(stderr, "duban: --demo-history: the demo database exists already; no cases are generated "
+                                     "(start on a new database for them, or use duban demo-cases)\n");
             return logins;
         }
     }
@@ -190,16 +193,16 @@ std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db, 
     SeedDemoPlan(pipeline, db);
     SeedDemoIndicators(pipeline, db);
     SeedDemoAreas(pipeline, db);
-    SeedDemoCases(pipeline, db);
     if (history_cases > 0) {
-        // A year of generated cases behind the few above, so the case KPIs, the lights and the
-        // charts have something to show (labelled 演示数据，生成; one case.generate event a batch).
-        core::SystemClock clock;
-        auto made = GenerateCases(pipeline, db, clock.Now(), {history_cases, 20260601, 365, 5000});
+        // A year of generated cases before the few hand-written ones of today, so the case KPIs,
+        // the lights and the charts have something to show (labelled 演示数据，生成; one
+        // case.generate event a batch), and a list by number starts with today's.
+        auto made = GenerateCases(pipeline, db, now, {history_cases, 20260601, 365, 5000});
         if (!made) throw std::runtime_error("demo history: " + made.error().message);
         auto c = db.Connect();
         store::RefreshPlannerStats(*c);
     }
+    SeedDemoCases(pipeline, db);
     SeedDemoProjects(pipeline, db);
     SeedDemoDisclosure(pipeline, db);
     return logins;

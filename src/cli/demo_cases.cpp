@@ -65,7 +65,8 @@ void SeedDemoCases(store::Pipeline& pipeline, store::Database& db) {
     std::vector<int64_t> grids, streets;
     {
         auto c = db.Read();
-        if (store::NextCaseId(*c) > 1 || !store::ListDispatchRules(*c).empty()) return;
+        // once: the rules come with the hand-written cases (generated ones may be there before them)
+        if (!store::ListDispatchRules(*c).empty()) return;
         store::OrgFilter f;
         f.per_page = 1000;
         for (auto& u : store::ListOrgs(*c, f, core::Scope::All()).first) {
@@ -340,15 +341,23 @@ core::Result<Generated> GenerateCases(store::Pipeline& pipeline, store::Database
             Gen g{std::mt19937_64(seed * 1000003ULL + static_cast<uint64_t>(b))};
             int64_t first = store::NextCaseId(c), id = first;
             int64_t steps = 0;
+            // When each case came in, drawn first and sorted: ids (and a list by id) follow the
+            // order cases were reported in, within the batch.
+            std::vector<core::TimePoint> when(static_cast<size_t>(n));
+            for (auto& w : when) {
+                core::Date day = day_list[g.Pick(day_w)];
+                int minute = g.Pick(hour_w) * 60 + static_cast<int>(g.U() * 60);
+                w = core::LocalTime(day, minute) + std::chrono::seconds(static_cast<int>(g.U() * 60));
+                if (w > now) w = now - std::chrono::minutes(1 + static_cast<int>(g.U() * 600));
+            }
+            std::sort(when.begin(), when.end());
             for (int64_t k = 0; k < n; ++k, ++id) {
                 auto t = types->Get(kTypeWeights[g.Pick(type_w)].first);
                 const auto& cl = cats[t->code];
                 const cases::Category* cat = cl[g.Pick(cat_w[t->code])];
                 const auto& grid = places.grids[static_cast<size_t>(g.U() * places.grids.size()) % places.grids.size()];
-                core::Date day = day_list[g.Pick(day_w)];
-                int minute = g.Pick(hour_w) * 60 + static_cast<int>(g.U() * 60);
-                auto reported = core::LocalTime(day, minute) + std::chrono::seconds(static_cast<int>(g.U() * 60));
-                if (reported > now) reported = now - std::chrono::minutes(1 + static_cast<int>(g.U() * 600));
+                const auto reported = when[static_cast<size_t>(k)];
+                core::Date day = core::LocalDate(reported);
                 store::CaseRow row;
                 row.id = id;
                 row.type = t->code;
@@ -377,8 +386,16 @@ core::Result<Generated> GenerateCases(store::Pipeline& pipeline, store::Database
                 // median ~45%, ~9% late); 3% stop early and stay open; a few go back.
                 const auto& path = kPaths.at(t->code);
                 size_t stop_at = path.size();
-                if (g.U() < 0.03) stop_at = static_cast<size_t>(g.U() * path.size());
+                // stuck cases are mostly recent ones (3% of the last 60 days', 0.3% of older ones)
+                const bool recent = now - reported < std::chrono::hours(24 * 60);
+                if (g.U() < (recent ? 0.03 : 0.003)) stop_at = static_cast<size_t>(g.U() * path.size());
                 bool rework = g.U() < 0.06, ret = g.U() < 0.03;
+                // 信访: some are not accepted (不予受理) on one of the configured grounds
+                const bool decline = t->code == "petition" && g.U() < 0.08;
+                const char* const kBasis[] = {"legal_channel", "legal_channel", "not_competent", "in_process", "concluded"};
+                const char* const kNotice[] = {"written", "written", "written", "written", "on_spot", "online"};
+                const std::string basis = kBasis[static_cast<size_t>(g.U() * 5) % 5];
+                const std::string notice = kNotice[static_cast<size_t>(g.U() * 6) % 6];
                 std::string stage = t->initial_stage;
                 auto at = reported;
                 std::vector<store::CaseStepRow> srows;
@@ -416,6 +433,12 @@ core::Result<Generated> GenerateCases(store::Pipeline& pipeline, store::Database
                     return std::optional<core::TimePoint>(due);
                 };
                 auto due = enter(stage);
+                if (const cases::Action* reg = t->FindAction("register");
+                    !reg || std::find(reg->from.begin(), reg->from.end(), t->initial_stage) == reg->from.end())
+                    row.registered_at = row.reported_at;
+                auto told = [&](store::CaseStepRow& s) {  // 受理告知: to whom, and how the petitioner was told
+                    s.data = {{"unit_id", lead}, {"co_units", core::Json::array()}, {"fields", {{"notice", notice}}}};
+                };
                 for (size_t i = 0; i < path.size() && i < stop_at; ++i) {
                     // how long this stage took
                     double f = std::exp(-0.8 + 0.6 * std::normal_distribution<double>(0, 1)(g.rng));
@@ -424,6 +447,13 @@ core::Result<Generated> GenerateCases(store::Pipeline& pipeline, store::Database
                     if (next_at >= now) break;  // not yet: the case is still in this stage
                     at = next_at;
                     std::string action = path[i].action, to = path[i].to;
+                    if (decline && action == "register") {
+                        step("decline", stage, "declined", "已告知信访人（演示数据）");
+                        srows.back().data = {{"fields", {{"basis", basis}, {"notice", notice}}}};
+                        due = enter("declined");
+                        stage = "declined";
+                        break;
+                    }
                     if (action == "dispatch" || (action == "register" && t->code == "petition")) {
                         row.lead_unit_id = lead;
                         if (!row.dispatched_at) row.dispatched_at = core::FormatUtc(at);
@@ -432,10 +462,15 @@ core::Result<Generated> GenerateCases(store::Pipeline& pipeline, store::Database
                     if (action == "handle" && !row.handled_at) row.handled_at = core::FormatUtc(at);
                     if (action == "handle" && ret) {
                         ret = false;
-                        step("return", stage, t->dispatch_stage, "非本单位职责（演示数据）");
+                        step("return", stage, t->dispatch_stage, "");
+                        srows.back().data = {{"reason", "非本单位职责（演示数据）"}};
                         row.returns += 1;
                         row.lead_unit_id = lead;
-                        step("dispatch", t->dispatch_stage, t->handling_stage, "");
+                        // passed on again the type's own way: 派遣 (派单, 交办), or a petition's 受理告知
+                        const bool petition = t->code == "petition";
+                        step(petition ? "register" : "dispatch", t->dispatch_stage, t->handling_stage, "");
+                        if (petition) told(srows.back());
+                        else srows.back().data = {{"unit_id", lead}, {"co_units", core::Json::array()}};
                         due = enter(t->handling_stage);
                         stage = t->handling_stage;
                         --i;
@@ -444,6 +479,8 @@ core::Result<Generated> GenerateCases(store::Pipeline& pipeline, store::Database
                     if ((action == "verify" || (action == "rate" && t->code != "urban")) && rework) {
                         rework = false;
                         step(action, stage, t->handling_stage, "未解决，返工（演示数据）");
+                        if (action == "rate") srows.back().data = {{"rating", 2}, {"solved", false}};
+                        else srows.back().data = {{"fields", {{"passed", false}}}};
                         row.reworks += 1;
                         due = enter(t->handling_stage);
                         stage = t->handling_stage;
@@ -452,11 +489,12 @@ core::Result<Generated> GenerateCases(store::Pipeline& pipeline, store::Database
                     }
                     if (action == "rate") row.satisfaction = 3 + static_cast<int>(g.U() * 3) % 3;
                     step(action, stage, to, action == "handle" ? "已处理（演示数据）" : "");
-                    // what the step's form said: where it went and, for a petition, how the
-                    // petitioner was told (受理告知)
-                    if (action == "dispatch" || (action == "register" && t->code == "petition"))
-                        srows.back().data = {{"unit_id", lead}, {"co_units", core::Json::array()}};
-                    if (action == "register" && t->code == "petition") srows.back().data["fields"] = {{"notice", "written"}};
+                    // what the step's form said: where it went, how a petitioner was told (受理告知),
+                    // the rating, the check's result
+                    if (action == "register" && t->code == "petition") told(srows.back());
+                    else if (action == "dispatch") srows.back().data = {{"unit_id", lead}, {"co_units", core::Json::array()}};
+                    else if (action == "rate") srows.back().data = {{"rating", *row.satisfaction}, {"solved", true}};
+                    else if (action == "verify") srows.back().data = {{"fields", {{"passed", true}}}};
                     due = enter(to);
                     stage = to;
                 }

@@ -309,7 +309,7 @@ int CmdServe(const Args& a) {
     store::Pipeline pipeline(*db, clock);
     pipeline.Start();
     std::vector<cli::DemoLogin> logins;
-    if (a.Has("--demo")) logins = cli::SeedDemo(pipeline, *db, history);
+    if (a.Has("--demo")) logins = cli::SeedDemo(pipeline, *db, clock.Now(), history);
     http::Server server(*db, pipeline, clock, box, s);
     server.Start();
     std::string where = db->backend() == store::Backend::kSqlite ? db->options().sqlite_path : "PostgreSQL";

@@ -515,6 +515,12 @@ std::vector<std::pair<std::string, std::string>> ListCaseTypeConfigs(Conn& c) {
     return out;
 }
 
+std::vector<std::string> CaseStagesInUse(Conn& c, const std::string& type) {
+    std::vector<std::string> out;
+    for (auto& r : c.Query("SELECT DISTINCT stage FROM cases WHERE type = ? ORDER BY stage", {type})) out.push_back(r.Str(0));
+    return out;
+}
+
 void PutCaseTypeConfig(Conn& c, const std::string& code, const std::string& json, const std::string& now) {
     c.Exec("DELETE FROM case_type_configs WHERE code = ?", {code});
     c.Exec("INSERT INTO case_type_configs (code, config, updated_at) VALUES (?, ?, ?)", {code, json, now});

@@ -427,6 +427,28 @@ class CasesSuite(dt.Suite):
         # other types have no 不予受理
         h = self.create({"type": "hotline", "category": "H0101", "description": "咨询。（测试数据）"})
         expect_error(self.sup.post("/api/v1/cases/%d/actions/decline" % h["id"], ok), 404)
+        # nor is a petition closed at 受理告知 without a decision: 办结 needs one first
+        p2 = self.create({"type": "petition", "category": "P0201", "description": "x（测试数据）"})
+        check("close" not in p2["actions"], "no 办结 at 受理告知: %r" % p2["actions"])
+        expect_error(self.sup.post("/api/v1/cases/%d/actions/close" % p2["id"], {"note": "x"}), 409, code="wrong_stage")
+        # a form field that is not text is kept in the event only as its digest
+        c3 = self.act(self.sup, p2["id"], "register", {"unit_id": self.chunliu_id,
+                                                       "fields": {"notice": "written", "who": {"name": "李四"}}})
+        ev = self.events("case.register")
+        mine = [e for e in ev if e["object_id"] == c3["id"]][0]
+        eq((mine["payload"]["fields"]["notice"], sorted(mine["payload"]["fields"]["who"])), ("written", ["chars", "sha256"]),
+           "the object's digest, not its content")
+        check("李四" not in json.dumps(mine["payload"], ensure_ascii=False), "no name in the event")
+        # the configuration: a stage with cases in it stays; a required field must be declared
+        pt = expect_status(self.admin.get("/api/v1/case-types/petition"), 200).json()
+        cut = json.loads(json.dumps(pt))
+        cut["stages"] = [st for st in cut["stages"] if st["code"] != "declined"]
+        cut["actions"] = [a for a in cut["actions"] if a["code"] != "decline"]
+        expect_error(self.admin.put("/api/v1/case-types/petition", cut), 422, field="stages", code="stage_in_use")
+        typo = json.loads(json.dumps(pt))
+        [a for a in typo["actions"] if a["code"] == "register"][0]["requires"] = ["unit_id", "fields.notic"]
+        expect_error(self.admin.put("/api/v1/case-types/petition", typo), 422, field="actions[0].requires[1]")
+        eq(expect_status(self.sup.get("/api/v1/case-types/petition"), 200).json(), pt, "nothing changed")
 
     def test_demo_history(self):
         """serve --demo --demo-history N: a new demo database also gets N generated cases of the past
@@ -450,6 +472,14 @@ class CasesSuite(dt.Suite):
         check(reported >= 300 and len([r for r in k["rows"] if r["reported"]]) >= 10, "spread over the months: %r" % k["rows"])
         check(any((r.get("avg_handling_s") or 0) > 3600 for r in k["rows"]), "handling takes hours, not 0")
         check(0 < sum(r["closed"] for r in k["rows"]) < reported, "most closed, some open")
+        # a hotline order is taken in (受理) when it is reported, as the engine does it
+        hk = expect_status(leader.get("/api/v1/case-kpis?group=month&type=hotline&from=2025-01&to=2026-12"), 200).json()["rows"]
+        eq(sum(r["registered"] for r in hk), sum(r["reported"] for r in hk), "hotline: registered on arrival")
+        # the list, newest first, starts with today's hand-written cases and goes back in time
+        page = expect_status(sup.get("/api/v1/cases?per_page=100"), 200).json()["items"]
+        times = [c["reported_at"] for c in page]
+        eq(times, sorted(times, reverse=True), "newest first")
+        check("（演示数据，生成）" not in page[0]["description"], "a hand-written case first: %s" % page[0]["description"])
         mine = expect_status(srv.session("chunliu.staff").get("/api/v1/cases?per_page=1"), 200).json()["total"]
         check(0 < mine < n, "a street's staff see the street's share: %d of %d" % (mine, n))
         # a generated petition that was accepted says how the petitioner was told

@@ -173,6 +173,21 @@ TEST(CaseConfig, ChoicesParseRoundTripAndBadOnesAreNamed) {
     EXPECT_EQ(ErrorOf(j).field, "actions[1].choices.Why");
     j["actions"][1]["choices"] = Json::array();
     EXPECT_EQ(ErrorOf(j).field, "actions[1].choices");
+    // an option's code is a plain identifier
+    j = Minimal();
+    j["actions"][1]["choices"] = {{"why", {{"name", "原因"}, {"options", {{{"code", "a b"}, {"name", "甲"}}}}}}};
+    EXPECT_EQ(ErrorOf(j).field, "actions[1].choices.why.options[0].code");
+    // a required form field must be one the action declares (a typo would make it impossible)
+    j = Minimal();
+    j["actions"][1]["choices"] = {{"why", {{"name", "原因"}, {"options", {{{"code", "a"}, {"name", "甲"}}}}}}};
+    j["actions"][1]["requires"] = {"fields.why"};
+    ASSERT_TRUE(ParseCaseType(j, "t.json").ok());
+    j["actions"][1]["requires"] = {"note", "fields.whY"};
+    auto e = ErrorOf(j);
+    EXPECT_EQ(e.field, "actions[1].requires[1]");
+    EXPECT_NE(e.message.find("fields.whY"), std::string::npos) << e.message;
+    j["actions"][1]["requires"] = {"fields.passed"};  // verify's result
+    EXPECT_TRUE(ParseCaseType(j, "t.json").ok());
 }
 
 // A hotline order taken on Wednesday 30 September 2026 at 15:00: National Day runs 1-7 October,

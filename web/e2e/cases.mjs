@@ -301,6 +301,7 @@ test('不予受理: the petition office declines a letter on a stated ground; th
   assertEq(after.body.actions, [], 'no 复查/复核 of a petition never accepted');
   const steps = await page.locator('[data-testid=case-steps] .el-step__title').allTextContents();
   assertEq(steps.map((x) => x.trim()), ['受理告知', '不予受理'], 'the steps it took');
+  assertEq((await page.getByTestId('case-status').textContent()).trim(), '不予受理', 'not 已办结: it was never handled');
   const history = await page.getByTestId('case-history').textContent();
   assert(history.includes('不予受理') && history.includes('不予受理依据：应通过诉讼、仲裁、行政复议等法定途径解决') &&
     history.includes('告知方式：当场书面答复') && history.includes('已当场书面告知信访人依法申请再审。'), `the history: ${history}`);

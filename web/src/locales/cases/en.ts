@@ -2,7 +2,7 @@
 export default {
   allTypes: 'All types',
   type: { urban: 'City management', hotline: '12345 hotline', petition: 'Petitions', enterprise: 'Enterprise requests' },
-  status: { open: 'Open', suspended: 'Suspended', closed: 'Closed', merged: 'Merged' },
+  status: { open: 'Open', suspended: 'Suspended', closed: 'Closed', merged: 'Merged', declined: 'Not accepted' },
   light: { green: 'On time', yellow: 'Due soon', red: 'Overdue' },
   urgency: { normal: 'Normal', urgent: 'Urgent' },
   source: { grid: 'Grid report', hotline: '12345 hotline', open311: 'Open311', web: 'Online', petition: 'Letter', visit: 'Visit' },
@@ -102,6 +102,7 @@ export default {
     note: 'Note',
     required: 'Please fill in {field}',
     choose: 'Please choose {field}',
+    invalidChoice: '“{field}”: that option is no longer offered; choose again',
     done: 'Submitted: {action}',
     stale: 'Someone else updated the case; it was reloaded, please check and submit again',
   },

@@ -2,7 +2,7 @@
 export default {
   allTypes: '全部类型',
   type: { urban: '城市管理', hotline: '12345热线', petition: '信访', enterprise: '企业诉求' },
-  status: { open: '办理中', suspended: '已挂起', closed: '已办结', merged: '已并单' },
+  status: { open: '办理中', suspended: '已挂起', closed: '已办结', merged: '已并单', declined: '不予受理' },
   light: { green: '正常', yellow: '临期', red: '超期' },
   urgency: { normal: '一般', urgent: '紧急' },
   source: { grid: '网格上报', hotline: '12345热线', open311: 'Open311', web: '网上受理', petition: '来信', visit: '来访' },
@@ -102,6 +102,7 @@ export default {
     note: '说明',
     required: '请填写{field}',
     choose: '请选择{field}',
+    invalidChoice: '「{field}」所选项已不在可选范围内，请重新选择',
     done: '已提交：{action}',
     stale: '案件已被他人更新，已重新加载，请核对后再提交',
   },

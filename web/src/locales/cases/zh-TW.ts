@@ -2,7 +2,7 @@
 export default {
   allTypes: '全部類型',
   type: { urban: '城市管理', hotline: '12345熱線', petition: '信訪', enterprise: '企業訴求' },
-  status: { open: '辦理中', suspended: '已掛起', closed: '已辦結', merged: '已並單' },
+  status: { open: '辦理中', suspended: '已掛起', closed: '已辦結', merged: '已並單', declined: '不予受理' },
   light: { green: '正常', yellow: '臨期', red: '超期' },
   urgency: { normal: '一般', urgent: '緊急' },
   source: { grid: '網格上報', hotline: '12345熱線', open311: 'Open311', web: '網上受理', petition: '來信', visit: '來訪' },
@@ -102,6 +102,7 @@ export default {
     note: '說明',
     required: '請填寫{field}',
     choose: '請選擇{field}',
+    invalidChoice: '「{field}」所選項已不在可選範圍內，請重新選擇',
     done: '已提交：{action}',
     stale: '案件已被他人更新，已重新加載，請核對後再提交',
   },

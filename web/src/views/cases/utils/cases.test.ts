@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   actionBody,
+  caseStatus,
   caseSteps,
   choiceTexts,
   petitionDecision,
@@ -20,6 +21,7 @@ import {
   maskPhone,
   minorCategories,
   missingField,
+  missingFields,
   reporterMasked,
   ruleErrorAt,
   toWorkCalendar,
@@ -274,6 +276,15 @@ describe('action dialogs', () => {
     expect(actionBody(optional, { ...emptyForm(), note: 'x' }, 1)).toEqual({ version: 1, note: 'x' });
     // without choices the spec has none, and the rest is as before
     expect(dialogSpec('sign').choices).toBeUndefined();
+    // every missing field at once, in the form's order: the unit above the choices, the note below
+    const register = dialogSpec('register', {
+      code: 'register',
+      name: '受理告知',
+      requires: ['unit_id', 'fields.notice', 'note'],
+      choices: { notice: DECLINE.choices.notice },
+    });
+    expect(missingFields(register, emptyForm())).toEqual(['unit_id', 'fields.notice', 'note']);
+    expect(missingFields(register, { ...emptyForm(), unit_id: 3, note: 'x' })).toEqual(['fields.notice']);
   });
   it('names a refused choice at its field, and shows a step’s choices by name', () => {
     const s = dialogSpec('decline', DECLINE);
@@ -291,13 +302,24 @@ describe('action dialogs', () => {
   it('reads a petition’s 受理 decision from its last register or decline step', () => {
     const step = (seq: number, action: string, fields: Record<string, unknown> | null = null) =>
       ({ seq, at: `2026-10-0${seq}T02:00:00Z`, actor: null, action, action_name: action, from_stage: null, to_stage: null, note: '', fields, attachments: [] });
-    expect(petitionDecision(PETITION, [step(1, 'create')])).toEqual({ state: 'pending', details: [] });
-    expect(petitionDecision(PETITION, undefined)).toEqual({ state: 'pending', details: [] });
-    const declined = petitionDecision(PETITION, [step(2, 'decline', { basis: 'other', notice: 'online' }), step(1, 'create')]);
+    const at = (stage: string, status: string, history: ReturnType<typeof step>[]) => petitionDecision(PETITION, { stage, status, history });
+    expect(at('accept', 'open', [step(1, 'create')])).toEqual({ state: 'pending', details: [] });
+    expect(petitionDecision(PETITION, { stage: 'accept', status: 'suspended' })).toEqual({ state: 'pending', details: [] });
+    const declined = at('declined', 'closed', [step(2, 'decline', { basis: 'other', notice: 'online' }), step(1, 'create')]);
     expect(declined).toEqual({ state: 'declined', at: '2026-10-02T02:00:00Z', details: ['不予受理依据：其他', '告知方式：网上信访平台告知'] });
     // returned by the unit and accepted again: the last decision counts
-    const again = petitionDecision(PETITION, [step(1, 'create'), step(2, 'register', { notice: 'written' }), step(3, 'return'), step(4, 'register')]);
-    expect([again.state, again.at]).toEqual(['accepted', '2026-10-04T02:00:00Z']);
+    const again = at('handle', 'open', [step(1, 'create'), step(2, 'register', { notice: 'written' }), step(3, 'return'), step(4, 'register')]);
+    expect([again?.state, again?.at]).toEqual(['accepted', '2026-10-04T02:00:00Z']);
+    // returned and not yet decided again: pending, not 已受理
+    expect(at('accept', 'open', [step(1, 'create'), step(2, 'register', { notice: 'written' }), step(3, 'return')])?.state).toBe('pending');
+    // merged before any decision: there is none to show
+    expect(at('accept', 'merged', [step(1, 'create'), step(2, 'merge')])).toBeNull();
+  });
+  it('says 不予受理, not 已办结, of a declined petition', () => {
+    expect(caseStatus({ status: 'closed', stage: 'declined' })).toBe('declined');
+    expect(caseStatus({ status: 'closed', stage: 'done' })).toBe('closed');
+    expect(caseStatus({ status: 'merged', stage: 'accept' })).toBe('merged');
+    expect(caseStatus({ status: 'open', stage: 'declined' })).toBe('open');
   });
   it('steps through the stages a case went through, then those still ahead', () => {
     const P = {

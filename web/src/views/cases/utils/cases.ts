@@ -262,24 +262,33 @@ export function emptyForm(): ActionForm {
   return { unit_id: null, co_units: [], reason: '', workdays: null, rating: 0, solved: null, target_id: null, passed: null, photos: [], note: '', choices: {} };
 }
 
-/** The first required field left empty (checked before sending), or null; a choice as fields.<key>. */
+/** The required fields of a dialog as the form shows them: the unit and time first, the choices, the rest. */
+const FIRST: ActionField[] = ['unit_id', 'co_units', 'workdays'];
+
+/** Every required field left empty (checked before sending), in the form's order; a choice as fields.<key>. */
+export function missingFields(spec: DialogSpec, f: ActionForm): (ActionField | `fields.${string}`)[] {
+  const empty = (k: ActionField) =>
+    (k === 'unit_id' && !f.unit_id) ||
+    (k === 'co_units' && !f.co_units.length) ||
+    (k === 'reason' && !f.reason.trim()) ||
+    (k === 'workdays' && !(f.workdays && f.workdays > 0)) ||
+    (k === 'rating' && !(f.rating >= 1 && f.rating <= 5)) ||
+    (k === 'solved' && f.solved === null) ||
+    (k === 'target_id' && !f.target_id) ||
+    (k === 'passed' && f.passed === null) ||
+    (k === 'photo' && !f.photos.length) ||
+    (k === 'note' && !f.note.trim());
+  const req = spec.required;
+  return [
+    ...req.filter((k) => FIRST.includes(k) && empty(k)),
+    ...(spec.choices ?? []).filter((c) => c.required && !f.choices[c.key]).map((c) => `fields.${c.key}` as const),
+    ...req.filter((k) => !FIRST.includes(k) && empty(k)),
+  ];
+}
+
+/** The first required field left empty, or null. */
 export function missingField(spec: DialogSpec, f: ActionForm): ActionField | `fields.${string}` | null {
-  for (const c of spec.choices ?? []) if (c.required && !f.choices[c.key]) return `fields.${c.key}`;
-  for (const k of spec.required) {
-    const empty =
-      (k === 'unit_id' && !f.unit_id) ||
-      (k === 'co_units' && !f.co_units.length) ||
-      (k === 'reason' && !f.reason.trim()) ||
-      (k === 'workdays' && !(f.workdays && f.workdays > 0)) ||
-      (k === 'rating' && !(f.rating >= 1 && f.rating <= 5)) ||
-      (k === 'solved' && f.solved === null) ||
-      (k === 'target_id' && !f.target_id) ||
-      (k === 'passed' && f.passed === null) ||
-      (k === 'photo' && !f.photos.length) ||
-      (k === 'note' && !f.note.trim());
-    if (empty) return k;
-  }
-  return null;
+  return missingFields(spec, f)[0] ?? null;
 }
 
 /** The request body of the action: only the dialog's fields, and the version the page saw. */
@@ -333,6 +342,14 @@ export function choiceTexts(type: CaseType | undefined, action: string, fields: 
 }
 
 /**
+ * What a case's status tag says: open, suspended, closed (办结), merged, or declined, a petition
+ * closed at 受理告知 as 不予受理 (stage `declined`), which was never handled and so never 办结.
+ */
+export function caseStatus(c: { status: string; stage: string }): string {
+  return c.status === 'closed' && c.stage === 'declined' ? 'declined' : c.status;
+}
+
+/**
  * The stepper's stages for a case: those it has been in, in the order it first entered them (from its
  * history), then, while it is open, the main line's stages still ahead (the configuration's stages
  * up to its first closing one). So a declined petition shows 受理告知 → 不予受理, a closed one only
@@ -366,13 +383,14 @@ export function caseSteps(
  */
 export function petitionDecision(
   type: CaseType | undefined,
-  history: HistoryStep[] | undefined,
-): { state: 'pending' | 'accepted' | 'declined'; at?: string; details: string[] } {
-  const step = [...(history ?? [])]
-    .filter((s) => s.action === 'register' || s.action === 'decline')
-    .sort((a, b) => b.seq - a.seq)[0];
-  if (!step) return { state: 'pending', details: [] };
-  return { state: step.action === 'decline' ? 'declined' : 'accepted', at: step.at, details: choiceTexts(type, step.action, step.fields) };
+  c: { stage: string; status: string; history?: HistoryStep[] },
+): { state: 'pending' | 'accepted' | 'declined'; at?: string; details: string[] } | null {
+  // the last decision, unless the unit sent the case back to 受理告知 after it (退单)
+  const steps = [...(c.history ?? [])].sort((a, b) => b.seq - a.seq);
+  const last = steps.find((s) => s.action === 'register' || s.action === 'decline' || s.action === 'return');
+  const waiting = c.stage === 'accept' && (c.status === 'open' || c.status === 'suspended');
+  if (!last || last.action === 'return') return waiting ? { state: 'pending', details: [] } : null;
+  return { state: last.action === 'decline' ? 'declined' : 'accepted', at: last.at, details: choiceTexts(type, last.action, last.fields) };
 }
 
 /** The action's name from the type's definitions (the configured Chinese name), else the code. */
