@@ -22,6 +22,9 @@ uint8_t Source(const std::string& s) {
     return 0;
 }
 uint8_t Sat(int64_t v) { return static_cast<uint8_t>(std::clamp<int64_t>(v, 0, 255)); }
+// A petition not accepted (不予受理) was never handled: counted, it would be closed at once and
+// lift the closure and on-time rates. The KPIs leave it out (docs/case-kpis.md).
+bool Counted(const store::CaseKpiRow& r) { return !r.reported_at.empty() && r.stage != "declined"; }
 }  // namespace
 
 CaseFacts FactsOf(const store::CaseKpiRow& r, Store& st) {
@@ -56,7 +59,7 @@ size_t Load(store::Conn& c, Store& st) {
     if (!store::CasesTableExists(c)) return 0;
     size_t n = 0;
     store::ScanCaseKpiRows(c, [&](const store::CaseKpiRow& r) {
-        if (r.reported_at.empty()) return;
+        if (!Counted(r)) return;
         st.Upsert(FactsOf(r, st));
         ++n;
     });
@@ -67,7 +70,7 @@ void Refresh(store::Conn& c, Store& st, int64_t id) {
     bool seen = false;
     if (store::CasesTableExists(c))
         store::ScanCaseKpiRows(c, [&](const store::CaseKpiRow& r) {
-            if (r.reported_at.empty()) return;
+            if (!Counted(r)) return;
             st.Upsert(FactsOf(r, st));
             seen = true;
         }, id);

@@ -24,7 +24,7 @@ void ScanCaseKpiRows(Conn& c, const std::function<void(const CaseKpiRow&)>& f, s
     std::string sql =
         "SELECT c.id, c.type, c.category, c.category_major, c.source, c.status, c.street_id, "
         "c.community_id, c.grid_id, c.lead_unit_id, c.reported_at, c.registered_at, c.dispatched_at, "
-        "c.handled_at, c.closed_at, c.due_at, c.returns, c.reworks, c.satisfaction, c.subject_unit_id";
+        "c.handled_at, c.closed_at, c.due_at, c.returns, c.reworks, c.satisfaction, c.subject_unit_id, c.stage";
     if (steps)
         sql += ", (SELECT min(s.at) FROM case_steps s WHERE s.case_id = c.id AND s.action = 'sign'), "
                "(SELECT s.data FROM case_steps s WHERE s.case_id = c.id AND s.action = 'rate' "
@@ -58,10 +58,11 @@ void ScanCaseKpiRows(Conn& c, const std::function<void(const CaseKpiRow&)>& f, s
         k.reworks = r.IsNull(17) ? 0 : r.Int(17);
         k.satisfaction = OptInt(r, 18);
         k.subject_unit_id = OptInt(r, 19);
+        k.stage = r.Str(20);
         if (steps) {
-            k.signed_at = r.Str(20);
-            if (!r.IsNull(21)) {
-                auto j = nlohmann::json::parse(r.Str(21), nullptr, false);
+            k.signed_at = r.Str(21);
+            if (!r.IsNull(22)) {
+                auto j = nlohmann::json::parse(r.Str(22), nullptr, false);
                 if (j.is_object() && j.contains("solved") && j["solved"].is_boolean()) k.solved = j["solved"].get<bool>();
             }
         }

@@ -14,7 +14,7 @@ namespace duban::store {
 
 struct CaseKpiRow {
     int64_t id = 0;
-    std::string type, category, category_major, source, status;
+    std::string type, category, category_major, source, status, stage;
     std::optional<int64_t> street_id, community_id, grid_id, lead_unit_id, subject_unit_id;
     // ISO 8601 UTC text, "" = NULL
     std::string reported_at, registered_at, dispatched_at, handled_at, closed_at, due_at, signed_at;

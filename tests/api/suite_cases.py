@@ -387,10 +387,12 @@ class CasesSuite(dt.Suite):
     def test_petition_declined(self):
         """不予受理: the office decides within the 15 days not to accept a petition, on one of the
         configured grounds, and says how the petitioner was told; the case closes with no unit."""
+        kpi_before = self.petition_kpis(self.sup)
         c = self.create({"type": "petition", "category": "P0301", "description": "不服仲裁裁决，要求撤销。（测试数据）",
                          "street_id": self.chunliu_id})
         cid = c["id"]
         check("decline" in c["actions"], "offered at 受理告知: %r" % c["actions"])
+        eq(self.petition_kpis(self.sup), kpi_before + 1, "counted while it waits for the decision")
         pt = expect_status(self.sup.get("/api/v1/case-types/petition"), 200).json()
         decline = [a for a in pt["actions"] if a["code"] == "decline"][0]
         eq((decline["name"], sorted(decline["choices"]), decline["requires"]),
@@ -413,6 +415,8 @@ class CasesSuite(dt.Suite):
         # 复查/复核 review a handling opinion: a petition never accepted has none
         eq(c["actions"], [], "nothing more to do")
         check(c["closed_at"] is not None and c["registered_at"] is None, "closed, never 受理")
+        # never handled: left out of the case KPIs (it would count as closed on time at once)
+        eq(self.petition_kpis(self.sup), kpi_before, "not in the KPIs once declined")
         step = self.case(cid)["history"][-1]
         eq((step["action"], step["action_name"], step["fields"]), ("decline", "不予受理", ok["fields"]), "history")
         # the event keeps the codes (no one's personal data) and the note's digest only
