@@ -269,6 +269,17 @@ test('ducha.staff registers a petition on the desktop form (登记): a bad ID nu
   assert(history.includes('告知方式：书面告知'), `the history says how the petitioner was told: ${history}`);
   const accepted = (await page.getByTestId('case-decision').locator('..').textContent()).trim();
   assert(accepted.includes('已受理') && accepted.includes('告知方式：书面告知'), `受理情况: ${accepted}`);
+  // the 受理告知书 names the petitioner in full only after the logged view
+  await page.getByTestId('case-notice').click();
+  await page.getByTestId('notice-sheet').waitFor();
+  assert((await page.getByTestId('notice-sheet').textContent()).includes('李*'), 'masked before the full view');
+  await page.getByTestId('notice-show-name').click();
+  await page.locator('.el-message-box__btns .el-button--primary').click();
+  await page.getByTestId('notice-dialog').locator('.logged').waitFor();
+  const letter = (await page.getByTestId('notice-sheet').textContent()).replace(/\s+/g, '');
+  assert(letter.startsWith('信访事项受理告知书') && letter.includes('交由春柳街道办理') && letter.includes('60日内办结') && letter.includes('李建国：'),
+    `the 受理告知书: ${letter}`);
+  await page.keyboard.press('Escape');
   await page.context().close();
 });
 
@@ -302,6 +313,17 @@ test('不予受理: the petition office declines a letter on a stated ground; th
   const steps = await page.locator('[data-testid=case-steps] .el-step__title').allTextContents();
   assertEq(steps.map((x) => x.trim()), ['受理告知', '不予受理'], 'the steps it took');
   assertEq((await page.getByTestId('case-status').textContent()).trim(), '不予受理', 'not 已办结: it was never handled');
+  // 告知书: the written notice, with the ground and where to turn; printed from a frame of its own
+  await page.getByTestId('case-notice').click();
+  const sheet = page.getByTestId('notice-sheet');
+  await sheet.waitFor();
+  const text = (await sheet.textContent()).replace(/\s+/g, '');
+  assert(text.startsWith('信访事项不予受理告知书') && text.includes(`〔2026〕${made.body.number}号`) && text.includes('信访人：') &&
+    text.includes('依照有关法律、行政法规规定的程序向有关机关提出') && text.includes('区政府督查室'), `the notice: ${text}`);
+  await shot(page, 'petition-notice');
+  await page.getByTestId('notice-print').click();
+  const frame = page.frameLocator('iframe[data-testid="notice-print-frame"]');
+  assert((await frame.locator('body').textContent()).includes('不予受理告知书'), 'the frame holds the notice alone');
   const history = await page.getByTestId('case-history').textContent();
   assert(history.includes('不予受理') && history.includes('不予受理依据：应通过诉讼、仲裁、行政复议等法定途径解决') &&
     history.includes('告知方式：当场书面答复') && history.includes('已当场书面告知信访人依法申请再审。'), `the history: ${history}`);

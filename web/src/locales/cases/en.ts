@@ -14,6 +14,18 @@ export default {
     leftCalendar: { minutes: '{n} minutes left', hours: '{n} hours left', days: '{n} days left' },
     over: { hours: '{n} hours overdue', days: '{n} days overdue' },
   },
+  notice: {
+    button: 'Notice',
+    title: 'Written notice of the decision (告知书)',
+    docNumber: 'Number',
+    office: 'Issued by',
+    name: 'Petitioner',
+    noName: '(no name given: addressed to the petitioner)',
+    showName: 'Show the full name (logged)',
+    maskedHint: 'The notice names the petitioner masked until the full name is shown; each full view is logged.',
+    noRight: 'Your role does not see personal data: the name stays masked.',
+    print: 'Print',
+  },
   field: {
     number: 'Number',
     type: 'Type',

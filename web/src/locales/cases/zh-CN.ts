@@ -14,6 +14,18 @@ export default {
     leftCalendar: { minutes: '剩余 {n} 分钟', hours: '剩余 {n} 小时', days: '剩余 {n} 天' },
     over: { hours: '超期 {n} 小时', days: '超期 {n} 天' },
   },
+  notice: {
+    button: '告知书',
+    title: '信访事项告知书',
+    docNumber: '文号',
+    office: '落款单位',
+    name: '信访人',
+    noName: '（未留姓名，称“信访人”）',
+    showName: '显示完整姓名（将记录查看）',
+    maskedHint: '显示完整姓名前，告知书上的姓名为脱敏形式；每次完整查看均记录在案。',
+    noRight: '您的角色不能查看个人信息，姓名保持脱敏。',
+    print: '打印',
+  },
   field: {
     number: '案件编号',
     type: '案件类型',

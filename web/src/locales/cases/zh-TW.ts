@@ -14,6 +14,18 @@ export default {
     leftCalendar: { minutes: '剩餘 {n} 分鐘', hours: '剩餘 {n} 小時', days: '剩餘 {n} 天' },
     over: { hours: '超期 {n} 小時', days: '超期 {n} 天' },
   },
+  notice: {
+    button: '告知書',
+    title: '信訪事項告知書',
+    docNumber: '文號',
+    office: '落款單位',
+    name: '信訪人',
+    noName: '（未留姓名，稱“信訪人”）',
+    showName: '顯示完整姓名（將記錄查看）',
+    maskedHint: '顯示完整姓名前，告知書上的姓名為脫敏形式；每次完整查看均記錄在案。',
+    noRight: '您的角色不能查看個人信息，姓名保持脫敏。',
+    print: '列印',
+  },
   field: {
     number: '案件編號',
     type: '案件類型',
