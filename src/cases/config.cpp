@@ -18,9 +18,10 @@ using core::Error;
 const std::set<std::string> kActionCodes = {
     "register", "dispatch", "sign",   "handle",         "verify",        "close",  "rate",
     "return",   "reassign", "suspend", "resume",        "extend",        "extend_approve",
-    "extend_reject", "rework", "merge", "supervise",    "reply",         "review", "recheck", "decline"};
+    "extend_reject", "rework", "merge", "supervise",    "reply",         "review", "recheck", "decline",
+    "set_subject"};
 const std::set<std::string> kRequirable = {"note",   "attachments", "unit_id", "co_units", "reason",
-                                           "workdays", "rating",     "solved",  "target_id"};
+                                           "workdays", "rating",     "solved",  "target_id", "subject_unit_id"};
 const std::set<std::string> kUnits = {"hours", "workdays", "days"};
 
 bool IsBusinessRole(const std::string& r) {

@@ -100,6 +100,16 @@ bool InSubjectLine(store::Conn& c, int64_t unit, std::optional<int64_t> subject)
     return path.find("/" + std::to_string(*subject) + "/") != std::string::npos;
 }
 
+/// A petition's 被反映单位 must be an active department, street or community: the district would leave
+/// no unit to handle it (that goes to the city), and a grid is no office.
+core::Status CheckSubject(store::Conn& c, int64_t id) {
+    auto su = Unit(c, id);
+    if (!su) return Error::Validation("subject_unit_id", "subject_unit_id is not an active org unit");
+    if (su->kind == "district" || su->kind == "grid")
+        return Error::Validation("subject_unit_id", "subject_unit_id must be a department, street or community (a petition against the district goes to the city)");
+    return core::Status();
+}
+
 /// "|" + location path + "|" + lead path + "|" + co paths: what scope filters match. A petition's
 /// location is left out: it is seen by the units that handle it, not by its place's offices.
 void RebuildPaths(store::Conn& c, store::CaseRow& r) {
@@ -190,7 +200,7 @@ void Record(store::WriteTx& tx, const store::CaseRow& r, const std::string& acti
     };
     Json payload = {{"number", r.number}, {"type", r.type}, {"from", from}, {"to", to}, {"seq", s.seq}};
     if (!note.empty()) payload["note"] = digest(note);
-    for (const char* k : {"unit_id", "co_units", "rating", "solved", "target_id", "amount", "attachments"})
+    for (const char* k : {"unit_id", "co_units", "rating", "solved", "target_id", "amount", "attachments", "subject_unit_id", "from_subject_unit_id"})
         if (data.contains(k)) payload[k] = data[k];
     if (data.contains("reason") && data["reason"].is_string()) payload["reason"] = digest(data["reason"].get<std::string>());
     if (data.contains("fields") && data["fields"].is_object()) {
@@ -562,11 +572,7 @@ Result<Json> CreateCase(store::WriteTx& tx, const Json& body, const Viewer& v, c
     if (*subject) {
         if (r.type != "petition")
             return Error::Validation("subject_unit_id", "subject_unit_id (被反映单位) is only for a petition (type petition)");
-        auto su = Unit(c, **subject);
-        if (!su) return Error::Validation("subject_unit_id", "subject_unit_id is not an active org unit");
-        // The district would leave no unit to handle it (that goes to the city); a grid is no office.
-        if (su->kind == "district" || su->kind == "grid")
-            return Error::Validation("subject_unit_id", "subject_unit_id must be a department, street or community (a petition against the district goes to the city)");
+        if (auto st = CheckSubject(c, **subject); !st) return st.error();
         r.subject_unit_id = *subject;
     }
     auto att = Attachments(c, body, v, std::nullopt);
@@ -657,7 +663,8 @@ Result<Json> ApplyAction(store::WriteTx& tx, int64_t id, const std::string& acti
     const Action* a = t->FindAction(action);
     if (!a) return Error::NotFoundMsg("action " + action + " is not defined for type " + t->code);
     static const std::set<std::string> kKeys = {"note", "unit_id", "co_units", "fields", "attachments", "reason",
-                                                "workdays", "hours", "rating", "solved", "target_id", "version"};
+                                                "workdays", "hours", "rating", "solved", "target_id", "version",
+                                                "subject_unit_id"};
     for (auto& [k, val] : body.items())
         if (!kKeys.count(k)) return Error::Validation(k, "unknown field " + k, "unknown_field");
     bool role_ok = false;
@@ -695,6 +702,10 @@ Result<Json> ApplyAction(store::WriteTx& tx, int64_t id, const std::string& acti
     }
     auto target = OptInt(body, "target_id");
     if (!target) return target.error();
+    auto subject = OptInt(body, "subject_unit_id");
+    if (!subject) return subject.error();
+    if (*subject && a->code != "set_subject")
+        return Error::Validation("subject_unit_id", "subject_unit_id is given only to " + std::string("set_subject"), "unknown_field");
     if (body.contains("fields") && !body["fields"].is_object()) return Error::Validation("fields", "fields must be an object");
     Json fields = body.contains("fields") ? body["fields"] : Json::object();
     for (const Choice& ch : a->choices) {
@@ -717,6 +728,7 @@ Result<Json> ApplyAction(store::WriteTx& tx, int64_t id, const std::string& acti
         else if (req == "rating") missing = !*rating;
         else if (req == "solved") missing = !solved;
         else if (req == "target_id") missing = !*target;
+        else if (req == "subject_unit_id") missing = !*subject;
         else if (req.rfind("fields.", 0) == 0) missing = !fields.contains(req.substr(7)) || fields[req.substr(7)].is_null();
         if (missing) {
             std::string msg = req + " is required to " + a->name;
@@ -812,6 +824,23 @@ Result<Json> ApplyAction(store::WriteTx& tx, int64_t id, const std::string& acti
     if (code == "extend_reject") {
         data["amount"] = r.pending_extension["amount"];
         r.pending_extension = Json();
+    }
+    if (code == "set_subject") {
+        // 被反映单位 named (or corrected) after 登记: the units handling the petition must not be that
+        // unit or under it (reassign first), and from now on its accounts do not see the case.
+        if (r.type != "petition")
+            return Error::Validation("subject_unit_id", "subject_unit_id (被反映单位) is only for a petition (type petition)");
+        if (auto st = CheckSubject(c, **subject); !st) return st.error();
+        if (r.subject_unit_id == **subject) return Error::Validation("subject_unit_id", "subject_unit_id is already the 被反映单位");
+        const char* handling = " handles the petition and is that unit or under it: reassign it first";
+        if (r.lead_unit_id && InSubjectLine(c, *r.lead_unit_id, **subject))
+            return Error::Validation("subject_unit_id", "the lead unit" + std::string(handling), "subject_handles");
+        for (auto co_id : r.co_units)
+            if (InSubjectLine(c, co_id, **subject))
+                return Error::Validation("subject_unit_id", "a co-unit" + std::string(handling), "subject_handles");
+        if (r.subject_unit_id) data["from_subject_unit_id"] = *r.subject_unit_id;
+        data["subject_unit_id"] = **subject;
+        r.subject_unit_id = **subject;
     }
     std::optional<store::CaseRow> merged_target;
     if (code == "merge") {

@@ -585,6 +585,32 @@ class CasesSuite(dt.Suite):
         eq(self.petition_kpis(c1_staff), self.petition_kpis(self.chunliu) + self.petition_kpis(self.malan) - 1,
            "not counted for the accused unit's staff")
 
+        # 被反映单位 named after 登记 (set_subject): refused while the unit (or one above it) handles
+        # the petition; then its accounts lose sight of it
+        kpis = self.petition_kpis(c1_staff)
+        check(self.listed(c1_staff, cid), "before: the accused unit's staff see the 春柳 petition")
+        before = self.case(cid)
+        for body, field, code in (({"reason": "x"}, "subject_unit_id", "required"),
+                                  ({"subject_unit_id": c1}, "reason", "required"),
+                                  ({"subject_unit_id": self.chunliu_id, "reason": "x"}, "subject_unit_id", "subject_handles"),
+                                  ({"subject_unit_id": district, "reason": "x"}, "subject_unit_id", None),
+                                  ({"subject_unit_id": 999999, "reason": "x"}, "subject_unit_id", None)):
+            expect_error(self.sup.post("/api/v1/cases/%d/actions/set_subject" % cid, body), 422, field=field, code=code, msg=str(body))
+        expect_error(self.sup.post("/api/v1/cases/%d/actions/reassign" % pid, {"unit_id": self.chunliu_id, "subject_unit_id": c1}),
+                     422, field="subject_unit_id", code="unknown_field")  # only set_subject takes it
+        expect_error(self.chunliu.post("/api/v1/cases/%d/actions/set_subject" % cid, {"subject_unit_id": c1, "reason": "x"}), 403)
+        self.unchanged(cid, before, "no subject set by a refused request")
+        c = self.act(self.sup, cid, "set_subject", {"subject_unit_id": c1, "reason": "阅信后确认反映的是第一社区"})
+        eq((c["subject_unit_id"], c["stage"], c["lead_unit_id"]), (c1, before["stage"], self.chunliu_id), "set; nothing else moves")
+        step = self.case(cid)["history"][-1]
+        eq((step["action_name"], step["data"]["subject_unit_id"]), ("被反映单位", c1), "in the history")
+        check(not self.listed(c1_staff, cid), "after: the accused unit's staff do not list it")
+        expect_error(c1_staff.get("/api/v1/cases/%d" % cid), 404)
+        eq(self.petition_kpis(c1_staff), kpis - 1, "nor count it")
+        self.case(cid, self.chunliu)  # the lead unit still handles it
+        expect_error(self.sup.post("/api/v1/cases/%d/actions/set_subject" % cid, {"subject_unit_id": c1, "reason": "x"}), 422,
+                     field="subject_unit_id")  # already
+
     def test_enterprise(self):
         c = self.create({"type": "enterprise", "category": "Q0201", "description": "企业反映扩产用地指标不足。（演示数据）",
                          "project_id": None})

@@ -210,6 +210,41 @@ test('a petition that complains of a department shows it as 被反映单位, wit
   await page.context().close();
 });
 
+test('被反映单位 named after 登记: the office sets it on a petition in hand; refused while that unit handles it', async () => {
+  await ensureSupervisor(server, BIN);
+  const page = await as('ducha.staff');
+  await page.goto('/cases');
+  await settle(page);
+  const made = await api(page, 'POST', '/cases', { type: 'petition', category: 'P0102', description: '反映住房保障资格审核不公。（测试数据）' });
+  const cid = made.body.id;
+  const chunliu = (await api(page, 'GET', '/org-units?kind=street&q=' + encodeURIComponent('春柳'))).body.items[0];
+  const ok = await api(page, 'POST', `/cases/${cid}/actions/register`, { unit_id: chunliu.id, fields: { notice: 'written' } });
+  assertEq(ok.status, 200, '受理告知 to 春柳街道');
+  await page.goto(`/cases/${cid}`);
+  await page.getByTestId('case-number').waitFor();
+  await settle(page);
+  await page.getByTestId('act-set_subject').click();
+  const dialog = page.getByTestId('action-dialog');
+  await dialog.waitFor();
+  await page.getByTestId('action-submit').click();
+  await dialog.locator('.el-form-item__error', { hasText: '被反映单位' }).waitFor(); // required, said before sending
+  // 春柳街道 itself handles it: refused at the field, nothing changes
+  await pickUnit(page, 'action-subject', '春柳', '春柳街道');
+  await page.getByTestId('action-reason').fill('阅信后确认被反映单位。');
+  await page.getByTestId('action-submit').click();
+  await dialog.locator('.el-form-item__error', { hasText: '请先改派' }).waitFor();
+  await page.getByTestId('action-subject').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('住建');
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '区住建局' }).first().click();
+  await page.getByTestId('action-submit').click();
+  await dialog.waitFor({ state: 'hidden' });
+  await settle(page);
+  assertEq((await page.getByTestId('case-subject-unit').textContent()).trim(), '区住建局', 'the 被反映单位 shown');
+  assert((await page.getByTestId('case-history').textContent()).includes('被反映单位：区住建局'), 'and in the history');
+  await page.context().close();
+});
+
 test('ducha.staff registers a petition on the desktop form (登记): a bad ID number is named at its field; then it opens', async () => {
   await ensureSupervisor(server, BIN);
   const page = await as('ducha.staff');
@@ -405,6 +440,7 @@ try {
     } catch (e) {
       failed++;
       console.log('  FAIL', t.name, '\n       ', e.message.split('\n')[0]);
+      if (process.env.E2E_STACK) console.log(e.stack);
       if (t.name.startsWith('the server has')) break;
     }
   }

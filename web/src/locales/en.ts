@@ -43,6 +43,7 @@ export default {
   apiError: {
     codes: {
       subject_unit: 'The petition complains of this very unit: it may not be passed to it or a unit under it; choose another',
+      subject_handles: 'This unit (or one under it) handles the petition: reassign it first, then name the unit accused',
       empty_release: 'Nothing to publish (the plan has no tasks, or the year has no major projects or no cases)',
     },
     badRequest: 'The request is not valid',
@@ -595,6 +596,7 @@ export default {
         review: 'Case reviewed',
         recheck: 'Case rechecked',
         decline: 'Petition not accepted',
+        set_subject: 'Petition subject unit set',
         verify: 'Case verified',
         rework: 'Case sent for rework',
         accept: 'Case accepted',

@@ -43,6 +43,7 @@ export default {
   apiError: {
     codes: {
       subject_unit: '该信访事项反映的正是此单位：不能交其本身或下级单位办理，请改选其他单位',
+      subject_handles: '本件正由该单位或其下级单位承办：请先改派其他单位，再设为被反映单位',
       empty_release: '没有可公开的内容（该计划尚无任务、当年没有重大项目或没有案件），不能发布',
     },
     badRequest: '提交的内容有误',
@@ -594,6 +595,7 @@ export default {
         review: '案件复查',
         recheck: '案件复核',
         decline: '信访不予受理',
+        set_subject: '设置被反映单位',
         verify: '案件核查',
         rework: '案件返工',
         accept: '案件受理',

@@ -43,6 +43,7 @@ export default {
   apiError: {
     codes: {
       subject_unit: '該信訪事項反映的正是此單位：不能交其本身或下級單位辦理，請改選其他單位',
+      subject_handles: '本件正由該單位或其下級單位承辦：請先改派其他單位，再設為被反映單位',
       empty_release: '沒有可公開的內容（該計劃尚無任務、當年沒有重大項目或沒有案件），不能發布',
     },
     badRequest: '提交的內容有誤',
@@ -594,6 +595,7 @@ export default {
         review: '案件複查',
         recheck: '案件複核',
         decline: '信訪不予受理',
+        set_subject: '設置被反映單位',
         verify: '案件核查',
         rework: '案件返工',
         accept: '案件受理',

@@ -95,6 +95,7 @@ export default {
   paused: 'Suspended',
   dialog: {
     subjectHint: 'This petition complains of {name}: it may not be passed to that unit or one under it',
+    setSubjectHint: 'The accounts of this unit and of the units under it will no longer see this petition; it may not be handled by them.',
     title: '{action} · {number}',
     unit: 'Lead unit',
     coUnits: 'Co-units',

@@ -95,6 +95,7 @@ export default {
   paused: '已挂起',
   dialog: {
     subjectHint: '本件反映{name}：不得交由该单位及其下级单位办理',
+    setSubjectHint: '设置后，该单位及其下级单位的账号将看不到本件，也不能承办。',
     title: '{action} · {number}',
     unit: '主办单位',
     coUnits: '协办单位',

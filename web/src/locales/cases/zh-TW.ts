@@ -95,6 +95,7 @@ export default {
   paused: '已掛起',
   dialog: {
     subjectHint: '本件反映{name}：不得交由該單位及其下級單位辦理',
+    setSubjectHint: '設置後，該單位及其下級單位的賬號將看不到本件，也不能承辦。',
     title: '{action} · {number}',
     unit: '主辦單位',
     coUnits: '協辦單位',

@@ -152,6 +152,7 @@ export function dueKey(w: DueWords): { key: string; n?: number } {
 export type ActionField =
   | 'unit_id'
   | 'co_units'
+  | 'subject_unit_id'
   | 'reason'
   | 'workdays'
   | 'rating'
@@ -172,6 +173,7 @@ const FIELDS: Record<string, ActionField[]> = {
   rate: ['rating', 'solved'],
   merge: ['target_id'],
   verify: ['passed', 'photo'],
+  set_subject: ['subject_unit_id', 'reason'],
 };
 /** Fields the server must get whatever the configuration says. */
 const REQUIRED: Record<string, ActionField[]> = {
@@ -183,8 +185,9 @@ const REQUIRED: Record<string, ActionField[]> = {
   rate: ['rating', 'solved'],
   merge: ['target_id'],
   verify: ['passed'],
+  set_subject: ['subject_unit_id'],
 };
-const KNOWN = new Set<string>(['unit_id', 'co_units', 'reason', 'workdays', 'rating', 'solved', 'target_id', 'passed', 'photo', 'note']);
+const KNOWN = new Set<string>(['unit_id', 'co_units', 'subject_unit_id', 'reason', 'workdays', 'rating', 'solved', 'target_id', 'passed', 'photo', 'note']);
 
 /** A fixed-list field of the action's configuration (`choices`), sent as fields.<key>. */
 export interface DialogChoice {
@@ -246,6 +249,7 @@ export function dialogSpec(action: string, def?: ActionDef | null, type?: string
 export interface ActionForm {
   unit_id: number | null;
   co_units: number[];
+  subject_unit_id: number | null;
   reason: string;
   workdays: number | null;
   rating: number;
@@ -259,17 +263,18 @@ export interface ActionForm {
 }
 
 export function emptyForm(): ActionForm {
-  return { unit_id: null, co_units: [], reason: '', workdays: null, rating: 0, solved: null, target_id: null, passed: null, photos: [], note: '', choices: {} };
+  return { unit_id: null, co_units: [], subject_unit_id: null, reason: '', workdays: null, rating: 0, solved: null, target_id: null, passed: null, photos: [], note: '', choices: {} };
 }
 
 /** The required fields of a dialog as the form shows them: the unit and time first, the choices, the rest. */
-const FIRST: ActionField[] = ['unit_id', 'co_units', 'workdays'];
+const FIRST: ActionField[] = ['unit_id', 'co_units', 'subject_unit_id', 'workdays'];
 
 /** Every required field left empty (checked before sending), in the form's order; a choice as fields.<key>. */
 export function missingFields(spec: DialogSpec, f: ActionForm): (ActionField | `fields.${string}`)[] {
   const empty = (k: ActionField) =>
     (k === 'unit_id' && !f.unit_id) ||
     (k === 'co_units' && !f.co_units.length) ||
+    (k === 'subject_unit_id' && !f.subject_unit_id) ||
     (k === 'reason' && !f.reason.trim()) ||
     (k === 'workdays' && !(f.workdays && f.workdays > 0)) ||
     (k === 'rating' && !(f.rating >= 1 && f.rating <= 5)) ||
@@ -297,6 +302,7 @@ export function actionBody(spec: DialogSpec, f: ActionForm, version: number): Re
   const has = (k: ActionField) => spec.fields.includes(k);
   if (has('unit_id') && f.unit_id) b.unit_id = f.unit_id;
   if (has('co_units') && f.co_units.length) b.co_units = f.co_units;
+  if (has('subject_unit_id') && f.subject_unit_id) b.subject_unit_id = f.subject_unit_id;
   if (has('reason') && f.reason.trim()) b.reason = f.reason.trim();
   if (has('workdays') && f.workdays) b.workdays = f.workdays;
   if (has('rating') && f.rating) b.rating = f.rating;
