@@ -842,6 +842,22 @@ Result<Json> ApplyAction(store::WriteTx& tx, int64_t id, const std::string& acti
         data["subject_unit_id"] = **subject;
         r.subject_unit_id = **subject;
     }
+    // The duplicates merged into a petition carry the same letter (and petitioner): they take its
+    // 被反映单位 with it, so that the accused unit does not read them where they were led.
+    std::vector<store::CaseRow> duplicates;
+    if (code == "set_subject") {
+        std::vector<int64_t> todo = store::CasesMergedInto(c, r.id);
+        std::set<int64_t> seen{r.id};
+        while (!todo.empty()) {
+            int64_t d = todo.back();
+            todo.pop_back();
+            if (!seen.insert(d).second) continue;
+            auto dr = store::FindCase(c, d);
+            if (!dr) continue;
+            duplicates.push_back(*dr);
+            for (auto more : store::CasesMergedInto(c, d)) todo.push_back(more);
+        }
+    }
     std::optional<store::CaseRow> merged_target;
     if (code == "merge") {
         if (**target == r.id) return Error::Validation("target_id", "a case cannot be merged into itself");
@@ -854,6 +870,12 @@ Result<Json> ApplyAction(store::WriteTx& tx, int64_t id, const std::string& acti
         if (r.subject_unit_id && tg->subject_unit_id != r.subject_unit_id)
             return Error::Validation("target_id", "the petition accuses a unit (subject_unit_id): it merges only into a petition that accuses the same unit",
                                      "subject_unit");
+        // A duplicate joining a petition that accuses a unit takes that 被反映单位 too (it is the same
+        // matter): else the accused unit would read it where it was led.
+        if (tg->subject_unit_id && !r.subject_unit_id) {
+            r.subject_unit_id = tg->subject_unit_id;
+            data["subject_unit_id"] = *tg->subject_unit_id;
+        }
         r.merged_into = tg->id;
         r.status = "merged";
         r.stage_due_at.reset();
@@ -881,6 +903,14 @@ Result<Json> ApplyAction(store::WriteTx& tx, int64_t id, const std::string& acti
     if (merged_target) {
         Record(tx, *merged_target, "note", merged_target->stage, merged_target->stage, "并入重复工单 " + r.number,
                {{"merged_from", r.id}});
+    }
+    for (const auto& before : duplicates) {
+        store::CaseRow d = before;
+        d.subject_unit_id = r.subject_unit_id;
+        d.updated_at = tx.now();
+        Record(tx, d, "set_subject", d.stage, d.stage, "随主件 " + r.number + " 设置被反映单位",
+               {{"subject_unit_id", *r.subject_unit_id}, {"with", r.id}});
+        store::UpdateCase(c, before, d);
     }
     Json out = CaseToJson(c, r, v, env);
     out["_watch"] = watch;
@@ -1057,6 +1087,16 @@ Result<Json> GetCase(store::Conn& c, int64_t id, const Viewer& v, const Env& env
         return it->second;
     };
     for (auto& s : store::ListCaseSteps(c, id)) {
+        // Which units a petition once named as accused, and why it was changed, are the petition
+        // office's to read: a unit named by mistake and then cleared must not learn it was named.
+        if (!v.dispatcher && (s.data.contains("subject_unit_id") || s.data.contains("from_subject_unit_id"))) {
+            s.data.erase("subject_unit_id");
+            s.data.erase("from_subject_unit_id");
+            if (s.action == "set_subject") {
+                s.note.clear();
+                s.data.erase("reason");
+            }
+        }
         // An inspector's report is 上报; a call, letter or visit the centre takes in is 登记.
         std::string name = s.action == "create" ? (r->source == "grid" ? "上报" : "登记") : s.action == "note" ? "办理记录" : s.action;
         if (t)

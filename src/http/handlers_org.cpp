@@ -46,9 +46,11 @@ asio::awaitable<Response> List(Ctx& ctx) {
         if (auto s = QueryInt(ctx.req, "parent_id", &v); !s) co_return ErrorResponse(s.error());
         f.parent_id = v;
     }
-    if (Query(ctx.req, "under")) {
+    if (auto u = Query(ctx.req, "under")) {
         std::optional<int64_t> v;
         if (auto s = QueryInt(ctx.req, "under", &v); !s) co_return ErrorResponse(s.error());
+        if (!v)
+            co_return ErrorResponse({core::ErrorKind::kBadRequest, "invalid_query", "under must be an org unit id", "under"});
         f.under = v;
     }
     if (auto k = Query(ctx.req, "kind")) {

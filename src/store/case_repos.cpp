@@ -515,6 +515,12 @@ std::vector<std::pair<std::string, std::string>> ListCaseTypeConfigs(Conn& c) {
     return out;
 }
 
+std::vector<int64_t> CasesMergedInto(Conn& c, int64_t id) {
+    std::vector<int64_t> out;
+    for (auto& r : c.Query("SELECT id FROM cases WHERE merged_into = ? ORDER BY id", {id})) out.push_back(r.Int(0));
+    return out;
+}
+
 std::vector<std::string> CaseStagesInUse(Conn& c, const std::string& type) {
     std::vector<std::string> out;
     for (auto& r : c.Query("SELECT DISTINCT stage FROM cases WHERE type = ? ORDER BY stage", {type})) out.push_back(r.Str(0));

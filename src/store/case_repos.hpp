@@ -107,6 +107,8 @@ void ReplaceDispatchRules(Conn& c, const std::vector<DispatchRuleRow>& rules);
 
 /// Administrators' edited case types: code -> configuration JSON text.
 std::vector<std::pair<std::string, std::string>> ListCaseTypeConfigs(Conn& c);
+/// The cases merged into this one (並單), directly.
+std::vector<int64_t> CasesMergedInto(Conn& c, int64_t id);
 /// The stages the cases of a type are in now (an edited configuration must keep them).
 std::vector<std::string> CaseStagesInUse(Conn& c, const std::string& type);
 void PutCaseTypeConfig(Conn& c, const std::string& code, const std::string& json, const std::string& now);

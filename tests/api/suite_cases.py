@@ -611,6 +611,43 @@ class CasesSuite(dt.Suite):
         expect_error(self.sup.post("/api/v1/cases/%d/actions/set_subject" % cid, {"subject_unit_id": c1, "reason": "x"}), 422,
                      field="subject_unit_id")  # already
 
+        # duplicates merged into a petition take its 被反映单位 (when it is set, and when they join):
+        # the accused unit does not read the same letter where the duplicate was led
+        told = {"notice": "written"}
+
+        def petition(lead, text):
+            p = self.create({"type": "petition", "category": "P0201", "description": text})
+            self.act(self.sup, p["id"], "register", {"unit_id": lead, "fields": told})
+            return p["id"]
+        main = petition(self.chunliu_id, "反映马栏街道拆迁补偿不公。（测试数据）")
+        dup = petition(self.malan_id, "反映马栏街道拆迁补偿不公（重复件）。（测试数据）")
+        check(self.listed(self.malan, dup), "the duplicate is led by 马栏")
+        self.act(self.sup, dup, "merge", {"target_id": main})
+        self.act(self.sup, main, "set_subject", {"subject_unit_id": self.malan_id, "reason": "反映的是马栏街道"})
+        eq(self.case(dup)["subject_unit_id"], self.malan_id, "the duplicate took the subject")
+        expect_error(self.malan.get("/api/v1/cases/%d" % dup), 404, msg="the accused street: not the duplicate either")
+        expect_error(self.malan.get("/api/v1/cases/%d/reporter" % dup), 404, msg="nor its petitioner")
+        check(not self.listed(self.malan, dup), "nor listed")
+        late = petition(self.malan_id, "又一封反映马栏街道拆迁补偿的信。（测试数据）")
+        self.act(self.sup, late, "merge", {"target_id": main})
+        eq(self.case(late)["subject_unit_id"], self.malan_id, "a duplicate joining later takes it too")
+        expect_error(self.malan.get("/api/v1/cases/%d" % late), 404)
+
+        # a subject corrected: the unit first named does not learn it was (history, by id or list)
+        zjj = self.units["210204-ZJJ"]["id"]
+        third = petition(self.chunliu_id, "反映社区收费问题。（测试数据）")
+        self.act(self.sup, third, "set_subject", {"subject_unit_id": c1, "reason": "初判为第一社区"})
+        expect_error(c1_staff.get("/api/v1/cases/%d" % third), 404)
+        self.act(self.sup, third, "set_subject", {"subject_unit_id": zjj, "reason": "阅卷后更正为区住建局"})
+        seen = self.case(third, c1_staff)
+        eq(seen["subject_unit_id"], zjj, "the current subject is on the case")
+        text = json.dumps(seen["history"], ensure_ascii=False)
+        check('"subject_unit_id"' not in text and "初判" not in text and "更正" not in text and str(c1) not in
+              [str(x) for st in seen["history"] for x in (st.get("data") or {}).values()],
+              "no earlier subject or reason in the history a unit reads: %s" % text)
+        full = json.dumps(self.case(third)["history"], ensure_ascii=False)
+        check("初判为第一社区" in full and '"from_subject_unit_id": %d' % c1 in full, "the petition office reads it all")
+
     def test_enterprise(self):
         c = self.create({"type": "enterprise", "category": "Q0201", "description": "企业反映扩产用地指标不足。（演示数据）",
                          "project_id": None})

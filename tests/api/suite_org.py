@@ -218,7 +218,7 @@ class OrgSuite(dt.Suite):
         eq(j["total"], 0, "the other street has none of them")
         j = expect_status(self.admin.get(P + "?kind=grid&per_page=500&under=%d&q=%s" % (street, dt.urlquote("测试网格"))), 200).json()
         eq(sorted(u["id"] for u in j["items"]), sorted(g["id"] for g in self.grids[1:]), "under and q together")
-        for bad in ("abc", "1.5"):
+        for bad in ("abc", "1.5", ""):
             expect_error(self.admin.get(P + "?under=" + bad), 400, field="under")
         eq(expect_status(self.admin.get(P + "?under=999999"), 200).json()["total"], 0, "under no unit: nothing")
         eq(expect_status(self.admin.get(P + "?under=%d" % self.grids[0]["id"]), 200).json()["total"], 0, "a grid has nothing below")

@@ -307,7 +307,8 @@ test('ducha.staff registers a petition on the desktop form (登记): a bad ID nu
   // the 受理告知书 names the petitioner in full only after the logged view
   await page.getByTestId('case-notice').click();
   await page.getByTestId('notice-sheet').waitFor();
-  assert((await page.getByTestId('notice-sheet').textContent()).includes('李*'), 'masked before the full view');
+  const unnamed = await page.getByTestId('notice-sheet').textContent();
+  assert(unnamed.includes('信访人：') && !unnamed.includes('李'), `no name, not a masked one, before the full view: ${unnamed}`);
   await page.getByTestId('notice-show-name').click();
   await page.locator('.el-message-box__btns .el-button--primary').click();
   await page.getByTestId('notice-dialog').locator('.logged').waitFor();
@@ -359,6 +360,10 @@ test('不予受理: the petition office declines a letter on a stated ground; th
   await page.getByTestId('notice-print').click();
   const frame = page.frameLocator('iframe[data-testid="notice-print-frame"]');
   assert((await frame.locator('body').textContent()).includes('不予受理告知书'), 'the frame holds the notice alone');
+  // back in the dialog: Esc closes it, and the frame (with the petitioner's name) goes with it
+  await page.keyboard.press('Escape');
+  await page.getByTestId('notice-dialog').waitFor({ state: 'hidden' });
+  assertEq(await page.locator('iframe[data-testid="notice-print-frame"]').count(), 0, 'no frame left behind');
   const history = await page.getByTestId('case-history').textContent();
   assert(history.includes('不予受理') && history.includes('不予受理依据：应通过诉讼、仲裁、行政复议等法定途径解决') &&
     history.includes('告知方式：当场书面答复') && history.includes('已当场书面告知信访人依法申请再审。'), `the history: ${history}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chineseDate, defaultDocNumber, noticeOf, type NoticeInput } from './notice';
+import { chineseDate, defaultDocNumber, noticeOf, noticeSubject, type NoticeInput } from './notice';
 
 const base: NoticeInput = {
   kind: 'accepted',
@@ -36,11 +36,25 @@ describe('告知书', () => {
     expect(n.paragraphs[n.paragraphs.length - 1]).toBe('特此告知。');
     // concluded by 复核: 不再受理
     expect(noticeOf({ ...base, kind: 'declined', basis: 'concluded' }).paragraphs[0]).toMatch(/仍以同一事实和理由提出。.*本机关不再受理。$/);
-    // another ground: the decision's note says it
-    const other = noticeOf({ ...base, kind: 'declined', basis: 'other', note: '信访人已撤回该事项。' });
+    // another ground: the reason the clerk writes for the letter
+    const other = noticeOf({ ...base, kind: 'declined', basis: 'other', reason: '信访人已撤回该事项。' });
     expect(other.paragraphs[0]).toContain('经审查，信访人已撤回该事项。依照《信访工作条例》的规定，本机关决定不予受理。');
+    expect(noticeOf({ ...base, kind: 'declined', basis: 'other' }).paragraphs[0]).toContain('经审查，该事项不符合受理条件。');
+    // not this office's: the organ to turn to, when the clerk names it
+    expect(noticeOf({ ...base, kind: 'declined', basis: 'not_competent', authority: '市住房和城乡建设局' }).paragraphs[0]).toContain(
+      '请你（们）向市住房和城乡建设局提出。',
+    );
+    expect(noticeOf({ ...base, kind: 'declined', basis: 'not_competent' }).paragraphs[0]).toContain('请你（们）向有权处理的机关提出。');
     // a subject written as a sentence loses its full stop inside the quotes
     expect(noticeOf({ ...base, subject: '反映小区停水。' }).paragraphs[0]).toContain('关于“反映小区停水”的信访事项');
+    // 事由: the clerk's title; else the first sentence; else the category (never a cut-off quote)
+    const long = '反映春柳街道某社区在保障房资格审核中存在优亲厚友问题，要求重新审核并公开结果，同时追究相关人员责任。';
+    expect(noticeSubject({ title: Array.from(long).slice(0, 30).join(''), description: long, category_name: '住房保障' })).toBe('住房保障');
+    expect(noticeSubject({ title: '反映小区停水', description: '反映小区停水。已两天。', category_name: '其他事项' })).toBe('反映小区停水');
+    expect(noticeSubject({ title: '申请公租房保障资格。（演示数据）', description: '申请公租房保障资格。（演示数据）', category_name: '住房保障' })).toBe(
+      '申请公租房保障资格',
+    );
+    expect(noticeSubject({ title: '关于物业费的投诉', description: '物业费上涨过快，业主意见很大。', category_name: '其他事项' })).toBe('关于物业费的投诉');
     // no name (an anonymous letter): addressed to the petitioner
     expect(noticeOf({ ...base, name: '' }).salutation).toBe('信访人：');
   });

@@ -16,9 +16,12 @@ export interface NoticeInput {
   subject: string;
   /** accepted: the unit that handles it */
   leadUnit?: string;
-  /** declined: the ground's code (legal_channel, not_competent, in_process, concluded, other) and the decision's note */
+  /** declined: the ground's code (legal_channel, not_competent, in_process, concluded, other) */
   basis?: string;
-  note?: string;
+  /** declined as not_competent: the organ to turn to (else 有权处理的机关) */
+  authority?: string;
+  /** declined on another ground: the reason as the letter is to state it (never the internal note as it is) */
+  reason?: string;
   office: string;
   docNumber: string;
 }
@@ -72,8 +75,11 @@ export function noticeOf(i: NoticeInput): Notice {
     ];
   } else {
     const d = DECLINED[i.basis ?? ''];
-    const why = d ? d.why : (i.note?.trim() || '该事项不符合受理条件').replace(/[。；;.\s]+$/, '');
-    paragraphs = [`${head}经审查，${why}。依照《信访工作条例》的规定，${d ? d.then : '本机关决定不予受理。'}`, '特此告知。'];
+    const why = d ? d.why : (i.reason?.trim() || '该事项不符合受理条件').replace(/[。；;.\s]+$/, '');
+    let then = d ? d.then : '本机关决定不予受理。';
+    const authority = i.authority?.trim();
+    if (i.basis === 'not_competent' && authority) then = then.replace('有权处理的机关', authority);
+    paragraphs = [`${head}经审查，${why}。依照《信访工作条例》的规定，${then}`, '特此告知。'];
   }
   return {
     title: i.kind === 'accepted' ? '信访事项受理告知书' : '信访事项不予受理告知书',
@@ -83,6 +89,21 @@ export function noticeOf(i: NoticeInput): Notice {
     office: i.office,
     date: chineseDate(i.decidedAt),
   };
+}
+
+/**
+ * What the notice says the petition is about (事由): the title a clerk wrote; else (the title being
+ * only the description's first 30 characters) the description's first sentence when it is short,
+ * else the category.
+ */
+export function noticeSubject(c: { title?: string | null; description?: string | null; category_name?: string | null }): string {
+  const title = (c.title ?? '').trim();
+  const desc = (c.description ?? '').trim();
+  const auto = Array.from(desc).slice(0, 30).join('');
+  if (title && title !== auto && !desc.startsWith(title)) return title;
+  const first = desc.split(/[。！？!?\n]/)[0].trim();
+  if (first && Array.from(first).length <= 40) return first;
+  return (c.category_name ?? '').trim() || title;
 }
 
 /** The notice's number as an office writes it by default: 〔2026〕XF-20261201-000021号. */
