@@ -390,6 +390,9 @@ core::Result<Generated> GenerateCases(store::Pipeline& pipeline, store::Database
                 const bool recent = now - reported < std::chrono::hours(24 * 60);
                 if (g.U() < (recent ? 0.03 : 0.003)) stop_at = static_cast<size_t>(g.U() * path.size());
                 bool rework = g.U() < 0.06, ret = g.U() < 0.03;
+                // a few 12345 calls end unsolved: the caller says so at 回访, and the centre closes the
+                // order with an explanation (诉求超出政策范围) rather than sending it back again
+                const bool unsolved = t->code == "hotline" && g.U() < 0.05;
                 // 信访: some are not accepted (不予受理) on one of the configured grounds
                 const bool decline = t->code == "petition" && g.U() < 0.08;
                 const char* const kBasis[] = {"legal_channel", "legal_channel", "not_competent", "in_process", "concluded"};
@@ -486,6 +489,16 @@ core::Result<Generated> GenerateCases(store::Pipeline& pipeline, store::Database
                         stage = t->handling_stage;
                         i -= (t->code == "urban" ? 2 : (t->code == "hotline" ? 2 : 3));
                         continue;
+                    }
+                    if (action == "rate" && unsolved && !rework) {
+                        row.satisfaction = g.U() < 0.5 ? 1 : 2;
+                        step("rate", stage, t->handling_stage, "");
+                        srows.back().data = {{"rating", *row.satisfaction}, {"solved", false}};
+                        row.reworks += 1;
+                        step("close", t->handling_stage, to, "诉求超出政策范围，已向市民解释（演示数据）");
+                        due = enter(to);
+                        stage = to;
+                        break;
                     }
                     if (action == "rate") row.satisfaction = 3 + static_cast<int>(g.U() * 3) % 3;
                     step(action, stage, to, action == "handle" ? "已处理（演示数据）" : "");
