@@ -705,7 +705,7 @@ Result<Json> ApplyAction(store::WriteTx& tx, int64_t id, const std::string& acti
     auto subject = OptInt(body, "subject_unit_id");
     if (!subject) return subject.error();
     if (*subject && a->code != "set_subject")
-        return Error::Validation("subject_unit_id", "subject_unit_id is given only to " + std::string("set_subject"), "unknown_field");
+        return Error::Validation("subject_unit_id", "subject_unit_id is given only to set_subject (被反映单位)", "unknown_field");
     if (body.contains("fields") && !body["fields"].is_object()) return Error::Validation("fields", "fields must be an object");
     Json fields = body.contains("fields") ? body["fields"] : Json::object();
     for (const Choice& ch : a->choices) {
@@ -911,6 +911,7 @@ Result<Json> ApplyAction(store::WriteTx& tx, int64_t id, const std::string& acti
         Record(tx, d, "set_subject", d.stage, d.stage, "随主件 " + r.number + " 设置被反映单位",
                {{"subject_unit_id", *r.subject_unit_id}, {"with", r.id}});
         store::UpdateCase(c, before, d);
+        watch.push_back(WatchEntry(d.id, std::nullopt));  // merged: never due; its KPI facts refresh
     }
     Json out = CaseToJson(c, r, v, env);
     out["_watch"] = watch;
