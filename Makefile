@@ -43,7 +43,7 @@ build-asan: $(ASAN_BUILD)/build.ninja
 
 demo: deps build
 	@mkdir -p var
-	$(BUILD)/duban serve --db $(DEMO_DB) --listen $(LISTEN) --demo --demo-history $(DEMO_HISTORY)
+	$(BUILD)/duban serve --db $(DEMO_DB) --listen $(LISTEN) --demo $(if $(wildcard $(DEMO_DB)),,--demo-history $(DEMO_HISTORY))
 
 test: deps build build-asan
 	@bash scripts/run-tests

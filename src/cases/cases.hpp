@@ -173,8 +173,9 @@ Result<Json> AddNote(store::WriteTx& tx, int64_t id, const Json& body, const Vie
 /// The reporter's personal data in full; emits case.reporter.view.
 Result<Json> ViewReporter(store::WriteTx& tx, int64_t id, const Viewer& v, const Env& env);
 Result<Json> PutDispatchRules(store::WriteTx& tx, const Json& body, const Env& env);
-/// Validates and stores an edited case type; the caller then updates the registry.
-Result<Json> PutCaseType(store::WriteTx& tx, const std::string& code, const Json& body);
+/// Validates and stores an edited case type; the caller then updates the registry. `current` is the
+/// type in force: a stage it has that the edit leaves out must have no case in it.
+Result<Json> PutCaseType(store::WriteTx& tx, const std::string& code, const Json& body, const CaseType* current);
 /// Re-evaluates the lights of the given cases; one case.light event per change.
 Result<Json> Sweep(store::WriteTx& tx, const std::vector<int64_t>& ids, const Env& env);
 

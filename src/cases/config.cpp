@@ -328,6 +328,10 @@ Result<CaseType> ParseCaseType(const Json& j, const std::string& source_name) {
                 ac.choices.push_back(std::move(ch));
             }
         }
+        // subject_unit_id is set_subject's alone (no other action reads it).
+        for (size_t k = 0; k < ac.required.size(); ++k)
+            if (ac.required[k] == "subject_unit_id" && ac.code != "set_subject")
+                return P.Err(key + ".requires[" + std::to_string(k) + "]", "subject_unit_id is required only by set_subject");
         // A required form field is one the forms know: a choice declared here, or verify's passed.
         for (size_t k = 0; k < ac.required.size(); ++k) {
             const std::string& r = ac.required[k];

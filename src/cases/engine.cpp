@@ -110,6 +110,25 @@ core::Status CheckSubject(store::Conn& c, int64_t id) {
     return core::Status();
 }
 
+/// The cases merged into a case, at any depth (並單 of 並單). A petition's duplicates carry the same
+/// letter and petitioner: they take its 被反映单位, so the accused unit does not read them where they
+/// were led.
+std::vector<store::CaseRow> MergedDuplicates(store::Conn& c, int64_t id) {
+    std::vector<store::CaseRow> out;
+    std::vector<int64_t> todo = store::CasesMergedInto(c, id);
+    std::set<int64_t> seen{id};
+    while (!todo.empty()) {
+        int64_t d = todo.back();
+        todo.pop_back();
+        if (!seen.insert(d).second) continue;
+        auto dr = store::FindCase(c, d);
+        if (!dr) continue;
+        out.push_back(*dr);
+        for (auto more : store::CasesMergedInto(c, d)) todo.push_back(more);
+    }
+    return out;
+}
+
 /// "|" + location path + "|" + lead path + "|" + co paths: what scope filters match. A petition's
 /// location is left out: it is seen by the units that handle it, not by its place's offices.
 void RebuildPaths(store::Conn& c, store::CaseRow& r) {
@@ -344,6 +363,8 @@ bool Available(const CaseType& t, const Action& a, const store::CaseRow& r, cons
     if (r.status != "suspended" && a.code == "resume") return false;
     if (a.code == "extend" && (!r.pending_extension.is_null() || r.extensions >= t.extension.max_times)) return false;
     if ((a.code == "extend_approve" || a.code == "extend_reject") && r.pending_extension.is_null()) return false;
+    // 不予受理 decides on a letter not yet accepted: one sent back (退单) after 受理告知 was accepted
+    if (a.code == "decline" && r.registered_at) return false;
     return StaffMayAct(v, a, r);
 }
 
@@ -830,6 +851,7 @@ Result<Json> ApplyAction(store::WriteTx& tx, int64_t id, const std::string& acti
         // unit or under it (reassign first), and from now on its accounts do not see the case.
         if (r.type != "petition")
             return Error::Validation("subject_unit_id", "subject_unit_id (被反映单位) is only for a petition (type petition)");
+        if (!*subject) return Error::Validation("subject_unit_id", "subject_unit_id is required to " + a->name, "required");
         if (auto st = CheckSubject(c, **subject); !st) return st.error();
         if (r.subject_unit_id == **subject) return Error::Validation("subject_unit_id", "subject_unit_id is already the 被反映单位");
         const char* handling = " handles the petition and is that unit or under it: reassign it first";
@@ -842,22 +864,8 @@ Result<Json> ApplyAction(store::WriteTx& tx, int64_t id, const std::string& acti
         data["subject_unit_id"] = **subject;
         r.subject_unit_id = **subject;
     }
-    // The duplicates merged into a petition carry the same letter (and petitioner): they take its
-    // 被反映单位 with it, so that the accused unit does not read them where they were led.
-    std::vector<store::CaseRow> duplicates;
-    if (code == "set_subject") {
-        std::vector<int64_t> todo = store::CasesMergedInto(c, r.id);
-        std::set<int64_t> seen{r.id};
-        while (!todo.empty()) {
-            int64_t d = todo.back();
-            todo.pop_back();
-            if (!seen.insert(d).second) continue;
-            auto dr = store::FindCase(c, d);
-            if (!dr) continue;
-            duplicates.push_back(*dr);
-            for (auto more : store::CasesMergedInto(c, d)) todo.push_back(more);
-        }
-    }
+    std::vector<store::CaseRow> duplicates;  // take the case's 被反映单位 (below)
+    if (code == "set_subject") duplicates = MergedDuplicates(c, r.id);
     std::optional<store::CaseRow> merged_target;
     if (code == "merge") {
         if (**target == r.id) return Error::Validation("target_id", "a case cannot be merged into itself");
@@ -875,6 +883,7 @@ Result<Json> ApplyAction(store::WriteTx& tx, int64_t id, const std::string& acti
         if (tg->subject_unit_id && !r.subject_unit_id) {
             r.subject_unit_id = tg->subject_unit_id;
             data["subject_unit_id"] = *tg->subject_unit_id;
+            duplicates = MergedDuplicates(c, r.id);  // and those merged into it before
         }
         r.merged_into = tg->id;
         r.status = "merged";
@@ -908,7 +917,7 @@ Result<Json> ApplyAction(store::WriteTx& tx, int64_t id, const std::string& acti
         store::CaseRow d = before;
         d.subject_unit_id = r.subject_unit_id;
         d.updated_at = tx.now();
-        Record(tx, d, "set_subject", d.stage, d.stage, "随主件 " + r.number + " 设置被反映单位",
+        Record(tx, d, "set_subject", d.stage, d.stage, "随主件 " + r.number + " 设定被反映单位",
                {{"subject_unit_id", *r.subject_unit_id}, {"with", r.id}});
         store::UpdateCase(c, before, d);
         watch.push_back(WatchEntry(d.id, std::nullopt));  // merged: never due; its KPI facts refresh
@@ -1012,14 +1021,16 @@ Result<Json> PutDispatchRules(store::WriteTx& tx, const Json& body, const Env& e
     return DispatchRulesJson(c);
 }
 
-Result<Json> PutCaseType(store::WriteTx& tx, const std::string& code, const Json& body) {
+Result<Json> PutCaseType(store::WriteTx& tx, const std::string& code, const Json& body, const CaseType* current) {
     auto t = ParseCaseType(body, "case-types/" + code);
     if (!t) return t.error();
     if (t->code != code) return Error::Validation("code", "code must be " + code + " (the path's)");
     // A stage some case is in stays: its cases would have no name, no actions and no filter.
-    for (const auto& st : store::CaseStagesInUse(tx.conn(), code))
-        if (!t->FindStage(st))
-            return Error::Validation("stages", "stage " + st + " has cases in it and cannot be removed (move them on first)", "stage_in_use");
+    if (current)
+        for (const auto& st : current->stages)
+            if (!t->FindStage(st.code) && store::CaseStageInUse(tx.conn(), code, st.code))
+                return Error::Validation("stages", "stage " + st.code + " has cases in it and cannot be removed (move them on first)",
+                                         "stage_in_use");
     store::PutCaseTypeConfig(tx.conn(), code, core::CanonicalJson(body), tx.now());
     tx.Emit("case.type", "case_type", std::nullopt, {{"code", code}});
     return t->ToJson();

@@ -23,7 +23,7 @@ void SeedDemoPlan(store::Pipeline& pipeline, store::Database& db);
 /// the seed's targets split to the streets, and the statistician's demo account. Once.
 void SeedDemoIndicators(store::Pipeline& pipeline, store::Database& db);
 /// The dispatch rule table and a few dozen generated cases of the four types (once).
-void SeedDemoCases(store::Pipeline& pipeline, store::Database& db);
+void SeedDemoCases(store::Pipeline& pipeline, store::Database& db, bool fresh = false);
 /// Key projects, signings, the Shenzhen promotion event and 754 enterprises with the seed's totals,
 /// and the investment bureau's demo account (once).
 void SeedDemoProjects(store::Pipeline& pipeline, store::Database& db);

@@ -202,7 +202,7 @@ std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db, 
         auto c = db.Connect();
         store::RefreshPlannerStats(*c);
     }
-    SeedDemoCases(pipeline, db);
+    SeedDemoCases(pipeline, db, /*fresh=*/true);
     SeedDemoProjects(pipeline, db);
     SeedDemoDisclosure(pipeline, db);
     return logins;

@@ -60,13 +60,13 @@ core::Json Step(const char* action, core::Json body = core::Json::object()) {
 
 }  // namespace
 
-void SeedDemoCases(store::Pipeline& pipeline, store::Database& db) {
+void SeedDemoCases(store::Pipeline& pipeline, store::Database& db, bool fresh) {
     std::map<std::string, int64_t> code;
     std::vector<int64_t> grids, streets;
     {
         auto c = db.Read();
-        // once: the rules come with the hand-written cases (generated ones may be there before them)
-        if (!store::ListDispatchRules(*c).empty()) return;
+        // once: a database with cases or rules has had them (a new demo's generated history comes first)
+        if ((!fresh && store::NextCaseId(*c) > 1) || !store::ListDispatchRules(*c).empty()) return;
         store::OrgFilter f;
         f.per_page = 1000;
         for (auto& u : store::ListOrgs(*c, f, core::Scope::All()).first) {
@@ -333,6 +333,19 @@ core::Result<Generated> GenerateCases(store::Pipeline& pipeline, store::Database
         day_w.push_back(kWeekdayWeights[date.Weekday() - 1]);
     }
     int64_t done = 0, steps_total = 0;
+    // When each case came in, drawn first and sorted: ids (and a list by id) follow the order cases
+    // were reported in, across batches.
+    std::vector<core::TimePoint> when(static_cast<size_t>(count));
+    {
+        Gen g{std::mt19937_64(seed * 7919ULL + 17ULL)};
+        for (auto& w : when) {
+            core::Date day = day_list[g.Pick(day_w)];
+            int minute = g.Pick(hour_w) * 60 + static_cast<int>(g.U() * 60);
+            w = core::LocalTime(day, minute) + std::chrono::seconds(static_cast<int>(g.U() * 60));
+            if (w > now) w = now - std::chrono::minutes(1 + static_cast<int>(g.U() * 600));
+        }
+        std::sort(when.begin(), when.end());
+    }
     store::Actor actor{std::nullopt, "demo-cases", ""};
     for (int64_t b = 0; done < count; ++b) {
         int64_t n = std::min<int64_t>(batch, count - done);
@@ -341,22 +354,12 @@ core::Result<Generated> GenerateCases(store::Pipeline& pipeline, store::Database
             Gen g{std::mt19937_64(seed * 1000003ULL + static_cast<uint64_t>(b))};
             int64_t first = store::NextCaseId(c), id = first;
             int64_t steps = 0;
-            // When each case came in, drawn first and sorted: ids (and a list by id) follow the
-            // order cases were reported in, within the batch.
-            std::vector<core::TimePoint> when(static_cast<size_t>(n));
-            for (auto& w : when) {
-                core::Date day = day_list[g.Pick(day_w)];
-                int minute = g.Pick(hour_w) * 60 + static_cast<int>(g.U() * 60);
-                w = core::LocalTime(day, minute) + std::chrono::seconds(static_cast<int>(g.U() * 60));
-                if (w > now) w = now - std::chrono::minutes(1 + static_cast<int>(g.U() * 600));
-            }
-            std::sort(when.begin(), when.end());
             for (int64_t k = 0; k < n; ++k, ++id) {
                 auto t = types->Get(kTypeWeights[g.Pick(type_w)].first);
                 const auto& cl = cats[t->code];
                 const cases::Category* cat = cl[g.Pick(cat_w[t->code])];
                 const auto& grid = places.grids[static_cast<size_t>(g.U() * places.grids.size()) % places.grids.size()];
-                const auto reported = when[static_cast<size_t>(k)];
+                const auto reported = when[static_cast<size_t>(done + k)];
                 core::Date day = core::LocalDate(reported);
                 store::CaseRow row;
                 row.id = id;
@@ -490,7 +493,7 @@ core::Result<Generated> GenerateCases(store::Pipeline& pipeline, store::Database
                         i -= (t->code == "urban" ? 2 : (t->code == "hotline" ? 2 : 3));
                         continue;
                     }
-                    if (action == "rate" && unsolved && !rework) {
+                    if (action == "rate" && unsolved) {
                         row.satisfaction = g.U() < 0.5 ? 1 : 2;
                         step("rate", stage, t->handling_stage, "");
                         srows.back().data = {{"rating", *row.satisfaction}, {"solved", false}};

@@ -95,10 +95,11 @@ asio::awaitable<Response> PutTypeH(Ctx& ctx) {
     auto body = JsonBody(ctx.req);
     if (!body.ok()) co_return ErrorResponse(body.error());
     std::string code = ctx.req.params.at(0);
-    if (!ctx.app.case_types->Get(code)) co_return ErrorResponse(Error::NotFoundMsg("case type " + code + " not found"));
+    auto current = ctx.app.case_types->Get(code);
+    if (!current) co_return ErrorResponse(Error::NotFoundMsg("case type " + code + " not found"));
     Json b = std::move(*body);
     auto op = Commit(ctx.app, ctx.principal->ToActor(ctx.req.remote_ip),
-                     [code, b](store::WriteTx& tx) { return cases::PutCaseType(tx, code, b); });
+                     [code, b, current](store::WriteTx& tx) { return cases::PutCaseType(tx, code, b, current.get()); });
     auto r = co_await std::move(op);
     if (!r.ok()) co_return ErrorResponse(r.error());
     auto t = cases::ParseCaseType(b, "case-types/" + code);

@@ -521,10 +521,9 @@ std::vector<int64_t> CasesMergedInto(Conn& c, int64_t id) {
     return out;
 }
 
-std::vector<std::string> CaseStagesInUse(Conn& c, const std::string& type) {
-    std::vector<std::string> out;
-    for (auto& r : c.Query("SELECT DISTINCT stage FROM cases WHERE type = ? ORDER BY stage", {type})) out.push_back(r.Str(0));
-    return out;
+bool CaseStageInUse(Conn& c, const std::string& type, const std::string& stage) {
+    // cases_type_stage (type, stage, status) answers it from the index's first entry
+    return !c.Query("SELECT 1 FROM cases WHERE type = ? AND stage = ? LIMIT 1", {type, stage}).empty();
 }
 
 void PutCaseTypeConfig(Conn& c, const std::string& code, const std::string& json, const std::string& now) {

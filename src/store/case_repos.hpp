@@ -109,8 +109,8 @@ void ReplaceDispatchRules(Conn& c, const std::vector<DispatchRuleRow>& rules);
 std::vector<std::pair<std::string, std::string>> ListCaseTypeConfigs(Conn& c);
 /// The cases merged into this one (並單), directly.
 std::vector<int64_t> CasesMergedInto(Conn& c, int64_t id);
-/// The stages the cases of a type are in now (an edited configuration must keep them).
-std::vector<std::string> CaseStagesInUse(Conn& c, const std::string& type);
+/// Whether some case of the type is in the stage now (an edited configuration must keep it).
+bool CaseStageInUse(Conn& c, const std::string& type, const std::string& stage);
 void PutCaseTypeConfig(Conn& c, const std::string& code, const std::string& json, const std::string& now);
 
 /// Open, unpaused cases and the next instant their light may change (stage_yellow_at while

@@ -703,6 +703,9 @@ UPDATE cases SET paths = '|' || substr(paths, instr(substr(paths, 2), '|') + 1) 
 UPDATE cases SET paths = '|' || substr(paths, strpos(substr(paths, 2), '|') + 1) WHERE type = 'petition';
 {{/POSTGRES}}
 )SQL"},
+{19, "cases: the duplicates merged into a case, found by index (a petition's 被反映单位 passes to them)", R"SQL(
+CREATE INDEX cases_merged ON cases (merged_into) WHERE merged_into IS NOT NULL;
+)SQL"},
 };
 // clang-format on
 

@@ -354,7 +354,7 @@ test('不予受理: the petition office declines a letter on a stated ground; th
   const sheet = page.getByTestId('notice-sheet');
   await sheet.waitFor();
   const text = (await sheet.textContent()).replace(/\s+/g, '');
-  assert(text.startsWith('信访事项不予受理告知书') && text.includes(`〔2026〕${made.body.number}号`) && text.includes('信访人：') &&
+  assert(text.startsWith('信访事项不予受理告知书') && text.includes(`〔${new Date(Date.now() + 8 * 3600e3).getUTCFullYear()}〕${made.body.number}号`) && text.includes('信访人：') &&
     text.includes('依照有关法律、行政法规规定的程序向有关机关提出') && text.includes('区政府督查室'), `the notice: ${text}`);
   await shot(page, 'petition-notice');
   await page.getByTestId('notice-print').click();

@@ -717,7 +717,7 @@ test('政务公开: the supervisor previews and publishes; the public reads it w
   await settle(anon);
   await anon.getByTestId('public-gone').getByText('不存在或已撤回').waitFor();
   assertEq(asked.length, 0, 'a visitor to the portal is not asked who they are (no /me, no 401)');
-  await anon.getByTestId('staff-login').waitFor(); // a signed-in member of staff is sent on from the login page
+  await anon.getByTestId('staff-login').waitFor(); // the way in for staff (the login page sends one signed in on)
   await anon.context().close();
 });
 

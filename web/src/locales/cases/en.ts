@@ -27,7 +27,7 @@ export default {
     name: 'Petitioner',
     noName: '(no name given: addressed to the petitioner)',
     showName: 'Show the full name (logged)',
-    maskedHint: 'The notice names the petitioner masked until the full name is shown; each full view is logged.',
+    maskedHint: 'Until the full name is shown (a logged view), the notice is addressed to 信访人, not to a masked name.',
     noRight: 'Your role does not see personal data: the name stays masked.',
     print: 'Print',
   },

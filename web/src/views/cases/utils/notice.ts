@@ -62,6 +62,9 @@ const DECLINED: Record<string, { why: string; then: string }> = {
   },
 };
 
+/** The grounds whose wording the notice knows; any other is stated by the clerk. */
+export const WORDED_GROUNDS = Object.keys(DECLINED);
+
 export function noticeOf(i: NoticeInput): Notice {
   const subject = i.subject.trim().replace(/[。；，、.;,\s]+$/, '');
   const about = subject ? `关于“${subject}”的` : '';
