@@ -210,6 +210,24 @@ test('a petition that complains of a department shows it as 被反映单位, wit
   await page.context().close();
 });
 
+test('信访 at a glance: the petition tab counts each stage as the list does, and a click filters to it', async () => {
+  const page = await as('ducha.staff');
+  await page.goto('/cases?type=petition');
+  await page.getByTestId('petition-overview').waitFor();
+  await settle(page);
+  const accept = (await api(page, 'GET', '/cases?type=petition&stage=accept&per_page=1')).body;
+  const cell = page.getByTestId('petition-accept');
+  assert((await cell.textContent()).includes(String(accept.total)), `受理告知 ${accept.total}: ${await cell.textContent()}`);
+  await cell.click();
+  await settle(page);
+  const rows = page.locator('[data-testid=cases-table] .el-table__body tr');
+  assertEq(await rows.count(), Math.min(accept.total, 20), 'the list filtered to 受理告知');
+  const tags = await rows.locator('.el-tag').allTextContents();
+  assert(tags.length > 0 && tags.every((x) => x.trim() === '受理告知'), `every row at 受理告知: ${tags.join(',')}`);
+  await shot(page, 'petition-overview');
+  await page.context().close();
+});
+
 test('被反映单位 named after 登记: the office sets it on a petition in hand; refused while that unit handles it', async () => {
   await ensureSupervisor(server, BIN);
   const page = await as('ducha.staff');

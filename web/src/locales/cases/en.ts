@@ -14,6 +14,7 @@ export default {
     leftCalendar: { minutes: '{n} minutes left', hours: '{n} hours left', days: '{n} days left' },
     over: { hours: '{n} hours overdue', days: '{n} days overdue' },
   },
+  overview: { late: '{n} late' },
   notice: {
     subject: 'About',
     authority: 'Turn to',

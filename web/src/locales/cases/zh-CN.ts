@@ -14,6 +14,7 @@ export default {
     leftCalendar: { minutes: '剩余 {n} 分钟', hours: '剩余 {n} 小时', days: '剩余 {n} 天' },
     over: { hours: '超期 {n} 小时', days: '超期 {n} 天' },
   },
+  overview: { late: '超期 {n}' },
   notice: {
     subject: '事由',
     authority: '有权机关',

@@ -14,6 +14,7 @@ export default {
     leftCalendar: { minutes: '剩餘 {n} 分鐘', hours: '剩餘 {n} 小時', days: '剩餘 {n} 天' },
     over: { hours: '超期 {n} 小時', days: '超期 {n} 天' },
   },
+  overview: { late: '超期 {n}' },
   notice: {
     subject: '事由',
     authority: '有權機關',
