@@ -328,19 +328,17 @@ Result<CaseType> ParseCaseType(const Json& j, const std::string& source_name) {
                 ac.choices.push_back(std::move(ch));
             }
         }
-        // subject_unit_id is set_subject's alone (no other action reads it).
-        for (size_t k = 0; k < ac.required.size(); ++k)
-            if (ac.required[k] == "subject_unit_id" && ac.code != "set_subject")
-                return P.Err(key + ".requires[" + std::to_string(k) + "]", "subject_unit_id is required only by set_subject");
-        // A required form field is one the forms know: a choice declared here, or verify's passed.
+        // subject_unit_id is set_subject's alone (no other action reads it), and a required form field
+        // is one the forms know: a choice declared here, or verify's passed.
         for (size_t k = 0; k < ac.required.size(); ++k) {
             const std::string& r = ac.required[k];
+            const std::string rkey = key + ".requires[" + std::to_string(k) + "]";
+            if (r == "subject_unit_id" && ac.code != "set_subject") return P.Err(rkey, "subject_unit_id is required only by set_subject");
             if (r.rfind("fields.", 0) != 0) continue;
             const std::string f = r.substr(7);
             bool known = f == "passed" || std::any_of(ac.choices.begin(), ac.choices.end(), [&](const Choice& c) { return c.key == f; });
             if (!known)
-                return P.Err(key + ".requires[" + std::to_string(k) + "]",
-                             "'" + r + "' names no field of this action: declare it in choices (or fields.passed for verify)");
+                return P.Err(rkey, "'" + r + "' names no field of this action: declare it in choices (or fields.passed for verify)");
         }
         t.actions.push_back(ac);
     }

@@ -846,6 +846,7 @@ Result<Json> ApplyAction(store::WriteTx& tx, int64_t id, const std::string& acti
         data["amount"] = r.pending_extension["amount"];
         r.pending_extension = Json();
     }
+    std::vector<store::CaseRow> duplicates;  // take the case's 被反映单位 (below)
     if (code == "set_subject") {
         // 被反映单位 named (or corrected) after 登记: the units handling the petition must not be that
         // unit or under it (reassign first), and from now on its accounts do not see the case.
@@ -863,9 +864,8 @@ Result<Json> ApplyAction(store::WriteTx& tx, int64_t id, const std::string& acti
         if (r.subject_unit_id) data["from_subject_unit_id"] = *r.subject_unit_id;
         data["subject_unit_id"] = **subject;
         r.subject_unit_id = **subject;
+        duplicates = MergedDuplicates(c, r.id);
     }
-    std::vector<store::CaseRow> duplicates;  // take the case's 被反映单位 (below)
-    if (code == "set_subject") duplicates = MergedDuplicates(c, r.id);
     std::optional<store::CaseRow> merged_target;
     if (code == "merge") {
         if (**target == r.id) return Error::Validation("target_id", "a case cannot be merged into itself");
