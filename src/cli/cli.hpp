@@ -38,9 +38,11 @@ struct GenerateOptions {
 };
 struct Generated {
     int64_t cases = 0, steps = 0;
+    bool stats_refreshed = false;  // the query planner's statistics were brought up to date
 };
 /// Writes generated cases (labelled 演示数据) with their histories, reported over the `days` before
-/// `now`, `batch` per pipeline command with one case.generate event each. Needs the demo org tree.
+/// `now`, `batch` per pipeline command with one case.generate event each, then refreshes the query
+/// planner's statistics (a bulk load leaves them out of date). Needs the demo org tree.
 core::Result<Generated> GenerateCases(store::Pipeline& pipeline, store::Database& db, core::TimePoint now,
                                       const GenerateOptions& opt);
 

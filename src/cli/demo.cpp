@@ -197,10 +197,10 @@ std::vector<DemoLogin> SeedDemo(store::Pipeline& pipeline, store::Database& db, 
         // A year of generated cases before the few hand-written ones of today, so the case KPIs,
         // the lights and the charts have something to show (labelled 演示数据，生成; one
         // case.generate event a batch), and a list by number starts with today's.
-        auto made = GenerateCases(pipeline, db, now, {history_cases, 20260601, 365, 5000});
+        GenerateOptions opt;
+        opt.count = history_cases;
+        auto made = GenerateCases(pipeline, db, now, opt);
         if (!made) throw std::runtime_error("demo history: " + made.error().message);
-        auto c = db.Connect();
-        store::RefreshPlannerStats(*c);
     }
     SeedDemoCases(pipeline, db, /*fresh=*/true);
     SeedDemoProjects(pipeline, db);

@@ -290,8 +290,7 @@ int DemoCasesCommand(int argc, char** argv) {
     std::printf("demo-cases: %lld cases, %lld steps in %.1f s: %.0f cases/s (%s, batches of %d)\n",
                 static_cast<long long>(made->cases), static_cast<long long>(made->steps), secs, made->cases / secs,
                 o.postgres_url.empty() ? "SQLite" : "PostgreSQL", batch);
-    auto c = db.Connect();  // a bulk load leaves the planner's statistics out of date
-    if (store::RefreshPlannerStats(*c)) std::printf("demo-cases: refreshed the query planner's statistics of the cases\n");
+    if (made->stats_refreshed) std::printf("demo-cases: refreshed the query planner's statistics of the cases\n");
     return 0;
 }
 
@@ -442,8 +441,12 @@ core::Result<Generated> GenerateCases(store::Pipeline& pipeline, store::Database
                 if (const cases::Action* reg = t->FindAction("register");
                     !reg || std::find(reg->from.begin(), reg->from.end(), t->initial_stage) == reg->from.end())
                     row.registered_at = row.reported_at;
+                auto sent = [&](store::CaseStepRow& s) {  // 派遣/交办: to whom
+                    s.data = {{"unit_id", lead}, {"co_units", core::Json::array()}};
+                };
                 auto told = [&](store::CaseStepRow& s) {  // 受理告知: to whom, and how the petitioner was told
-                    s.data = {{"unit_id", lead}, {"co_units", core::Json::array()}, {"fields", {{"notice", notice}}}};
+                    sent(s);
+                    s.data["fields"] = {{"notice", notice}};
                 };
                 for (size_t i = 0; i < path.size() && i < stop_at; ++i) {
                     // how long this stage took
@@ -476,7 +479,7 @@ core::Result<Generated> GenerateCases(store::Pipeline& pipeline, store::Database
                         const bool petition = t->code == "petition";
                         step(petition ? "register" : "dispatch", t->dispatch_stage, t->handling_stage, "");
                         if (petition) told(srows.back());
-                        else srows.back().data = {{"unit_id", lead}, {"co_units", core::Json::array()}};
+                        else sent(srows.back());
                         due = enter(t->handling_stage);
                         stage = t->handling_stage;
                         --i;
@@ -508,7 +511,7 @@ core::Result<Generated> GenerateCases(store::Pipeline& pipeline, store::Database
                     // what the step's form said: where it went, how a petitioner was told (受理告知),
                     // the rating, the check's result
                     if (action == "register" && t->code == "petition") told(srows.back());
-                    else if (action == "dispatch") srows.back().data = {{"unit_id", lead}, {"co_units", core::Json::array()}};
+                    else if (action == "dispatch") sent(srows.back());
                     else if (action == "rate") srows.back().data = {{"rating", *row.satisfaction}, {"solved", true}};
                     else if (action == "verify") srows.back().data = {{"fields", {{"passed", true}}}};
                     due = enter(to);
@@ -536,7 +539,9 @@ core::Result<Generated> GenerateCases(store::Pipeline& pipeline, store::Database
         done += n;
         steps_total += (*r)["steps"].get<int64_t>();
     }
-    return Generated{done, steps_total};
+    auto c = db.Connect();  // a bulk load leaves the planner's statistics out of date
+    const bool refreshed = store::RefreshPlannerStats(*c);
+    return Generated{done, steps_total, refreshed};
 }
 
 }  // namespace duban::cli
