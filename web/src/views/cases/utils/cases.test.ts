@@ -305,8 +305,9 @@ describe('action dialogs', () => {
     const at = (stage: string, status: string, history: ReturnType<typeof step>[]) => petitionDecision(PETITION, { stage, status, history });
     expect(at('accept', 'open', [step(1, 'create')])).toEqual({ state: 'pending', details: [] });
     expect(petitionDecision(PETITION, { stage: 'accept', status: 'suspended' })).toEqual({ state: 'pending', details: [] });
-    const declined = at('declined', 'closed', [step(2, 'decline', { basis: 'other', notice: 'online' }), step(1, 'create')]);
-    expect(declined).toEqual({ state: 'declined', at: '2026-10-02T02:00:00Z', details: ['不予受理依据：其他', '告知方式：网上信访平台告知'] });
+    const decided = step(2, 'decline', { basis: 'other', notice: 'online' });
+    const declined = at('declined', 'closed', [decided, step(1, 'create')]);
+    expect(declined).toEqual({ state: 'declined', at: '2026-10-02T02:00:00Z', details: ['不予受理依据：其他', '告知方式：网上信访平台告知'], step: decided });
     // returned by the unit and accepted again: the last decision counts
     const again = at('handle', 'open', [step(1, 'create'), step(2, 'register', { notice: 'written' }), step(3, 'return'), step(4, 'register')]);
     expect([again?.state, again?.at]).toEqual(['accepted', '2026-10-04T02:00:00Z']);

@@ -385,18 +385,19 @@ export function caseSteps(
 
 /**
  * A petition's 受理 decision from its history: the last 受理告知 (register) or 不予受理 (decline)
- * step, with its configured choices by name ("告知方式：书面告知"); pending while neither was taken.
+ * step (returned with it), with its configured choices by name ("告知方式：书面告知"); pending while
+ * neither was taken.
  */
 export function petitionDecision(
   type: CaseType | undefined,
   c: { stage: string; status: string; history?: HistoryStep[] },
-): { state: 'pending' | 'accepted' | 'declined'; at?: string; details: string[] } | null {
+): { state: 'pending' | 'accepted' | 'declined'; at?: string; details: string[]; step?: HistoryStep } | null {
   // the last decision, unless the unit sent the case back to 受理告知 after it (退单)
   const steps = [...(c.history ?? [])].sort((a, b) => b.seq - a.seq);
   const last = steps.find((s) => s.action === 'register' || s.action === 'decline' || s.action === 'return');
   const waiting = c.stage === 'accept' && (c.status === 'open' || c.status === 'suspended');
   if (!last || last.action === 'return') return waiting ? { state: 'pending', details: [] } : null;
-  return { state: last.action === 'decline' ? 'declined' : 'accepted', at: last.at, details: choiceTexts(type, last.action, last.fields) };
+  return { state: last.action === 'decline' ? 'declined' : 'accepted', at: last.at, details: choiceTexts(type, last.action, last.fields), step: last };
 }
 
 /** The action's name from the type's definitions (the configured Chinese name), else the code. */

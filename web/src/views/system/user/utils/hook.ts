@@ -1,7 +1,8 @@
 // State and actions of 用戶管理.
 import { reactive, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
-import { ElMessage, ElMessageBox } from 'element-plus';
+import { ElMessage } from 'element-plus';
+import { confirmed } from '@/utils/confirm';
 import { listUsers, resetUserTotp, unlockUser, updateUser } from '@/api/system';
 import type { Role, User } from '@/api/types';
 import { resolveOrgNames } from '@/utils/orgNames';
@@ -38,18 +39,7 @@ export function useUsers() {
     search();
   }
 
-  async function confirm(text: string): Promise<boolean> {
-    try {
-      await ElMessageBox.confirm(text, t('msg.confirmTitle'), {
-        type: 'warning',
-        confirmButtonText: t('action.confirm'),
-        cancelButtonText: t('action.cancel'),
-      });
-      return true;
-    } catch {
-      return false;
-    }
-  }
+  const confirm = (text: string) => confirmed(text, t('msg.confirmTitle'), t);
 
   async function toggleDisabled(u: User) {
     const name = u.display_name || u.username;
