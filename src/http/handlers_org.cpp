@@ -46,7 +46,7 @@ asio::awaitable<Response> List(Ctx& ctx) {
         if (auto s = QueryInt(ctx.req, "parent_id", &v); !s) co_return ErrorResponse(s.error());
         f.parent_id = v;
     }
-    if (auto u = Query(ctx.req, "under")) {
+    if (Query(ctx.req, "under")) {
         std::optional<int64_t> v;
         if (auto s = QueryInt(ctx.req, "under", &v); !s) co_return ErrorResponse(s.error());
         if (!v)
