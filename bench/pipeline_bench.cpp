@@ -7,15 +7,20 @@
 // end the hash chain is verified and must hold exactly one event per acknowledged creation.
 //
 // usage: duban_bench_pipeline [--dir DIR] [--count M] [--seconds S] [--threads T]
-//                             [--inflight K] [--keep]
+//                             [--inflight K] [--fail-every N] [--savepoint-per-command] [--keep]
 //   --dir       where to create the temporary database (default: $TMPDIR or /tmp)
 //   --count     creations to submit (default 200000)
 //   --seconds   stop submitting after S seconds even if --count is not reached (default 30)
 //   --threads   submitter threads (default 2)
 //   --inflight  commands submitted but not yet acknowledged, at most (default 4096)
+//   --fail-every  every Nth creation names a parent that does not exist, so it fails inside the
+//               writer and its batch is run again with a savepoint per command (default 0: none)
+//   --savepoint-per-command  the pipeline's comparison mode: a savepoint per command always
 //   --keep      leave the temporary directory in place
-// Prints a human summary and "RESULT pipeline commands=N ok=N errors=N seconds=S per_s=X
-// commits=N avg_batch=X p50_ms=X p99_ms=X chain_ok=0|1".
+// Prints a human summary and "RESULT pipeline commands=N ok=N errors=N refused=N seconds=S per_s=X
+// commits=N avg_batch=X replays=N p50_ms=X p99_ms=X chain_ok=0|1 savepoint_per=batch|command"
+// (refused: the creations made to fail on purpose, each answered parent_not_found; errors: any
+// other failure).
 #include <unistd.h>
 
 #include <algorithm>
@@ -125,6 +130,8 @@ int main(int argc, char** argv) {
     double seconds = 30;
     int threads = 2;
     int inflight = 4096;
+    int64_t fail_every = 0;
+    bool per_command = false;
     bool keep = false;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
@@ -137,9 +144,12 @@ int main(int argc, char** argv) {
         else if (a == "--seconds") seconds = std::atof(val().c_str());
         else if (a == "--threads") threads = std::atoi(val().c_str());
         else if (a == "--inflight") inflight = std::atoi(val().c_str());
+        else if (a == "--fail-every") fail_every = std::atoll(val().c_str());
+        else if (a == "--savepoint-per-command") per_command = true;
         else if (a == "--keep") keep = true;
         else if (a == "--help" || a == "-h") {
-            std::printf("usage: duban_bench_pipeline [--dir DIR] [--count M] [--seconds S] [--threads T] [--inflight K] [--keep]\n");
+            std::printf("usage: duban_bench_pipeline [--dir DIR] [--count M] [--seconds S] [--threads T] [--inflight K]\n"
+                        "                            [--fail-every N] [--savepoint-per-command] [--keep]\n");
             return 0;
         } else Die("unknown option " + a);
     }
@@ -147,6 +157,7 @@ int main(int argc, char** argv) {
     if (seconds <= 0 || seconds > 600) Die("--seconds must be in (0, 600]");
     if (threads < 1 || threads > 64) Die("--threads must be in [1, 64]");
     if (inflight < 1 || inflight > 8192) Die("--inflight must be in [1, 8192] (the pipeline's queue holds 8192)");
+    if (fail_every < 0) Die("--fail-every must be 0 (none) or positive");
 
     core::InitCrypto();
     std::string tmpl = (std::filesystem::path(dir) / "duban-pipeline-bench-XXXXXX").string();
@@ -157,10 +168,10 @@ int main(int argc, char** argv) {
     int64_t org_rows = 0;
     bool chain_ok = false;
     std::string chain_problem;
-    std::atomic<int64_t> ok{0}, errors{0}, acked{0}, without_id{0};
+    std::atomic<int64_t> ok{0}, errors{0}, refused{0}, acked{0}, without_id{0};
     int64_t submitted_total = 0;
     double secs = 0;
-    uint64_t commits = 0, commands = 0;
+    uint64_t commits = 0, commands = 0, replays = 0;
     std::vector<uint64_t> hist;
     std::vector<float> lat_ms;
     std::string first_error;
@@ -172,7 +183,7 @@ int main(int argc, char** argv) {
         }
         core::SystemClock clock;
         std::optional<Receiver> receiver(std::in_place, without_id);
-        store::Pipeline pipeline(db, clock);
+        store::Pipeline pipeline(db, clock, {.optimistic = !per_command});
         pipeline.Start();
         const int64_t district = CreateUnit(pipeline, std::nullopt, "district", "沙河口区(压测)", "BENCH-D");
         const int64_t street = CreateUnit(pipeline, district, "street", "春柳街道(压测)", "BENCH-S");
@@ -198,7 +209,8 @@ int main(int argc, char** argv) {
                         return;
                     }
                     org::OrgInput in;
-                    in.parent_id = std::optional<int64_t>(street);
+                    const bool doomed = fail_every > 0 && n % fail_every == fail_every - 1;
+                    in.parent_id = std::optional<int64_t>(doomed ? street + 1'000'000'000 : street);
                     in.kind = "community";
                     in.name = "压测社区" + std::to_string(n);
                     const auto ts = SteadyClock::now();
@@ -206,15 +218,18 @@ int main(int argc, char** argv) {
                         bool accepted = pipeline.Submit(
                             {std::nullopt, "bench", "127.0.0.1"},
                             [in, &all](store::WriteTx& tx) { return org::CreateOrgUnit(tx, all, in); },
-                            [&, n, ts](core::Result<core::Json> r) {
+                            [&, n, ts, doomed](core::Result<core::Json> r) {
                                 lat_ms[static_cast<size_t>(n)] =
                                     std::chrono::duration<float, std::milli>(SteadyClock::now() - ts).count();
-                                if (r.ok()) {
+                                if (r.ok() && !doomed) {
                                     ok.fetch_add(1, std::memory_order_relaxed);
+                                } else if (doomed && !r.ok() && r.error().code == "parent_not_found") {
+                                    refused.fetch_add(1, std::memory_order_relaxed);
                                 } else {
                                     if (errors.fetch_add(1) == 0) {
                                         std::lock_guard lk(err_mu);
-                                        first_error = r.error().message;
+                                        first_error = r.ok() ? "a creation under a missing parent succeeded"
+                                                             : r.error().message;
                                     }
                                 }
                                 receiver->Hand(std::move(r));
@@ -238,6 +253,7 @@ int main(int argc, char** argv) {
         receiver.reset();  // every answer checked
         commits = after.commits - before.commits;
         commands = after.commands - before.commands;
+        replays = after.replays - before.replays;
         hist = after.batch_hist;
         for (size_t i = 0; i < hist.size() && i < before.batch_hist.size(); ++i) hist[i] -= before.batch_hist[i];
 
@@ -256,11 +272,18 @@ int main(int argc, char** argv) {
     const double p50 = Percentile(lat_ms, 0.50), p99 = Percentile(lat_ms, 0.99);
     const double rate = static_cast<double>(ok.load()) / secs;
     const double avg_batch = commits ? static_cast<double>(commands) / static_cast<double>(commits) : 0;
-    std::printf("in-process pipeline (%d submitter threads, %d in flight, %s):\n", threads, inflight, dir.c_str());
+    const char* sp_mode = per_command ? "command" : "batch";
+    std::printf("in-process pipeline (%d submitter threads, %d in flight, a savepoint per %s, %s):\n", threads,
+                inflight, sp_mode, dir.c_str());
     std::printf("  %lld creations acknowledged durable (%lld errors) in %.2f s = %.0f per second\n",
                 static_cast<long long>(ok.load()), static_cast<long long>(errors.load()), secs, rate);
     std::printf("  %llu commits (fsyncs), average batch %.1f commands; submit-to-ack p50 %.2f ms, p99 %.2f ms\n",
                 static_cast<unsigned long long>(commits), avg_batch, p50, p99);
+    if (fail_every)
+        std::printf("  %lld creations under a missing parent refused as they should be (1 in %lld); %llu batches "
+                    "run again with a savepoint per command\n",
+                    static_cast<long long>(refused.load()), static_cast<long long>(fail_every),
+                    static_cast<unsigned long long>(replays));
     std::printf("  batch sizes:");
     const char* labels[] = {"1", "2", "4", "8", "16", "32", "64", "128", "256", "512", "1024", "+Inf"};
     for (size_t i = 0; i < hist.size() && i < 12; ++i)
@@ -270,9 +293,11 @@ int main(int argc, char** argv) {
                 chain_ok ? "verified, one event per acknowledged creation"
                          : ("MISMATCH " + chain_problem + (without_id.load() ? " (answers without an id)" : "")).c_str());
     if (errors.load()) std::printf("  first error: %s\n", first_error.c_str());
-    std::printf("RESULT pipeline commands=%lld ok=%lld errors=%lld seconds=%.3f per_s=%.1f commits=%llu avg_batch=%.1f p50_ms=%.3f p99_ms=%.3f chain_ok=%d\n",
+    std::printf("RESULT pipeline commands=%lld ok=%lld errors=%lld refused=%lld seconds=%.3f per_s=%.1f commits=%llu "
+                "avg_batch=%.1f replays=%llu p50_ms=%.3f p99_ms=%.3f chain_ok=%d savepoint_per=%s\n",
                 static_cast<long long>(submitted_total), static_cast<long long>(ok.load()),
-                static_cast<long long>(errors.load()), secs, rate, static_cast<unsigned long long>(commits), avg_batch,
-                p50, p99, chain_ok ? 1 : 0);
+                static_cast<long long>(errors.load()), static_cast<long long>(refused.load()), secs, rate,
+                static_cast<unsigned long long>(commits), avg_batch, static_cast<unsigned long long>(replays), p50,
+                p99, chain_ok ? 1 : 0, sp_mode);
     return chain_ok && errors.load() == 0 ? 0 : 1;
 }

@@ -3,8 +3,9 @@
 #
 #   1. this disk's single-row-commit rate for SQLite in WAL with synchronous=FULL
 #      (bench/sqlite_commit.cpp): the limit without group commit;
-#   2. the commit pipeline driven in-process, without HTTP (bench/pipeline_bench.cpp), and the
-#      SQL of those creations alone, the floor under it (bench/sql_floor.cpp);
+#   2. the commit pipeline driven in-process, without HTTP (bench/pipeline_bench.cpp), again with a
+#      savepoint per command and with 1 creation in 1,000 failing (no targets), and the SQL of those
+#      creations alone, the floor under it (bench/sql_floor.cpp);
 #   3. acknowledged durable writes per second through the HTTP API — POST /api/v1/org-units,
 #      201 = committed and fsynced — at concurrency 1, 8, 32 and 64 (bench/loadgen.cpp), against
 #      `duban serve --demo` on a fresh database on the same disk;
@@ -41,6 +42,8 @@
 #   BENCH_SERVER_THREADS=2       duban serve --threads
 #   BENCH_LOADGEN_THREADS=1      event-loop threads in the load generator
 #   BENCH_GET=1                  also run the GET comparison (0 to skip)
+#   BENCH_COMPARE=1              also run POST at the highest concurrency against a server with
+#                                --savepoint-per-command (0 to skip)
 #   BENCH_STRICT=1               exit 1 when a must-show target is missed
 #   BENCH_SWEEP_COUNT=1000000    open cases for the case warning sweep (bench/case_sweep_bench.cpp)
 #   BENCH_CASE_LIST=1            run bench/case_list.sh (0 to skip; LIST_N, LIST_SECONDS are its own)
@@ -60,6 +63,7 @@ BENCH_SERVER_THREADS=${BENCH_SERVER_THREADS:-2}
 BENCH_LOADGEN_THREADS=${BENCH_LOADGEN_THREADS:-1}
 BENCH_STRICT=${BENCH_STRICT:-0}
 BENCH_GET=${BENCH_GET:-1}
+BENCH_COMPARE=${BENCH_COMPARE:-1}
 BENCH_LIFECYCLE=${BENCH_LIFECYCLE:-1}
 BENCH_SWEEP_COUNT=${BENCH_SWEEP_COUNT:-1000000}
 
@@ -129,6 +133,20 @@ INPROC_RATE=$(field per_s "$line")
 INPROC_BATCH=$(field avg_batch "$line")
 INPROC_CHAIN=$(field chain_ok "$line")
 [[ $rc == 0 ]] || echo "(the in-process benchmark reported a problem: exit $rc)"
+# No target: what the optimistic batches save, and what failing commands cost them.
+for variant in "--savepoint-per-command" "--fail-every 1000"; do
+    case $variant in
+        --savepoint-per-command) echo "   for comparison, every command in its own savepoint from the start:" ;;
+        *) echo "   for comparison, 1 creation in 1,000 failing in the writer (every batch has one):" ;;
+    esac
+    set +e
+    # shellcheck disable=SC2086  # the variant is two words on purpose
+    out=$("$BUILD/duban_bench_pipeline" --dir "$TMP" --count "$BENCH_PIPELINE_COUNT" --seconds "$BENCH_PIPELINE_SECONDS" $variant)
+    rc=$?
+    set -e
+    grep -E '^  [0-9]+ creations acknowledged|refused as they should|^  chain' <<<"$out" | sed 's/^/  /'
+    [[ $rc == 0 ]] || echo "   (this run reported a problem: exit $rc)"
+done
 echo "   the floor under it: the same creations' SQL alone, run just after (bench/sql_floor.cpp)"
 out=$("$BUILD/duban_bench_sql_floor" --dir "$TMP" --count "$BENCH_PIPELINE_COUNT")
 grep -v '^RESULT' <<<"$out"
@@ -136,24 +154,36 @@ FLOOR_RATE=$(field per_s "$(grep '^RESULT' <<<"$out")")
 echo
 
 echo "-- 3. HTTP: POST /api/v1/org-units, keep-alive, ${BENCH_SECONDS} s per level after ${BENCH_WARMUP} s warm-up"
+# start_server DB [extra serve options...]: a fresh demo server on a free loopback port; sets
+# SERVER_PID, PORT, TOKEN (the demo admin's) and STREET (the parent the creations go under).
+start_server() {
+    local db=$1
+    shift
+    "$DUBAN" serve --db "$db" --listen 127.0.0.1:0 --demo --no-access-log --login-rate 100000 \
+        --threads "$BENCH_SERVER_THREADS" "$@" >"$TMP/server.out" 2>"$TMP/server.err" &
+    SERVER_PID=$!
+    PORT=""
+    for _ in $(seq 1 300); do
+        PORT=$(sed -n 's|^duban .* serving http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$TMP/server.out")
+        [[ -n $PORT ]] && break
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    if [[ -z $PORT ]]; then
+        echo "bench: the server did not start:" >&2
+        cat "$TMP/server.out" "$TMP/server.err" >&2
+        exit 1
+    fi
+    TOKEN=$("$DUBAN" token create --username admin --db "$db" --name bench --days 1)
+    STREET=$("$BUILD/duban_loadgen" --port "$PORT" --token "$TOKEN" --find-street)
+}
+stop_server() {
+    kill -TERM "$SERVER_PID"
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+}
 DB=$TMP/http.db
-"$DUBAN" serve --db "$DB" --listen 127.0.0.1:0 --demo --no-access-log --login-rate 100000 \
-    --threads "$BENCH_SERVER_THREADS" >"$TMP/server.out" 2>"$TMP/server.err" &
-SERVER_PID=$!
-PORT=""
-for _ in $(seq 1 300); do
-    PORT=$(sed -n 's|^duban .* serving http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$TMP/server.out")
-    [[ -n $PORT ]] && break
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-done
-if [[ -z $PORT ]]; then
-    echo "bench: the server did not start:" >&2
-    cat "$TMP/server.out" "$TMP/server.err" >&2
-    exit 1
-fi
-TOKEN=$("$DUBAN" token create --username admin --db "$DB" --name bench --days 1)
-STREET=$("$BUILD/duban_loadgen" --port "$PORT" --token "$TOKEN" --find-street)
+start_server "$DB"
 echo "server:   $DUBAN serve --threads $BENCH_SERVER_THREADS on 127.0.0.1:$PORT (pid $SERVER_PID), demo data, access log off"
 echo "parent:   street id $STREET; token of 'admin' (sysadmin, all-data scope)"
 # commits and commands answered so far by the server's pipeline, from /metrics
@@ -187,11 +217,19 @@ if [[ $BENCH_GET == 1 ]]; then
     grep -v '^RESULT' <<<"$out"
     GET_LINE=$(grep '^RESULT' <<<"$out")
 fi
-kill -TERM "$SERVER_PID"
-wait "$SERVER_PID" 2>/dev/null || true
-SERVER_PID=""
+stop_server
 audit=$("$DUBAN" audit verify --db "$DB" --json 2>&1 || true)
 echo "audit chain after the run: $audit"
+PERCMD_LINE=""
+if [[ $BENCH_COMPARE == 1 ]]; then
+    echo "for comparison, a server giving every command its own savepoint (serve --savepoint-per-command):"
+    start_server "$TMP/http-per-command.db" --savepoint-per-command
+    out=$("$BUILD/duban_loadgen" --port "$PORT" --token "$TOKEN" --parent "$STREET" --concurrency "$LAST" \
+        --seconds "$BENCH_SECONDS" --warmup "$BENCH_WARMUP" --threads "$BENCH_LOADGEN_THREADS")
+    grep -v '^RESULT' <<<"$out"
+    PERCMD_LINE=$(grep '^RESULT' <<<"$out")
+    stop_server
+fi
 echo
 
 # ------------------------------------------------------------------ summary
@@ -215,6 +253,10 @@ done
 if [[ -n $GET_LINE ]]; then
     printf "%-44s %11.0f %9.2f %9.2f %7s %10s\n" "(reads, no writer: GET one unit, conc. $LAST)" "$(field ok_per_s "$GET_LINE")" \
         "$(field p50_ms "$GET_LINE")" "$(field p99_ms "$GET_LINE")" "$(field errors "$GET_LINE")" "-"
+fi
+if [[ -n $PERCMD_LINE ]]; then
+    printf "%-44s %11.0f %9.2f %9.2f %7s %10s\n" "(POST, a savepoint per command, conc. $LAST)" "$(field ok_per_s "$PERCMD_LINE")" \
+        "$(field p50_ms "$PERCMD_LINE")" "$(field p99_ms "$PERCMD_LINE")" "$(field errors "$PERCMD_LINE")" "-"
 fi
 echo
 echo "ratio HTTP@$LAST / single-row commit: ${RATIO}x"

@@ -43,7 +43,7 @@ struct Args {
     }
 };
 
-const std::vector<std::string> kFlags = {"--demo", "--password-stdin", "--help", "-h", "--no-access-log", "--json", "--secure-cookies", "--totp-optional", "--test-clock", "--traditional", "--force"};
+const std::vector<std::string> kFlags = {"--demo", "--password-stdin", "--help", "-h", "--no-access-log", "--savepoint-per-command", "--json", "--secure-cookies", "--totp-optional", "--test-clock", "--traditional", "--force"};
 
 Args Parse(int argc, char** argv, int from) {
     Args a;
@@ -72,7 +72,7 @@ Args Parse(int argc, char** argv, int from) {
 const std::map<std::string, std::vector<std::string>> kCommandOptions = {
     {"serve", {"--db", "--postgres", "--listen", "--demo", "--demo-history", "--threads", "--no-access-log", "--login-rate", "--password-list",
                "--secure-cookies", "--web-root", "--open311-jurisdiction", "--key-file", "--blob-dir", "--max-attachment-mb",
-               "--read-timeout", "--totp-optional", "--test-clock", "--help", "-h"}},
+               "--read-timeout", "--savepoint-per-command", "--totp-optional", "--test-clock", "--help", "-h"}},
     {"migrate", {"--db", "--postgres", "--help", "-h"}},
     {"audit", {"--db", "--postgres", "--json", "--help", "-h"}},
     {"backup", {"--db", "--postgres", "--to", "--force", "--help", "-h"}},  // --postgres: to say pg_dump
@@ -136,6 +136,8 @@ int Usage(const char* msg) {
                  "              [--max-attachment-mb N]  (default 10)\n"
                  "              [--read-timeout S] (seconds a client may take to send a request or keep an idle\n"
                  "                                  connection; default 30)\n"
+                 "              [--savepoint-per-command]  (the writer gives every command its own savepoint from\n"
+                 "                                  the start, not only after one in the batch failed; slower)\n"
                  "              [--totp-optional]  (development and tests only: admins need not enrol TOTP)\n"
                  "              [--test-clock]     (automated tests only: PUT /api/v1/_test/clock sets the time)\n"
                  "  duban migrate [--db PATH | --postgres URL]\n"
@@ -306,7 +308,7 @@ int CmdServe(const Args& a) {
                      key_file.c_str());
         return 1;
     }
-    store::Pipeline pipeline(*db, clock);
+    store::Pipeline pipeline(*db, clock, {.optimistic = !a.Has("--savepoint-per-command")});
     pipeline.Start();
     std::vector<cli::DemoLogin> logins;
     if (a.Has("--demo")) logins = cli::SeedDemo(pipeline, *db, clock.Now(), history);

@@ -65,12 +65,15 @@ std::string Metrics::Render(const store::PipelineStats& ps) const {
                   "duban_commits_total %llu\n"
                   "# HELP duban_commands_total Commands answered.\n# TYPE duban_commands_total counter\n"
                   "duban_commands_total %llu\n"
+                  "# HELP duban_commit_replays_total Batches run again with a savepoint per command after one "
+                  "failed.\n# TYPE duban_commit_replays_total counter\nduban_commit_replays_total %llu\n"
                   "# HELP duban_queue_rejected_total Commands refused with 503 because the queue was full.\n"
                   "# TYPE duban_queue_rejected_total counter\nduban_queue_rejected_total %llu\n"
                   "# HELP duban_queue_depth Commands waiting for the writer.\n# TYPE duban_queue_depth gauge\n"
                   "duban_queue_depth %zu\n",
                   static_cast<unsigned long long>(cum), static_cast<unsigned long long>(ps.commits),
-                  static_cast<unsigned long long>(ps.commands), static_cast<unsigned long long>(ps.rejected_full),
+                  static_cast<unsigned long long>(ps.commands), static_cast<unsigned long long>(ps.replays),
+                  static_cast<unsigned long long>(ps.rejected_full),
                   ps.queue_depth);
     out += big;
     return out;

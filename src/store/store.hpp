@@ -127,12 +127,16 @@ struct PipelineSettings {
     /// SQLite: the WAL size, in pages, at which the writer copies the last frames back itself so
     /// the WAL starts over (the checkpointer thread copies the rest).
     int64_t wal_restart_frames = kAutoCheckpointPages;
+    /// Run each batch first under one savepoint, and give commands their own only after one fails
+    /// (see Pipeline). false: a savepoint per command always, for comparison and for tests.
+    bool optimistic = true;
 };
 
 struct PipelineStats {
     uint64_t commits = 0;          // transactions
     uint64_t commands = 0;         // commands answered
     uint64_t rejected_full = 0;    // refused because the queue was full
+    uint64_t replays = 0;          // batches run again command by command after one failed
     size_t queue_depth = 0;
     std::vector<uint64_t> batch_hist;  // counts for batch sizes <=1,2,4,...,1024,+Inf
 };
@@ -141,8 +145,11 @@ class ChainSealer;
 class Checkpointer;
 
 /// The single writer. Commands queue up; the writer takes as many as are waiting (up to
-/// max_batch), runs each in its own savepoint inside one transaction, commits once, and only
-/// then answers each caller. A failing command rolls back to its savepoint and affects no other.
+/// max_batch), runs them inside one transaction, commits once, and only then answers each
+/// caller. A failing command affects no other: the batch first runs under one savepoint; if a
+/// command fails, the batch is rolled back to it and run again with a savepoint per command
+/// (and so is the next batch). A command must therefore change nothing but its WriteTx, and may
+/// be run twice; only the run that commits is answered.
 class Pipeline {
 public:
     Pipeline(Database& db, const core::Clock& clock, PipelineSettings s = {});
@@ -167,6 +174,8 @@ private:
     std::unique_ptr<Conn> ConnectWriter();
     void Run();
     void RunBatch(std::vector<Item>& batch);
+    /// Runs one command, turning what it throws into its result (a lost connection is rethrown).
+    static Result<Json> Invoke(Item& item, WriteTx& tx);
 
     Database& db_;
     const core::Clock& clock_;
@@ -183,8 +192,9 @@ private:
     // chain head, owned by the writer thread
     int64_t head_seq_ = 0;
     std::string head_hash_ = kGenesisHash;
+    bool isolate_next_ = false;  // the last batch had a failing command: a savepoint each
     // stats
-    std::atomic<uint64_t> commits_{0}, commands_{0}, rejected_{0};
+    std::atomic<uint64_t> commits_{0}, commands_{0}, rejected_{0}, replays_{0};
     std::vector<std::atomic<uint64_t>> batch_hist_;
 };
 

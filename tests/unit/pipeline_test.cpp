@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <mutex>
+#include <set>
 #include <atomic>
 #include <filesystem>
 #include <thread>
@@ -31,76 +33,82 @@ store::CommandFn Insert(const std::string& key, bool fail_after) {
 }
 }  // namespace
 
+// Both ways of running a batch: optimistic (one savepoint, a savepoint each after a failure) and a
+// savepoint per command always.
 TEST_P(PipelineStore, FailingCommandRollsBackOnlyItself) {
-    test::TempDb t(GetParam());
-    core::SystemClock clock;
-    store::Pipeline p(*t.db, clock, {.queue_capacity = 1000, .max_batch = 1000});
-    // Queue everything before starting so that all land in one batch.
-    std::vector<std::optional<core::Result<core::Json>>> results(30);
-    std::atomic<int> done{0};
-    p.Start();
-    for (int i = 0; i < 30; ++i) {
-        bool fail = i % 3 == 1;
-        ASSERT_TRUE(p.Submit({1, "t", ""}, Insert("k" + std::to_string(i), fail), [&, i](core::Result<core::Json> r) {
-            results[i].emplace(std::move(r));
-            done++;
-        }));
+    for (bool optimistic : {true, false}) {
+        test::TempDb t(GetParam());
+        core::SystemClock clock;
+        store::Pipeline p(*t.db, clock, {.queue_capacity = 1000, .max_batch = 1000, .optimistic = optimistic});
+        // Submitted back to back, so that most land in one or two batches.
+        std::vector<std::optional<core::Result<core::Json>>> results(30);
+        std::atomic<int> done{0};
+        p.Start();
+        for (int i = 0; i < 30; ++i) {
+            bool fail = i % 3 == 1;
+            ASSERT_TRUE(p.Submit({1, "t", ""}, Insert("k" + std::to_string(i), fail), [&, i](core::Result<core::Json> r) {
+                results[i].emplace(std::move(r));
+                done++;
+            }));
+        }
+        while (done < 30) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        p.Stop();
+        auto c = t.db->Connect();
+        for (int i = 0; i < 30; ++i) {
+            bool fail = i % 3 == 1;
+            EXPECT_EQ(results[i]->ok(), !fail) << i;
+            EXPECT_EQ(store::GetSetting(*c, "k" + std::to_string(i)).has_value(), !fail) << i;
+        }
+        auto rep = store::VerifyChain(*c);
+        EXPECT_EQ(rep.count, 20);  // only the successful commands' events
+        EXPECT_FALSE(rep.first_bad_seq) << rep.problem;
     }
-    while (done < 30) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    p.Stop();
-    auto c = t.db->Connect();
-    for (int i = 0; i < 30; ++i) {
-        bool fail = i % 3 == 1;
-        EXPECT_EQ(results[i]->ok(), !fail) << i;
-        EXPECT_EQ(store::GetSetting(*c, "k" + std::to_string(i)).has_value(), !fail) << i;
-    }
-    auto rep = store::VerifyChain(*c);
-    EXPECT_EQ(rep.count, 20);  // only the successful commands' events
-    EXPECT_FALSE(rep.first_bad_seq) << rep.problem;
 }
 
 // The events of a batch are written together before COMMIT, in INSERTs of 64, 16, 4 and 1 rows. 150
 // commands emitting two events each (up to 300 rows in a batch), every seventh failing after it
 // emitted, leave exactly the successful commands' events, in submission order, chained.
 TEST_P(PipelineStore, BatchedEventRowsKeepOrderAndDropFailedCommands) {
-    test::TempDb t(GetParam());
-    core::SystemClock clock;
-    store::Pipeline p(*t.db, clock, {.queue_capacity = 1000, .max_batch = 1000});
-    const int n = 150;
-    std::atomic<int> done{0};
-    std::vector<int> ok(n, -1);
-    p.Start();
-    for (int i = 0; i < n; ++i) {
-        const bool fail = i % 7 == 3;
-        ASSERT_TRUE(p.Submit(
-            {1, "t", ""},
-            [i, fail](store::WriteTx& tx) -> core::Result<core::Json> {
-                tx.Emit("test.first", "test", i, {{"i", i}});
-                tx.Emit("test.second", "test", i, {{"i", i}});
-                if (fail) return core::Error::Validation("i", "rejected on purpose");
-                return core::Json{{"i", i}};
-            },
-            [&, i](core::Result<core::Json> r) {
-                ok[i] = r.ok() ? 1 : 0;
-                done++;
-            }));
-    }
-    while (done < n) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    p.Stop();
-    auto c = t.db->Connect();
-    auto rep = store::VerifyChain(*c);
-    EXPECT_FALSE(rep.first_bad_seq) << rep.problem;
-    std::vector<int> expect;
-    for (int i = 0; i < n; ++i) {
-        EXPECT_EQ(ok[i], i % 7 == 3 ? 0 : 1) << i;
-        if (ok[i] == 1) expect.insert(expect.end(), {i, i});
-    }
-    EXPECT_EQ(rep.count, static_cast<int64_t>(expect.size()));
-    auto rows = c->Query("SELECT object_id, action FROM events ORDER BY seq");
-    ASSERT_EQ(rows.size(), expect.size());
-    for (size_t k = 0; k < rows.size(); ++k) {
-        EXPECT_EQ(rows[k].Int(0), expect[k]) << k;
-        EXPECT_EQ(rows[k].Str(1), k % 2 == 0 ? "test.first" : "test.second") << k;
+    for (bool optimistic : {true, false}) {
+        test::TempDb t(GetParam());
+        core::SystemClock clock;
+        store::Pipeline p(*t.db, clock, {.queue_capacity = 1000, .max_batch = 1000, .optimistic = optimistic});
+        const int n = 150;
+        std::atomic<int> done{0};
+        std::vector<int> ok(n, -1);
+        p.Start();
+        for (int i = 0; i < n; ++i) {
+            const bool fail = i % 7 == 3;
+            ASSERT_TRUE(p.Submit(
+                {1, "t", ""},
+                [i, fail](store::WriteTx& tx) -> core::Result<core::Json> {
+                    tx.Emit("test.first", "test", i, {{"i", i}});
+                    tx.Emit("test.second", "test", i, {{"i", i}});
+                    if (fail) return core::Error::Validation("i", "rejected on purpose");
+                    return core::Json{{"i", i}};
+                },
+                [&, i](core::Result<core::Json> r) {
+                    ok[i] = r.ok() ? 1 : 0;
+                    done++;
+                }));
+        }
+        while (done < n) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        p.Stop();
+        auto c = t.db->Connect();
+        auto rep = store::VerifyChain(*c);
+        EXPECT_FALSE(rep.first_bad_seq) << rep.problem;
+        std::vector<int> expect;
+        for (int i = 0; i < n; ++i) {
+            EXPECT_EQ(ok[i], i % 7 == 3 ? 0 : 1) << i;
+            if (ok[i] == 1) expect.insert(expect.end(), {i, i});
+        }
+        EXPECT_EQ(rep.count, static_cast<int64_t>(expect.size()));
+        auto rows = c->Query("SELECT object_id, action FROM events ORDER BY seq");
+        ASSERT_EQ(rows.size(), expect.size());
+        for (size_t k = 0; k < rows.size(); ++k) {
+            EXPECT_EQ(rows[k].Int(0), expect[k]) << k;
+            EXPECT_EQ(rows[k].Str(1), k % 2 == 0 ? "test.first" : "test.second") << k;
+        }
     }
 }
 
@@ -201,6 +209,122 @@ struct WriterGate {
     }
 };
 }  // namespace
+
+// A batch runs first under one savepoint. When a command in it fails (here: command 6 throws from a
+// bad statement after it wrote and emitted, which on PostgreSQL aborts the whole transaction), the
+// batch goes back to that savepoint and runs again with a savepoint per command: the commands
+// before the failure run twice, at the same time, and only the second run is answered and kept.
+// The batch after one with a failure gives each command its savepoint from the start; once a batch
+// had none, the next is optimistic again.
+TEST_P(PipelineStore, AFailingCommandSendsItsBatchRoundAgainWithASavepointEach) {
+    test::TempDb t(GetParam());
+    core::SystemClock clock;
+    store::Pipeline p(*t.db, clock, {.queue_capacity = 100, .max_batch = 100});
+    p.Start();
+    std::array<std::atomic<int>, 15> runs{};
+    std::array<std::set<std::string>, 15> nows;
+    std::mutex nows_mu;
+    std::vector<int> ok(15, -1);
+    std::atomic<int> done{0};
+    auto wave = [&](int from, int to, int failing) {
+        WriterGate gate;
+        ASSERT_TRUE(p.Submit({1, "t", ""}, gate.Command(), [&](core::Result<core::Json>) { done++; }));
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        for (int i = from; i < to; ++i) {
+            ASSERT_TRUE(p.Submit(
+                {1, "t", ""},
+                [&, i, failing](store::WriteTx& tx) -> core::Result<core::Json> {
+                    runs[i]++;
+                    {
+                        std::lock_guard lk(nows_mu);
+                        nows[i].insert(tx.now());
+                    }
+                    store::PutSetting(tx.conn(), "r" + std::to_string(i), "v");
+                    tx.Emit("test.replay", "test", i, {{"i", i}});
+                    if (i == failing) tx.conn().Exec("INSERT INTO nonexistent VALUES (1)");
+                    return core::Json{{"i", i}};
+                },
+                [&, i](core::Result<core::Json> r) {
+                    ok[i] = r.ok() ? 1 : 0;
+                    done++;
+                }));
+        }
+        const int expect = done.load() + 1 + (to - from);
+        gate.open = true;
+        while (done < expect) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    };
+    wave(0, 10, 6);
+    EXPECT_EQ(p.Stats().replays, 1u);
+    for (int i = 0; i < 10; ++i) {
+        EXPECT_EQ(ok[i], i == 6 ? 0 : 1) << i;
+        EXPECT_EQ(runs[i].load(), i <= 6 ? 2 : 1) << i;  // up to the failure, then the round with savepoints
+        EXPECT_EQ(nows[i].size(), 1u) << i;               // both runs see the batch's time
+    }
+    // The gate's batch follows a failure (a savepoint each); the wave after it is optimistic again.
+    wave(10, 15, 12);
+    EXPECT_EQ(p.Stats().replays, 2u);
+    for (int i = 10; i < 15; ++i) {
+        EXPECT_EQ(ok[i], i == 12 ? 0 : 1) << i;
+        EXPECT_EQ(runs[i].load(), i <= 12 ? 2 : 1) << i;
+    }
+    p.Stop();
+    auto c = t.db->Connect();
+    auto rep = store::VerifyChain(*c);
+    EXPECT_FALSE(rep.first_bad_seq) << rep.problem;
+    EXPECT_EQ(rep.count, 13);
+    auto rows = c->Query("SELECT object_id FROM events ORDER BY seq");
+    std::vector<int64_t> got, want;
+    for (auto& r : rows) got.push_back(r.Int(0));
+    for (int i = 0; i < 15; ++i) {
+        if (i != 6 && i != 12) want.push_back(i);
+        EXPECT_EQ(store::GetSetting(*c, "r" + std::to_string(i)).has_value(), i != 6 && i != 12) << i;
+    }
+    EXPECT_EQ(got, want);
+}
+
+// When the first command of a batch fails, going back to the batch's savepoint is exactly going
+// back to its own: nobody runs twice. With optimistic batches off, nobody ever does.
+TEST_P(PipelineStore, NoCommandRunsTwiceWhenTheFirstFailsOrBatchesAreNotOptimistic) {
+    for (bool optimistic : {true, false}) {
+        test::TempDb t(GetParam());
+        core::SystemClock clock;
+        store::Pipeline p(*t.db, clock, {.queue_capacity = 100, .max_batch = 100, .optimistic = optimistic});
+        p.Start();
+        std::array<std::atomic<int>, 8> runs{};
+        std::atomic<int> done{0}, failed{0};
+        WriterGate gate;
+        ASSERT_TRUE(p.Submit({1, "t", ""}, gate.Command(), [&](core::Result<core::Json>) { done++; }));
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        for (int i = 0; i < 8; ++i) {
+            ASSERT_TRUE(p.Submit(
+                {1, "t", ""},
+                [&, i, optimistic](store::WriteTx& tx) -> core::Result<core::Json> {
+                    runs[i]++;
+                    store::PutSetting(tx.conn(), "f" + std::to_string(i), "v");
+                    tx.Emit("test.first_fails", "test", i, {{"i", i}});
+                    // optimistic: the first fails; otherwise one in the middle, which a replay would run twice
+                    if (i == (optimistic ? 0 : 5)) return core::Error::Validation("i", "rejected on purpose");
+                    return core::Json{{"i", i}};
+                },
+                [&](core::Result<core::Json> r) {
+                    if (!r.ok()) failed++;
+                    done++;
+                }));
+        }
+        gate.open = true;
+        while (done < 9) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        const auto st = p.Stats();
+        p.Stop();
+        EXPECT_EQ(failed.load(), 1) << optimistic;
+        EXPECT_EQ(st.replays, 0u) << optimistic;
+        for (int i = 0; i < 8; ++i) EXPECT_EQ(runs[i].load(), 1) << i << " optimistic=" << optimistic;
+        auto c = t.db->Connect();
+        auto rep = store::VerifyChain(*c);
+        EXPECT_FALSE(rep.first_bad_seq) << rep.problem;
+        EXPECT_EQ(rep.count, 7) << optimistic;
+        EXPECT_FALSE(store::GetSetting(*c, optimistic ? "f0" : "f5").has_value());
+    }
+}
 
 // A batch with more kept events than ChainSealer::kChunk has them hashed on the sealer's thread
 // while the writer runs the later commands. 700 commands in one batch (every fifth emitting two
