@@ -52,6 +52,9 @@ public:
     virtual void SetAutoCheckpoint(int pages) { (void)pages; }
     /// SQLite: the pages in the WAL after this connection's last commit; -1 when unknown.
     virtual int64_t WalFrames() const { return -1; }
+    /// Whether a transaction is open (SQLite rolls one back by itself after some I/O and memory
+    /// errors; a statement run after that would commit on its own).
+    virtual bool InTransaction() const = 0;
 };
 
 struct DbOptions {

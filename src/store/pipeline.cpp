@@ -77,6 +77,8 @@ private:
     std::vector<PendingEvent> command_events_;
 };
 
+constexpr const char* kTransactionGone = "the transaction was rolled back under the writer";
+
 size_t HistBucket(size_t n) {
     size_t b = 0;
     size_t lim = 1;
@@ -242,6 +244,10 @@ void Pipeline::RunBatch(std::vector<Item>& batch) {
             for (; i < batch.size(); ++i) {
                 tx.SetActor(&batch[i].actor);
                 results[i].emplace(Invoke(batch[i], tx));
+                // Without a savepoint of its own to release, nothing else would notice the
+                // transaction gone (rolled back by SQLite after an I/O error a command swallowed),
+                // and the next commands would commit one statement at a time.
+                if (!conn_->InTransaction()) throw DbError(DbErrorKind::kOther, kTransactionGone);
                 if (!results[i]->ok()) break;
                 sealer_->Add(tx.command_events());
             }
@@ -280,10 +286,13 @@ void Pipeline::RunBatch(std::vector<Item>& batch) {
         try {  // the cases written lately, in one go (SQLite); a search finds them meanwhile
             IndexPendingCaseText(*conn_, kTextIndexBatch, kTextIndexMax);
         } catch (const DbError& e) {
-            if (e.kind == DbErrorKind::kConnection) throw;
+            // Only the index's own savepoint is undone; but after some I/O and memory errors SQLite
+            // has rolled the whole transaction back, and the event rows must not go in without it.
+            if (e.kind == DbErrorKind::kConnection || !conn_->InTransaction()) throw;
             std::fprintf(stderr, "{\"level\":\"error\",\"msg\":\"case text index not updated\",\"error\":%s}\n",
                          core::Json(e.what()).dump().c_str());
         }
+        if (!conn_->InTransaction()) throw DbError(DbErrorKind::kOther, kTransactionGone);
         std::vector<Value> rows = sealer_->Finish(&head_hash_);
         tx.Flush(rows);
         conn_->Exec("COMMIT");

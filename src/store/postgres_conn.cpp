@@ -85,6 +85,7 @@ public:
     }
 
     Backend backend() const override { return Backend::kPostgres; }
+    bool InTransaction() const override { return conn_ && PQtransactionStatus(conn_) != PQTRANS_IDLE; }
 
 private:
     PGresult* Run(std::string_view sql, const std::vector<Value>& params) {

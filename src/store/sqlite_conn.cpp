@@ -107,6 +107,7 @@ public:
     Backend backend() const override { return Backend::kSqlite; }
     void SetAutoCheckpoint(int pages) override { auto_checkpoint_ = pages; }
     int64_t WalFrames() const override { return wal_frames_; }
+    bool InTransaction() const override { return sqlite3_get_autocommit(db_) == 0; }
 
 private:
     sqlite3_stmt* Prepare(std::string_view sql, const std::vector<Value>& params) {

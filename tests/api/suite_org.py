@@ -371,6 +371,52 @@ class OrgSuite(dt.Suite):
             parent = self.get(u["parent_id"])
             eq(u["path"], parent["path"] + "%d/" % u["id"], "path consistent with parent after the race")
 
+    # ------------------------------------------------------------------ metrics
+    def metrics(self):
+        """GET /metrics parsed: {name or name{labels}: value}, in the order given."""
+        r = expect_status(dt.Client(self.srv.port).get("/metrics"), 200)
+        check(r.header("Content-Type").startswith("text/plain"), "Prometheus text: %r" % r.header("Content-Type"))
+        out = {}
+        for line in r.text().splitlines():
+            if line and not line.startswith("#"):
+                key, value = line.rsplit(" ", 1)
+                out[key] = float(value)
+        return out
+
+    def test_metrics_count_the_writes_and_their_batches(self):
+        sessions = [self.srv.session("admin") for _ in range(8)]
+        route = 'duban_http_requests_total{route="POST /api/v1/org-units",status="%d"}'
+        before = self.metrics()
+        # 16 creations at once, 8 and 8; a quarter name a parent that does not exist (422 inside the
+        # writer, which sends a batch holding them round again with a savepoint each)
+        made = []
+        for wave in range(2):
+            rs = self.race(8, lambda i: sessions[i].post(P, {
+                "parent_id": self.s2["id"] if i % 4 else 999999999, "kind": "community",
+                "name": "指标社区%d-%d" % (wave, i)}))
+            eq(sorted(r.status for r in rs), [201] * 6 + [422] * 2, "wave %d" % wave)
+            made += [r.json()["id"] for r in rs if r.status == 201]
+        self.writes += [("org_unit.create", i) for i in made]  # one event each, checked below
+        after = self.metrics()
+        eq(after.get(route % 201, 0) - before.get(route % 201, 0), 12, "201s counted by route and status")
+        eq(after.get(route % 422, 0) - before.get(route % 422, 0), 4, "422s counted by route and status")
+        check(after["duban_commands_total"] - before["duban_commands_total"] >= 16, "each creation is a command")
+        eq(after["duban_queue_depth"], 0, "nothing waits once every write is answered")
+        # the commit batch histogram: cumulative buckets, +Inf = count = commits
+        # (batches counted whether they committed or not: none failed here)
+        for name, total in (("duban_commit_batch_size", after["duban_commits_total"]),
+                            ("duban_http_request_duration_seconds",
+                             sum(v for k, v in after.items() if k.startswith("duban_http_requests_total{")))):
+            buckets = [(k, v) for k, v in after.items() if k.startswith(name + "_bucket{")]
+            check(len(buckets) >= 5, "%s has buckets" % name)
+            vals = [v for _, v in buckets]
+            eq(vals, sorted(vals), "%s buckets are cumulative" % name)
+            eq(buckets[-1][0], name + '_bucket{le="+Inf"}', "%s ends with +Inf" % name)
+            eq((vals[-1], after[name + "_count"]), (total, total), "%s: +Inf and count" % name)
+        replays = after["duban_commit_replays_total"]
+        check(0 <= replays - before["duban_commit_replays_total"] <= 4, "at most one replay per failed creation")
+        check(replays <= after["duban_commits_total"], "replays are of committed batches")
+
     # ------------------------------------------------------------------ events
     def test_every_write_has_an_event(self):
         events, total = dt.list_all(self.auditor, "/api/v1/events?object_type=org_unit")
@@ -424,48 +470,3 @@ class OrgSuite(dt.Suite):
         ev = expect_status(aud.get("/api/v1/events?action=auth.&actor=chunliu.staff&per_page=500"), 200).json()
         check(ev["total"] >= 1, "chunliu.staff's logins are found")
         check(all(e["actor"] == "chunliu.staff" for e in ev["items"]), "only chunliu.staff's events")
-
-    # ------------------------------------------------------------------ metrics
-    def metrics(self):
-        """GET /metrics parsed: {name or name{labels}: value}, in the order given."""
-        r = expect_status(dt.Client(self.srv.port).get("/metrics"), 200)
-        check(r.header("Content-Type").startswith("text/plain"), "Prometheus text: %r" % r.header("Content-Type"))
-        out = {}
-        for line in r.text().splitlines():
-            if line and not line.startswith("#"):
-                key, value = line.rsplit(" ", 1)
-                out[key] = float(value)
-        return out
-
-    def test_metrics_count_the_writes_and_their_batches(self):
-        sessions = [self.srv.session("admin") for _ in range(8)]
-        route = 'duban_http_requests_total{route="POST /api/v1/org-units",status="%d"}'
-        before = self.metrics()
-        # 16 creations at once, 8 and 8; a quarter name a parent that does not exist (422 inside the
-        # writer, which sends a batch holding them round again with a savepoint each)
-        made = []
-        for wave in range(2):
-            rs = self.race(8, lambda i: sessions[i].post(P, {
-                "parent_id": self.s2["id"] if i % 4 else 999999999, "kind": "community",
-                "name": "指标社区%d-%d" % (wave, i)}))
-            eq(sorted(r.status for r in rs), [201] * 6 + [422] * 2, "wave %d" % wave)
-            made += [r.json()["id"] for r in rs if r.status == 201]
-        self.writes += [("org_unit.create", i) for i in made]
-        after = self.metrics()
-        eq(after.get(route % 201, 0) - before.get(route % 201, 0), 12, "201s counted by route and status")
-        eq(after.get(route % 422, 0) - before.get(route % 422, 0), 4, "422s counted by route and status")
-        check(after["duban_commands_total"] - before["duban_commands_total"] >= 16, "each creation is a command")
-        eq(after["duban_queue_depth"], 0, "nothing waits once every write is answered")
-        # the commit batch histogram: cumulative buckets, +Inf = count = commits
-        for name, total in (("duban_commit_batch_size", after["duban_commits_total"]),
-                            ("duban_http_request_duration_seconds",
-                             sum(v for k, v in after.items() if k.startswith("duban_http_requests_total{")))):
-            buckets = [(k, v) for k, v in after.items() if k.startswith(name + "_bucket{")]
-            check(len(buckets) >= 5, "%s has buckets" % name)
-            vals = [v for _, v in buckets]
-            eq(vals, sorted(vals), "%s buckets are cumulative" % name)
-            eq(buckets[-1][0], name + '_bucket{le="+Inf"}', "%s ends with +Inf" % name)
-            eq((vals[-1], after[name + "_count"]), (total, total), "%s: +Inf and count" % name)
-        replays = after["duban_commit_replays_total"]
-        check(0 <= replays - before["duban_commit_replays_total"] <= 4, "at most one replay per failed creation")
-        check(replays <= after["duban_commits_total"], "replays are of committed batches")

@@ -210,80 +210,123 @@ struct WriterGate {
 };
 }  // namespace
 
-// A batch runs first under one savepoint. When a command in it fails (here: command 6 throws from a
-// bad statement after it wrote and emitted, which on PostgreSQL aborts the whole transaction), the
-// batch goes back to that savepoint and runs again with a savepoint per command: the commands
-// before the failure run twice, at the same time, and only the second run is answered and kept.
-// The batch after one with a failure gives each command its savepoint from the start; once a batch
-// had none, the next is optimistic again.
+namespace {
+// A command that marks that the writer is in it, then holds it there until released.
+struct MarkedGate {
+    std::atomic<bool> entered{false}, open{false};
+    store::CommandFn Command() {
+        return [this](store::WriteTx&) -> core::Result<core::Json> {
+            entered = true;
+            while (!open) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            return core::Json::object();
+        };
+    }
+};
+}  // namespace
+
+// A batch runs first under one savepoint. When a command in it fails (here command 250 of 300
+// throws from a bad statement after it wrote and emitted, which on PostgreSQL aborts the whole
+// transaction, and after the sealer's thread has hashed chunks of the events before it), the batch
+// goes back to that savepoint and runs again with a savepoint per command: the commands up to the
+// failure run twice, at the same time, and each caller gets the answer of the run that committed.
+// The batch right after it gives each command its own savepoint from the start (nothing runs
+// twice); once a batch had no failure, the next is optimistic again.
 TEST_P(PipelineStore, AFailingCommandSendsItsBatchRoundAgainWithASavepointEach) {
     test::TempDb t(GetParam());
     core::SystemClock clock;
-    store::Pipeline p(*t.db, clock, {.queue_capacity = 100, .max_batch = 100});
+    store::Pipeline p(*t.db, clock, {.queue_capacity = 1000, .max_batch = 1000});
     p.Start();
-    std::array<std::atomic<int>, 15> runs{};
-    std::array<std::set<std::string>, 15> nows;
-    std::mutex nows_mu;
-    std::vector<int> ok(15, -1);
+    constexpr int kN = 320;
+    std::vector<std::atomic<int>> runs(kN);
+    std::vector<std::set<std::string>> nows(kN);
+    std::mutex mu;
+    std::vector<std::optional<core::Result<core::Json>>> answers(kN);
     std::atomic<int> done{0};
-    auto wave = [&](int from, int to, int failing) {
+    auto submit = [&](int i, int failing) {
+        ASSERT_TRUE(p.Submit(
+            {1, "t", ""},
+            [&, i, failing](store::WriteTx& tx) -> core::Result<core::Json> {
+                const int run = ++runs[i];
+                {
+                    std::lock_guard lk(mu);
+                    nows[i].insert(tx.now());
+                }
+                store::PutSetting(tx.conn(), "r" + std::to_string(i), "v");
+                tx.Emit("test.replay", "test", i, {{"i", i}});
+                if (i == failing) tx.conn().Exec("INSERT INTO nonexistent VALUES (1)");
+                return core::Json{{"i", i}, {"run", run}};
+            },
+            [&, i](core::Result<core::Json> r) {
+                {
+                    std::lock_guard lk(mu);
+                    answers[i].emplace(std::move(r));
+                }
+                done++;
+            }));
+    };
+    auto answered = [&](int n) {
+        while (done < n) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    };
+    // Batch 1: 0..299 and, last, a gate that holds the writer (in the run with savepoints) while
+    // batch 2 (300..309, 303 failing) is queued behind it.
+    {
+        WriterGate first;
+        ASSERT_TRUE(p.Submit({1, "t", ""}, first.Command(), [&](core::Result<core::Json>) { done++; }));
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        for (int i = 0; i < 300; ++i) submit(i, 250);
+        MarkedGate hold;
+        ASSERT_TRUE(p.Submit({1, "t", ""}, hold.Command(), [&](core::Result<core::Json>) { done++; }));
+        first.open = true;
+        while (!hold.entered) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        for (int i = 300; i < 310; ++i) submit(i, 303);
+        hold.open = true;
+        answered(2 + 310);
+    }
+    EXPECT_EQ(p.Stats().replays, 1u);  // batch 1 only: batch 2 had a savepoint per command from the start
+    for (int i = 0; i < 310; ++i) {
+        const bool failed = i == 250 || i == 303;
+        const int want_runs = i <= 250 ? 2 : 1;
+        EXPECT_EQ(runs[i].load(), want_runs) << i;
+        EXPECT_EQ(nows[i].size(), 1u) << i;  // every run sees the batch's time
+        ASSERT_TRUE(answers[i]) << i;
+        ASSERT_EQ(answers[i]->ok(), !failed) << i;
+        if (!failed) {
+            EXPECT_EQ((**answers[i])["run"], want_runs) << i;  // the answer of the run that committed
+        }
+    }
+    // Batch 3 is the gate's (no failure), so batch 4 is optimistic again.
+    {
         WriterGate gate;
         ASSERT_TRUE(p.Submit({1, "t", ""}, gate.Command(), [&](core::Result<core::Json>) { done++; }));
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        for (int i = from; i < to; ++i) {
-            ASSERT_TRUE(p.Submit(
-                {1, "t", ""},
-                [&, i, failing](store::WriteTx& tx) -> core::Result<core::Json> {
-                    runs[i]++;
-                    {
-                        std::lock_guard lk(nows_mu);
-                        nows[i].insert(tx.now());
-                    }
-                    store::PutSetting(tx.conn(), "r" + std::to_string(i), "v");
-                    tx.Emit("test.replay", "test", i, {{"i", i}});
-                    if (i == failing) tx.conn().Exec("INSERT INTO nonexistent VALUES (1)");
-                    return core::Json{{"i", i}};
-                },
-                [&, i](core::Result<core::Json> r) {
-                    ok[i] = r.ok() ? 1 : 0;
-                    done++;
-                }));
-        }
-        const int expect = done.load() + 1 + (to - from);
+        for (int i = 310; i < kN; ++i) submit(i, 315);
         gate.open = true;
-        while (done < expect) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    };
-    wave(0, 10, 6);
-    EXPECT_EQ(p.Stats().replays, 1u);
-    for (int i = 0; i < 10; ++i) {
-        EXPECT_EQ(ok[i], i == 6 ? 0 : 1) << i;
-        EXPECT_EQ(runs[i].load(), i <= 6 ? 2 : 1) << i;  // up to the failure, then the round with savepoints
-        EXPECT_EQ(nows[i].size(), 1u) << i;               // both runs see the batch's time
+        answered(3 + kN);
     }
-    // The gate's batch follows a failure (a savepoint each); the wave after it is optimistic again.
-    wave(10, 15, 12);
     EXPECT_EQ(p.Stats().replays, 2u);
-    for (int i = 10; i < 15; ++i) {
-        EXPECT_EQ(ok[i], i == 12 ? 0 : 1) << i;
-        EXPECT_EQ(runs[i].load(), i <= 12 ? 2 : 1) << i;
+    for (int i = 310; i < kN; ++i) {
+        EXPECT_EQ(runs[i].load(), i <= 315 ? 2 : 1) << i;
+        EXPECT_EQ(answers[i]->ok(), i != 315) << i;
     }
     p.Stop();
     auto c = t.db->Connect();
     auto rep = store::VerifyChain(*c);
     EXPECT_FALSE(rep.first_bad_seq) << rep.problem;
-    EXPECT_EQ(rep.count, 13);
-    auto rows = c->Query("SELECT object_id FROM events ORDER BY seq");
     std::vector<int64_t> got, want;
-    for (auto& r : rows) got.push_back(r.Int(0));
-    for (int i = 0; i < 15; ++i) {
-        if (i != 6 && i != 12) want.push_back(i);
-        EXPECT_EQ(store::GetSetting(*c, "r" + std::to_string(i)).has_value(), i != 6 && i != 12) << i;
+    for (auto& r : c->Query("SELECT object_id FROM events ORDER BY seq")) got.push_back(r.Int(0));
+    for (int i = 0; i < kN; ++i) {
+        const bool failed = i == 250 || i == 303 || i == 315;
+        if (!failed) want.push_back(i);
+        EXPECT_EQ(store::GetSetting(*c, "r" + std::to_string(i)).has_value(), !failed) << i;
     }
-    EXPECT_EQ(got, want);
+    EXPECT_EQ(got, want);  // one event per kept command, in order
+    EXPECT_EQ(rep.count, static_cast<int64_t>(want.size()));
 }
 
 // When the first command of a batch fails, going back to the batch's savepoint is exactly going
-// back to its own: nobody runs twice. With optimistic batches off, nobody ever does.
+// back to its own: it is not run again, and the commands after it each get their own savepoint
+// (a second failure among them rolls back only itself, and sends nobody round again). With
+// optimistic batches off, nobody ever runs twice either.
 TEST_P(PipelineStore, NoCommandRunsTwiceWhenTheFirstFailsOrBatchesAreNotOptimistic) {
     for (bool optimistic : {true, false}) {
         test::TempDb t(GetParam());
@@ -291,23 +334,23 @@ TEST_P(PipelineStore, NoCommandRunsTwiceWhenTheFirstFailsOrBatchesAreNotOptimist
         store::Pipeline p(*t.db, clock, {.queue_capacity = 100, .max_batch = 100, .optimistic = optimistic});
         p.Start();
         std::array<std::atomic<int>, 8> runs{};
-        std::atomic<int> done{0}, failed{0};
+        std::array<int, 8> ok{};
+        std::atomic<int> done{0};
         WriterGate gate;
         ASSERT_TRUE(p.Submit({1, "t", ""}, gate.Command(), [&](core::Result<core::Json>) { done++; }));
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
         for (int i = 0; i < 8; ++i) {
             ASSERT_TRUE(p.Submit(
                 {1, "t", ""},
-                [&, i, optimistic](store::WriteTx& tx) -> core::Result<core::Json> {
+                [&, i](store::WriteTx& tx) -> core::Result<core::Json> {
                     runs[i]++;
                     store::PutSetting(tx.conn(), "f" + std::to_string(i), "v");
                     tx.Emit("test.first_fails", "test", i, {{"i", i}});
-                    // optimistic: the first fails; otherwise one in the middle, which a replay would run twice
-                    if (i == (optimistic ? 0 : 5)) return core::Error::Validation("i", "rejected on purpose");
+                    if (i == 0 || i == 5) return core::Error::Validation("i", "rejected on purpose");
                     return core::Json{{"i", i}};
                 },
-                [&](core::Result<core::Json> r) {
-                    if (!r.ok()) failed++;
+                [&, i](core::Result<core::Json> r) {
+                    ok[i] = r.ok() ? 1 : 0;
                     done++;
                 }));
         }
@@ -315,14 +358,59 @@ TEST_P(PipelineStore, NoCommandRunsTwiceWhenTheFirstFailsOrBatchesAreNotOptimist
         while (done < 9) std::this_thread::sleep_for(std::chrono::milliseconds(1));
         const auto st = p.Stats();
         p.Stop();
-        EXPECT_EQ(failed.load(), 1) << optimistic;
         EXPECT_EQ(st.replays, 0u) << optimistic;
-        for (int i = 0; i < 8; ++i) EXPECT_EQ(runs[i].load(), 1) << i << " optimistic=" << optimistic;
+        for (int i = 0; i < 8; ++i) {
+            EXPECT_EQ(runs[i].load(), 1) << i << " optimistic=" << optimistic;
+            EXPECT_EQ(ok[i], i == 0 || i == 5 ? 0 : 1) << i << " optimistic=" << optimistic;
+        }
         auto c = t.db->Connect();
         auto rep = store::VerifyChain(*c);
         EXPECT_FALSE(rep.first_bad_seq) << rep.problem;
-        EXPECT_EQ(rep.count, 7) << optimistic;
-        EXPECT_FALSE(store::GetSetting(*c, optimistic ? "f0" : "f5").has_value());
+        EXPECT_EQ(rep.count, 6) << optimistic;
+        for (int i = 0; i < 8; ++i)
+            EXPECT_EQ(store::GetSetting(*c, "f" + std::to_string(i)).has_value(), i != 0 && i != 5) << i;
+    }
+}
+
+// A command that ends the transaction itself (as SQLite does after some I/O and memory errors)
+// must not leave the commands after it to commit one statement at a time: the whole batch fails,
+// its callers are told nothing was written, and nothing of it is there.
+TEST_P(PipelineStore, ATransactionEndedUnderTheWriterFailsTheBatch) {
+    for (bool optimistic : {true, false}) {
+        test::TempDb t(GetParam());
+        core::SystemClock clock;
+        store::Pipeline p(*t.db, clock, {.queue_capacity = 100, .max_batch = 100, .optimistic = optimistic});
+        p.Start();
+        ASSERT_TRUE(p.Execute({1, "t", ""}, Insert("before", false)).ok());
+        std::atomic<int> done{0}, unavailable{0};
+        WriterGate gate;
+        ASSERT_TRUE(p.Submit({1, "t", ""}, gate.Command(), [&](core::Result<core::Json>) { done++; }));
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        for (int i = 0; i < 6; ++i) {
+            ASSERT_TRUE(p.Submit(
+                {1, "t", ""},
+                [i](store::WriteTx& tx) -> core::Result<core::Json> {
+                    store::PutSetting(tx.conn(), "g" + std::to_string(i), "v");
+                    tx.Emit("test.gone", "test", i, {{"i", i}});
+                    if (i == 2) tx.conn().Exec("ROLLBACK");
+                    return core::Json{{"i", i}};
+                },
+                [&](core::Result<core::Json> r) {
+                    if (!r.ok() && r.error().kind == core::ErrorKind::kUnavailable) unavailable++;
+                    done++;
+                }));
+        }
+        gate.open = true;
+        while (done < 7) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        EXPECT_EQ(unavailable.load(), 6) << optimistic;
+        ASSERT_TRUE(p.Execute({1, "t", ""}, Insert("after", false)).ok());
+        p.Stop();
+        auto c = t.db->Connect();
+        for (int i = 0; i < 6; ++i)
+            EXPECT_FALSE(store::GetSetting(*c, "g" + std::to_string(i)).has_value()) << i << " optimistic=" << optimistic;
+        auto rep = store::VerifyChain(*c);
+        EXPECT_FALSE(rep.first_bad_seq) << rep.problem;
+        EXPECT_EQ(rep.count, 2) << optimistic;  // "before" and "after"
     }
 }
 
