@@ -19,28 +19,16 @@ LIST_N=${LIST_N:-1000000}
 LIST_SECONDS=${LIST_SECONDS:-3}
 cmake --build "$BUILD" --target duban duban_loadgen >/dev/null
 DUBAN=$BUILD/duban
+# shellcheck source=bench/server.sh
+source "$(dirname "${BASH_SOURCE[0]}")/server.sh"
 mkdir -p "$LIST_DIR"
 DB=$LIST_DIR/cases.db
 SERVER_PID=""
 cleanup() { [[ -n $SERVER_PID ]] && kill "$SERVER_PID" 2>/dev/null; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-start_server() {  # $@: extra flags
-    "$DUBAN" serve --db "$DB" --listen 127.0.0.1:0 --no-access-log --login-rate 100000 "$@" \
-        >"$LIST_DIR/server.out" 2>"$LIST_DIR/server.err" &
-    SERVER_PID=$!
-    PORT=""
-    for _ in $(seq 1 600); do
-        PORT=$(sed -n 's|^duban .* serving http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$LIST_DIR/server.out")
-        [[ -n $PORT ]] && return 0
-        kill -0 "$SERVER_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    echo "case list bench: the server did not start:" >&2
-    cat "$LIST_DIR/server.out" "$LIST_DIR/server.err" >&2
-    exit 1
-}
-stop_server() { kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; }
+start_server() { duban_start "$LIST_DIR" "$DB" "$@"; }  # $@: extra flags
+stop_server() { duban_stop; }
 
 if [[ ! -f $DB || $(cat "$LIST_DIR/n" 2>/dev/null) != "$LIST_N" ]]; then
     rm -f "$DB" "$DB"-wal "$DB"-shm "$LIST_DIR/n"

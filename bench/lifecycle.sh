@@ -60,6 +60,8 @@ BENCH_STRICT=${BENCH_STRICT:-0}
 REF=8  # the concurrency the must-show ratio is read at
 
 DUBAN=$BUILD/duban
+# shellcheck source=bench/server.sh
+source "$(dirname "${BASH_SOURCE[0]}")/server.sh"
 LOADGEN=$BUILD/duban_loadgen
 if [[ ! -x $DUBAN ]]; then
     echo "lifecycle: $DUBAN not found; run 'make build' (or set BUILD=...)" >&2
@@ -101,21 +103,7 @@ echo
 # ------------------------------------------------------------------ duban
 echo "-- duban: POST /api/v1/cases, …/actions/dispatch, …/notes, …/actions/close as ${LIFECYCLE_LOGIN%%:*}"
 DB=$TMP/lifecycle.db
-"$DUBAN" serve --db "$DB" --listen 127.0.0.1:0 --demo --no-access-log --login-rate 100000 \
-    --threads "$BENCH_SERVER_THREADS" >"$TMP/server.out" 2>"$TMP/server.err" &
-SERVER_PID=$!
-PORT=""
-for _ in $(seq 1 300); do
-    PORT=$(sed -n 's|^duban .* serving http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$TMP/server.out" 2>/dev/null)
-    [[ -n $PORT ]] && break
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-done
-if [[ -z $PORT ]]; then
-    echo "lifecycle: the server did not start:" >&2
-    cat "$TMP/server.out" "$TMP/server.err" >&2
-    exit 1
-fi
+duban_start "$TMP" "$DB" --demo --threads "$BENCH_SERVER_THREADS"
 echo "server:   $DUBAN serve --threads $BENCH_SERVER_THREADS on 127.0.0.1:$PORT, demo data, SQLite WAL synchronous=FULL, access log off"
 first=1
 DUBAN_OK=1
@@ -140,9 +128,7 @@ for c in $LEVELS; do
     R_ERR[duban,$c]=$(field errors "$line")
 done
 [[ $DUBAN_OK == 1 ]] && SYSTEMS+=(duban)
-kill -TERM "$SERVER_PID"
-wait "$SERVER_PID" 2>/dev/null || true
-SERVER_PID=""
+duban_stop
 echo "audit chain after the run: $("$DUBAN" audit verify --db "$DB" --json 2>&1 || true)"
 echo
 

@@ -73,6 +73,8 @@ TARGET_P99_MS=25        # HTTP@64 p99 latency
 TARGET_INPROC=100000    # in-process creations/s
 
 DUBAN=$BUILD/duban
+# shellcheck source=bench/server.sh
+source "$(dirname "${BASH_SOURCE[0]}")/server.sh"
 if [[ ! -x $DUBAN ]]; then
     echo "bench: $DUBAN not found; run 'make build' (or set BUILD=...)" >&2
     exit 1
@@ -159,28 +161,9 @@ echo "-- 3. HTTP: POST /api/v1/org-units, keep-alive, ${BENCH_SECONDS} s per lev
 start_server() {
     local db=$1
     shift
-    "$DUBAN" serve --db "$db" --listen 127.0.0.1:0 --demo --no-access-log --login-rate 100000 \
-        --threads "$BENCH_SERVER_THREADS" "$@" >"$TMP/server.out" 2>"$TMP/server.err" &
-    SERVER_PID=$!
-    PORT=""
-    for _ in $(seq 1 300); do
-        PORT=$(sed -n 's|^duban .* serving http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$TMP/server.out")
-        [[ -n $PORT ]] && break
-        kill -0 "$SERVER_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    if [[ -z $PORT ]]; then
-        echo "bench: the server did not start:" >&2
-        cat "$TMP/server.out" "$TMP/server.err" >&2
-        exit 1
-    fi
+    duban_start "$TMP" "$db" --demo --threads "$BENCH_SERVER_THREADS" "$@"
     TOKEN=$("$DUBAN" token create --username admin --db "$db" --name bench --days 1)
     STREET=$("$BUILD/duban_loadgen" --port "$PORT" --token "$TOKEN" --find-street)
-}
-stop_server() {
-    kill -TERM "$SERVER_PID"
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=""
 }
 DB=$TMP/http.db
 start_server "$DB"
@@ -217,7 +200,7 @@ if [[ $BENCH_GET == 1 ]]; then
     grep -v '^RESULT' <<<"$out"
     GET_LINE=$(grep '^RESULT' <<<"$out")
 fi
-stop_server
+duban_stop
 audit=$("$DUBAN" audit verify --db "$DB" --json 2>&1 || true)
 echo "audit chain after the run: $audit"
 PERCMD_LINE=""
@@ -228,7 +211,7 @@ if [[ $BENCH_COMPARE == 1 ]]; then
         --seconds "$BENCH_SECONDS" --warmup "$BENCH_WARMUP" --threads "$BENCH_LOADGEN_THREADS")
     grep -v '^RESULT' <<<"$out"
     PERCMD_LINE=$(grep '^RESULT' <<<"$out")
-    stop_server
+    duban_stop
 fi
 echo
 
