@@ -191,6 +191,10 @@ Result<Table> ComputeFor(App& app, const core::Scope& scope, const KpiParams& q)
 
     std::unordered_map<int64_t, const store::OrgUnitBrief*> by_id;
     for (auto& u : units) by_id[u.id] = &u;
+    std::unordered_map<std::string, std::string> major_names;  // 大类 by code, from the case types
+    if (g == kpi::Group::kMajor)
+        for (const auto& ct : app.case_types->All())
+            for (const auto& m : ct->majors) major_names.emplace(m.code, m.name);
     Table out;
     Json items = Json::array();
     for (auto& r : rows) {
@@ -204,11 +208,13 @@ Result<Table> ComputeFor(App& app, const core::Scope& scope, const KpiParams& q)
                 name = r.k1 == 0 ? "（未定）" : it != by_id.end() ? it->second->name : "#" + std::to_string(r.k1);
                 break;
             }
-            case kpi::Group::kMajor:
-                name = st->CategoryName(static_cast<uint16_t>(r.k2));
-                key = name;
-                if (name.empty()) name = "（未分类）";
+            case kpi::Group::kMajor: {
+                const std::string code = st->CategoryName(static_cast<uint16_t>(r.k2));
+                key = code;
+                auto it = major_names.find(code);
+                name = code.empty() ? "（未分类）" : it != major_names.end() ? it->second : code;
                 break;
+            }
             default:
                 name = kpi::MonthName(r.k2);
                 key = name;

@@ -126,6 +126,13 @@ class CaseKpisSuite(dt.Suite):
         expect_status(self.srv.session("leader").put("/api/v1/_test/clock", {"now": "2026-08-03T09:05:00+08:00"}), 200)
         after2 = self.kpis(sup, q)["total"]
         eq((after2["reported"], after2["closed"]), (after["reported"], after["closed"] + 1), "closing counts at once")
+        # by 大类: keyed by the code, named as the case type names it (H01 is 咨询 in hotline.json)
+        cats = self.kpis(sup, "group=category&type=hotline&from=2026-08&to=2026-08")["rows"]
+        h01 = [r for r in cats if r["key"] == "H01"]
+        eq([(r["name"], r["reported"]) for r in h01], [("咨询", after2["reported"])], "大类 H01 by its name")
+        xl = expect_status(sup.get("/api/v1/case-kpis.xlsx?group=category&type=hotline&from=2026-08&to=2026-08"), 200)
+        strings = zipfile.ZipFile(io.BytesIO(xl.body)).read("xl/sharedStrings.xml").decode("utf-8")
+        check("<t>咨询</t>" in strings and "<t>H01</t>" not in strings, "the workbook names 大类 H01 咨询 too")
         # a row inserted straight into the table is not the engine's write: the live store ignores it
         vals = (9100, "K-9100", "hotline", "H0101", "H01", "hotline", None, None, None, None, "x", "open", "normal",
                 "2026-08-03T01:00:00Z", None, None, None, None, None, "2026-08-03T01:00:00Z", None, 0, 0, 0, None, None,
