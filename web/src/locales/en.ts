@@ -682,7 +682,7 @@ export default {
       enterprise: 'Enterprise',
       promotion_event: 'Promotion event',
       geo_area: 'Boundary',
-      setting: 'Setting',
+      setting: 'Plan setting',
     },
   },
   notFound: {

@@ -681,7 +681,7 @@ export default {
       enterprise: '企业',
       promotion_event: '招商活动',
       geo_area: '网格边界',
-      setting: '设置',
+      setting: '计划设置',
     },
   },
   notFound: {

@@ -681,7 +681,7 @@ export default {
       enterprise: '企業',
       promotion_event: '招商活動',
       geo_area: '網格邊界',
-      setting: '設置',
+      setting: '計劃設置',
     },
   },
   notFound: {

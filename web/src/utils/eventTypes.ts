@@ -1,0 +1,30 @@
+// Every kind of object the server records events about, in the order the audit log's 类型 filter
+// offers them: the business records first, then the organisation, accounts, settings and the chain
+// itself. Each has its label under audit.types in every locale (src/utils/eventTypes.test.ts).
+export const OBJECT_TYPES = [
+  'case',
+  'attachment',
+  'plan',
+  'plan_node',
+  'plan_followup',
+  'indicator',
+  'indicator_value',
+  'indicator_import',
+  'indicator_pack',
+  'project',
+  'enterprise',
+  'promotion_event',
+  'disclosure',
+  'org_unit',
+  'geo_area',
+  'user',
+  'session',
+  'settings',
+  'setting',
+  'indicator_settings',
+  'case_type',
+  'case_dispatch_rules',
+  'calendar',
+  'events',
+  'system',
+] as const;
