@@ -19,11 +19,12 @@ export function fieldLabel(field: string, t: Translate, te: Exists): string {
   return te(key) ? t(key) : field;
 }
 
-export function apiErrorText(e: ApiError, locale: string, t: Translate, te: Exists): string {
+/** label: the field's name as the form in front of the person calls it (else apiError.fields). */
+export function apiErrorText(e: ApiError, locale: string, t: Translate, te: Exists, label?: string): string {
   if (e.status === 0) return t('msg.networkError');  // no answer at all
-  if (locale === 'en') return e.message;
+  if (locale === 'en') return label ? `${label}: ${e.message}` : e.message;
   const detail = (text: string) => (e.message && e.message !== e.code ? t('apiError.withDetail', { text, detail: e.message }) : text);
-  const field = e.field ? fieldLabel(e.field, t, te) : '';
+  const field = label || (e.field ? fieldLabel(e.field, t, te) : '');
   // A refusal with a rule of its own says the rule in the person's words, without the server's.
   if (e.code && te(`apiError.codes.${e.code}`)) return t(`apiError.codes.${e.code}`, { field });
   if (e.status === 422 || e.status === 400) {
@@ -48,7 +49,7 @@ export function apiErrorText(e: ApiError, locale: string, t: Translate, te: Exis
   return e.message;
 }
 
-/** apiErrorText in the app's current locale. */
-export function apiErrorMessage(e: ApiError): string {
-  return apiErrorText(e, currentLocale(), (k, p) => i18n.global.t(k, p ?? {}), (k) => i18n.global.te(k));
+/** apiErrorText in the app's current locale (label: as in apiErrorText). */
+export function apiErrorMessage(e: ApiError, label?: string): string {
+  return apiErrorText(e, currentLocale(), (k, p) => i18n.global.t(k, p ?? {}), (k) => i18n.global.te(k), label);
 }

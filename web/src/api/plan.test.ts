@@ -71,9 +71,12 @@ describe('plan API client', () => {
     const e = await plan.updateNode(5, { due_date: '2026-01-01' }).catch((x) => x);
     expect(e).toBeInstanceOf(ApiError);
     expect(hooks.onError).not.toHaveBeenCalled();
-    expect(errorText(e)).toBe('完成时限：不能早於開始日期');
+    expect(errorText(e)).toBe('「完成时限」填写有误（不能早於開始日期）');
     next = () => json(422, { error: { code: 'validation', message: 'too long', field: 'nodes[3].title' } });
-    expect(errorText(await plan.createPlan({ title: 't', year: 2027, source: '', encoding: 'UTF-8', nodes: [] }).catch((x) => x))).toBe('标题（nodes[3]）：too long');
+    expect(errorText(await plan.createPlan({ title: 't', year: 2027, source: '', encoding: 'UTF-8', nodes: [] }).catch((x) => x))).toBe('「标题（nodes[3]）」填写有误（too long）');
+    // a missing reason reads as the form asks for it, not as the server's English
+    next = () => json(422, { error: { code: 'required', message: 'a task that cannot be completed needs a reason (status_reason)', field: 'status_reason' } });
+    expect(errorText(await plan.updateNode(5, { status: '无法完成' } as never).catch((x) => x))).toBe('请填写「原因说明」');
   });
 
   it('links the xlsx export', () => {

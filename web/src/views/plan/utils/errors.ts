@@ -24,7 +24,8 @@ const FIELD_KEYS: Record<string, string> = {
   kind: 'plan.field.kind',
 };
 
-/** "完成时限：must be after the start date" — the field's label, then the server's message. */
+/** The general wording of a refusal (请填写「原因说明」, 「完成时限」填写有误（…）), with the plan
+ *  form's own label for the field and where in a tree it is. */
 export function errorText(e: unknown): string {
   const t = i18n.global.t;
   if (e instanceof ApiError) {
@@ -34,9 +35,9 @@ export function errorText(e: unknown): string {
       const leaf = e.field.replace(/^.*\./, '');
       const key = FIELD_KEYS[e.field] ?? FIELD_KEYS[leaf];
       const where = leaf !== e.field ? `（${e.field.slice(0, e.field.length - leaf.length - 1)}）` : '';
-      if (key) return `${t(key)}${where}：${e.message}`;
+      if (key) return apiErrorMessage(e, `${t(key)}${where}`);
     }
-    // any other field, or none: the general wording (Chinese first, the server's detail after)
+    // any other field, or none: the general wording with the general labels
     return apiErrorMessage(e);
   }
   return e instanceof Error ? e.message : String(e);
