@@ -638,12 +638,21 @@ AlertEval EvaluateAlert(const store::IndicatorDefRow& d, const Decimal& ytd, std
     return e;
 }
 
-int ProgressMonths(int value_month, int year, core::TimePoint now) {
+int ProgressMonths(int value_month, int year, core::TimePoint now, int period_months) {
     auto today = core::LocalDate(now);
     int completed = (today.y - year) * 12 + today.m - 1;  // months of `year` finished (may exceed 12)
-    // A month's figures come out during the next month: a figure not updated is measured
-    // against the time elapsed, with one month's grace (December's figure is due in January).
-    return std::clamp(std::max(value_month, completed - 1), 0, 12);
+    // A period's figures come out during the next month: a figure not updated is measured
+    // against the last period whose figure is due, with one month's grace (December's figure is
+    // due in January). A quarterly figure is due for a quarter, not a month: on 1 December the
+    // third quarter's is the latest there can be.
+    const int step = std::max(period_months, 1);
+    int due = completed - 1;
+    due -= ((due % step) + step) % step;  // down to the end of a period
+    return std::clamp(std::max(value_month, due), 0, 12);
+}
+
+int PeriodMonths(const std::string& periodicity) {
+    return periodicity == "quarterly" ? 3 : periodicity == "annual" ? 12 : 1;
 }
 
 Result<int> EvaluateSeriesAlert(store::WriteTx& tx, const store::IndicatorDefRow& d, int64_t unit_id, int year,
@@ -670,7 +679,7 @@ Result<int> EvaluateSeriesAlert(store::WriteTx& tx, const store::IndicatorDefRow
         std::optional<Decimal> target;
         auto ts = store::ListIndicatorTargets(c, d.id, unit_id, year);
         if (!ts.empty()) target = *Decimal::Parse(ts[0].value);
-        int pm = ProgressMonths(static_cast<int>(latest->month), year, tx.now_tp());
+        int pm = ProgressMonths(static_cast<int>(latest->month), year, tx.now_tp(), PeriodMonths(d.periodicity));
         auto e = EvaluateAlert(d, Dec(latest->units, latest->scale), Growth(*latest), ly, target, pm, s);
         a.month = latest->month;
         a.level = e.level;

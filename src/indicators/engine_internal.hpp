@@ -96,7 +96,9 @@ AlertEval EvaluateAlert(const store::IndicatorDefRow& d, const Decimal& ytd, std
                         std::optional<Decimal> last_year_ytd, std::optional<Decimal> target, int progress_months,
                         const AlertSettings& s);
 /// Months of time progress an alert measures against (see docs/indicators-api.md).
-int ProgressMonths(int value_month, int year, core::TimePoint now);
+int ProgressMonths(int value_month, int year, core::TimePoint now, int period_months = 1);
+/// The months of one period: 1 (monthly), 3 (quarterly) or 12 (annual).
+int PeriodMonths(const std::string& periodicity);
 /// Re-evaluates one series' alert; returns 1 when its level changed (one event), else 0.
 Result<int> EvaluateSeriesAlert(store::WriteTx& tx, const store::IndicatorDefRow& d, int64_t unit_id, int year,
                                 const AlertSettings& s);

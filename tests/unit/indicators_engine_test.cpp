@@ -127,7 +127,7 @@ TEST(Alerts, SeedFiguresByHand) {
     EXPECT_EQ(e.yoy->ToString(), "14.5");
 }
 
-TEST(Alerts, ProgressMonthsWithOneMonthGrace) {
+TEST(Alerts, ProgressMonthsWithOneMonthGraceByPeriod) {
     auto at = [](const char* iso) {
         core::TimePoint t;
         EXPECT_TRUE(core::ParseRfc3339(iso, &t));
@@ -138,6 +138,20 @@ TEST(Alerts, ProgressMonthsWithOneMonthGrace) {
     EXPECT_EQ(ProgressMonths(6, 2031, at("2031-09-01T00:30:00+08:00")), 7);
     EXPECT_EQ(ProgressMonths(6, 2031, at("2032-02-01T00:00:00+08:00")), 12);
     EXPECT_EQ(ProgressMonths(3, 2031, at("2030-12-01T00:00:00+08:00")), 3);
+    // quarterly: the third quarter's figure is the latest due until February; then the fourth's
+    EXPECT_EQ(ProgressMonths(9, 2031, at("2031-12-01T00:00:00+08:00"), 3), 9);
+    EXPECT_EQ(ProgressMonths(9, 2031, at("2032-01-31T23:00:00+08:00"), 3), 9);
+    EXPECT_EQ(ProgressMonths(9, 2031, at("2032-02-01T00:30:00+08:00"), 3), 12);
+    EXPECT_EQ(ProgressMonths(6, 2031, at("2031-10-31T23:00:00+08:00"), 3), 6);  // Q3's figure due in October
+    EXPECT_EQ(ProgressMonths(6, 2031, at("2031-11-01T00:30:00+08:00"), 3), 9);  // stale from November
+    EXPECT_EQ(ProgressMonths(3, 2031, at("2031-02-01T00:00:00+08:00"), 3), 3);
+    // annual: only the year's figure, due in January of the next
+    EXPECT_EQ(ProgressMonths(12, 2031, at("2031-12-01T00:00:00+08:00"), 12), 12);
+    EXPECT_EQ(ProgressMonths(0, 2031, at("2031-12-01T00:00:00+08:00"), 12), 0);
+    EXPECT_EQ(ProgressMonths(0, 2031, at("2032-02-01T00:00:00+08:00"), 12), 12);
+    EXPECT_EQ(PeriodMonths("quarterly"), 3);
+    EXPECT_EQ(PeriodMonths("annual"), 12);
+    EXPECT_EQ(PeriodMonths("monthly"), 1);
 }
 
 std::string ReadFixture(const char* path) {
