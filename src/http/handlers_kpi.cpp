@@ -171,6 +171,18 @@ Result<Table> ComputeFor(App& app, const core::Scope& scope, const KpiParams& q)
     // "overdue open" never counts a case whose due time has not come yet).
     std::vector<kpi::Row> rows;
     const int last_closed_month = std::min(*to, this_month - 1);
+    // By month, each row ends at its own month's end, so the rows do not add up to the period: the
+    // total is the whole period's at its end, as every other grouping gives it (the same 结案率
+    // and 超期未结 whichever tab the reader is on, and in the workbook's 合计 row).
+    std::optional<kpi::Agg> whole;
+    if (g == kpi::Group::kMonth && !q.one_end) {
+        kpi::Filter fw = f;
+        fw.from = kpi::MonthStart(*from);
+        fw.to = kpi::MonthStart(*to + 1);
+        kpi::Agg sum;
+        for (auto& r : st->Query(fw, g, std::min(fw.to, now), false, 2)) sum.Add(r.agg);
+        whole = sum;
+    }
     if (g == kpi::Group::kMonth && !q.one_end) {
         if (*from <= last_closed_month) {
             f.from = kpi::MonthStart(*from);
@@ -224,8 +236,9 @@ Result<Table> ComputeFor(App& app, const core::Scope& scope, const KpiParams& q)
         row["name"] = name;
         items.push_back(std::move(row));
         out.rows.emplace_back(name, r.agg);
-        out.total.Add(r.agg);
+        if (!whole) out.total.Add(r.agg);
     }
+    if (whole) out.total = *whole;
     out.body = {{"group", group},
                 {"type", type},
                 {"from", kpi::MonthName(*from)},

@@ -94,6 +94,9 @@ class CaseKpisSuite(dt.Suite):
         # by month: June ends at June's end (case 9006 is July's)
         j = self.kpis(leader, "group=month&from=2026-05&to=2026-07")
         eq([(r["key"], r["reported"], r["closed"]) for r in j["rows"]], [("2026-06", 5, 3), ("2026-07", 1, 1)], "months")
+        # ... but the total is the whole period's at its end, as by street (the same 结案率 on every tab)
+        by_street = self.kpis(leader, "group=street&from=2026-05&to=2026-07")["total"]
+        eq(j["total"], by_street, "the months' total is the period's")
         # scope: 春柳街道's staff sees only its street
         chun = self.srv.session("chunliu.staff")
         j = self.kpis(chun, "group=street&from=2026-06&to=2026-06")

@@ -495,6 +495,12 @@ class CasesSuite(dt.Suite):
         # some calls end unsolved (the centre closes them with an explanation): 解决率 is not 100%
         tot = expect_status(leader.get("/api/v1/case-kpis?group=month&type=hotline&" + span), 200).json()["total"]
         check(0.8 < tot["resolution_rate"] < 1.0, "a 解决率 with something to say: %r" % tot["resolution_rate"])
+        # by month each row ends at its month's end, and cases closed in a later month are open in their
+        # own row; the total is still the whole period's, the same as by street (one 结案率 on every tab)
+        st = expect_status(leader.get("/api/v1/case-kpis?group=street&type=hotline&" + span), 200).json()["total"]
+        eq(tot, st, "the months' total is the period's")
+        check(sum(r["closed"] for r in hk) < tot["closed"], "some cases closed after their own month: %d < %d" % (
+            sum(r["closed"] for r in hk), tot["closed"]))
         # the list, newest first, starts with today's hand-written cases and goes back in time
         page = expect_status(sup.get("/api/v1/cases?per_page=100"), 200).json()["items"]
         times = [c["reported_at"] for c in page]
