@@ -894,10 +894,13 @@ Result<Json> AddReport(store::WriteTx& tx, int64_t node_id, const Json& body, co
     r.at = tx.now();
     r.by_user = tx.actor().user_id;
     r.by_name = v.name.empty() ? tx.actor().name : v.name;
+    // The reason goes with the report that gives it, and is the task's while it stays 无法完成; a
+    // later report that says the task moves again clears it (it no longer holds).
+    if (reason) r.reason = *reason;
     r.id = store::InsertPlanReport(c, r);
     n.percent = percent;
     n.status = status;
-    if (reason) n.status_reason = *reason;
+    n.status_reason = r.reason;
     n.last_report_at = tx.now();
     n.updated_at = tx.now();
     store::UpdatePlanNode(c, n);
@@ -907,7 +910,7 @@ Result<Json> AddReport(store::WriteTx& tx, int64_t node_id, const Json& body, co
     auto plan = LoadPlan(c, n.plan_id);
     Json w = Relight(tx, n, PlanSettings(*plan), cal, true);
     Json out = {{"id", r.id}, {"node_id", node_id}, {"text", r.text}, {"percent", percent},
-                {"status", status}, {"at", r.at}, {"by", r.by_name},
+                {"status", status}, {"reason", r.reason}, {"at", r.at}, {"by", r.by_name},
                 {"node", NodeJson(n, uc, PlanSettings(*plan), cal, static_cast<int64_t>(OpenFollowups(c, node_id).size()))}};
     out["_watch"] = Json::array({w});
     return out;
@@ -1220,7 +1223,8 @@ Result<Json> GetNode(store::Conn& c, int64_t id, const Viewer& v, const core::Wo
     Json j = NodeJson(*n, uc, s, cal, open);
     Json reports = Json::array(), comments = Json::array();
     for (auto& r : store::ListPlanReports(c, id))
-        reports.push_back({{"id", r.id}, {"text", r.text}, {"percent", r.percent}, {"status", r.status}, {"at", r.at}, {"by", r.by_name}});
+        reports.push_back({{"id", r.id}, {"text", r.text}, {"percent", r.percent}, {"status", r.status},
+                           {"reason", r.reason}, {"at", r.at}, {"by", r.by_name}});
     for (auto& r : store::ListPlanComments(c, id))
         comments.push_back({{"id", r.id}, {"text", r.text}, {"at", r.at}, {"by", r.by_name}});
     j["reports"] = reports;

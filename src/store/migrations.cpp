@@ -706,6 +706,9 @@ UPDATE cases SET paths = '|' || substr(paths, strpos(substr(paths, 2), '|') + 1)
 {19, "cases: the duplicates merged into a case, found by index (a petition's 被反映单位 passes to them)", R"SQL(
 CREATE INDEX cases_merged ON cases (merged_into) WHERE merged_into IS NOT NULL;
 )SQL"},
+{20, "plan: a progress report keeps the reason it gave (无法完成), which the task's own reason is only the latest of", R"SQL(
+ALTER TABLE plan_reports ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+)SQL"},
 };
 // clang-format on
 

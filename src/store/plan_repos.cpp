@@ -177,15 +177,15 @@ std::vector<PlanNodeRow> ListOpenTasks(Conn& c) {
 
 int64_t InsertPlanReport(Conn& c, const PlanReportRow& r) {
     int64_t id = NextId(c, "plan_reports");
-    c.Exec("INSERT INTO plan_reports (id, node_id, text, percent, status, at, by_user, by_name) "
-           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-           {id, r.node_id, r.text, r.percent, r.status, r.at, Opt(r.by_user), r.by_name});
+    c.Exec("INSERT INTO plan_reports (id, node_id, text, percent, status, at, by_user, by_name, reason) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+           {id, r.node_id, r.text, r.percent, r.status, r.at, Opt(r.by_user), r.by_name, r.reason});
     return id;
 }
 
 std::vector<PlanReportRow> ListPlanReports(Conn& c, int64_t node_id) {
     std::vector<PlanReportRow> out;
-    for (auto& r : c.Query("SELECT id, node_id, text, percent, status, at, by_user, by_name FROM "
+    for (auto& r : c.Query("SELECT id, node_id, text, percent, status, at, by_user, by_name, reason FROM "
                            "plan_reports WHERE node_id = ? ORDER BY id DESC",
                            {node_id})) {
         PlanReportRow x;
@@ -197,6 +197,7 @@ std::vector<PlanReportRow> ListPlanReports(Conn& c, int64_t node_id) {
         x.at = r.Str(5);
         x.by_user = OptInt(r, 6);
         x.by_name = r.Str(7);
+        x.reason = r.Str(8);
         out.push_back(std::move(x));
     }
     return out;

@@ -50,6 +50,7 @@ struct PlanReportRow {
     std::string text;
     int64_t percent = 0;
     std::string status, at;
+    std::string reason;  // why the task cannot be completed (无法完成), as this report gave it
     std::optional<int64_t> by_user;
     std::string by_name;
 };

@@ -281,8 +281,21 @@ class PlanSuite(dt.Suite):
         expect_error(self.chunliu.post("/api/v1/plan-nodes/%d/comments" % tc, {"text": "x"}), 403)
         d = expect_status(self.sup.get("/api/v1/plan-nodes/%d" % tc), 200).json()
         eq(len(d["reports"]), 1, "report listed")
+        # 无法完成 needs its reason; the report keeps it, and the task holds it only while it stays so
+        expect_error(self.chunliu.post("/api/v1/plan-nodes/%d/reports" % tc, {"text": "资金未落实。", "percent": 30,
+                                                                              "status": "無法完成"}), 422, field="status_reason")
+        why = "上级资金未下达，年内无法开工。"
+        r = expect_status(self.chunliu.post("/api/v1/plan-nodes/%d/reports" % tc, {
+            "text": "资金未落实。", "percent": 30, "status": "無法完成", "status_reason": why}), 201).json()
+        eq((r["reason"], r["node"]["status"], r["node"]["status_reason"]), (why, "無法完成", why), "the reason, reported")
+        r = expect_status(self.chunliu.post("/api/v1/plan-nodes/%d/reports" % tc, {
+            "text": "资金已到位，恢复推进。", "percent": 30}), 201).json()
+        eq((r["reason"], r["node"]["status"], r["node"]["status_reason"]), ("", "推進中", ""), "moving again clears it")
+        d = expect_status(self.leader.get("/api/v1/plan-nodes/%d" % tc), 200).json()
+        eq([(x["status"], x["reason"]) for x in d["reports"]],
+           [("推進中", ""), ("無法完成", why), ("推進中", "")], "each report with the reason it gave, newest first")
         eq(d["comments"][0]["text"], "抓紧推进,月底前报送方案。", "comment listed")
-        eq([e["object_id"] for e in self.events("plan.report") if e["object_id"] == tc], [tc], "plan.report event")
+        eq([e["object_id"] for e in self.events("plan.report") if e["object_id"] == tc], [tc] * 3, "plan.report events")
 
     # ------------------------------------------------------------------ follow-up across National Day
     def test_followup_deadline(self):

@@ -129,6 +129,8 @@ export interface Report {
   text: string;
   percent: number;
   status?: TaskStatus;
+  /** Why the task cannot go on, as this report gave it ('' when it gave none). */
+  reason?: string;
   at: string;
   by: string | { id: number; name?: string; display_name?: string; username?: string };
 }
