@@ -397,6 +397,37 @@ std::map<int, Decimal>& Checker::Series(int64_t indicator_id, int64_t unit_id, i
     return *last_series_;
 }
 
+std::string HalfWidthNumber(const std::string& s) {
+    // Full-width digits, point, signs and comma (U+FF10-FF19, FF0E, FF0D, FF0B, FF0C: EF BC xx in
+    // UTF-8) and the ideographic space (U+3000: E3 80 80), as a Chinese input method types them.
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size(); ++i) {
+        const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+        if (i + 2 < s.size() && b(i) == 0xEF && b(i + 1) == 0xBC) {
+            const unsigned char c = b(i + 2);
+            char ascii = 0;
+            if (c >= 0x90 && c <= 0x99) ascii = static_cast<char>('0' + (c - 0x90));
+            else if (c == 0x8E) ascii = '.';
+            else if (c == 0x8D) ascii = '-';
+            else if (c == 0x8B) ascii = '+';
+            else if (c == 0x8C) ascii = ',';
+            if (ascii) {
+                out += ascii;
+                i += 2;
+                continue;
+            }
+        }
+        if (i + 2 < s.size() && b(i) == 0xE3 && b(i + 1) == 0x80 && b(i + 2) == 0x80) {
+            out += ' ';
+            i += 2;
+            continue;
+        }
+        out += s[i];
+    }
+    return out;
+}
+
 const store::IndicatorValueRow* Checker::Stored(int64_t indicator_id, int64_t unit_id, int year, int month) {
     Series(indicator_id, unit_id, year);
     auto it = rows_.find(std::make_tuple(indicator_id, unit_id, year, month));
@@ -475,11 +506,13 @@ std::vector<FieldError> Checker::Check(const Entry& e, Checked* out) {
                 errs.push_back({"period", out->def->code + " reports January and February together (1-2月): no January figure"});
         }
     }
-    std::string vt = core::Trim(e.value);
+    std::string vt = core::Trim(HalfWidthNumber(e.value));
     vt.erase(std::remove(vt.begin(), vt.end(), ','), vt.end());
     auto v = Decimal::Parse(vt);
     if (vt.empty()) {
         errs.push_back({"value", "value is required"});
+    } else if (!v.ok() && v.error().message.ends_with("too many digits")) {
+        errs.push_back({"value", "value '" + e.value + "' has too many digits (at most 18 in all)"});
     } else if (!v.ok()) {
         errs.push_back({"value", "value must be a decimal number such as 13.08 (got '" + e.value + "')"});
     } else {
@@ -495,7 +528,7 @@ std::vector<FieldError> Checker::Check(const Entry& e, Checked* out) {
     }
     out->growth.reset();
     if (!core::Trim(e.growth).empty()) {
-        auto g = Decimal::Parse(core::Trim(e.growth));
+        auto g = Decimal::Parse(core::Trim(HalfWidthNumber(e.growth)));
         if (!g.ok() || *g <= Decimal::Int(-100) || g->scale() > 4)
             errs.push_back({"growth", "growth must be a percentage above -100 such as 15.0 (got '" + e.growth + "')"});
         else

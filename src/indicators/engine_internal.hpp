@@ -96,6 +96,9 @@ AlertEval EvaluateAlert(const store::IndicatorDefRow& d, const Decimal& ytd, std
                         std::optional<Decimal> last_year_ytd, std::optional<Decimal> target, int progress_months,
                         const AlertSettings& s);
 /// Months of time progress an alert measures against (see docs/indicators-api.md).
+/// A number as typed with a Chinese input method (full-width digits, point, signs, comma and
+/// spaces) in ASCII; anything else as it was.
+std::string HalfWidthNumber(const std::string& s);
 int ProgressMonths(int value_month, int year, core::TimePoint now, int period_months = 1);
 /// The months of one period: 1 (monthly), 3 (quarterly) or 12 (annual).
 int PeriodMonths(const std::string& periodicity);

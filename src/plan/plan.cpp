@@ -872,9 +872,10 @@ Result<Json> AddReport(store::WriteTx& tx, int64_t node_id, const Json& body, co
             return Error::Validation(k, "unknown field '" + k + "'", "unknown_field");
     std::optional<std::string> text, reason;
     if (auto st = CheckText(body, "text", true, kMaxText, &text); !st) return st.error();
-    if (!body.contains("percent") || !body["percent"].is_number_integer() || body["percent"].get<int64_t>() < 0 ||
-        body["percent"].get<int64_t>() > 100)
-        return Error::Validation("percent", "percent must be a whole number from 0 to 100", "required");
+    if (!body.contains("percent") || body["percent"].is_null())
+        return Error::Validation("percent", "percent is required (a whole number from 0 to 100)", "required");
+    if (!body["percent"].is_number_integer() || body["percent"].get<int64_t>() < 0 || body["percent"].get<int64_t>() > 100)
+        return Error::Validation("percent", "percent must be a whole number from 0 to 100", "out_of_range");
     std::string status = "推進中";
     if (body.contains("status")) {
         if (!body["status"].is_string() || !IsStatus(body["status"].get<std::string>()) || body["status"] == "未啟動")

@@ -126,7 +126,12 @@ class IndicatorsSuite(dt.Suite):
         street_2030 = ["2.36", "1.57", "1.31", "2.09", "1.83", "2.22", "1.70"]  # sums to 13.08
         for s, v in zip(self.streets, street_2030):
             self.put("FISCAL_REV", s, "2030-12", v, "final")
-        self.put("FISCAL_REV", d, "2030-06", "6.00", "final")
+        # typed with a Chinese input method: full-width digits and point are the same number
+        v = self.put("FISCAL_REV", d, "2030-06", "\uff16\uff0e\uff10\uff10", "final")
+        eq(v["value"], "6.00", "full-width digits taken as typed")
+        # too many digits says so, rather than "not a number"
+        r = expect_error(self.put("FISCAL_REV", d, "2030-06", "99999999999999999999", expect=422), 422, field="value")
+        check("too many digits" in r["message"], "the reason: %r" % r)
         v = self.put("FISCAL_REV", d, "2030-12", "13.08", "final")
         eq(v["value"], "13.08", "stored as entered")
         # a growth target turned absolute: 13.08 x 1.15 = 15.042 -> 15.04

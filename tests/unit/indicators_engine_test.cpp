@@ -127,6 +127,16 @@ TEST(Alerts, SeedFiguresByHand) {
     EXPECT_EQ(e.yoy->ToString(), "14.5");
 }
 
+TEST(Values, FullWidthNumbersAsTypedWithAChineseInputMethod) {
+    EXPECT_EQ(HalfWidthNumber("\uFF11\uFF13\uFF0E\uFF12"), "13.2");
+    EXPECT_EQ(HalfWidthNumber("\u3000\uFF0D\uFF11\uFF0C\uFF10\uFF10\uFF10 "), " -1,000 ");
+    EXPECT_EQ(HalfWidthNumber("\uFF0B5"), "+5");
+    EXPECT_EQ(HalfWidthNumber("13.08"), "13.08");
+    EXPECT_EQ(HalfWidthNumber("十三"), "十三");      // other text is left for the parser to refuse
+    EXPECT_EQ(HalfWidthNumber("\uFF21"), "\uFF21");  // a full-width letter stays as it is
+    EXPECT_EQ(HalfWidthNumber("\xEF\xBC"), "\xEF\xBC");  // a cut sequence too
+}
+
 TEST(Alerts, ProgressMonthsWithOneMonthGraceByPeriod) {
     auto at = [](const char* iso) {
         core::TimePoint t;
