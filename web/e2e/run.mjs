@@ -202,6 +202,24 @@ test('the auditor verifies the chain and opens an event', async () => {
   await page.waitForTimeout(400); // the drawer slides in
   await shot(page, 'operlog-detail');
   await page.keyboard.press('Escape');
+  // The 类型 filter offers the business records too: 案件 lists only case events.
+  await page.getByTestId('event-object-type').click();
+  await page.locator('.el-select-dropdown__item:visible').filter({ hasText: /^案件$/ }).click();
+  const byType = page.waitForResponse((res) => res.url().includes('/api/v1/events?') && res.url().includes('object_type=case'));
+  await page.getByTestId('event-search').click();
+  const cases = await (await byType).json();
+  assert(cases.total > 0 && cases.items.every((e) => e.object_type === 'case'), `case events: ${cases.total}`);
+  await page.getByTestId('event-table').locator('tbody tr').first().getByText(/案件 #\d+/).waitFor();
+  // An id box with letters in it says so and does not search.
+  const eventQueries = () => page._api.responses.filter((x) => x.url.includes('/api/v1/events?')).length;
+  const asked = eventQueries();
+  await page.getByTestId('event-actor').fill('abc');
+  await page.getByText('编号只能是数字').waitFor();
+  await shot(page, 'operlog-bad-id');
+  await page.getByTestId('event-search').click();
+  await page.waitForTimeout(300);
+  assertEq(eventQueries(), asked, 'no search with a bad id');
+  await page.getByTestId('event-actor').fill('');
   // 登錄日誌 lists auth.* events only.
   await push(page, '/system/logininfor');
   const actions = page._api.responses.filter((x) => x.url.includes('/api/v1/events?')).pop();

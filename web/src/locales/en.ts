@@ -506,6 +506,7 @@ export default {
     at: 'Time',
     actor: 'Actor',
     actorId: 'Actor id',
+    idDigits: 'An id is digits only',
     action: 'Action',
     object: 'Object',
     objectId: 'Object id',

@@ -503,6 +503,7 @@ export default {
     at: '时间',
     actor: '操作人',
     actorId: '操作人编号',
+    idDigits: '编号只能是数字',
     action: '动作',
     object: '对象',
     objectId: '对象编号',

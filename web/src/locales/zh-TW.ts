@@ -503,6 +503,7 @@ export default {
     at: '時間',
     actor: '操作人',
     actorId: '操作人編號',
+    idDigits: '編號只能是數字',
     action: '動作',
     object: '對象',
     objectId: '對象編號',
