@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "core/zh.hpp"
 #include "core/reasons.hpp"
 #include "plan/import.hpp"
 #include "store/repos.hpp"
@@ -1149,6 +1150,7 @@ Result<Json> ListNodes(store::Conn& c, int64_t plan_id, const NodeFilter& f, con
         return n ? n->id : 0;
     };
     bool filtering = f.unit_id || f.key_work_id || !f.status.empty() || !f.light.empty() || !f.q.empty() || f.mine;
+    const std::string q_simplified = core::ToSimplified(f.q);  // 节点 finds 節點
     std::set<int64_t> keep;
     for (auto* n : vis) {
         bool match = true;
@@ -1160,8 +1162,8 @@ Result<Json> ListNodes(store::Conn& c, int64_t plan_id, const NodeFilter& f, con
             if (f.key_work_id && key_work_of(n) != *f.key_work_id) match = false;
             if (!f.status.empty() && n->status != f.status) match = false;
             if (!f.light.empty() && n->light != f.light) match = false;
-            if (!f.q.empty() && n->title.find(f.q) == std::string::npos && n->text.find(f.q) == std::string::npos &&
-                n->number != f.q)
+            if (!f.q.empty() && !core::ContainsZh(n->title, f.q, q_simplified) &&
+                !core::ContainsZh(n->text, f.q, q_simplified) && n->number != f.q)
                 match = false;
             if (f.mine) {
                 bool m = false;

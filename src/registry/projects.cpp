@@ -7,6 +7,7 @@
 #include "blobs/blobs.hpp"
 #include "indicators/indicators.hpp"
 #include "plan/plan.hpp"
+#include "core/zh.hpp"
 #include "registry/registry.hpp"
 #include "store/case_repos.hpp"
 #include "store/plan_repos.hpp"
@@ -962,6 +963,8 @@ Json ListPromotionEvents(store::Conn& c) {
 // ---------------------------------------------------------------- reads
 Result<Json> ListProjects(store::Conn& c, const ProjectFilter& f, const Viewer& v, core::TimePoint now) {
     std::vector<store::ProjectRow> rows;
+    const std::string q_simplified = core::ToSimplified(f.q);  // 大厦 finds 大廈
+    auto has = [&](const std::string& text) { return core::ContainsZh(text, f.q, q_simplified); };
     for (auto& p : store::ListProjects(c)) {
         if (!v.Sees(p)) continue;
         if (!f.stage.empty() && p.stage != f.stage) continue;
@@ -971,8 +974,8 @@ Result<Json> ListProjects(store::Conn& c, const ProjectFilter& f, const Viewer& 
         if (f.unit_id && p.lead_unit_id != f.unit_id) continue;
         if (f.event_id && p.event_id != f.event_id) continue;
         if (f.year && p.year != *f.year && SignedYear(p.signed_on) != *f.year) continue;
-        if (!f.q.empty() && p.name.find(f.q) == std::string::npos && p.number.find(f.q) == std::string::npos &&
-            p.investor.find(f.q) == std::string::npos && p.park.find(f.q) == std::string::npos)
+        if (!f.q.empty() && !has(p.name) && p.number.find(f.q) == std::string::npos && !has(p.investor) &&
+            !has(p.park))
             continue;
         rows.push_back(std::move(p));
     }

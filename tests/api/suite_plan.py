@@ -250,6 +250,12 @@ class PlanSuite(dt.Suite):
         check(any(n["id"] == self.t_fgj["id"] for n in f), "unit filter finds 发改局's task")
         check(all(n["kind"] != "task" or n["lead_unit"]["id"] == self.units["区发改局"] for n in f), "only 发改局's tasks")
         expect_error(self.sup.get("/api/v1/plans/%d/nodes?light=purple" % pid), 400, field="light")
+        # the seed's tasks are in Traditional (突出大學生就業…); a search typed in Simplified finds them
+        import urllib.parse
+        for q in ("大学生就业", "大學生就業"):
+            hits = expect_status(self.sup.get("/api/v1/plans/%d/nodes?q=%s" % (pid, urllib.parse.quote(q))), 200).json()["items"]
+            check(any(n["kind"] == "task" and n["title"].startswith("突出大學生就業") for n in hits),
+                  "q=%s finds the task across scripts" % q)
         # staff cannot edit the tree
         expect_error(self.chunliu.patch("/api/v1/plan-nodes/%d" % self.t_chunliu["id"], {"leader": "x"}), 403)
 

@@ -147,6 +147,12 @@ class ProjectsSuite(dt.Suite):
         eq((got["investments"], got["problems"]), ([], []), "no reports, no problems yet")
         lst = expect_status(self.fgj.get("/api/v1/projects?q=%s&per_page=10" % urllib.parse.quote("接口测试")), 200).json()
         eq([x["id"] for x in lst["items"]], [p["id"]], "list by q")
+        # the park is stored in Traditional (總部經濟園); typed in Simplified it is found all the same
+        for q in ("总部经济园", "總部經濟園"):
+            lst = expect_status(self.fgj.get("/api/v1/projects?q=%s&per_page=10" % urllib.parse.quote(q)), 200).json()
+            check(p["id"] in [x["id"] for x in lst["items"]], "list by q=%s across scripts" % q)
+        lst = expect_status(self.fgj.get("/api/v1/projects?q=%s&per_page=10" % urllib.parse.quote("总部经济园区X")), 200).json()
+        check(p["id"] not in [x["id"] for x in lst["items"]], "and not by what it does not say")
         # a USD project carries both figures
         u = self.new_project(self.fgj, name="外资测试项目", currency="USD", fx_rate=6.83, total_investment_wan=100)
         eq((u["total_investment_wan"], u["total_investment_cny_wan"], u["fx_rate"]), (100, 683, 6.83), "USD amounts")

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "core/core.hpp"
+#include "core/zh.hpp"
 
 using namespace duban::core;
 
@@ -212,4 +213,20 @@ TEST(SecretBox, DerivedSecretsAreStablePerKeyAndContext) {
     EXPECT_NE(a, box.DeriveSecret("another purpose"));
     EXPECT_NE(a, SecretBox::FromKey(std::string(32, 'x')).DeriveSecret("open311-token"));
     EXPECT_EQ(a.find_first_not_of("0123456789abcdef"), std::string::npos);
+}
+
+// A search typed in Simplified finds text stored in Traditional (the seed report's), and the other
+// way round; text without Chinese, or already Simplified, is left as it is.
+TEST(Zh, SearchesMatchAcrossScripts) {
+    EXPECT_EQ(ToSimplified("節點與大廈"), "节点与大厦");
+    EXPECT_EQ(ToSimplified("节点"), "节点");
+    EXPECT_EQ(ToSimplified("P-2026-01"), "P-2026-01");
+    EXPECT_EQ(ToSimplified(""), "");
+    auto has = [](const std::string& hay, const std::string& q) { return ContainsZh(hay, q, ToSimplified(q)); };
+    EXPECT_TRUE(has("萬達廣場大廈項目", "大厦"));  // Simplified typed, Traditional stored
+    EXPECT_TRUE(has("万达广场大厦项目", "大廈"));  // and the other way round
+    EXPECT_TRUE(has("推進重點項目建設", "重点项目"));
+    EXPECT_TRUE(has("P-2026-01", "2026"));
+    EXPECT_FALSE(has("推進重點項目建設", "招商"));
+    EXPECT_FALSE(has("ABC", "abc"));  // no case folding: only the script is
 }
