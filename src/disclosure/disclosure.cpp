@@ -127,7 +127,7 @@ Result<Draft> PlanProgress(store::Conn& c, int64_t plan_id, const plan::Viewer& 
     Draft d;
     d.kind = "plan_progress";
     d.period = today;
-    d.title = p->title + "：重點工作推進情況（截至" + today + "）";
+    d.title = p->title + "：重点工作推进情况（截至" + today + "）";
     d.content = {{"plan", {{"title", p->title}, {"year", p->year}}},
                  {"as_of", today},
                  {"totals", total.ToJson()},
@@ -191,7 +191,7 @@ Result<Draft> ProjectProgress(store::Conn& c, const registry::Viewer& v, core::T
     Draft d;
     d.kind = "project_progress";
     d.period = std::to_string(year);
-    d.title = std::to_string(year) + "年重點項目建設情況（截至" + today.ToString() + "）";
+    d.title = std::to_string(year) + "年重点项目建设情况（截至" + today.ToString() + "）";
     d.content = {{"year", year},
                  {"as_of", today.ToString()},
                  {"totals", std::move(totals)},
@@ -226,7 +226,7 @@ Draft CaseStats(int year, const std::string& as_of, const std::vector<std::strin
     Draft d;
     d.kind = "case_stats";
     d.period = std::to_string(year);
-    d.title = std::to_string(year) + "年網格事件、12345熱線及企業訴求辦理情況（截至" + as_of + "）";
+    d.title = std::to_string(year) + "年接诉即办数据（截至" + as_of + "）";
     Json t = PublicFigures({"total", "合計", total});
     t.erase("key");
     t.erase("name");
