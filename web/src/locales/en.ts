@@ -264,8 +264,8 @@ export default {
     noCounts: 'Nothing to count for your role yet',
     todo: {
       title: 'To do',
-      casesRed: 'Overdue cases',
-      casesYellow: 'Cases near their limit',
+      casesRed: 'Red cases (a step over its limit)',
+      casesYellow: 'Yellow cases (a step near its limit)',
       caseQueue: 'Cases waiting for dispatch',
       followupsOpen: 'Follow-up notices to answer',
       followupsOverdue: 'Follow-up notices overdue',

@@ -263,8 +263,8 @@ export default {
     noCounts: '当前角色暂无可统计的数据',
     todo: {
       title: '待办',
-      casesRed: '超期案件',
-      casesYellow: '临期案件',
+      casesRed: '红牌案件（环节超时）',
+      casesYellow: '黄牌案件（环节临期）',
       caseQueue: '待派遣案件',
       followupsOpen: '待回复督办单',
       followupsOverdue: '逾期未回复督办单',

@@ -263,8 +263,8 @@ export default {
     noCounts: '當前角色暫無可統計的數據',
     todo: {
       title: '待辦',
-      casesRed: '超期案件',
-      casesYellow: '臨期案件',
+      casesRed: '紅牌案件（環節超時）',
+      casesYellow: '黃牌案件（環節臨期）',
       caseQueue: '待派遣案件',
       followupsOpen: '待回覆督辦單',
       followupsOverdue: '逾期未回覆督辦單',
