@@ -40,6 +40,12 @@ describe('disclosure format', () => {
     expect(filterTasks(ts, { q: '马栏' }).map((t) => t.number)).toEqual(['1.2']);
     expect(filterTasks(ts, { q: '人社' }).map((t) => t.number)).toEqual(['2.1']);
     expect(filterTasks(ts, { keyWork: 1, q: '公园' }).map((t) => t.number)).toEqual(['1.2']);
+    // typed in the other script: 公園 and 馬欄 find what is stored as 公园 and 马栏
+    expect(filterTasks(ts, { q: '公園' }).map((t) => t.number)).toEqual(['1.2']);
+    expect(filterTasks(ts, { q: '馬欄' }).map((t) => t.number)).toEqual(['1.2']);
+    const seed = [task({ number: '3.1', title: '突出大學生就業' })];
+    expect(filterTasks(seed, { q: '大学生就业' }).map((t) => t.number)).toEqual(['3.1']);
+    expect(filterTasks(seed, { q: '大学生创业' })).toEqual([]);
   });
   it('gives the share done as a whole percentage', () => {
     expect(doneShare(1, 3)).toBe(33);
@@ -56,6 +62,8 @@ describe('disclosure format', () => {
     expect(filterProjects(ps, { q: '商务' }).map((x) => x.number)).toEqual(['XM-2026-0002']);
     expect(filterProjects(ps, { q: '0001' }).map((x) => x.number)).toEqual(['XM-2026-0001']);
     expect(filterProjects(ps, { stage: 'started', q: '期货' })).toEqual([]);
+    expect(filterProjects(ps, { q: '諾德大廈' }).map((x) => x.number)).toEqual(['XM-2026-0001']);
+    expect(filterProjects(ps, { q: 'xm-2026-0002' }).map((x) => x.number)).toEqual(['XM-2026-0002']);
   });
   it('gives every month of the year up to the day counted, empty ones as zeros', () => {
     const row = { key: '2026-03', name: '2026-03', reported: 4, closed: 1, closure_rate: 0.25, on_time_rate: 1, satisfaction_rate: null, avg_handling_s: 60, overdue_open: 0 };

@@ -1,5 +1,6 @@
 // Shaping a release's content for display: filters over its tasks, rates and hours, its kind.
 import type { CaseRow, PublicProject, PublicTask } from '@/api/disclosure';
+import { foldZh, someHolds } from '@/utils/zhFold';
 
 /** 0.935 → "93.5%"; null (no denominator) → "—". */
 export function rate(v: number | null | undefined): string {
@@ -22,13 +23,13 @@ export interface TaskFilter {
 
 /** The tasks a reader asked for: by key work, status, overdue, and text in the title or units. */
 export function filterTasks(tasks: readonly PublicTask[], f: TaskFilter): PublicTask[] {
-  const q = (f.q ?? '').trim().toLowerCase();
+  const q = foldZh((f.q ?? '').trim()); // in either script: 大学生 finds 大學生
   return tasks.filter(
     (t) =>
       (f.keyWork == null || t.key_work === f.keyWork) &&
       (!f.status || t.status === f.status) &&
       (!f.overdueOnly || t.overdue) &&
-      (!q || [t.title, t.number, t.lead_unit ?? '', ...t.co_units].some((s) => s.toLowerCase().includes(q))),
+      (!q || someHolds([t.title, t.number, t.lead_unit ?? '', ...t.co_units], q)),
   );
 }
 
@@ -39,10 +40,8 @@ export function doneShare(done: number, total: number): number {
 
 /** The projects a reader asked for: by stage, and text in the number, name or lead unit. */
 export function filterProjects(projects: readonly PublicProject[], f: { stage?: string | null; q?: string }): PublicProject[] {
-  const q = (f.q ?? '').trim().toLowerCase();
-  return projects.filter(
-    (p) => (!f.stage || p.stage === f.stage) && (!q || [p.number, p.name, p.lead_unit ?? ''].some((s) => s.toLowerCase().includes(q))),
-  );
+  const q = foldZh((f.q ?? '').trim());
+  return projects.filter((p) => (!f.stage || p.stage === f.stage) && (!q || someHolds([p.number, p.name, p.lead_unit ?? ''], q)));
 }
 
 /** Every month of the year up to as_of's, those without published cases as zeros (the chart's axis). */
