@@ -4,6 +4,8 @@
 // (through AfterCaseWrite, app.hpp), so a read never re-loads. Cases written by another process
 // (`duban demo-cases` into a running server's database, a second server on the same PostgreSQL)
 // are seen after a restart.
+#include <map>
+
 #include "disclosure/disclosure.hpp"
 #include "http/app.hpp"
 #include "kpi/load.hpp"
@@ -204,9 +206,15 @@ Result<Table> ComputeFor(App& app, const core::Scope& scope, const KpiParams& q)
     std::unordered_map<int64_t, const store::OrgUnitBrief*> by_id;
     for (auto& u : units) by_id[u.id] = &u;
     std::unordered_map<std::string, std::string> major_names;  // 大类 by code, from the case types
-    if (g == kpi::Group::kMajor)
+    if (g == kpi::Group::kMajor) {
+        std::map<std::string, int> uses;  // a name two 大类 share (市容环境 is both a 部件 and an 事件)
         for (const auto& ct : app.case_types->All())
-            for (const auto& m : ct->majors) major_names.emplace(m.code, m.name);
+            for (const auto& m : ct->majors) ++uses[m.name];
+        for (const auto& ct : app.case_types->All())
+            for (const auto& m : ct->majors)
+                major_names.emplace(m.code, uses[m.name] > 1 ? m.name + "（" + (m.kind.empty() ? m.code : m.kind) + "）"
+                                                             : m.name);
+    }
     Table out;
     Json items = Json::array();
     for (auto& r : rows) {

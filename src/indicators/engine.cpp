@@ -512,7 +512,7 @@ std::vector<FieldError> Checker::Check(const Entry& e, Checked* out) {
     if (vt.empty()) {
         errs.push_back({"value", "value is required"});
     } else if (!v.ok() && v.error().message.ends_with("too many digits")) {
-        errs.push_back({"value", "value '" + e.value + "' has too many digits (at most 18 in all)"});
+        errs.push_back({"value", "value '" + e.value + "' has too many digits for a figure"});
     } else if (!v.ok()) {
         errs.push_back({"value", "value must be a decimal number such as 13.08 (got '" + e.value + "')"});
     } else {

@@ -896,9 +896,10 @@ Result<Json> AddReport(store::WriteTx& tx, int64_t node_id, const Json& body, co
     r.at = tx.now();
     r.by_user = tx.actor().user_id;
     r.by_name = v.name.empty() ? tx.actor().name : v.name;
-    // The reason goes with the report that gives it, and is the task's while it stays 无法完成; a
-    // later report that says the task moves again clears it (it no longer holds).
-    if (reason) r.reason = *reason;
+    // The reason goes with the report that gives it, and is the task's while it stays 无法完成 or
+    // 滞后; a later report that says the task moves again clears it (it no longer holds), even if a
+    // client sent one along.
+    if (reason && (status == "無法完成" || status == "滯後")) r.reason = *reason;
     r.id = store::InsertPlanReport(c, r);
     n.percent = percent;
     n.status = status;

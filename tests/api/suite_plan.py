@@ -295,8 +295,9 @@ class PlanSuite(dt.Suite):
             "text": "资金未落实。", "percent": 30, "status": "無法完成", "status_reason": why}), 201).json()
         eq((r["reason"], r["node"]["status"], r["node"]["status_reason"]), (why, "無法完成", why), "the reason, reported")
         r = expect_status(self.chunliu.post("/api/v1/plan-nodes/%d/reports" % tc, {
-            "text": "资金已到位，恢复推进。", "percent": 30}), 201).json()
-        eq((r["reason"], r["node"]["status"], r["node"]["status_reason"]), ("", "推進中", ""), "moving again clears it")
+            "text": "资金已到位，恢复推进。", "percent": 30, "status_reason": why}), 201).json()
+        eq((r["reason"], r["node"]["status"], r["node"]["status_reason"]), ("", "推進中", ""),
+           "moving again clears it, even with the old reason sent along")
         d = expect_status(self.leader.get("/api/v1/plan-nodes/%d" % tc), 200).json()
         eq([(x["status"], x["reason"]) for x in d["reports"]],
            [("推進中", ""), ("無法完成", why), ("推進中", "")], "each report with the reason it gave, newest first")

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '@/api/http';
 import type { IndicatorDef, TargetCheck } from '@/api/indicator';
 import { i18n, setLocale } from '@/locales';
-import { checkSummary, decimalProblem, enterable, monthAllowed, parseMonth, snapPeriod, targetRows, templateCsv, valueError, jumpDetail } from './entry';
+import { asciiNumber, checkSummary, decimalProblem, enterable, monthAllowed, parseMonth, snapPeriod, targetRows, templateCsv, valueError, jumpDetail } from './entry';
 
 const t = (k: string, p?: Record<string, unknown>) => i18n.global.t(k, p ?? {});
 const te = (k: string) => i18n.global.te(k);
@@ -38,11 +38,21 @@ describe('periods an indicator takes', () => {
 });
 
 describe('checks before sending a figure', () => {
+  it('makes a figure typed full-width plain, as the server reads it', () => {
+    expect(asciiNumber('１３．０８')).toBe('13.08');
+    expect(asciiNumber('\u3000－１，０００ ')).toBe('-1000');
+    expect(asciiNumber('＋5')).toBe('+5');
+    expect(asciiNumber('13.08')).toBe('13.08');
+  });
   it('wants a decimal with at most scale + 4 decimals', () => {
     expect(decimalProblem('', 2)?.key).toBe('indicator.entry.err.required');
     expect(decimalProblem(' 13.08 ', 2)).toBeNull();
     expect(decimalProblem('-3.5', 2)).toBeNull();
-    expect(decimalProblem('1,000', 2)?.key).toBe('indicator.entry.err.decimal');
+    expect(decimalProblem('1,000', 2)).toBeNull(); // the server drops thousands commas too
+    expect(decimalProblem('１３．２', 2)).toBeNull(); // full-width, as a Chinese input method types it
+    expect(decimalProblem('－５', 2)).toBeNull();
+    expect(decimalProblem('十三', 2)?.key).toBe('indicator.entry.err.decimal');
+    expect(decimalProblem('1.2.3', 2)?.key).toBe('indicator.entry.err.decimal');
     expect(decimalProblem('1e3', 2)?.key).toBe('indicator.entry.err.decimal');
     expect(decimalProblem('1.123456', 2)).toBeNull();
     expect(decimalProblem('1.1234567', 2)).toEqual({ key: 'indicator.entry.err.decimals', params: { n: 6 } });

@@ -50,14 +50,25 @@ export function snapPeriod(def: Pick<IndicatorDef, 'periodicity' | 'jan_feb_comb
   return `${y}-${String(m).padStart(2, '0')}`;
 }
 
-const DECIMAL = /^-?\d+(\.\d+)?$/;
+const DECIMAL = /^[-+]?\d+(\.\d+)?$/;
+
+/**
+ * A figure as typed with a Chinese input method in ASCII, as the server reads it: full-width
+ * digits, point, signs and comma, and the ideographic space, made plain; thousands commas and
+ * spaces dropped. "１３．２" → "13.2", "1,000" → "1000".
+ */
+export function asciiNumber(s: string): string {
+  return s
+    .replace(/[\uFF10-\uFF19\uFF0E\uFF0D\uFF0B\uFF0C]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[,\s\u3000]/g, '');
+}
 
 /**
  * What is wrong with a typed figure before it is sent, as a message key (null: nothing): empty,
  * not a decimal, or more decimals than the definition allows (its scale + 4, as the server).
  */
 export function decimalProblem(s: string, scale?: number | null): { key: string; params?: Record<string, unknown> } | null {
-  const v = s.trim();
+  const v = asciiNumber(s);
   if (!v) return { key: 'indicator.entry.err.required' };
   if (!DECIMAL.test(v)) return { key: 'indicator.entry.err.decimal' };
   const decimals = (v.split('.')[1] ?? '').length;
