@@ -1,11 +1,11 @@
 // Decoding (UTF-8 / GB18030), paragraphs, code points and the Traditional -> Simplified mapping.
 #include <iconv.h>
-#include <opencc/opencc.h>
 
 #include <cerrno>
 #include <mutex>
 #include <unordered_map>
 
+#include "core/zh.hpp"
 #include "plan/import.hpp"
 #include "plan/import_internal.hpp"
 
@@ -67,24 +67,11 @@ std::string ToUtf8(std::u32string_view s) {
 
 namespace {
 
-// One OpenCC converter for the process; OpenCC's converter is not documented as thread-safe,
-// so calls are serialised (conversion is a small part of an import).
+// The per-character cache over core::ToSimplified (the process's one OpenCC t2s converter).
 struct T2S {
-    opencc_t od = reinterpret_cast<opencc_t>(-1);
     std::mutex mu;
     std::unordered_map<char32_t, char32_t> cache;
-    T2S() {
-        od = opencc_open("t2s.json");
-        if (od == reinterpret_cast<opencc_t>(-1)) od = opencc_open("/usr/share/opencc/t2s.json");
-    }
-    bool ok() const { return od != reinterpret_cast<opencc_t>(-1); }
-    std::string Convert(const std::string& s) {
-        char* r = opencc_convert_utf8(od, s.data(), s.size());
-        if (!r) return s;
-        std::string out(r);
-        opencc_convert_utf8_free(r);
-        return out;
-    }
+    std::string Convert(const std::string& s) { return core::ToSimplified(s); }
 };
 T2S& Converter() {
     static T2S t;
@@ -96,7 +83,7 @@ T2S& Converter() {
 U32 ToSimplified(std::u32string_view s) {
     T2S& t = Converter();
     U32 in(s);
-    if (!t.ok() || s.empty()) return in;
+    if (s.empty()) return in;
     std::lock_guard<std::mutex> lock(t.mu);
     // Phrase-level conversion first (better choices, e.g. 乾/幹); kept only when it preserves the
     // length in code points, so offsets stay valid. Otherwise character by character, cached.

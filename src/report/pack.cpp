@@ -8,6 +8,7 @@
 #include <mutex>
 #include <regex>
 
+#include "core/zh.hpp"
 #include "report/internal.hpp"
 #include "report/pack.hpp"
 
@@ -15,7 +16,8 @@ namespace duban::report {
 namespace internal {
 namespace {
 
-// OpenCC converters are not documented as thread-safe; one per direction, calls serialised.
+// OpenCC converters are not documented as thread-safe: calls serialised. (Simplified comes from
+// core::ToSimplified, the process's one t2s converter.)
 struct Converter {
     opencc_t od = reinterpret_cast<opencc_t>(-1);
     std::mutex mu;
@@ -43,8 +45,7 @@ std::string Zh(const std::string& text, Script script) {
     // not s2twp's vocabulary, which would rename the district's mainland terms and parks
     // (軟件→軟體, 網絡信息→網路資訊, 項目→專案). See docs/architecture.md.
     static Converter to_trad("s2tw.json");
-    static Converter to_simp("t2s.json");
-    return script == Script::kTraditional ? to_trad.Convert(text) : to_simp.Convert(text);
+    return script == Script::kTraditional ? to_trad.Convert(text) : core::ToSimplified(text);
 }
 
 bool IsBlank(const std::string& s) {
